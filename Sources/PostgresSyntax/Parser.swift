@@ -1,0 +1,139 @@
+import CPgQuery
+
+/// Parses the statements of a file with libpg_query (the PostgreSQL 15 grammar), one statement at
+/// a time, so that a statement the grammar rejects never hides the others.
+public struct SQLParser: Sendable {
+    /// Statements nested deeper than this are refused before they reach libpg_query, whose
+    /// recursive descent would otherwise exhaust its memory or the stack.
+    public var maxParenDepth: Int
+    /// Longer statements are refused the same way (bytes).
+    public var maxStatementBytes: Int
+
+    public init(maxParenDepth: Int = 1_000, maxStatementBytes: Int = 8 << 20) {
+        self.maxParenDepth = maxParenDepth
+        self.maxStatementBytes = maxStatementBytes
+    }
+
+    /// Splits and parses all of `source`, or only `ranges` of it (the "up" part of a migration).
+    public func parse(_ source: SourceText, ranges: [Range<Int>]? = nil) -> [ParsedStatement] {
+        let slices = (ranges ?? [0..<source.count]).flatMap { StatementSplitter.split(source.bytes, in: $0) }
+        var result: [ParsedStatement] = []
+        result.reserveCapacity(slices.count)
+        for slice in slices {
+            result.append(contentsOf: parse(slice, in: source))
+        }
+        return result
+    }
+
+    func parse(_ slice: StatementSlice, in source: SourceText) -> [ParsedStatement] {
+        let comments = Self.comments(in: slice.leadingTrivia.lowerBound..<slice.range.upperBound, of: source)
+        if slice.kind == .psqlMetaCommand {
+            return [ParsedStatement(slice: slice, content: .psqlMetaCommand(source.text(slice.range)), comments: comments)]
+        }
+        if let nul = source.bytes[slice.range].firstIndex(of: 0) {
+            return [ParsedStatement(slice: slice, content: .syntaxError(message: "the file contains a NUL byte", offset: nul), comments: comments)]
+        }
+        if slice.maxParenDepth > maxParenDepth {
+            return [ParsedStatement(slice: slice, content: .syntaxError(
+                message: "parentheses nested \(slice.maxParenDepth) deep; MigrationLint refuses more than \(maxParenDepth)",
+                offset: slice.range.lowerBound), comments: comments)]
+        }
+        if slice.range.count > maxStatementBytes {
+            return [ParsedStatement(slice: slice, content: .syntaxError(
+                message: "statement of \(slice.range.count) bytes; MigrationLint refuses more than \(maxStatementBytes)",
+                offset: slice.range.lowerBound), comments: comments)]
+        }
+
+        var text = Array(source.bytes[slice.range])
+        text.append(0)
+        let result = text.withUnsafeBufferPointer { buffer in
+            buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) { pg_query_parse_protobuf($0) }
+        }
+        defer { pg_query_free_protobuf_parse_result(result) }
+
+        if let error = result.error {
+            if let variable = slice.psqlVariableOffset {
+                return [ParsedStatement(slice: slice, content: .psqlVariable(offset: variable), comments: comments)]
+            }
+            let message = error.pointee.message.map { String(cString: $0) } ?? "syntax error"
+            let cursor = Int(error.pointee.cursorpos)
+            let offset = cursor > 0 ? source.byteOffset(ofCharacter: cursor, in: slice.range) : slice.range.lowerBound
+            return [ParsedStatement(slice: slice, content: .syntaxError(message: message, offset: offset), comments: comments)]
+        }
+
+        guard let tree = result.parse_tree.data.map({ UnsafeRawPointer($0).assumingMemoryBound(to: UInt8.self) }),
+              let parsed = pg_query__parse_result__unpack(nil, result.parse_tree.len, tree) else {
+            return [ParsedStatement(slice: slice, content: .syntaxError(message: "libpg_query returned no tree", offset: slice.range.lowerBound), comments: comments)]
+        }
+        defer { pg_query__parse_result__free_unpacked(parsed, nil) }
+
+        let decoder = TreeDecoder(base: slice.range.lowerBound)
+        let count = parsed.pointee.n_stmts
+        guard count > 0 else { return [] } // only `;` or comments
+        if count == 1, let raw = parsed.pointee.stmts[0] {
+            return [ParsedStatement(slice: slice, content: .statement(decoder.statement(raw.pointee.stmt)), comments: comments)]
+        }
+        // Rare: the grammar saw several statements in one slice. Keep each with its own range.
+        return (0..<count).compactMap { index -> ParsedStatement? in
+            guard let raw = parsed.pointee.stmts[index] else { return nil }
+            let start = slice.range.lowerBound + Int(raw.pointee.stmt_location)
+            let end = raw.pointee.stmt_len > 0 ? min(slice.range.upperBound, start + Int(raw.pointee.stmt_len)) : slice.range.upperBound
+            let sub = StatementSlice(kind: .sql, range: start..<end, leadingTrivia: index == 0 ? slice.leadingTrivia : start..<start,
+                                     unterminated: nil, maxParenDepth: slice.maxParenDepth, psqlVariableOffset: nil)
+            return ParsedStatement(slice: sub, content: .statement(decoder.statement(raw.pointee.stmt)),
+                                   comments: comments.filter { index == 0 ? $0.range.upperBound <= end : $0.range.lowerBound >= start && $0.range.upperBound <= end })
+        }
+    }
+
+    /// Comments in `range`, found with libpg_query's scanner so that text inside strings and
+    /// dollar quotes never counts. Text without `--` or `/*` is not scanned at all.
+    static func comments(in range: Range<Int>, of source: SourceText) -> [Comment] {
+        guard mayContainComment(source.bytes, range) else { return [] }
+        var text = Array(source.bytes[range])
+        if text.contains(0) { return [] }
+        text.append(0)
+        let result = text.withUnsafeBufferPointer { buffer in
+            buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) { pg_query_scan($0) }
+        }
+        defer { pg_query_free_scan_result(result) }
+        guard result.error == nil, let data = result.pbuf.data,
+              let scan = pg_query__scan_result__unpack(nil, result.pbuf.len, UnsafeRawPointer(data).assumingMemoryBound(to: UInt8.self)) else {
+            return []
+        }
+        defer { pg_query__scan_result__free_unpacked(scan, nil) }
+        var comments: [Comment] = []
+        for index in 0..<scan.pointee.n_tokens {
+            guard let token = scan.pointee.tokens[index]?.pointee else { continue }
+            let isLine = token.token == PG_QUERY__TOKEN__SQL_COMMENT
+            guard isLine || token.token == PG_QUERY__TOKEN__C_COMMENT else { continue }
+            let start = range.lowerBound + Int(token.start)
+            let end = range.lowerBound + Int(token.end)
+            var body = source.text(start..<end)
+            if isLine { body.removeFirst(2) } else { body = String(body.dropFirst(2).dropLast(2)) }
+            comments.append(Comment(range: start..<end, text: body.trimmingWhitespace(), isBlock: !isLine))
+        }
+        return comments
+    }
+
+    static func mayContainComment(_ bytes: [UInt8], _ range: Range<Int>) -> Bool {
+        var index = range.lowerBound
+        while index + 1 < range.upperBound {
+            let byte = bytes[index]
+            if (byte == UInt8(ascii: "-") && bytes[index + 1] == UInt8(ascii: "-"))
+                || (byte == UInt8(ascii: "/") && bytes[index + 1] == UInt8(ascii: "*")) {
+                return true
+            }
+            index += 1
+        }
+        return false
+    }
+}
+
+extension String {
+    func trimmingWhitespace() -> String {
+        var view = Substring(self)
+        while let first = view.first, first.isWhitespace { view.removeFirst() }
+        while let last = view.last, last.isWhitespace { view.removeLast() }
+        return String(view)
+    }
+}

@@ -1,0 +1,414 @@
+import Foundation
+
+/// The typed syntax tree: the statements and clauses that migration rules and the lock model
+/// read, decoded from libpg_query's parse tree. Everything else is kept as `.other` with its
+/// PostgreSQL node name, so nothing is silently lost.
+///
+/// Every `location` is a UTF-8 byte offset into the whole file (not the statement), or nil where
+/// PostgreSQL records none.
+
+/// A possibly schema-qualified name such as `public.users`.
+public struct QualifiedName: Sendable, Hashable, CustomStringConvertible {
+    public var schema: String?
+    public var name: String
+    public var location: Int?
+
+    public init(schema: String? = nil, name: String, location: Int? = nil) {
+        self.schema = schema
+        self.name = name
+        self.location = location
+    }
+
+    /// `schema.name`, with `public` when no schema was written.
+    public var qualified: String { "\(schema ?? "public").\(name)" }
+    /// As written, identifiers quoted only where PostgreSQL needs it.
+    public var sql: String { [schema, name].compactMap { $0 }.map(quoteIdentifier).joined(separator: ".") }
+    public var description: String { qualified }
+
+    public static func == (lhs: QualifiedName, rhs: QualifiedName) -> Bool {
+        lhs.qualified == rhs.qualified
+    }
+    public func hash(into hasher: inout Hasher) { hasher.combine(qualified) }
+}
+
+/// A type as written: `names` as PostgreSQL resolves them (`int` is `pg_catalog.int4`).
+public struct TypeName: Sendable, Equatable {
+    public var names: [String]
+    /// Integer modifiers (`varchar(20)` has `[20]`); nil for a modifier that is not a plain integer.
+    public var modifiers: [Int?]
+    public var isArray: Bool
+    public var location: Int?
+
+    public init(names: [String], modifiers: [Int?] = [], isArray: Bool = false, location: Int? = nil) {
+        self.names = names
+        self.modifiers = modifiers
+        self.isArray = isArray
+        self.location = location
+    }
+
+    /// The last name part, lowercased: `int4`, `varchar`, `serial`, `my_domain`.
+    public var baseName: String { (names.last ?? "").lowercased() }
+    /// The schema part when the type was qualified (`pg_catalog` for built-ins spelled with keywords).
+    public var schema: String? { names.count > 1 ? names[names.count - 2] : nil }
+
+    /// The type spelled as SQL a user would write (`bigint`, `varchar(20)`, `public.mood`).
+    public var sql: String {
+        let keyword: String? = schema == "pg_catalog" || schema == nil ? Self.keywordSpelling[baseName] : nil
+        var text = keyword ?? names.filter { $0 != "pg_catalog" }.map(quoteIdentifier).joined(separator: ".")
+        if !modifiers.isEmpty {
+            text += "(" + modifiers.map { $0.map(String.init) ?? "?" }.joined(separator: ", ") + ")"
+        }
+        return text + (isArray ? "[]" : "")
+    }
+
+    static let keywordSpelling: [String: String] = [
+        "int2": "smallint", "int4": "integer", "int8": "bigint", "float4": "real", "float8": "double precision",
+        "bool": "boolean", "varchar": "varchar", "bpchar": "char", "timestamp": "timestamp",
+        "timestamptz": "timestamptz", "time": "time", "timetz": "timetz", "numeric": "numeric",
+        "interval": "interval", "bit": "bit", "varbit": "varbit",
+    ]
+}
+
+/// An expression, with just the structure rules need (volatility, NOT NULL checks, casts).
+public indirect enum Expression: Sendable, Equatable {
+    case integer(Int, location: Int?)
+    case float(String, location: Int?)
+    case string(String, location: Int?)
+    case boolean(Bool, location: Int?)
+    case null(location: Int?)
+    case functionCall(name: [String], arguments: [Expression], location: Int?)
+    /// `CURRENT_TIMESTAMP`, `CURRENT_DATE`, `LOCALTIMESTAMP`, `CURRENT_USER` and friends.
+    case sqlValueFunction(String, location: Int?)
+    case typeCast(Expression, TypeName, location: Int?)
+    case columnReference([String], location: Int?)
+    case binaryOperator(String, Expression?, Expression?, location: Int?)
+    case bool(String, [Expression], location: Int?)
+    /// `expr IS [NOT] NULL`.
+    case nullTest(Expression, isNotNull: Bool, location: Int?)
+    /// Anything else; `children` are its sub-expressions, so volatility analysis still sees them.
+    case other(kind: String, children: [Expression], location: Int?)
+
+    public var location: Int? {
+        switch self {
+        case .integer(_, let l), .float(_, let l), .string(_, let l), .boolean(_, let l), .null(let l),
+             .functionCall(_, _, let l), .sqlValueFunction(_, let l), .typeCast(_, _, let l),
+             .columnReference(_, let l), .binaryOperator(_, _, _, let l), .bool(_, _, let l),
+             .nullTest(_, _, let l), .other(_, _, let l):
+            return l
+        }
+    }
+}
+
+public enum ReferentialAction: String, Sendable, Equatable {
+    case noAction = "a", restrict = "r", cascade = "c", setNull = "n", setDefault = "d"
+}
+
+/// A column or table constraint.
+public struct Constraint: Sendable, Equatable {
+    public enum Kind: Sendable, Equatable {
+        case null, notNull
+        case defaultValue(Expression)
+        case identity(always: Bool)
+        case generated(Expression)
+        case check(Expression)
+        case primaryKey, unique, exclusion
+        case foreignKey(references: QualifiedName, referencedColumns: [String])
+        case deferrable, notDeferrable, initiallyDeferred, initiallyImmediate
+    }
+
+    public var kind: Kind
+    public var name: String?
+    /// Columns the constraint covers (table-level PRIMARY KEY, UNIQUE, FOREIGN KEY).
+    public var columns: [String]
+    /// `NOT VALID`.
+    public var isNotValid: Bool
+    /// `... USING INDEX name` (ADD UNIQUE / PRIMARY KEY on an existing index).
+    public var usingIndex: String?
+    public var location: Int?
+
+    public init(kind: Kind, name: String? = nil, columns: [String] = [], isNotValid: Bool = false,
+                usingIndex: String? = nil, location: Int? = nil) {
+        self.kind = kind
+        self.name = name
+        self.columns = columns
+        self.isNotValid = isNotValid
+        self.usingIndex = usingIndex
+        self.location = location
+    }
+}
+
+public struct ColumnDefinition: Sendable, Equatable {
+    public var name: String
+    public var type: TypeName?
+    public var constraints: [Constraint]
+    public var location: Int?
+
+    public init(name: String, type: TypeName?, constraints: [Constraint] = [], location: Int? = nil) {
+        self.name = name
+        self.type = type
+        self.constraints = constraints
+        self.location = location
+    }
+
+    public var defaultValue: Expression? {
+        for constraint in constraints { if case .defaultValue(let e) = constraint.kind { return e } }
+        return nil
+    }
+    public var defaultConstraint: Constraint? {
+        constraints.first { if case .defaultValue = $0.kind { return true } else { return false } }
+    }
+    public var hasNotNull: Bool { constraints.contains { $0.kind == .notNull } }
+    public var isPrimaryKey: Bool { constraints.contains { $0.kind == .primaryKey } }
+    public var isIdentity: Bool {
+        constraints.contains { if case .identity = $0.kind { return true } else { return false } }
+    }
+    public var generatedExpression: Expression? {
+        for constraint in constraints { if case .generated(let e) = constraint.kind { return e } }
+        return nil
+    }
+    /// `serial`, `bigserial`, `smallserial` (and their `serial4`/`serial8`/`serial2` spellings).
+    public var isSerial: Bool {
+        guard let type, type.names.count == 1 else { return false }
+        return ["serial", "bigserial", "smallserial", "serial2", "serial4", "serial8"].contains(type.baseName)
+    }
+}
+
+public enum DropBehavior: Sendable, Equatable { case restrict, cascade }
+
+/// One action of an `ALTER TABLE`.
+public enum AlterTableAction: Sendable, Equatable {
+    case addColumn(ColumnDefinition, ifNotExists: Bool)
+    case dropColumn(String, ifExists: Bool, behavior: DropBehavior)
+    case alterColumnType(column: String, type: TypeName, using: Expression?)
+    case setDefault(column: String, Expression)
+    case dropDefault(column: String)
+    case setNotNull(column: String)
+    case dropNotNull(column: String)
+    case addConstraint(Constraint)
+    case validateConstraint(String)
+    case dropConstraint(String, ifExists: Bool, behavior: DropBehavior)
+    case addIdentity(column: String)
+    case setTablespace(String)
+    case setLogged, setUnlogged
+    case setAccessMethod(String)
+    case attachPartition(QualifiedName)
+    case detachPartition(QualifiedName, concurrently: Bool)
+    case detachPartitionFinalize(QualifiedName)
+    /// Any other subcommand, named after PostgreSQL's `AlterTableType` (`SetStatistics`,
+    /// `SetStorage`, `EnableTrig`, `ReplicaIdentity`, ...).
+    case other(String, column: String?)
+}
+
+public enum RelationKind: Sendable, Equatable {
+    case table, index, view, materializedView, sequence, foreignTable, type, other
+}
+
+public struct AlterTable: Sendable, Equatable {
+    public var relation: QualifiedName
+    public var kind: RelationKind
+    public var ifExists: Bool
+    public var actions: [AlterTableAction]
+}
+
+public struct CreateTable: Sendable, Equatable {
+    public var relation: QualifiedName
+    public var columns: [ColumnDefinition]
+    /// Table-level constraints (`PRIMARY KEY (a, b)`, `FOREIGN KEY ...`, `CHECK ...`).
+    public var constraints: [Constraint]
+    public var ifNotExists: Bool
+    /// `CREATE TABLE ... PARTITION OF parent`.
+    public var partitionOf: QualifiedName?
+    public var isPartitioned: Bool
+    public var isTemporary: Bool
+    public var isUnlogged: Bool
+}
+
+public struct IndexColumn: Sendable, Equatable {
+    /// The column name, or nil for an expression.
+    public var name: String?
+    public var expression: Expression?
+}
+
+public struct CreateIndex: Sendable, Equatable {
+    public var name: String?
+    public var relation: QualifiedName
+    public var isUnique: Bool
+    public var isConcurrent: Bool
+    public var ifNotExists: Bool
+    public var columns: [IndexColumn]
+    public var accessMethod: String
+    public var hasWhere: Bool
+}
+
+public enum ObjectKind: String, Sendable, Equatable {
+    case table, index, view, materializedView = "materialized view", sequence, schema, database, type, domain
+    case function, procedure, routine, aggregate, trigger, `extension`, column, constraint
+    case foreignTable = "foreign table", policy, rule, collation, other
+}
+
+public struct Drop: Sendable, Equatable {
+    public var kind: ObjectKind
+    /// Dropped objects (for functions, the name without the argument list).
+    public var objects: [QualifiedName]
+    /// For `DROP TRIGGER/RULE/POLICY name ON table`, the table.
+    public var onTable: QualifiedName?
+    public var ifExists: Bool
+    public var isConcurrent: Bool
+    public var behavior: DropBehavior
+}
+
+public struct Rename: Sendable, Equatable {
+    public var kind: ObjectKind
+    /// The renamed object, or for a column / constraint / trigger, its table.
+    public var object: QualifiedName
+    /// The renamed column, constraint or trigger.
+    public var subname: String?
+    public var newName: String
+    public var ifExists: Bool
+}
+
+public enum TransactionKind: Sendable, Equatable {
+    case begin, commit, rollback, savepoint, release, rollbackToSavepoint, prepare, commitPrepared, rollbackPrepared
+}
+
+public struct VariableSet: Sendable, Equatable {
+    public enum Kind: Sendable, Equatable { case set, setDefault, reset, resetAll, other }
+    public var kind: Kind
+    public var name: String
+    /// The value as text (`'2s'` gives `2s`, `5000` gives `5000`).
+    public var value: String?
+    public var isLocal: Bool
+}
+
+public enum LockMode: Int, Sendable, Comparable, CaseIterable, CustomStringConvertible {
+    case accessShare = 1, rowShare, rowExclusive, shareUpdateExclusive, share, shareRowExclusive, exclusive, accessExclusive
+
+    public static func < (lhs: LockMode, rhs: LockMode) -> Bool { lhs.rawValue < rhs.rawValue }
+
+    /// As the PostgreSQL documentation spells it: `ACCESS EXCLUSIVE`.
+    public var description: String {
+        switch self {
+        case .accessShare: return "ACCESS SHARE"
+        case .rowShare: return "ROW SHARE"
+        case .rowExclusive: return "ROW EXCLUSIVE"
+        case .shareUpdateExclusive: return "SHARE UPDATE EXCLUSIVE"
+        case .share: return "SHARE"
+        case .shareRowExclusive: return "SHARE ROW EXCLUSIVE"
+        case .exclusive: return "EXCLUSIVE"
+        case .accessExclusive: return "ACCESS EXCLUSIVE"
+        }
+    }
+
+    /// From `pg_locks.mode` (`AccessExclusiveLock`) or SQL (`ACCESS EXCLUSIVE`).
+    public init?(name: String) {
+        let key = name.uppercased().replacingOccurrences(of: " ", with: "").replacingOccurrences(of: "LOCK", with: "")
+        guard let mode = LockMode.allCases.first(where: { $0.description.replacingOccurrences(of: " ", with: "") == key }) else {
+            return nil
+        }
+        self = mode
+    }
+}
+
+/// A parsed statement.
+public enum Statement: Sendable, Equatable {
+    case alterTable(AlterTable)
+    case createTable(CreateTable)
+    case createIndex(CreateIndex)
+    case drop(Drop)
+    case rename(Rename)
+    /// `ALTER ... SET SCHEMA`.
+    case setSchema(kind: ObjectKind, object: QualifiedName, newSchema: String)
+    case transaction(TransactionKind)
+    case variableSet(VariableSet)
+    case truncate([QualifiedName])
+    /// `VACUUM` / `ANALYZE`; `relations` empty means every table.
+    case vacuum(full: Bool, isAnalyzeOnly: Bool, relations: [QualifiedName])
+    case cluster(QualifiedName?)
+    case reindex(kind: ObjectKind, name: QualifiedName?, concurrently: Bool)
+    case refreshMaterializedView(QualifiedName, concurrently: Bool)
+    case lockTable([QualifiedName], mode: LockMode)
+    case update(QualifiedName, hasWhere: Bool)
+    case delete(QualifiedName, hasWhere: Bool)
+    case insert(QualifiedName)
+    /// `ALTER TYPE name ADD VALUE ...`.
+    case alterEnumAddValue(type: QualifiedName, value: String)
+    case createTrigger(table: QualifiedName, name: String)
+    case createDomain(name: QualifiedName, base: TypeName, constraints: [Constraint])
+    case createEnum(QualifiedName)
+    case createView(QualifiedName, materialized: Bool)
+    case createSequence(QualifiedName)
+    case createFunction(QualifiedName)
+    case createSchema(String)
+    case createExtension(String)
+    case comment(kind: ObjectKind, object: QualifiedName?)
+    case createStatistics(on: [QualifiedName])
+    case select
+    /// Any other statement, named by its PostgreSQL node type (`GrantStmt`, `DoStmt`, ...).
+    case other(String)
+}
+
+/// A statement of a file: its place, its comments and its tree (or why it has none).
+public struct ParsedStatement: Sendable {
+    public enum Content: Sendable {
+        case statement(Statement)
+        /// The PostgreSQL 15 grammar rejects it; `offset` is where the parser stopped (bytes, in the file).
+        case syntaxError(message: String, offset: Int)
+        /// A psql meta-command line (`\set`, `\i`): not SQL.
+        case psqlMetaCommand(String)
+        /// The statement uses psql variable interpolation (`:'var'`), so only psql can expand it.
+        case psqlVariable(offset: Int)
+    }
+
+    public let slice: StatementSlice
+    public let content: Content
+    /// Comments in the statement's leading trivia and inside it, with byte ranges.
+    public let comments: [Comment]
+
+    public init(slice: StatementSlice, content: Content, comments: [Comment]) {
+        self.slice = slice
+        self.content = content
+        self.comments = comments
+    }
+
+    public var range: Range<Int> { slice.range }
+    public var statement: Statement? {
+        if case .statement(let statement) = content { return statement }
+        return nil
+    }
+}
+
+/// A comment found by libpg_query's scanner: never text inside a string or dollar quote.
+public struct Comment: Sendable, Equatable {
+    public let range: Range<Int>
+    /// The comment text without `--` or `/* */`, trimmed.
+    public let text: String
+    public let isBlock: Bool
+
+    public init(range: Range<Int>, text: String, isBlock: Bool) {
+        self.range = range
+        self.text = text
+        self.isBlock = isBlock
+    }
+}
+
+/// Quotes an identifier only where PostgreSQL needs it (upper case, spaces, keywords).
+public func quoteIdentifier(_ name: String) -> String {
+    let isPlain = name.first.map { $0 == "_" || ($0.isLetter && $0.isLowercase && $0.isASCII) } ?? false
+        && name.allSatisfy { ($0.isASCII && ($0.isLowercase || $0.isNumber)) || $0 == "_" || $0 == "$" }
+        && !reservedKeywords.contains(name)
+    return isPlain ? name : "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+}
+
+/// PostgreSQL's reserved keywords (and the type-function ones), which must be quoted as names.
+let reservedKeywords: Set<String> = [
+    "all", "analyse", "analyze", "and", "any", "array", "as", "asc", "asymmetric", "authorization", "binary", "both",
+    "case", "cast", "check", "collate", "collation", "column", "concurrently", "constraint", "create", "cross",
+    "current_catalog", "current_date", "current_role", "current_schema", "current_time", "current_timestamp",
+    "current_user", "default", "deferrable", "desc", "distinct", "do", "else", "end", "except", "false", "fetch",
+    "for", "foreign", "freeze", "from", "full", "grant", "group", "having", "ilike", "in", "initially", "inner",
+    "intersect", "into", "is", "isnull", "join", "lateral", "leading", "left", "like", "limit", "localtime",
+    "localtimestamp", "natural", "not", "notnull", "null", "offset", "on", "only", "or", "order", "outer",
+    "overlaps", "placing", "primary", "references", "returning", "right", "select", "session_user", "similar",
+    "some", "symmetric", "table", "tablesample", "then", "to", "trailing", "true", "union", "unique", "user",
+    "using", "variadic", "verbose", "when", "where", "window", "with",
+]
