@@ -6,7 +6,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "migration-lint", targets: ["MigrationLintCLI"]),
-        .library(name: "MigrationLint", targets: ["MigrationLint", "MigrationLintRules", "Reporters"]),
+        .library(name: "MigrationLint", targets: ["PostgresSyntax", "LockModel", "MigrationLint", "MigrationLintRules", "Reporters"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -20,13 +20,15 @@ let package = Package(
         ),
         // Files to statements with byte ranges, then a typed syntax tree.
         .target(name: "PostgresSyntax", dependencies: ["CPgQuery"]),
+        // What each statement locks, rewrites and scans, and the context built as a file is walked.
+        .target(name: "LockModel", dependencies: ["PostgresSyntax"]),
         // Diagnostics, rule protocol, analysis context, engine, configuration, suppressions.
         .target(name: "MigrationLint", dependencies: [
-            "PostgresSyntax",
+            "PostgresSyntax", "LockModel",
             .product(name: "Yams", package: "Yams"),
         ]),
         // One rule per file.
-        .target(name: "MigrationLintRules", dependencies: ["MigrationLint", "PostgresSyntax"], path: "Rules"),
+        .target(name: "MigrationLintRules", dependencies: ["MigrationLint", "PostgresSyntax", "LockModel"], path: "Rules"),
         // Findings to text, gcc, json and the CI formats.
         .target(name: "Reporters", dependencies: ["MigrationLint"]),
         .executableTarget(name: "MigrationLintCLI", dependencies: [

@@ -88,13 +88,30 @@ public indirect enum Expression: Sendable, Equatable {
     /// Anything else; `children` are its sub-expressions, so volatility analysis still sees them.
     case other(kind: String, children: [Expression], location: Int?)
 
+    /// Where the expression starts in the file: the leftmost location in it (PostgreSQL records
+    /// a cast at its `::` and an operator at its symbol).
     public var location: Int? {
         switch self {
         case .integer(_, let l), .float(_, let l), .string(_, let l), .boolean(_, let l), .null(let l),
-             .functionCall(_, _, let l), .sqlValueFunction(_, let l), .typeCast(_, _, let l),
-             .columnReference(_, let l), .binaryOperator(_, _, _, let l), .bool(_, _, let l),
-             .nullTest(_, _, let l), .other(_, _, let l):
+             .functionCall(_, _, let l), .sqlValueFunction(_, let l), .columnReference(_, let l):
             return l
+        case .typeCast(let inner, _, let l):
+            return Self.leftmost(l, inner.location)
+        case .binaryOperator(_, let left, _, let l):
+            return Self.leftmost(l, left?.location)
+        case .bool(_, let arguments, let l):
+            return arguments.reduce(l) { Self.leftmost($0, $1.location) }
+        case .nullTest(let inner, _, let l):
+            return Self.leftmost(l, inner.location)
+        case .other(_, let children, let l):
+            return children.reduce(l) { Self.leftmost($0, $1.location) }
+        }
+    }
+
+    static func leftmost(_ a: Int?, _ b: Int?) -> Int? {
+        switch (a, b) {
+        case let (a?, b?): return min(a, b)
+        default: return a ?? b
         }
     }
 }

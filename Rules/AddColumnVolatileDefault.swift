@@ -1,0 +1,88 @@
+import LockModel
+import MigrationLint
+import PostgresSyntax
+
+/// ADD COLUMN with a default that PostgreSQL must compute for every existing row.
+public struct AddColumnVolatileDefault: Rule {
+    public init() {}
+
+    public let description = RuleDescription(
+        id: "add-column-volatile-default",
+        category: .rewrite,
+        defaultSeverity: .error,
+        summary: "ADD COLUMN with a volatile default (or any default before PostgreSQL 11) rewrites the whole table.",
+        rationale: """
+            Since PostgreSQL 11, ADD COLUMN with a non-volatile default (a constant, now(), CURRENT_TIMESTAMP) \
+            stores the value once in the catalog and returns instantly. A volatile default (clock_timestamp(), \
+            random(), gen_random_uuid(), nextval(), or a function MigrationLint does not know) must be computed \
+            for every row, so PostgreSQL rewrites the table and all its indexes while holding ACCESS EXCLUSIVE: \
+            no reads, no writes, for as long as the copy takes. Before PostgreSQL 11 every default rewrites.
+            """,
+        safeAlternative: """
+            Add the column without a default, set the default for new rows, backfill existing rows in batches \
+            outside the migration's transaction, then add NOT NULL through a NOT VALID check that is validated \
+            separately.
+            """,
+        versionNotes: "PostgreSQL 11 added fast defaults for non-volatile expressions; before 11 every default rewrites.",
+        badExamples: [
+            RuleExample("ALTER TABLE users ADD COLUMN token uuid NOT NULL DEFAULT ↓gen_random_uuid();"),
+            RuleExample("ALTER TABLE events ADD COLUMN seen_at timestamptz DEFAULT ↓clock_timestamp();"),
+            RuleExample("ALTER TABLE \"Accounts\" ADD COLUMN score int DEFAULT ↓(random() * 10)::int;"),
+            RuleExample("ALTER TABLE app.orders ADD COLUMN status text DEFAULT ↓'new';", postgresVersion: 10),
+            RuleExample("ALTER TABLE orders ADD COLUMN ref text DEFAULT ↓make_ref();"),
+        ],
+        goodExamples: [
+            RuleExample("ALTER TABLE users ADD COLUMN created_at timestamptz DEFAULT now();"),
+            RuleExample("ALTER TABLE users ADD COLUMN created_at timestamptz DEFAULT CURRENT_TIMESTAMP;"),
+            RuleExample("ALTER TABLE app.orders ADD COLUMN status text DEFAULT 'new';"),
+            RuleExample("CREATE TABLE tokens (id bigint PRIMARY KEY);\nALTER TABLE tokens ADD COLUMN value uuid DEFAULT gen_random_uuid();"),
+            RuleExample("ALTER TABLE users ADD COLUMN note text;"),
+        ])
+
+    public func check(_ context: RuleContext) -> [Finding] {
+        guard case .alterTable(let alter) = context.statement, alter.kind == .table else { return [] }
+        // A table created in this file is empty: its rewrite costs nothing.
+        guard !context.state.isCreatedInFile(alter.relation) else { return [] }
+        return alter.actions.compactMap { action -> Finding? in
+            guard case .addColumn(let column, _) = action, let value = column.defaultValue else { return nil }
+            let change = LockModel.addColumnEffect(column, context.state)
+            guard change.rewrites, !column.isSerial, !column.isIdentity, column.generatedExpression == nil else { return nil }
+            let table = context.state.resolve(alter.relation)
+            var message = "default \(SQLText.text(of: value, in: context)) rewrites \(table.qualified)"
+            if let reason = change.reason { message += ": \(reason)" }
+            var notes: [String] = []
+            if let lock = context.lockSentence(alter.relation) { notes.append(lock + " while every row is copied") }
+            notes.append(contentsOf: change.assumptions)
+            return Finding(message: message, range: context.expressionRange(at: value.location), notes: notes,
+                           help: "add the column without a default, then backfill in batches",
+                           rewrite: plan(table: alter.relation, column: column, value: value, context: context))
+        }
+    }
+
+    func plan(table: QualifiedName, column: ColumnDefinition, value: Expression, context: RuleContext) -> RewritePlan {
+        let tableSQL = table.sql
+        let name = quoteIdentifier(column.name)
+        let type = column.type.map { context.source.text(context.expressionRange(at: $0.location)) } ?? "text"
+        let valueSQL = SQLText.text(of: value, in: context)
+        var steps: [RewritePlan.Step] = [
+            .migration(sql: "\(SQLText.lockTimeout)\n-- nullable: backfilled in step 3\nALTER TABLE \(tableSQL) ADD COLUMN \(name) \(type);",
+                       note: "add the column without a default (instant)"),
+            .migration(sql: "\(SQLText.lockTimeout)\nALTER TABLE \(tableSQL) ALTER COLUMN \(name) SET DEFAULT \(valueSQL);",
+                       note: "new rows get the default"),
+            .backfill(sql: "UPDATE \(tableSQL) SET \(name) = \(valueSQL)\n  WHERE ctid IN (SELECT ctid FROM \(tableSQL) WHERE \(name) IS NULL LIMIT 10000);\n-- repeat until no row is updated",
+                      note: "fill existing rows in batches, each in its own transaction"),
+        ]
+        if column.hasNotNull {
+            let check = quoteIdentifier(SQLText.constraintName(table.name, column.name, "not_null"))
+            steps += [
+                .migration(sql: "\(SQLText.lockTimeout)\nALTER TABLE \(tableSQL) ADD CONSTRAINT \(check) CHECK (\(name) IS NOT NULL) NOT VALID;",
+                           note: "enforce for new rows without a scan"),
+                .migration(sql: "\(SQLText.statementTimeout)\nALTER TABLE \(tableSQL) VALIDATE CONSTRAINT \(check);",
+                           note: "scan under SHARE UPDATE EXCLUSIVE: reads and writes continue"),
+                .migration(sql: "\(SQLText.lockTimeout)\nALTER TABLE \(tableSQL) ALTER COLUMN \(name) SET NOT NULL;\nALTER TABLE \(tableSQL) DROP CONSTRAINT \(check);",
+                           note: "the valid check lets SET NOT NULL skip its scan (PostgreSQL 12+)"),
+            ]
+        }
+        return RewritePlan(steps)
+    }
+}

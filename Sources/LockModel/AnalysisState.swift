@@ -1,0 +1,95 @@
+import PostgresSyntax
+
+/// How a migration file is run, as its migration tool runs it.
+public struct RunSettings: Sendable, Equatable {
+    /// The target server's major version (`postgres-version`, default 15).
+    public var postgresVersion: Int
+    /// The migration tool wraps the whole file in one transaction (goose and dbmate by default,
+    /// golang-migrate and Prisma sending the file as one query, `assume-in-transaction`).
+    public var fileRunsInTransaction: Bool
+    /// The session time zone, when the configuration says it (timestamp to timestamptz is free
+    /// only under UTC).
+    public var timeZone: String?
+
+    public init(postgresVersion: Int = 15, fileRunsInTransaction: Bool = false, timeZone: String? = nil) {
+        self.postgresVersion = postgresVersion
+        self.fileRunsInTransaction = fileRunsInTransaction
+        self.timeZone = timeZone
+    }
+}
+
+/// A transaction of the file: explicit (`BEGIN` ... `COMMIT`) or the migration tool's implicit one.
+public struct TransactionInfo: Sendable, Equatable {
+    /// 1-based, in file order.
+    public var id: Int
+    public var isImplicit: Bool
+    /// Index of the statement that opened it (the BEGIN, or the first statement of an implicit one).
+    public var startIndex: Int
+}
+
+/// What is known before a statement runs, built once as the statements of a file are walked in
+/// order. Every rule and the lock model read this; none computes its own.
+public struct AnalysisState: Sendable {
+    public var settings: RunSettings
+    public var postgresVersion: Int { settings.postgresVersion }
+    /// The transaction the statement runs in, nil when it runs in autocommit.
+    public var transaction: TransactionInfo?
+    /// True inside an explicit `BEGIN` block (as opposed to the tool's implicit transaction).
+    public var inExplicitTransaction: Bool
+    /// Tables, indexes, views, types and sequences created earlier in this file (qualified names).
+    public var createdInFile: Set<String> = []
+    /// `SET` values seen so far (`lock_timeout`, `statement_timeout`, `search_path`), lowercased keys.
+    public var sessionSettings: [String: String] = [:]
+    /// Valid `CHECK (col IS NOT NULL)` constraints seen earlier: qualified table to columns.
+    public var notNullChecks: [String: Set<String>] = [:]
+    /// Constraints added NOT VALID in the current transaction: name to qualified table.
+    public var notValidConstraintsInTransaction: [String: String] = [:]
+    /// ACCESS EXCLUSIVE locks held in the current transaction: qualified relation to statement index.
+    public var accessExclusiveHeldSince: [String: Int] = [:]
+    /// `CHECK (col IS NOT NULL) NOT VALID` constraints awaiting VALIDATE: name to (table, column).
+    public var pendingNotNullChecks: [String: (table: String, column: String)] = [:]
+    /// Enum types created earlier in this file.
+    public var createdEnums: Set<String> = []
+
+    public init(settings: RunSettings) {
+        self.settings = settings
+        self.inExplicitTransaction = false
+    }
+
+    public var inTransactionBlock: Bool { transaction != nil }
+
+    /// `search_path` aware: a name without a schema resolves to the first schema of a `SET
+    /// search_path` seen earlier, else `public`.
+    public func resolve(_ name: QualifiedName) -> QualifiedName {
+        guard name.schema == nil else { return name }
+        var resolved = name
+        if let path = sessionSettings["search_path"],
+           let first = path.split(separator: ",").first.map({ String($0).trimmed(" \"'") }),
+           !first.isEmpty, first != "$user" {
+            resolved.schema = first
+        }
+        return resolved
+    }
+
+    public func isCreatedInFile(_ name: QualifiedName) -> Bool {
+        createdInFile.contains(resolve(name).qualified)
+    }
+
+    /// `lock_timeout` is set to something other than 0 (0 means wait forever).
+    public var hasLockTimeout: Bool { Self.isNonZero(sessionSettings["lock_timeout"]) }
+    public var hasStatementTimeout: Bool { Self.isNonZero(sessionSettings["statement_timeout"]) }
+
+    static func isNonZero(_ value: String?) -> Bool {
+        guard let value = value?.trimmed(" '\"").lowercased(), !value.isEmpty else { return false }
+        return value != "0" && value != "default" && !value.hasPrefix("0 ") && value != "0ms" && value != "0s"
+    }
+}
+
+extension String {
+    func trimmed(_ set: String) -> String {
+        var view = Substring(self)
+        while let first = view.first, set.contains(first) { view.removeFirst() }
+        while let last = view.last, set.contains(last) { view.removeLast() }
+        return String(view)
+    }
+}

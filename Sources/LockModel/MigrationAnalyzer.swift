@@ -1,0 +1,197 @@
+import PostgresSyntax
+
+/// One statement with what was known before it and what it does.
+public struct StatementAnalysis: Sendable {
+    public let index: Int
+    public let parsed: ParsedStatement
+    /// The context before the statement runs.
+    public let state: AnalysisState
+    public let effects: StatementEffects
+    /// The transaction the statement runs in, numbered from 1 in file order; a statement in
+    /// autocommit is a transaction of its own.
+    public let transactionNumber: Int
+
+    public var statement: Statement? { parsed.statement }
+}
+
+/// A transaction and the strongest lock it holds on each relation, from which statement until
+/// its end (locks are released only at commit or rollback).
+public struct TransactionLocks: Sendable, Equatable {
+    public struct Held: Sendable, Equatable {
+        public var lock: RelationLock
+        public var fromStatement: Int
+        public var untilStatement: Int
+    }
+    public var number: Int
+    public var isImplicit: Bool
+    public var firstStatement: Int
+    public var lastStatement: Int
+    public var held: [Held]
+}
+
+/// The analysis of a whole file.
+public struct FileAnalysis: Sendable {
+    public let statements: [StatementAnalysis]
+    /// The context after the last statement (an unfinished transaction shows here).
+    public let finalState: AnalysisState
+}
+
+/// Walks the statements of one file in order and builds the shared context. Each file is
+/// analysed on its own, so results never depend on which other files were linted.
+public struct MigrationAnalyzer: Sendable {
+    public let settings: RunSettings
+
+    public init(settings: RunSettings) { self.settings = settings }
+
+    public func analyze(_ statements: [ParsedStatement]) -> FileAnalysis {
+        var state = AnalysisState(settings: settings)
+        var result: [StatementAnalysis] = []
+        result.reserveCapacity(statements.count)
+        var nextTransaction = 1
+        var transactionCount = 0
+
+        for (index, parsed) in statements.enumerated() {
+            guard let statement = parsed.statement else {
+                result.append(StatementAnalysis(index: index, parsed: parsed, state: state, effects: StatementEffects(),
+                                                transactionNumber: state.transaction?.id ?? 0))
+                continue
+            }
+            // The tool's implicit transaction opens with the first statement.
+            if state.transaction == nil, settings.fileRunsInTransaction, transactionCount == 0, !isTransactionControl(statement) {
+                state.transaction = TransactionInfo(id: nextTransaction, isImplicit: true, startIndex: index)
+                nextTransaction += 1
+                transactionCount += 1
+            }
+            if case .transaction(.begin) = statement, state.transaction == nil {
+                state.transaction = TransactionInfo(id: nextTransaction, isImplicit: false, startIndex: index)
+                state.inExplicitTransaction = true
+                nextTransaction += 1
+                transactionCount += 1
+            }
+            let before = state
+            let effects = LockModel.effects(of: statement, in: state)
+            let number: Int
+            if let transaction = state.transaction {
+                number = transaction.id
+            } else {
+                number = nextTransaction
+                nextTransaction += 1
+            }
+            result.append(StatementAnalysis(index: index, parsed: parsed, state: before, effects: effects, transactionNumber: number))
+            update(&state, after: statement, effects: effects, index: index)
+        }
+        return FileAnalysis(statements: result, finalState: state)
+    }
+
+    func isTransactionControl(_ statement: Statement) -> Bool {
+        if case .transaction = statement { return true }
+        return false
+    }
+
+    /// Folds a statement into the context the next statement sees.
+    func update(_ state: inout AnalysisState, after statement: Statement, effects: StatementEffects, index: Int) {
+        if state.transaction != nil {
+            for lock in effects.strongestLocks where lock.mode == .accessExclusive && !lock.isNew {
+                if state.accessExclusiveHeldSince[lock.relation.qualified] == nil {
+                    state.accessExclusiveHeldSince[lock.relation.qualified] = index
+                }
+            }
+        }
+        switch statement {
+        case .transaction(let kind):
+            switch kind {
+            case .commit, .rollback, .prepare:
+                state.transaction = nil
+                state.inExplicitTransaction = false
+                state.notValidConstraintsInTransaction = [:]
+                state.accessExclusiveHeldSince = [:]
+                for key in state.sessionSettings.keys where key.hasPrefix("local:") { state.sessionSettings[key] = nil }
+            default:
+                break
+            }
+        case .variableSet(let set):
+            switch set.kind {
+            case .set: state.sessionSettings[set.name] = set.value
+            case .setDefault, .reset: state.sessionSettings[set.name] = nil
+            case .resetAll: state.sessionSettings = [:]
+            case .other: break
+            }
+        case .createTable(let create):
+            state.createdInFile.insert(state.resolve(create.relation).qualified)
+        case .createIndex(let index):
+            if let name = index.name {
+                state.createdInFile.insert(state.resolve(QualifiedName(schema: index.relation.schema, name: name)).qualified)
+            }
+        case .createView(let name, _), .createSequence(let name):
+            state.createdInFile.insert(state.resolve(name).qualified)
+        case .createEnum(let name):
+            state.createdEnums.insert(state.resolve(name).qualified)
+        case .rename(let rename) where rename.kind == .table && state.isCreatedInFile(rename.object):
+            var renamed = state.resolve(rename.object)
+            renamed.name = rename.newName
+            state.createdInFile.insert(renamed.qualified)
+        case .alterTable(let alter):
+            let table = state.resolve(alter.relation).qualified
+            for action in alter.actions {
+                switch action {
+                case .addConstraint(let constraint):
+                    if case .check(let expression) = constraint.kind, let column = Self.notNullColumn(expression) {
+                        if constraint.isNotValid {
+                            if let name = constraint.name { state.pendingNotNullChecks[name] = (table, column) }
+                        } else {
+                            state.notNullChecks[table, default: []].insert(column)
+                        }
+                    }
+                    if constraint.isNotValid, let name = constraint.name, state.transaction != nil {
+                        state.notValidConstraintsInTransaction[name] = table
+                    }
+                case .validateConstraint(let name):
+                    if let pending = state.pendingNotNullChecks[name] {
+                        state.notNullChecks[pending.table, default: []].insert(pending.column)
+                    }
+                default:
+                    break
+                }
+            }
+        default:
+            break
+        }
+    }
+
+    /// The column of `CHECK (col IS NOT NULL)`.
+    static func notNullColumn(_ expression: Expression) -> String? {
+        if case .nullTest(.columnReference(let names, _), true, _) = expression { return names.last }
+        return nil
+    }
+
+    /// Per transaction, the strongest lock held on each relation and from which statement to
+    /// which (the end of the transaction).
+    public static func transactions(_ analyses: [StatementAnalysis]) -> [TransactionLocks] {
+        var order: [Int] = []
+        var byNumber: [Int: TransactionLocks] = [:]
+        for analysis in analyses where analysis.statement != nil {
+            let number = analysis.transactionNumber
+            if byNumber[number] == nil {
+                order.append(number)
+                byNumber[number] = TransactionLocks(number: number, isImplicit: analysis.state.transaction?.isImplicit ?? false,
+                                                    firstStatement: analysis.index, lastStatement: analysis.index, held: [])
+            }
+            byNumber[number]!.lastStatement = analysis.index
+            for lock in analysis.effects.strongestLocks {
+                if let existing = byNumber[number]!.held.firstIndex(where: { $0.lock.relation == lock.relation }) {
+                    if lock.mode > byNumber[number]!.held[existing].lock.mode {
+                        byNumber[number]!.held[existing].lock = lock
+                        byNumber[number]!.held[existing].fromStatement = analysis.index
+                    }
+                } else {
+                    byNumber[number]!.held.append(.init(lock: lock, fromStatement: analysis.index, untilStatement: analysis.index))
+                }
+            }
+        }
+        return order.compactMap { number in
+            guard var transaction = byNumber[number] else { return nil }
+            for index in transaction.held.indices { transaction.held[index].untilStatement = transaction.lastStatement }
+            return transaction
+        }
+    }
+}

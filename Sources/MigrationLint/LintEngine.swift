@@ -1,0 +1,219 @@
+import LockModel
+import PostgresSyntax
+
+/// Diagnostics the engine itself raises, with descriptions so that configuration, `rules` and
+/// the docs treat them like any rule.
+public enum EngineDiagnostics {
+    public static let syntaxError = RuleDescription(
+        id: "syntax-error", category: .correctness, defaultSeverity: .error,
+        summary: "A statement the PostgreSQL 15 grammar cannot read.",
+        rationale: "MigrationLint parses every statement with libpg_query, PostgreSQL's own parser (the 15.1 grammar). A statement it cannot read is not checked by any rule; PostgreSQL would reject it too, unless it uses syntax from a newer release.",
+        safeAlternative: "Fix the statement. If it is valid on your newer server (PostgreSQL 16+ syntax), lower this rule's severity with `rules: {syntax-error: warning}` or silence it for that statement with `-- migration-lint-ignore: syntax-error`.",
+        badExamples: [RuleExample("CREATE ↓TABLEX users (id bigint);")],
+        goodExamples: [RuleExample("CREATE TABLE users (id bigint PRIMARY KEY);")])
+
+    public static let unusedIgnore = RuleDescription(
+        id: "unused-ignore", category: .hygiene, defaultSeverity: .warning,
+        summary: "A migration-lint-ignore comment that names an unknown rule or silences nothing.",
+        rationale: "A suppression that silences nothing hides the next real finding on that statement, and a misspelled rule id silences nothing at all.",
+        safeAlternative: "Remove the comment, or correct the rule id.",
+        badExamples: [RuleExample("↓-- migration-lint-ignore: drop-column the column is unused\nCREATE TABLE t (id bigint PRIMARY KEY);")],
+        goodExamples: [RuleExample("-- migration-lint-ignore: create-index-concurrently the table is tiny\nCREATE INDEX idx ON t (a);")])
+
+    public static let psqlMetaCommand = RuleDescription(
+        id: "psql-meta-command", category: .correctness, defaultSeverity: .info,
+        summary: "A psql meta-command or psql variable that only psql understands.",
+        rationale: "Lines such as `\\set`, `\\c` or `\\i` and interpolations such as `:'name'` are expanded by psql before PostgreSQL sees the text. MigrationLint cannot know their values, so the statement is not checked, and the migration only runs through psql.",
+        safeAlternative: "Keep migrations plain SQL, or accept that these statements are not linted.",
+        badExamples: [RuleExample("↓\\set ON_ERROR_STOP on\nCREATE TABLE t (id bigint PRIMARY KEY);")],
+        goodExamples: [RuleExample("CREATE TABLE t (id bigint PRIMARY KEY);")])
+
+    public static let all = [syntaxError, unusedIgnore, psqlMetaCommand]
+}
+
+/// The core: a function from a migration file, rules and configuration to findings. It never
+/// prints and keeps no state between files, so files can be linted in parallel.
+public struct LintEngine: Sendable {
+    public let rules: [any Rule]
+    public let configuration: Configuration
+    public let parser: SQLParser
+
+    public init(rules: [any Rule], configuration: Configuration = Configuration(), parser: SQLParser = SQLParser()) {
+        self.rules = rules
+        self.configuration = configuration
+        self.parser = parser
+    }
+
+    /// Every rule id the engine knows, for configuration and suppression checks.
+    public var knownRuleIDs: Set<String> {
+        Set(rules.map(\.id) + EngineDiagnostics.all.map(\.id))
+    }
+
+    /// Lints one file whose layout was already decided.
+    public func lint(_ file: MigrationFile) -> FileReport {
+        let statements = parser.parse(file.source, ranges: file.lintRanges)
+        let sqlCount = statements.filter { if case .psqlMetaCommand = $0.content { return false } else { return true } }.count
+        let inTransaction: Bool
+        switch file.transactionPolicy {
+        case .none: inTransaction = false
+        case .whole: inTransaction = true
+        case .ifMultipleStatements: inTransaction = sqlCount > 1
+        }
+        let settings = RunSettings(postgresVersion: configuration.postgresVersion, fileRunsInTransaction: inTransaction,
+                                   timeZone: configuration.timeZone)
+        let analysis = MigrationAnalyzer(settings: settings).analyze(statements)
+
+        var diagnostics: [Diagnostic] = []
+        var suppressions = SuppressionTracker(statements: statements, knownRuleIDs: knownRuleIDs)
+
+        func emit(_ description: RuleDescription, _ finding: Finding, statement: Int?) {
+            guard let severity = configuration.severity(of: description) else { return }
+            if suppressions.suppresses(description.id, statement: statement) { return }
+            diagnostics.append(Diagnostic(ruleID: description.id, severity: severity, finding: finding))
+        }
+
+        let enabled = rules.filter { configuration.severity(of: $0.description) != nil }
+        for item in analysis.statements {
+            switch item.parsed.content {
+            case .syntaxError(let message, let offset):
+                emit(EngineDiagnostics.syntaxError, syntaxFinding(message, offset: offset, item.parsed, file.source), statement: item.index)
+            case .psqlMetaCommand(let text):
+                emit(EngineDiagnostics.psqlMetaCommand, Finding(
+                    message: "psql meta-command `\(text.prefix(40))` is not SQL: only psql runs it, and MigrationLint skips it",
+                    range: item.parsed.range), statement: item.index)
+            case .psqlVariable(let offset):
+                emit(EngineDiagnostics.psqlMetaCommand, Finding(
+                    message: "psql variable interpolation: the statement is expanded by psql, so MigrationLint does not check it",
+                    range: offset..<min(offset + 2, item.parsed.range.upperBound)), statement: item.index)
+            case .statement(let statement):
+                let context = RuleContext(statement: statement, analysis: item, file: file, fileAnalyses: analysis.statements)
+                for rule in enabled {
+                    for finding in rule.check(context) { emit(rule.description, finding, statement: item.index) }
+                }
+            }
+        }
+        let fileContext = FileContext(file: file, analyses: analysis.statements, finalState: analysis.finalState)
+        for rule in enabled {
+            for finding in rule.finish(fileContext) {
+                let statement = analysis.statements.last { $0.parsed.range.lowerBound <= finding.range.lowerBound }?.index
+                emit(rule.description, finding, statement: statement)
+            }
+        }
+        for finding in suppressions.unusedFindings(enabledRuleIDs: Set(enabled.map(\.id) + EngineDiagnostics.all.map(\.id))) {
+            if let severity = configuration.severity(of: EngineDiagnostics.unusedIgnore) {
+                diagnostics.append(Diagnostic(ruleID: EngineDiagnostics.unusedIgnore.id, severity: severity, finding: finding))
+            }
+        }
+        return FileReport(path: file.path, source: file.source, diagnostics: diagnostics, statementCount: statements.count)
+    }
+
+    func syntaxFinding(_ message: String, offset: Int, _ parsed: ParsedStatement, _ source: SourceText) -> Finding {
+        var notes: [String] = []
+        if let open = parsed.slice.unterminated {
+            let what: String
+            switch open.kind {
+            case .string: what = "string literal"
+            case .quotedIdentifier: what = "quoted identifier"
+            case .blockComment: what = "block comment"
+            case .dollarQuote(let tag): what = "dollar-quoted string \(tag)"
+            }
+            let position = source.position(of: open.offset)
+            notes.append("unterminated \(what) starting at line \(position.line), column \(position.column)")
+        }
+        let end = min(parsed.range.upperBound, offset + 1)
+        return Finding(message: message + " (PostgreSQL 15 grammar)", range: offset..<max(end, offset),
+                       notes: notes,
+                       help: "newer syntax (PostgreSQL 16+) is not understood; lower `syntax-error` in the configuration if your server accepts it")
+    }
+}
+
+/// Applies `migration-lint-ignore` comments and reports those that silence nothing.
+struct SuppressionTracker {
+    private var byStatement: [Int: [(suppression: Suppression, used: Set<String>)]] = [:]
+    private var fileWide: [(suppression: Suppression, used: Set<String>)] = []
+    private let knownRuleIDs: Set<String>
+
+    init(statements: [ParsedStatement], knownRuleIDs: Set<String>) {
+        self.knownRuleIDs = knownRuleIDs
+        for (index, statement) in statements.enumerated() {
+            for comment in statement.comments {
+                guard let suppression = Suppression.parse(comment) else { continue }
+                switch suppression.scope {
+                case .file:
+                    fileWide.append((suppression, []))
+                case .nextStatement:
+                    // Only comments before the statement (its leading trivia) apply to it.
+                    if comment.range.upperBound <= statement.range.lowerBound {
+                        byStatement[index, default: []].append((suppression, []))
+                    }
+                }
+            }
+        }
+    }
+
+    mutating func suppresses(_ ruleID: String, statement: Int?) -> Bool {
+        if let statement, let entries = byStatement[statement] {
+            for (k, entry) in entries.enumerated() where entry.suppression.ruleIDs.contains(ruleID) {
+                byStatement[statement]![k].used.insert(ruleID)
+                return true
+            }
+        }
+        for (k, entry) in fileWide.enumerated() where entry.suppression.ruleIDs.contains(ruleID) {
+            fileWide[k].used.insert(ruleID)
+            return true
+        }
+        return false
+    }
+
+    func unusedFindings(enabledRuleIDs: Set<String>) -> [Finding] {
+        var findings: [Finding] = []
+        let all = byStatement.keys.sorted().flatMap { byStatement[$0]! } + fileWide
+        for entry in all {
+            let suppression = entry.suppression
+            if suppression.ruleIDs.isEmpty {
+                findings.append(Finding(message: "migration-lint-ignore names no rule", range: suppression.range,
+                                        help: "write the rule ids after the colon: `-- migration-lint-ignore: rule-id reason`"))
+                continue
+            }
+            for id in suppression.ruleIDs where !entry.used.contains(id) {
+                if !knownRuleIDs.contains(id) {
+                    let suggestion = closestMatch(to: id, in: knownRuleIDs).map { "; did you mean `\($0)`?" } ?? ""
+                    findings.append(Finding(message: "unknown rule `\(id)` in migration-lint-ignore\(suggestion)", range: suppression.range))
+                } else if enabledRuleIDs.contains(id) {
+                    let target = suppression.scope == .file ? "this file" : "the next statement"
+                    findings.append(Finding(message: "migration-lint-ignore for `\(id)` silences nothing in \(target)", range: suppression.range,
+                                            help: "remove `\(id)` from the comment"))
+                }
+            }
+        }
+        return findings
+    }
+}
+
+/// The candidate closest to `word` by edit distance, if it is close enough to be a typo.
+public func closestMatch<S: Sequence>(to word: String, in candidates: S) -> String? where S.Element == String {
+    var best: (String, Int)?
+    for candidate in candidates {
+        let distance = editDistance(word, candidate)
+        if distance <= max(2, word.count / 3), distance < (best?.1 ?? .max) || (distance == best?.1 && candidate < best!.0) {
+            best = (candidate, distance)
+        }
+    }
+    return best?.0
+}
+
+func editDistance(_ a: String, _ b: String) -> Int {
+    let a = Array(a), b = Array(b)
+    if a.isEmpty { return b.count }
+    if b.isEmpty { return a.count }
+    var previous = Array(0...b.count)
+    var current = [Int](repeating: 0, count: b.count + 1)
+    for i in 1...a.count {
+        current[0] = i
+        for j in 1...b.count {
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+        }
+        swap(&previous, &current)
+    }
+    return previous[b.count]
+}

@@ -1,0 +1,140 @@
+import Testing
+import MigrationLint
+import MigrationLintRules
+import PostgresSyntax
+
+/// One generic test that runs every rule's own examples, and variants of them, so that the
+/// examples in the docs are exactly what is tested.
+@Suite struct RuleExampleTests {
+    static let rules: [any Rule] = allRules
+
+    struct Case: CustomTestStringConvertible, Sendable {
+        let rule: any Rule
+        var testDescription: String { rule.id }
+    }
+
+    static var cases: [Case] { rules.map(Case.init) }
+
+    func engine(for rule: any Rule, _ example: RuleExample) -> LintEngine {
+        var configuration = Configuration()
+        configuration.postgresVersion = example.postgresVersion ?? 15
+        // The rule under test runs even when it is off by default.
+        configuration.ruleSeverities[rule.id] = .some(rule.description.defaultSeverity ?? .warning)
+        return LintEngine(rules: [rule], configuration: configuration)
+    }
+
+    func findings(_ rule: any Rule, _ example: RuleExample, text: String) -> [Diagnostic] {
+        engine(for: rule, example)
+            .lint(text: text, path: "example.sql", transactionPolicy: example.inTransaction == true ? .whole : .none)
+            .diagnostics.filter { $0.ruleID == rule.id }
+    }
+
+    @Test(arguments: cases) func badExamplesFindAtEveryMarker(_ item: Case) {
+        let rule = item.rule
+        #expect(rule.description.badExamples.count >= 3, "\(rule.id) needs at least three bad examples")
+        for example in rule.description.badExamples {
+            let (sql, markers) = example.withoutMarkers
+            #expect(!markers.isEmpty, "bad example without ↓ marker: \(example.sql)")
+            let found = findings(rule, example, text: sql).map(\.range.lowerBound).sorted()
+            #expect(found == markers, "\(rule.id): \(example.sql)")
+        }
+    }
+
+    @Test(arguments: cases) func goodExamplesAreQuiet(_ item: Case) {
+        let rule = item.rule
+        #expect(rule.description.goodExamples.count >= 3, "\(rule.id) needs at least three good examples")
+        for example in rule.description.goodExamples {
+            let found = findings(rule, example, text: example.sql)
+            #expect(found.isEmpty, "\(rule.id) fired on good example: \(example.sql) → \(found.map(\.message))")
+        }
+    }
+
+    @Test(arguments: cases) func badExampleInsideACommentIsQuiet(_ item: Case) {
+        for example in item.rule.description.badExamples {
+            let sql = example.withoutMarkers.sql.replacingOccurrences(of: "*/", with: "* /")
+            #expect(findings(item.rule, example, text: "/*\n\(sql)\n*/\nSELECT 1;").isEmpty)
+        }
+    }
+
+    @Test(arguments: cases) func badExampleAfterAnIgnoreCommentIsQuiet(_ item: Case) {
+        for example in item.rule.description.badExamples {
+            let sql = example.withoutMarkers.sql
+            let source = SourceText(sql)
+            // An ignore comment before every statement of the example.
+            var text = ""
+            var last = 0
+            for slice in StatementSplitter.split(source.bytes) {
+                text += source.text(last..<slice.range.lowerBound)
+                text += "-- migration-lint-ignore: \(item.rule.id) tested\n"
+                last = slice.range.lowerBound
+            }
+            text += source.text(last..<source.count)
+            #expect(findings(item.rule, example, text: text).isEmpty, "\(item.rule.id) not silenced: \(text)")
+        }
+    }
+
+    @Test(arguments: cases) func multiByteTextBeforeAFindingKeepsItsPlace(_ item: Case) {
+        let prefix = "-- Größe ✓ 数据 😀\n"
+        for example in item.rule.description.badExamples {
+            let (sql, markers) = example.withoutMarkers
+            let report = engine(for: item.rule, example)
+                .lint(text: prefix + sql, path: "example.sql", transactionPolicy: example.inTransaction == true ? .whole : .none)
+            let found = report.diagnostics.filter { $0.ruleID == item.rule.id }
+            #expect(found.map(\.range.lowerBound).sorted() == markers.map { $0 + prefix.utf8.count })
+            // Line and column count characters: the marker's column is the same as without the prefix.
+            let plain = SourceText(sql)
+            for (diagnostic, marker) in zip(found.sorted { $0.range.lowerBound < $1.range.lowerBound }, markers) {
+                let position = report.source.position(of: diagnostic.range.lowerBound)
+                let expected = plain.position(of: marker)
+                #expect(position.line == expected.line + 1 && position.column == expected.column)
+            }
+        }
+    }
+
+    @Test(arguments: cases) func crlfLineEndingsKeepThePlace(_ item: Case) {
+        for example in item.rule.description.badExamples {
+            let (sql, markers) = example.withoutMarkers
+            let crlf = sql.replacingOccurrences(of: "\n", with: "\r\n")
+            let shifted = markers.map { marker in marker + sql.utf8.prefix(marker).filter { $0 == 0x0A }.count }
+            #expect(findings(item.rule, example, text: crlf).map(\.range.lowerBound).sorted() == shifted)
+            let plain = SourceText(sql), windows = SourceText(crlf)
+            for (a, b) in zip(markers, shifted) {
+                #expect(plain.position(of: a).line == windows.position(of: b).line)
+                #expect(plain.position(of: a).column == windows.position(of: b).column)
+            }
+        }
+    }
+
+    @Test(arguments: cases) func fixExamplesProduceTheAfterTextAndSilenceTheRule(_ item: Case) {
+        for fixExample in item.rule.description.fixExamples {
+            let before = fixExample.before.withoutMarkers.sql
+            let found = findings(item.rule, fixExample.before, text: before)
+            let fixes = found.compactMap(\.fix)
+            #expect(!fixes.isEmpty, "\(item.rule.id): no fix for \(before)")
+            let fixed = String(decoding: FixApplier.apply(fixes, to: Array(before.utf8)).bytes, as: UTF8.self)
+            #expect(fixed == fixExample.after)
+            #expect(findings(item.rule, fixExample.before, text: fixed).isEmpty, "\(item.rule.id) still fires after its fix")
+        }
+    }
+
+    /// Every migration step of a rewrite, linted on its own with every rule at its default
+    /// severity, raises no warning or error.
+    @Test(arguments: cases) func rewriteStepsLintClean(_ item: Case) {
+        let everything = LintEngine(rules: Self.rules)
+        for example in item.rule.description.badExamples {
+            for diagnostic in findings(item.rule, example, text: example.withoutMarkers.sql) {
+                guard let plan = diagnostic.rewrite else { continue }
+                for step in plan.migrationSteps {
+                    let loud = everything.lint(text: step, path: "step.sql").diagnostics.filter { $0.severity >= .warning }
+                    #expect(loud.isEmpty, "\(item.rule.id) rewrite step is not clean:\n\(step)\n→ \(loud.map { "\($0.ruleID): \($0.message)" })")
+                }
+            }
+        }
+    }
+
+    @Test func ruleIDsAreUniqueKebabCase() {
+        let ids = Self.rules.map(\.id) + EngineDiagnostics.all.map(\.id)
+        #expect(Set(ids).count == ids.count)
+        for id in ids { #expect(id.allSatisfy { $0.isLowercase || $0 == "-" || $0.isNumber }, "\(id)") }
+    }
+}
