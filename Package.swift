@@ -36,8 +36,8 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "PostgresSyntaxTests", dependencies: ["PostgresSyntax"]),
-        .testTarget(name: "MigrationLintTests", dependencies: ["MigrationLint", "MigrationLintRules", "Reporters"],
-                    resources: []),
+        .testTarget(name: "LockModelTests", dependencies: ["LockModel", "PostgresSyntax"]),
+        .testTarget(name: "MigrationLintTests", dependencies: ["MigrationLint", "MigrationLintRules", "Reporters"]),
     ],
     swiftLanguageModes: [.v5]
 )
