@@ -4,4 +4,17 @@ import MigrationLint
 public let allRules: [any Rule] = [
     AddColumnVolatileDefault(),
     CreateIndexConcurrently(),
+    // Schema hygiene
+    PreferBigint(),
+    PreferText(),
+    PreferTimestamptz(),
+    BanChar(),
+    PreferIdentity(),
+    PreferJsonb(),
+    IdentifierTooLong(),
+    DuplicateColumn(),
+    PreferRobustStatements(),
+    TransactionNesting(),
+    UncommittedTransaction(),
+    DomainConstraint(),
 ]

@@ -1,0 +1,114 @@
+import LockModel
+import MigrationLint
+import PostgresSyntax
+
+/// The same column defined twice: PostgreSQL rejects the migration.
+public struct DuplicateColumn: Rule {
+    public init() {}
+
+    public let description = RuleDescription(
+        id: "duplicate-column",
+        category: .correctness,
+        defaultSeverity: .error,
+        summary: "A column defined twice in CREATE TABLE, or added to a table that already has it.",
+        rationale: """
+            PostgreSQL rejects CREATE TABLE with a column named twice ("column specified more than once") and \
+            ADD COLUMN of a column the table already has ("column already exists"), so the migration fails at \
+            deploy time, often after earlier statements of a non-transactional migration were applied. Names \
+            are compared as PostgreSQL folds them: `Email` and `email` are the same column, `"Email"` is not. \
+            MigrationLint knows the columns of tables created earlier in the same file.
+            """,
+        safeAlternative: """
+            Keep one definition. To change an existing column's type, use ALTER COLUMN ... TYPE; to make the \
+            migration re-runnable, ADD COLUMN IF NOT EXISTS.
+            """,
+        badExamples: [
+            RuleExample("CREATE TABLE users (id bigint PRIMARY KEY, email text NOT NULL, ↓Email text NOT NULL);"),
+            RuleExample("ALTER TABLE app.\"Orders\" ADD COLUMN note text NOT NULL DEFAULT '', ADD COLUMN ↓note text NOT NULL DEFAULT '';"),
+            RuleExample("CREATE TABLE tags (id bigint PRIMARY KEY, name text NOT NULL);\nALTER TABLE tags ADD COLUMN ↓name text NOT NULL DEFAULT '';"),
+        ],
+        goodExamples: [
+            RuleExample("CREATE TABLE users (id bigint PRIMARY KEY, email text NOT NULL, \"Email\" text NOT NULL);"),
+            RuleExample("CREATE TABLE tags (id bigint PRIMARY KEY, name text NOT NULL);\nALTER TABLE tags ADD COLUMN IF NOT EXISTS name text;"),
+            RuleExample("CREATE TABLE tags (id bigint PRIMARY KEY, name text NOT NULL);\nALTER TABLE tags DROP COLUMN name;\nALTER TABLE tags ADD COLUMN name text NOT NULL;"),
+            RuleExample("CREATE TABLE a (id bigint PRIMARY KEY, name text NOT NULL);\nCREATE TABLE b (id bigint PRIMARY KEY, name text NOT NULL);"),
+            RuleExample("CREATE TABLE tags (id bigint PRIMARY KEY, title text NOT NULL);\nALTER TABLE tags RENAME COLUMN title TO name;\nALTER TABLE tags ADD COLUMN title text NOT NULL;"),
+        ])
+
+    public func check(_ context: RuleContext) -> [Finding] {
+        switch context.statement {
+        case .createTable(let create):
+            var seen: Set<String> = []
+            var findings: [Finding] = []
+            for column in create.columns where !seen.insert(column.name).inserted {
+                guard let location = column.location else { continue }
+                findings.append(Finding(
+                    message: "column \(quoteIdentifier(column.name)) is defined twice in \(create.relation.sql): PostgreSQL rejects the table",
+                    range: nameRange(at: location, context), help: "keep one definition",
+                    rewrite: RewritePlan([.migration(sql: withoutDefinition(at: location, context),
+                                                     note: "the statement with the second definition removed")])))
+            }
+            return findings
+        case .alterTable(let alter) where alter.kind == .table:
+            let existing = columns(of: alter.relation, before: context) ?? []
+            var addedHere: Set<String> = []
+            var findings: [Finding] = []
+            for action in alter.actions {
+                guard case .addColumn(let column, let ifNotExists) = action else { continue }
+                defer { addedHere.insert(column.name) }
+                guard !ifNotExists, existing.contains(column.name) || addedHere.contains(column.name),
+                      let location = column.location else { continue }
+                findings.append(Finding(
+                    message: "column \(quoteIdentifier(column.name)) already exists in \(alter.relation.sql): PostgreSQL rejects ADD COLUMN",
+                    range: nameRange(at: location, context),
+                    help: "remove this ADD COLUMN, or use ALTER COLUMN ... TYPE to change the existing column"))
+            }
+            return findings
+        default:
+            return []
+        }
+    }
+
+    /// The columns of `table` before this statement, when the file created it; nil when unknown.
+    func columns(of table: QualifiedName, before context: RuleContext) -> Set<String>? {
+        var known: Set<String>?
+        for analysis in context.fileAnalyses where analysis.index < context.analysis.index {
+            guard let statement = analysis.statement else { continue }
+            let state = analysis.state
+            switch statement {
+            case .createTable(let create) where state.resolve(create.relation) == context.state.resolve(table):
+                known = Set(create.columns.map(\.name))
+            case .alterTable(let alter) where state.resolve(alter.relation) == context.state.resolve(table):
+                for action in alter.actions {
+                    switch action {
+                    case .addColumn(let column, _): known?.insert(column.name)
+                    case .dropColumn(let name, _, _): known?.remove(name)
+                    default: break
+                    }
+                }
+            case .rename(let rename) where rename.kind == .column && state.resolve(rename.object) == context.state.resolve(table):
+                if let old = rename.subname, known?.remove(old) != nil { known?.insert(rename.newName) }
+            case .drop(let drop) where drop.kind == .table && drop.objects.contains(where: { state.resolve($0) == context.state.resolve(table) }):
+                known = nil
+            default:
+                break
+            }
+        }
+        return known
+    }
+
+    /// The column name as written (quoted or not).
+    func nameRange(at location: Int, _ context: RuleContext) -> Range<Int> {
+        context.tokens.first { $0.range.lowerBound == location }?.range ?? context.expressionRange(at: location)
+    }
+
+    /// The statement without the column definition at `location` and the comma before it.
+    func withoutDefinition(at location: Int, _ context: RuleContext) -> String {
+        let clause = context.clauseRange(at: location)
+        var start = location
+        let bytes = context.source.bytes
+        while start > context.statementRange.lowerBound, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[start - 1]) { start -= 1 }
+        if start > context.statementRange.lowerBound, bytes[start - 1] == UInt8(ascii: ",") { start -= 1 }
+        return Hygiene.statementText(context, applying: [Edit(range: start..<clause.upperBound, replacement: "")])
+    }
+}

@@ -1,0 +1,95 @@
+import LockModel
+import MigrationLint
+import PostgresSyntax
+
+/// An identifier longer than PostgreSQL's 63-byte limit.
+public struct IdentifierTooLong: Rule {
+    public init() {}
+
+    static let limit = 63
+
+    public let description = RuleDescription(
+        id: "identifier-too-long",
+        category: .hygiene,
+        defaultSeverity: .warning,
+        summary: "An identifier longer than 63 bytes is silently truncated by PostgreSQL.",
+        rationale: """
+            PostgreSQL keeps at most 63 bytes of a name (NAMEDATALEN - 1) and truncates longer ones with only a \
+            NOTICE. The object then exists under a name that appears nowhere in the code: ORMs and schema-diff \
+            tools that compare names see a mismatch on every run, and two long names that share their first 63 \
+            bytes collide ("relation already exists") in a later migration. The limit counts bytes, so names \
+            with accented or non-Latin letters reach it sooner.
+            """,
+        safeAlternative: """
+            Choose a shorter name. The fix writes the name as PostgreSQL stores it (the first 63 bytes), which \
+            changes nothing in the database but makes the migration say what the catalog will hold.
+            """,
+        badExamples: [
+            RuleExample("CREATE INDEX CONCURRENTLY ↓index_subscriptions_on_account_id_and_plan_id_and_status_and_created_at ON subscriptions (account_id);"),
+            RuleExample("ALTER TABLE app.\"Orders\" ADD CONSTRAINT ↓\"Orders_customer_reference_must_match_the_customer_accounts_table_key\" CHECK (customer_ref <> '') NOT VALID;"),
+            RuleExample("CREATE TABLE ↓überlange_tabelle_für_die_größenprüfung_der_bezeichner_in_postgres (id bigint PRIMARY KEY);"),
+        ],
+        goodExamples: [
+            RuleExample("CREATE INDEX CONCURRENTLY subscriptions_account_plan_status_idx ON subscriptions (account_id);"),
+            RuleExample("CREATE TABLE app.\"Orders\" (id bigint PRIMARY KEY, note text NOT NULL DEFAULT 'a string literal that is much longer than sixty-three bytes is fine');"),
+            RuleExample("CREATE FUNCTION f() RETURNS int LANGUAGE sql AS $$ SELECT 1 AS a_column_alias_inside_a_function_body_that_is_very_long_indeed $$;"),
+            RuleExample("CREATE TABLE exactly_sixty_three_bytes_long_table_name_abcdefghijklmnopqrstu (id bigint PRIMARY KEY);"),
+        ],
+        fixExamples: [
+            FixExample(RuleExample("CREATE INDEX CONCURRENTLY index_subscriptions_on_account_id_and_plan_id_and_status_and_created_at ON subscriptions (account_id);"),
+                       "CREATE INDEX CONCURRENTLY index_subscriptions_on_account_id_and_plan_id_and_status_and_cr ON subscriptions (account_id);"),
+            FixExample(RuleExample("ALTER TABLE app.\"Orders\" ADD CONSTRAINT \"Orders_customer_reference_must_match_the_customer_accounts_table_key\" CHECK (customer_ref <> '') NOT VALID;"),
+                       "ALTER TABLE app.\"Orders\" ADD CONSTRAINT \"Orders_customer_reference_must_match_the_customer_accounts_tabl\" CHECK (customer_ref <> '') NOT VALID;"),
+        ])
+
+    public func check(_ context: RuleContext) -> [Finding] {
+        var findings: [Finding] = []
+        var reported: Set<String> = []
+        for token in context.tokens where token.keyword == nil {
+            guard let name = identifier(context.source.text(token.range)), name.utf8.count > Self.limit else { continue }
+            let truncated = Self.truncate(name)
+            // One finding per name and statement: a name repeated in a statement is the same mistake.
+            guard reported.insert(name).inserted else { continue }
+            findings.append(Finding(
+                message: "identifier is \(name.utf8.count) bytes: PostgreSQL truncates it to \(quoteIdentifier(truncated))",
+                range: token.range,
+                help: "use a name of at most \(Self.limit) bytes",
+                rewrite: RewritePlan([.migration(sql: rewritten(context, name: name, to: truncated),
+                                                 note: "the name as PostgreSQL stores it; a shorter, meaningful name is better")]),
+                fix: Fix(message: "write the name as PostgreSQL stores it",
+                         edits: context.tokens.filter { identifier(context.source.text($0.range)) == name && $0.keyword == nil }
+                            .map { Edit(range: $0.range, replacement: quoteIdentifier(truncated)) })))
+        }
+        return findings
+    }
+
+    /// The name an identifier token denotes: quotes removed, or ASCII down-cased; nil for other tokens.
+    func identifier(_ text: String) -> String? {
+        guard let first = text.unicodeScalars.first else { return nil }
+        if first == "\"" {
+            guard text.count >= 2, text.hasSuffix("\"") else { return nil }
+            return String(text.dropFirst().dropLast()).replacingOccurrences(of: "\"\"", with: "\"")
+        }
+        let startsLikeName = first == "_" || first.properties.isAlphabetic || first.value >= 0x80
+        guard startsLikeName, !text.contains("'"), !text.contains("\"") else { return nil }
+        return String(text.unicodeScalars.map { $0.isASCII ? Character($0).lowercased() : String($0) }.joined())
+    }
+
+    /// PostgreSQL cuts at a character boundary at or below the limit.
+    static func truncate(_ name: String) -> String {
+        var result = ""
+        for character in name {
+            if result.utf8.count + String(character).utf8.count > limit { break }
+            result.append(character)
+        }
+        return result
+    }
+
+    func rewritten(_ context: RuleContext, name: String, to truncated: String) -> String {
+        let edits = context.tokens.filter { $0.keyword == nil && identifier(context.source.text($0.range)) == name }
+            .map { Edit(range: $0.range, replacement: quoteIdentifier(truncated)) }
+        var text = Hygiene.statementText(context, applying: edits)
+        if context.effects.locks.contains(where: { !$0.isNew && $0.mode.blocksWrites }) { text = SQLText.lockTimeout + "\n" + text }
+        return text
+    }
+}

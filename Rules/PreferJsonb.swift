@@ -1,0 +1,44 @@
+import LockModel
+import MigrationLint
+import PostgresSyntax
+
+/// json in a new column.
+public struct PreferJsonb: Rule {
+    public init() {}
+
+    public let description = RuleDescription(
+        id: "prefer-jsonb",
+        category: .hygiene,
+        defaultSeverity: .warning,
+        summary: "json stores text that is re-parsed on every access and cannot be indexed or compared: use jsonb.",
+        rationale: """
+            json keeps the input text verbatim (whitespace, key order, duplicate keys) and parses it again on every \
+            operator call. It has no equality operator, so DISTINCT, GROUP BY, UNIQUE and many ORM updates fail on \
+            it, and it has no GIN operator class. jsonb stores the parsed form, supports containment (@>) with GIN \
+            indexes, and is what almost every application means. Converting later rewrites the table. The type is \
+            not swapped automatically: code that relies on key order or duplicate keys would see a difference.
+            """,
+        safeAlternative: "Use jsonb unless the exact input text must be kept (then text may be clearer).",
+        badExamples: [
+            RuleExample("CREATE TABLE events (id bigint PRIMARY KEY, payload ↓json NOT NULL);"),
+            RuleExample("CREATE TABLE app.\"Hooks\" (id bigint PRIMARY KEY, headers ↓json[] NOT NULL DEFAULT '{}');"),
+            RuleExample("ALTER TABLE users ADD COLUMN settings ↓json NOT NULL DEFAULT '{}';"),
+        ],
+        goodExamples: [
+            RuleExample("CREATE TABLE events (id bigint PRIMARY KEY, payload jsonb NOT NULL);"),
+            RuleExample("CREATE TABLE app.\"Hooks\" (id bigint PRIMARY KEY, raw text NOT NULL);"),
+            RuleExample("ALTER TABLE users ALTER COLUMN settings TYPE json;"),
+            RuleExample("CREATE TYPE app.json AS (v text);\nCREATE TABLE t (id bigint PRIMARY KEY, v app.json NOT NULL);"),
+        ])
+
+    public func check(_ context: RuleContext) -> [Finding] {
+        Hygiene.columnSites(context).compactMap { site -> Finding? in
+            let type = site.type
+            guard Hygiene.isBuiltIn(type), type.baseName == "json" else { return nil }
+            return Hygiene.typeFinding(
+                site, context: context,
+                message: "\(Hygiene.columnLabel(site)) is json: re-parsed on every access, no equality, no GIN index",
+                replacement: nil, fixMessage: "", help: "use jsonb")
+        }
+    }
+}

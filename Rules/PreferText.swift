@@ -1,0 +1,56 @@
+import LockModel
+import MigrationLint
+import PostgresSyntax
+
+/// varchar(n) in a new column.
+public struct PreferText: Rule {
+    public init() {}
+
+    public let description = RuleDescription(
+        id: "prefer-text",
+        category: .hygiene,
+        defaultSeverity: .info,
+        summary: "varchar(n) sets a length limit that is costly to change; text with a CHECK is easier to evolve.",
+        rationale: """
+            In PostgreSQL varchar(n) is stored exactly like text: the limit buys no space or speed. The limit is an \
+            application rule frozen into the type. Raising it is cheap since PostgreSQL 9.2 (no rewrite) but still \
+            takes ACCESS EXCLUSIVE; lowering it rewrites the table. A CHECK (char_length(col) <= n) says the same thing \
+            and can be replaced with NOT VALID and VALIDATE without blocking reads or writes. Many limits are \
+            deliberate, so the rule is informational by default.
+            """,
+        safeAlternative: """
+            Use text, with CHECK (char_length(col) <= n) where the limit matters. In a table created in the same \
+            migration the type is swapped automatically.
+            """,
+        badExamples: [
+            RuleExample("CREATE TABLE users (id bigint PRIMARY KEY, email ↓varchar(255) NOT NULL);"),
+            RuleExample("CREATE TABLE app.\"Users\" (id bigint PRIMARY KEY, name ↓character varying(100) NOT NULL, tags ↓varchar(20)[] NOT NULL);"),
+            RuleExample("ALTER TABLE users ADD COLUMN nickname ↓varchar(40) NOT NULL DEFAULT '';"),
+        ],
+        goodExamples: [
+            RuleExample("CREATE TABLE users (id bigint PRIMARY KEY, email text NOT NULL CHECK (char_length(email) <= 255));"),
+            RuleExample("CREATE TABLE app.\"Users\" (id bigint PRIMARY KEY, name varchar NOT NULL);"),
+            RuleExample("ALTER TABLE users ALTER COLUMN email TYPE varchar(320);"),
+            RuleExample("CREATE DOMAIN app.varchar AS text;\nCREATE TABLE t (id bigint PRIMARY KEY, v app.varchar NOT NULL);"),
+        ],
+        fixExamples: [
+            FixExample(RuleExample("CREATE TABLE users (id bigint PRIMARY KEY, email varchar(255) NOT NULL);"),
+                       "CREATE TABLE users (id bigint PRIMARY KEY, email text NOT NULL);"),
+            FixExample(RuleExample("CREATE TABLE app.\"Users\" (id bigint PRIMARY KEY, tags character varying(20)[] NOT NULL);"),
+                       "CREATE TABLE app.\"Users\" (id bigint PRIMARY KEY, tags text[] NOT NULL);"),
+            FixExample(RuleExample("CREATE TABLE users (id bigint PRIMARY KEY);\nALTER TABLE users ADD COLUMN email varchar(255) NOT NULL;"),
+                       "CREATE TABLE users (id bigint PRIMARY KEY);\nALTER TABLE users ADD COLUMN email text NOT NULL;"),
+        ])
+
+    public func check(_ context: RuleContext) -> [Finding] {
+        Hygiene.columnSites(context).compactMap { site -> Finding? in
+            let type = site.type
+            guard Hygiene.isBuiltIn(type), type.baseName == "varchar", let limit = type.modifiers.first ?? nil else { return nil }
+            return Hygiene.typeFinding(
+                site, context: context,
+                message: "\(Hygiene.columnLabel(site)) is varchar(\(limit)): stored like text, but the limit is costly to change",
+                replacement: "text", fixMessage: "use text",
+                help: "use text, with CHECK (char_length(\(quoteIdentifier(site.column.name))) <= \(limit)) if the limit matters")
+        }
+    }
+}

@@ -1,0 +1,212 @@
+import LockModel
+import MigrationLint
+import PostgresSyntax
+
+/// A column definition a schema-hygiene rule looks at: from CREATE TABLE or ALTER TABLE ADD COLUMN.
+struct ColumnSite {
+    let column: ColumnDefinition
+    let type: TypeName
+    let table: QualifiedName
+    /// The table is created by this statement or earlier in the file: no row and no deployed code
+    /// depends on the column's type yet, so swapping the type is a safe edit.
+    let tableIsNew: Bool
+    /// Table-level constraints of a CREATE TABLE (a `PRIMARY KEY (id)` makes `id` a key).
+    let tableConstraints: [Constraint]
+
+    /// The column's only key: an inline PRIMARY KEY, a one-column table PRIMARY KEY, identity,
+    /// serial, or a `nextval()` default. These are the columns whose sequence runs out.
+    var isGeneratedOrPrimaryKey: Bool {
+        if column.isPrimaryKey || column.isIdentity || column.isSerial { return true }
+        if tableConstraints.contains(where: { $0.kind == .primaryKey && $0.columns == [column.name] }) { return true }
+        if case .functionCall(let name, _, _)? = column.defaultValue, name.last?.lowercased() == "nextval" { return true }
+        return false
+    }
+}
+
+enum Hygiene {
+    /// The columns a statement defines, with whether their table is new in this migration.
+    static func columnSites(_ context: RuleContext) -> [ColumnSite] {
+        switch context.statement {
+        case .createTable(let create):
+            return create.columns.compactMap { column in
+                column.type.map { ColumnSite(column: column, type: $0, table: create.relation, tableIsNew: true,
+                                             tableConstraints: create.constraints) }
+            }
+        case .alterTable(let alter) where alter.kind == .table:
+            let isNew = context.state.isCreatedInFile(alter.relation)
+            return alter.actions.compactMap { action in
+                guard case .addColumn(let column, _) = action, let type = column.type else { return nil }
+                return ColumnSite(column: column, type: type, table: alter.relation, tableIsNew: isNew, tableConstraints: [])
+            }
+        default:
+            return []
+        }
+    }
+
+    /// A built-in type spelled without a schema or with `pg_catalog`.
+    static func isBuiltIn(_ type: TypeName) -> Bool {
+        type.names.count == 1 || type.schema == "pg_catalog"
+    }
+
+    static func isFourOrTwoByteInteger(_ type: TypeName) -> Bool {
+        isBuiltIn(type) && ["int4", "int2", "integer", "int", "smallint"].contains(type.baseName)
+    }
+
+    static func isSmallSerial(_ type: TypeName) -> Bool {
+        type.names.count == 1 && ["serial", "serial4", "smallserial", "serial2"].contains(type.baseName)
+    }
+
+    static func isBigSerial(_ type: TypeName) -> Bool {
+        type.names.count == 1 && ["bigserial", "serial8"].contains(type.baseName)
+    }
+
+    /// The range of a type as written, without an array suffix: `character varying(20)`,
+    /// `timestamp(3) without time zone`, `public.mood`. Nil when PostgreSQL gave no location.
+    static func typeRange(_ type: TypeName, in context: RuleContext) -> Range<Int>? {
+        guard let location = type.location else { return nil }
+        let tokens = context.tokens
+        guard var index = tokens.firstIndex(where: { $0.range.lowerBound == location }) else { return nil }
+        func text(_ i: Int) -> String { i < tokens.count ? context.source.text(tokens[i].range).uppercased() : "" }
+        var end = tokens[index].range.upperBound
+        // Qualified names: schema "." name.
+        while text(index + 1) == ".", index + 2 < tokens.count {
+            index += 2
+            end = tokens[index].range.upperBound
+        }
+        // Multi-word spellings: CHARACTER VARYING, DOUBLE PRECISION, NATIONAL CHARACTER VARYING.
+        while ["VARYING", "PRECISION", "CHARACTER", "CHAR"].contains(text(index + 1)) {
+            index += 1
+            end = tokens[index].range.upperBound
+        }
+        if text(index + 1) == "(" {
+            var depth = 0
+            var probe = index + 1
+            while probe < tokens.count {
+                let word = text(probe)
+                if word == "(" { depth += 1 } else if word == ")" { depth -= 1 }
+                if depth == 0 { break }
+                probe += 1
+            }
+            guard probe < tokens.count else { return location..<end }
+            index = probe
+            end = tokens[index].range.upperBound
+        }
+        if ["WITH", "WITHOUT"].contains(text(index + 1)), text(index + 2) == "TIME", text(index + 3) == "ZONE" {
+            index += 3
+            end = tokens[index].range.upperBound
+        }
+        return location..<end
+    }
+
+    /// The modifiers as written, `(3)`, or empty.
+    static func modifierText(_ type: TypeName) -> String {
+        type.modifiers.isEmpty ? "" : "(" + type.modifiers.map { $0.map(String.init) ?? "" }.joined(separator: ", ") + ")"
+    }
+
+    /// The type every hygiene rule together would prefer for this column, or nil when it is fine.
+    /// Rewrites use it so that a suggested statement is clean for all of them at once.
+    static func preferredSpelling(_ site: ColumnSite, postgresVersion: Int) -> String? {
+        // The array suffix stays outside `typeRange`, so spellings here never carry it.
+        let type = site.type
+        if isSmallSerial(type) || isBigSerial(type) {
+            // Only new tables: on an existing table identity rewrites just like serial does.
+            guard site.tableIsNew, postgresVersion >= 10 else { return isSmallSerial(type) ? "bigserial" : nil }
+            return "bigint GENERATED BY DEFAULT AS IDENTITY"
+        }
+        guard isBuiltIn(type) else { return nil }
+        switch type.baseName {
+        case "int4", "int2", "integer", "int", "smallint":
+            return site.isGeneratedOrPrimaryKey ? "bigint" : nil
+        case "varchar" where !type.modifiers.isEmpty, "bpchar":
+            return "text"
+        case "timestamp":
+            return "timestamptz" + modifierText(type)
+        case "json":
+            return "jsonb"
+        default:
+            return nil
+        }
+    }
+
+    /// The statement with every column type swapped to its preferred spelling: the rewrite
+    /// each type rule offers. A statement that locks an existing table starts with `SET lock_timeout`.
+    static func preferredStatement(_ context: RuleContext) -> String {
+        var edits: [Edit] = []
+        for site in columnSites(context) {
+            guard let spelling = preferredSpelling(site, postgresVersion: context.postgresVersion),
+                  let range = typeRange(site.type, in: context) else { continue }
+            edits.append(Edit(range: range, replacement: spelling))
+        }
+        var text = statementText(context, applying: edits)
+        if context.effects.locks.contains(where: { !$0.isNew && $0.mode.blocksWrites }) {
+            text = SQLText.lockTimeout + "\n" + text
+        }
+        return text
+    }
+
+    /// The statement's text with `edits` (file offsets inside the statement) applied, ending in `;`.
+    static func statementText(_ context: RuleContext, applying edits: [Edit]) -> String {
+        let range = context.statementRange
+        var bytes = Array(context.source.bytes[range])
+        for edit in edits.sorted(by: { $0.range.lowerBound > $1.range.lowerBound })
+        where edit.range.lowerBound >= range.lowerBound && edit.range.upperBound <= range.upperBound {
+            bytes.replaceSubrange((edit.range.lowerBound - range.lowerBound)..<(edit.range.upperBound - range.lowerBound),
+                                  with: Array(edit.replacement.utf8))
+        }
+        var text = String(decoding: bytes, as: UTF8.self)
+        while let last = text.last, last.isWhitespace { text.removeLast() }
+        if !text.hasSuffix(";") { text += ";" }
+        return text
+    }
+
+    /// The column name as it reads in a message.
+    static func columnLabel(_ site: ColumnSite) -> String {
+        "\(site.table.sql).\(quoteIdentifier(site.column.name))"
+    }
+
+    /// A type finding on one column: the range is the type as written; the fix swaps it only
+    /// when the table is new in this migration.
+    static func typeFinding(_ site: ColumnSite, context: RuleContext, message: String, replacement: String?,
+                            fixMessage: String, help: String, notes: [String] = []) -> Finding? {
+        guard let range = typeRange(site.type, in: context) else { return nil }
+        var fix: Fix?
+        if site.tableIsNew, let replacement {
+            fix = Fix(message: fixMessage, edits: [Edit(range: range, replacement: replacement)])
+        }
+        var allNotes = notes
+        if !site.tableIsNew {
+            allNotes.append("\(site.table.qualified) already exists, so this is not fixed automatically: deployed code may depend on the type")
+        }
+        // A column added to a table created earlier in the file cannot be shown as a step of its own
+        // (linted alone, the table would look like an existing one): the fix is the rewrite there.
+        var rewrite: RewritePlan?
+        if case .createTable = context.statement {
+            rewrite = RewritePlan([.migration(sql: preferredStatement(context), note: "the same statement with the preferred types")])
+        } else if !site.tableIsNew {
+            rewrite = RewritePlan([.migration(sql: preferredStatement(context), note: "the same change with the preferred types")])
+        }
+        return Finding(message: message, range: range, notes: allNotes, help: help, rewrite: rewrite, fix: fix)
+    }
+
+    /// The first word of a statement (BEGIN, COMMIT) for findings about the whole statement.
+    static func firstWordRange(_ parsed: ParsedStatement, in source: SourceText) -> Range<Int> {
+        let bytes = source.bytes
+        var end = parsed.range.lowerBound
+        while end < parsed.range.upperBound, ![0x20, 0x09, 0x0A, 0x0D, UInt8(ascii: ";")].contains(bytes[end]) { end += 1 }
+        return parsed.range.lowerBound..<max(end, parsed.range.lowerBound + 1)
+    }
+
+    /// The token texts of a statement, upper-cased, with their ranges.
+    static func words(_ context: RuleContext) -> [(text: String, range: Range<Int>)] {
+        context.tokens.map { (context.source.text($0.range).uppercased(), $0.range) }
+    }
+
+    /// Where `sequence` (upper-case words) first occurs in `words`, as an index.
+    static func find(_ sequence: [String], in words: [(text: String, range: Range<Int>)], from start: Int = 0) -> Int? {
+        guard !sequence.isEmpty, words.count >= sequence.count, start <= words.count - sequence.count else { return nil }
+        for index in start...(words.count - sequence.count) where zip(sequence, words[index...]).allSatisfy({ $0 == $1.text }) {
+            return index
+        }
+        return nil
+    }
+}
