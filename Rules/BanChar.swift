@@ -40,7 +40,7 @@ public struct BanChar: Rule {
             let length = type.modifiers.first.flatMap { $0 } ?? 1
             return Hygiene.typeFinding(
                 site, context: context,
-                message: "\(Hygiene.columnLabel(site)) is char(\(length)): values are blank-padded to \(length) characters",
+                message: "\(Hygiene.columnLabel(site)) is char(\(length)): values are blank-padded to \(length) character\(length == 1 ? "" : "s")",
                 replacement: nil, fixMessage: "",
                 help: "use text with CHECK (char_length(\(quoteIdentifier(site.column.name))) = \(length)) if the length is fixed")
         }

@@ -48,17 +48,18 @@ public struct IdentifierTooLong: Rule {
         for token in context.tokens where token.keyword == nil {
             guard let name = identifier(context.source.text(token.range)), name.utf8.count > Self.limit else { continue }
             let truncated = Self.truncate(name)
+            let replacement = spelling(truncated, quoted: context.source.text(token.range).hasPrefix("\""))
             // One finding per name and statement: a name repeated in a statement is the same mistake.
             guard reported.insert(name).inserted else { continue }
             findings.append(Finding(
-                message: "identifier is \(name.utf8.count) bytes: PostgreSQL truncates it to \(quoteIdentifier(truncated))",
+                message: "identifier is \(name.utf8.count) bytes: PostgreSQL truncates it to \(replacement)",
                 range: token.range,
                 help: "use a name of at most \(Self.limit) bytes",
-                rewrite: RewritePlan([.migration(sql: rewritten(context, name: name, to: truncated),
+                rewrite: RewritePlan([.migration(sql: rewritten(context, name: name, to: replacement),
                                                  note: "the name as PostgreSQL stores it; a shorter, meaningful name is better")]),
                 fix: Fix(message: "write the name as PostgreSQL stores it",
                          edits: context.tokens.filter { identifier(context.source.text($0.range)) == name && $0.keyword == nil }
-                            .map { Edit(range: $0.range, replacement: quoteIdentifier(truncated)) })))
+                            .map { Edit(range: $0.range, replacement: replacement) })))
         }
         return findings
     }
@@ -85,9 +86,14 @@ public struct IdentifierTooLong: Rule {
         return result
     }
 
-    func rewritten(_ context: RuleContext, name: String, to truncated: String) -> String {
+    /// An unquoted name stays unquoted (no keyword is 63 bytes long); a quoted one is quoted where needed.
+    func spelling(_ truncated: String, quoted: Bool) -> String {
+        quoted ? quoteIdentifier(truncated) : truncated
+    }
+
+    func rewritten(_ context: RuleContext, name: String, to replacement: String) -> String {
         let edits = context.tokens.filter { $0.keyword == nil && identifier(context.source.text($0.range)) == name }
-            .map { Edit(range: $0.range, replacement: quoteIdentifier(truncated)) }
+            .map { Edit(range: $0.range, replacement: replacement) }
         var text = Hygiene.statementText(context, applying: edits)
         if context.effects.locks.contains(where: { !$0.isNew && $0.mode.blocksWrites }) { text = SQLText.lockTimeout + "\n" + text }
         return text

@@ -9,14 +9,16 @@ public struct PreferJsonb: Rule {
     public let description = RuleDescription(
         id: "prefer-jsonb",
         category: .hygiene,
-        defaultSeverity: .warning,
+        defaultSeverity: .info,
         summary: "json stores text that is re-parsed on every access and cannot be indexed or compared: use jsonb.",
         rationale: """
             json keeps the input text verbatim (whitespace, key order, duplicate keys) and parses it again on every \
             operator call. It has no equality operator, so DISTINCT, GROUP BY, UNIQUE and many ORM updates fail on \
             it, and it has no GIN operator class. jsonb stores the parsed form, supports containment (@>) with GIN \
             indexes, and is what almost every application means. Converting later rewrites the table. The type is \
-            not swapped automatically: code that relies on key order or duplicate keys would see a difference.
+            not swapped automatically: code that relies on key order or duplicate keys would see a difference. \
+            Informational: a json column works, it is just slower and less capable, and some projects keep the \
+            verbatim text on purpose.
             """,
         safeAlternative: "Use jsonb unless the exact input text must be kept (then text may be clearer).",
         badExamples: [

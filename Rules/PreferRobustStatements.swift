@@ -41,6 +41,8 @@ public struct PreferRobustStatements: Rule {
             RuleExample("CREATE TABLE IF NOT EXISTS users (id bigint PRIMARY KEY);\nDROP TABLE IF EXISTS old_sessions;\nALTER TABLE users ADD COLUMN IF NOT EXISTS note text;"),
             RuleExample("CREATE TEMP TABLE scratch (id bigint);\nSELECT 1;"),
             RuleExample("DROP INDEX CONCURRENTLY IF EXISTS users_email_idx;\nCREATE INDEX CONCURRENTLY users_email_idx ON users (email);"),
+            RuleExample("BEGIN;\nCREATE TYPE mood_new AS ENUM ('ok');\nALTER TYPE mood RENAME TO mood_old;\nALTER TYPE mood_new RENAME TO mood;\nDROP TYPE mood_old;\nCOMMIT;\nSELECT 1;"),
+            RuleExample("DROP TABLE IF EXISTS scratch;\nCREATE TABLE scratch (id bigint PRIMARY KEY);\nSELECT 1;"),
         ],
         fixExamples: [
             FixExample(RuleExample("CREATE TABLE app.\"Orders\" (id bigint PRIMARY KEY);\nSELECT 1;"),
@@ -57,11 +59,12 @@ public struct PreferRobustStatements: Rule {
             return concurrentIndex(context, words: words, name: name)
         }
         guard isCommittedBeforeLaterStatements(context) else { return [] }
+        let history = earlierNames(context)
         var sites: [(at: Int, insert: String, what: String)] = []
         switch context.statement {
-        case .createTable(let create) where !create.ifNotExists && !create.isTemporary:
+        case .createTable(let create) where !create.ifNotExists && !create.isTemporary && !history.dropped.contains(create.relation.name):
             if let at = afterWords(["CREATE"], then: ["TABLE"], words) { sites.append((at, "IF NOT EXISTS ", "CREATE TABLE")) }
-        case .createIndex(let index) where !index.ifNotExists && index.name != nil:
+        case .createIndex(let index) where !index.ifNotExists && index.name.map({ !history.dropped.contains($0) }) ?? false:
             if let at = afterWords(["CREATE", "UNIQUE"], then: ["INDEX", "CONCURRENTLY"], words) { sites.append((at, "IF NOT EXISTS ", "CREATE INDEX")) }
         case .createSequence:
             if let at = afterWords(["CREATE", "TEMP", "TEMPORARY", "UNLOGGED"], then: ["SEQUENCE"], words), !startsIf(at, words),
@@ -72,7 +75,8 @@ public struct PreferRobustStatements: Rule {
             if let at = afterWords(["CREATE"], then: ["SCHEMA"], words), !startsIf(at, words) { sites.append((at, "IF NOT EXISTS ", "CREATE SCHEMA")) }
         case .createExtension:
             if let at = afterWords(["CREATE"], then: ["EXTENSION"], words), !startsIf(at, words) { sites.append((at, "IF NOT EXISTS ", "CREATE EXTENSION")) }
-        case .drop(let drop) where !drop.ifExists:
+        // A retry re-creates what the file created or renamed into place before dropping it.
+        case .drop(let drop) where !drop.ifExists && !drop.objects.contains(where: { history.created.contains($0.name) }):
             if let kindWords = Self.dropKindWords[drop.kind], let at = afterWords(["DROP"], then: kindWords + ["CONCURRENTLY"], words) {
                 sites.append((at, "IF EXISTS ", "DROP \(drop.kind.rawValue.uppercased())"))
             }
@@ -82,15 +86,42 @@ public struct PreferRobustStatements: Rule {
             break
         }
         return sites.compactMap { site in
-            guard let token = words.first(where: { $0.range.lowerBound >= site.at }) else { return nil }
+            guard let start = words.firstIndex(where: { $0.range.lowerBound >= site.at }) else { return nil }
+            let range = Self.nameRange(from: start, words)
             let edit = Edit(range: site.at..<site.at, replacement: site.insert)
             return Finding(
                 message: "\(site.what) without \(site.insert.trimmingCharacters(in: .whitespaces)) is committed before the rest of the migration: if a later statement fails, a retry stops here",
-                range: token.range,
+                range: range,
                 help: "add \(site.insert.trimmingCharacters(in: .whitespaces)), or run the migration in one transaction",
                 rewrite: rewrite(context, edit: edit),
                 fix: Fix(message: "add \(site.insert.trimmingCharacters(in: .whitespaces))", edits: [edit]))
         }
+    }
+
+    /// A possibly qualified name starting at word `start`: `app."Orders"`.
+    static func nameRange(from start: Int, _ words: [(text: String, range: Range<Int>)]) -> Range<Int> {
+        var end = start
+        while end + 2 < words.count, words[end + 1].text == "." { end += 2 }
+        return words[start].range.lowerBound..<words[end].range.upperBound
+    }
+
+    /// Names the file created (or renamed to) and dropped before this statement.
+    func earlierNames(_ context: RuleContext) -> (created: Set<String>, dropped: Set<String>) {
+        var created: Set<String> = []
+        var dropped: Set<String> = []
+        for analysis in context.fileAnalyses where analysis.index < context.analysis.index {
+            switch analysis.statement {
+            case .createTable(let create)?: created.insert(create.relation.name)
+            case .createIndex(let index)?: if let name = index.name { created.insert(name) }
+            case .createView(let name, _)?, .createSequence(let name)?, .createEnum(let name)?, .createFunction(let name)?:
+                created.insert(name.name)
+            case .createDomain(let name, _, _)?: created.insert(name.name)
+            case .rename(let rename)? where rename.subname == nil: created.insert(rename.newName)
+            case .drop(let drop)?: dropped.formUnion(drop.objects.map(\.name))
+            default: break
+            }
+        }
+        return (created, dropped)
     }
 
     static let dropKindWords: [ObjectKind: [String]] = [

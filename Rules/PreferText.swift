@@ -9,14 +9,16 @@ public struct PreferText: Rule {
     public let description = RuleDescription(
         id: "prefer-text",
         category: .hygiene,
-        defaultSeverity: .info,
+        defaultSeverity: nil,
         summary: "varchar(n) sets a length limit that is costly to change; text with a CHECK is easier to evolve.",
         rationale: """
             In PostgreSQL varchar(n) is stored exactly like text: the limit buys no space or speed. The limit is an \
             application rule frozen into the type. Raising it is cheap since PostgreSQL 9.2 (no rewrite) but still \
             takes ACCESS EXCLUSIVE; lowering it rewrites the table. A CHECK (char_length(col) <= n) says the same thing \
             and can be replaced with NOT VALID and VALIDATE without blocking reads or writes. Many limits are \
-            deliberate, so the rule is informational by default.
+            deliberate (a schema shared with MySQL, an external format), and nothing here is a danger to a live \
+            system, so the rule is off by default: on a real project history it reported 101 varchar(n) \
+            columns, 99 of them in one project that sizes every column on purpose.
             """,
         safeAlternative: """
             Use text, with CHECK (char_length(col) <= n) where the limit matters. In a table created in the same \

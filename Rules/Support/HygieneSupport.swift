@@ -10,14 +10,11 @@ struct ColumnSite {
     /// The table is created by this statement or earlier in the file: no row and no deployed code
     /// depends on the column's type yet, so swapping the type is a safe edit.
     let tableIsNew: Bool
-    /// Table-level constraints of a CREATE TABLE (a `PRIMARY KEY (id)` makes `id` a key).
-    let tableConstraints: [Constraint]
-
-    /// The column's only key: an inline PRIMARY KEY, a one-column table PRIMARY KEY, identity,
-    /// serial, or a `nextval()` default. These are the columns whose sequence runs out.
-    var isGeneratedOrPrimaryKey: Bool {
-        if column.isPrimaryKey || column.isIdentity || column.isSerial { return true }
-        if tableConstraints.contains(where: { $0.kind == .primaryKey && $0.columns == [column.name] }) { return true }
+    /// A key filled from a sequence: serial, identity, or a `nextval()` default. These are the
+    /// columns that run out; a key copied from another table (`build_id integer PRIMARY KEY`
+    /// next to `builds.id`) or a small code (`shard_id`) does not grow on its own.
+    var isGeneratedKey: Bool {
+        if column.isIdentity || column.isSerial { return true }
         if case .functionCall(let name, _, _)? = column.defaultValue, name.last?.lowercased() == "nextval" { return true }
         return false
     }
@@ -29,14 +26,13 @@ enum Hygiene {
         switch context.statement {
         case .createTable(let create):
             return create.columns.compactMap { column in
-                column.type.map { ColumnSite(column: column, type: $0, table: create.relation, tableIsNew: true,
-                                             tableConstraints: create.constraints) }
+                column.type.map { ColumnSite(column: column, type: $0, table: create.relation, tableIsNew: true) }
             }
         case .alterTable(let alter) where alter.kind == .table:
             let isNew = context.state.isCreatedInFile(alter.relation)
             return alter.actions.compactMap { action in
                 guard case .addColumn(let column, _) = action, let type = column.type else { return nil }
-                return ColumnSite(column: column, type: type, table: alter.relation, tableIsNew: isNew, tableConstraints: [])
+                return ColumnSite(column: column, type: type, table: alter.relation, tableIsNew: isNew)
             }
         default:
             return []
@@ -116,7 +112,7 @@ enum Hygiene {
         guard isBuiltIn(type) else { return nil }
         switch type.baseName {
         case "int4", "int2", "integer", "int", "smallint":
-            return site.isGeneratedOrPrimaryKey ? "bigint" : nil
+            return site.isGeneratedKey ? "bigint" : nil
         case "varchar" where !type.modifiers.isEmpty, "bpchar":
             return "text"
         case "timestamp":
