@@ -134,6 +134,19 @@ public struct PreferRobustStatements: Rule {
     /// A later statement of the file runs in another transaction than this one, so this one is
     /// committed before it.
     func isCommittedBeforeLaterStatements(_ context: RuleContext) -> Bool {
+        if context.file.transactionPolicy == .ifMultipleStatements {
+            // One query: the statements up to a COMMIT or ROLLBACK share one transaction, and so do
+            // the statements after it. Only a commit followed by more statements separates them.
+            var committed = false
+            for analysis in context.fileAnalyses where analysis.index > context.analysis.index {
+                switch analysis.statement {
+                case .transaction(.commit)?, .transaction(.rollback)?: committed = true
+                case .transaction?, nil: break
+                default: if committed { return true }
+                }
+            }
+            return false
+        }
         let number = context.analysis.transactionNumber
         return context.fileAnalyses.contains {
             $0.index > context.analysis.index && $0.statement != nil && $0.transactionNumber != number
