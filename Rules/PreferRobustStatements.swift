@@ -31,7 +31,7 @@ public struct PreferRobustStatements: Rule {
         badExamples: [
             RuleExample("CREATE TABLE ↓app.\"Orders\" (id bigint PRIMARY KEY);\nCREATE INDEX CONCURRENTLY ↓orders_id_idx ON app.\"Orders\" (id);"),
             RuleExample("ALTER TABLE users ADD COLUMN ↓nickname text NOT NULL DEFAULT '';\nDROP TABLE ↓old_sessions;\nCREATE EXTENSION IF NOT EXISTS pgcrypto;"),
-            RuleExample("BEGIN;\nCREATE SEQUENCE ↓invoice_numbers;\nCOMMIT;\nALTER TABLE invoices DROP COLUMN ↓legacy, DROP CONSTRAINT ↓invoices_legacy_check;\nSELECT 1;"),
+            RuleExample("BEGIN;\nCREATE SEQUENCE ↓invoice_numbers;\nCOMMIT;\nALTER TABLE invoices DROP COLUMN ↓legacy, DROP CONSTRAINT invoices_legacy_check;\nSELECT 1;"),
             RuleExample("CREATE INDEX CONCURRENTLY ↓users_email_idx ON users (email);"),
         ],
         goodExamples: [
@@ -85,17 +85,17 @@ public struct PreferRobustStatements: Rule {
         default:
             break
         }
-        return sites.compactMap { site in
-            guard let start = words.firstIndex(where: { $0.range.lowerBound >= site.at }) else { return nil }
-            let range = Self.nameRange(from: start, words)
-            let edit = Edit(range: site.at..<site.at, replacement: site.insert)
-            return Finding(
-                message: "\(site.what) without \(site.insert.trimmingCharacters(in: .whitespaces)) is committed before the rest of the migration: if a later statement fails, a retry stops here",
-                range: range,
-                help: "add \(site.insert.trimmingCharacters(in: .whitespaces)), or run the migration in one transaction",
-                rewrite: rewrite(context, edit: edit),
-                fix: Fix(message: "add \(site.insert.trimmingCharacters(in: .whitespaces))", edits: [edit]))
-        }
+        // One finding per statement: an ALTER TABLE with thirty ADD COLUMN clauses is one retry problem.
+        guard let first = sites.first, let start = words.firstIndex(where: { $0.range.lowerBound >= first.at }) else { return [] }
+        let edits = sites.map { Edit(range: $0.at..<$0.at, replacement: $0.insert) }
+        let clause = first.insert.trimmingCharacters(in: .whitespaces)
+        let more = sites.count > 1 ? " (and \(sites.count - 1) more clause\(sites.count == 2 ? "" : "s"))" : ""
+        return [Finding(
+            message: "\(first.what) without \(clause)\(more) is committed before the rest of the migration: if a later statement fails, a retry stops here",
+            range: Self.nameRange(from: start, words),
+            help: "add IF [NOT] EXISTS, or run the migration in one transaction",
+            rewrite: rewrite(context, edits: edits),
+            fix: Fix(message: sites.count > 1 ? "add IF [NOT] EXISTS to \(sites.count) clauses" : "add \(clause)", edits: edits))]
     }
 
     /// A possibly qualified name starting at word `start`: `app."Orders"`.
@@ -201,7 +201,7 @@ public struct PreferRobustStatements: Rule {
 
     /// CREATE statements and ADD COLUMN get the statement with the clause added; a DROP's fix is
     /// its own rewrite (shown as a step, it would be linted as the destructive change it is).
-    func rewrite(_ context: RuleContext, edit: Edit) -> RewritePlan? {
+    func rewrite(_ context: RuleContext, edits: [Edit]) -> RewritePlan? {
         switch context.statement {
         case .createTable, .createSequence, .createSchema, .createExtension:
             break
@@ -210,7 +210,7 @@ public struct PreferRobustStatements: Rule {
         default:
             return nil
         }
-        var text = Hygiene.statementText(context, applying: [edit])
+        var text = Hygiene.statementText(context, applying: edits)
         if context.effects.locks.contains(where: { !$0.isNew && $0.mode.blocksWrites }) { text = SQLText.lockTimeout + "\n" + text }
         return RewritePlan([.migration(sql: text, note: "safe to re-run")])
     }
