@@ -62,7 +62,7 @@ public struct PreferBigint: Rule {
             let limit = small ? "32,767" : "2,147,483,647"
             return Hygiene.typeFinding(
                 site, context: context,
-                message: "key \(Hygiene.columnLabel(site)) is \(type.sql): it runs out at \(limit), and widening it later rewrites the table",
+                message: "\(Hygiene.columnLabel(site)) is \(type.sql) filled from a sequence: it runs out at \(limit), and widening it later rewrites the table",
                 replacement: serial ? "bigserial" : "bigint", fixMessage: serial ? "use bigserial" : "use bigint",
                 help: "declare the key bigint")
         }
