@@ -33,6 +33,7 @@ public struct PreferRobustStatements: Rule {
             RuleExample("ALTER TABLE users ADD COLUMN ↓nickname text NOT NULL DEFAULT '';\nDROP TABLE ↓old_sessions;\nCREATE EXTENSION IF NOT EXISTS pgcrypto;"),
             RuleExample("BEGIN;\nCREATE SEQUENCE ↓invoice_numbers;\nCOMMIT;\nALTER TABLE invoices DROP COLUMN ↓legacy, DROP CONSTRAINT invoices_legacy_check;\nSELECT 1;"),
             RuleExample("CREATE INDEX CONCURRENTLY ↓users_email_idx ON users (email);"),
+            RuleExample("CREATE UNLOGGED TABLE ↓\"Cache\" (k text PRIMARY KEY, v text NOT NULL);\nSELECT 1;"),
         ],
         goodExamples: [
             RuleExample("CREATE TABLE app.\"Orders\" (id bigint PRIMARY KEY);\nCREATE INDEX orders_id_idx ON app.\"Orders\" (id);",
@@ -63,7 +64,7 @@ public struct PreferRobustStatements: Rule {
         var sites: [(at: Int, insert: String, what: String)] = []
         switch context.statement {
         case .createTable(let create) where !create.ifNotExists && !create.isTemporary && !history.dropped.contains(create.relation.name):
-            if let at = afterWords(["CREATE"], then: ["TABLE"], words) { sites.append((at, "IF NOT EXISTS ", "CREATE TABLE")) }
+            if let at = afterWords(["CREATE", "UNLOGGED"], then: ["TABLE"], words) { sites.append((at, "IF NOT EXISTS ", "CREATE TABLE")) }
         case .createIndex(let index) where !index.ifNotExists && index.name.map({ !history.dropped.contains($0) }) ?? false:
             if let at = afterWords(["CREATE", "UNIQUE"], then: ["INDEX", "CONCURRENTLY"], words) { sites.append((at, "IF NOT EXISTS ", "CREATE INDEX")) }
         case .createSequence:
