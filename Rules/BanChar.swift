@@ -34,15 +34,15 @@ public struct BanChar: Rule {
         ])
 
     public func check(_ context: RuleContext) -> [Finding] {
-        Hygiene.columnSites(context).compactMap { site -> Finding? in
+        Hygiene.typeFindings(context) { site in
             let type = site.type
             guard Hygiene.isBuiltIn(type), type.baseName == "bpchar" else { return nil }
             let length = type.modifiers.first.flatMap { $0 } ?? 1
-            return Hygiene.typeFinding(
-                site, context: context,
+            return TypeSwap(
+                spelling: "text",
                 message: "\(Hygiene.columnLabel(site)) is char(\(length)): values are blank-padded to \(length) character\(length == 1 ? "" : "s")",
-                replacement: nil, fixMessage: "",
-                help: "use text with CHECK (char_length(\(quoteIdentifier(site.column.name))) = \(length)) if the length is fixed")
+                help: "use text with CHECK (char_length(\(quoteIdentifier(site.column.name))) = \(length)) if the length is fixed",
+                isFixable: false)
         }
     }
 }

@@ -53,7 +53,7 @@ public struct PreferBigint: Rule {
         ])
 
     public func check(_ context: RuleContext) -> [Finding] {
-        Hygiene.columnSites(context).compactMap { site -> Finding? in
+        Hygiene.typeFindings(context) { site in
             let type = site.type
             let serial = Hygiene.isSmallSerial(type)
             guard serial || Hygiene.isFourOrTwoByteInteger(type), site.isGeneratedKey else { return nil }
@@ -62,11 +62,10 @@ public struct PreferBigint: Rule {
             guard site.tableIsNew else { return nil }
             let small = ["int2", "smallint", "smallserial", "serial2"].contains(type.baseName)
             let limit = small ? "32,767" : "2,147,483,647"
-            return Hygiene.typeFinding(
-                site, context: context,
+            return TypeSwap(
+                spelling: serial ? "bigserial" : "bigint",
                 message: "\(Hygiene.columnLabel(site)) is \(type.sql) filled from a sequence: it runs out at \(limit), and widening it later rewrites the table",
-                replacement: serial ? "bigserial" : "bigint", fixMessage: serial ? "use bigserial" : "use bigint",
-                help: "declare the key bigint")
+                help: "declare the key bigint", isFixable: true)
         }
     }
 }

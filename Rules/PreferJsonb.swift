@@ -34,13 +34,13 @@ public struct PreferJsonb: Rule {
         ])
 
     public func check(_ context: RuleContext) -> [Finding] {
-        Hygiene.columnSites(context).compactMap { site -> Finding? in
+        Hygiene.typeFindings(context) { site in
             let type = site.type
             guard Hygiene.isBuiltIn(type), type.baseName == "json" else { return nil }
-            return Hygiene.typeFinding(
-                site, context: context,
+            return TypeSwap(
+                spelling: "jsonb",
                 message: "\(Hygiene.columnLabel(site)) is json: re-parsed on every access, no equality, no GIN index",
-                replacement: nil, fixMessage: "", help: "use jsonb")
+                help: "use jsonb", isFixable: false)
         }
     }
 }

@@ -45,14 +45,14 @@ public struct PreferText: Rule {
         ])
 
     public func check(_ context: RuleContext) -> [Finding] {
-        Hygiene.columnSites(context).compactMap { site -> Finding? in
+        Hygiene.typeFindings(context) { site in
             let type = site.type
             guard Hygiene.isBuiltIn(type), type.baseName == "varchar", let limit = type.modifiers.first ?? nil else { return nil }
-            return Hygiene.typeFinding(
-                site, context: context,
+            return TypeSwap(
+                spelling: "text",
                 message: "\(Hygiene.columnLabel(site)) is varchar(\(limit)): stored like text, but the limit is costly to change",
-                replacement: "text", fixMessage: "use text",
-                help: "use text, with CHECK (char_length(\(quoteIdentifier(site.column.name))) <= \(limit)) if the limit matters")
+                help: "use text, with CHECK (char_length(\(quoteIdentifier(site.column.name))) <= \(limit)) if the limit matters",
+                isFixable: true)
         }
     }
 }

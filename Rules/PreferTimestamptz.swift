@@ -48,14 +48,14 @@ public struct PreferTimestamptz: Rule {
         ])
 
     public func check(_ context: RuleContext) -> [Finding] {
-        Hygiene.columnSites(context).compactMap { site -> Finding? in
+        Hygiene.typeFindings(context) { site in
             let type = site.type
             guard Hygiene.isBuiltIn(type), type.baseName == "timestamp" else { return nil }
             let replacement = "timestamptz" + Hygiene.modifierText(type)
-            return Hygiene.typeFinding(
-                site, context: context,
+            return TypeSwap(
+                spelling: replacement,
                 message: "\(Hygiene.columnLabel(site)) is timestamp without time zone: the instant depends on each session's time zone",
-                replacement: replacement, fixMessage: "use \(replacement)", help: "use \(replacement)")
+                help: "use \(replacement)", isFixable: true)
         }
     }
 }

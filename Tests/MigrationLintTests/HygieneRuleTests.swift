@@ -57,6 +57,11 @@ import MigrationLintRules
                          ["prefer-text", "prefer-timestamptz"], policy: .none)
         #expect(found.count == 2)
         #expect(found.allSatisfy { $0.fix == nil && $0.rewrite != nil })
-        #expect(found.first?.rewrite?.migrationSteps.first?.contains("ADD COLUMN name text NOT NULL DEFAULT '', ADD COLUMN at timestamptz NOT NULL") == true)
+        // Each rule's rewrite changes only what that rule is about (the other may be off).
+        let steps = found.compactMap { $0.rewrite?.migrationSteps.first }
+        #expect(steps == [
+            "SET lock_timeout = '2s';\nALTER TABLE users ADD COLUMN name text NOT NULL DEFAULT '', ADD COLUMN at timestamp NOT NULL DEFAULT now();",
+            "SET lock_timeout = '2s';\nALTER TABLE users ADD COLUMN name varchar(40) NOT NULL DEFAULT '', ADD COLUMN at timestamptz NOT NULL DEFAULT now();",
+        ])
     }
 }
