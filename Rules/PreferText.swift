@@ -22,7 +22,7 @@ public struct PreferText: Rule {
             """,
         safeAlternative: """
             Use text, with CHECK (char_length(col) <= n) where the limit matters. In a table created in the same \
-            migration the type is swapped automatically.
+            migration the type is swapped automatically (not under CREATE TABLE IF NOT EXISTS, whose table may already exist).
             """,
         badExamples: [
             RuleExample("CREATE TABLE users (id bigint PRIMARY KEY, email ↓varchar(255) NOT NULL);"),

@@ -23,7 +23,7 @@ public struct PreferTimestamptz: Rule {
             Turn it on for hand-written schemas.
             """,
         safeAlternative: """
-            Use timestamptz. In a table created in the same migration the type is swapped automatically (precision \
+            Use timestamptz. In a table created in the same migration the type is swapped automatically (not under CREATE TABLE IF NOT EXISTS, whose table may already exist) (precision \
             kept); for an existing table the suggestion is the same statement with timestamptz.
             """,
         versionNotes: "PostgreSQL 12+ converts timestamp to timestamptz without a rewrite only when the session time zone is UTC.",

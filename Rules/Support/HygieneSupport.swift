@@ -36,7 +36,8 @@ enum Hygiene {
         switch context.statement {
         case .createTable(let create):
             return create.columns.compactMap { column in
-                column.type.map { ColumnSite(column: column, type: $0, table: create.relation, tableIsNew: true) }
+                // IF NOT EXISTS: the table may already exist with the old types, and this file be a no-op there.
+                column.type.map { ColumnSite(column: column, type: $0, table: create.relation, tableIsNew: !create.ifNotExists) }
             }
         case .alterTable(let alter) where alter.kind == .table:
             let isNew = context.state.isCreatedInFile(alter.relation)
@@ -154,7 +155,7 @@ enum Hygiene {
             if item.site.tableIsNew, item.swap.isFixable {
                 fix = Fix(message: "use \(item.swap.spelling)", edits: [Edit(range: item.range, replacement: item.swap.spelling)])
             } else if !item.site.tableIsNew {
-                notes.append("\(item.site.table.qualified) already exists, so this is not fixed automatically: deployed code may depend on the type")
+                notes.append("\(item.site.table.qualified) may already exist, so the type is not swapped automatically: data and deployed code may depend on it")
             }
             return Finding(message: item.swap.message, range: item.range, notes: notes, help: item.swap.help, rewrite: rewrite, fix: fix)
         }
