@@ -33,6 +33,7 @@ public struct PreferBigint: Rule {
             RuleExample("CREATE TABLE tags (id ↓smallserial NOT NULL, name text NOT NULL, PRIMARY KEY (id));"),
             RuleExample("CREATE TABLE events (id ↓int4 NOT NULL DEFAULT nextval('events_id_seq'), kind text NOT NULL);"),
             RuleExample("CREATE TABLE jobs (id ↓int GENERATED ALWAYS AS IDENTITY PRIMARY KEY);"),
+            RuleExample("CREATE TABLE IF NOT EXISTS jobs (id ↓serial PRIMARY KEY);"),
         ],
         goodExamples: [
             RuleExample("CREATE TABLE users (id bigint PRIMARY KEY, login_count integer NOT NULL DEFAULT 0);"),
@@ -59,7 +60,7 @@ public struct PreferBigint: Rule {
             guard serial || Hygiene.isFourOrTwoByteInteger(type), site.isGeneratedKey else { return nil }
             // A sequence-filled column added to an existing table rewrites it: add-column-generated
             // and add-column-volatile-default report that, and their rewrite is where the type goes.
-            guard site.tableIsNew else { return nil }
+            guard site.tableIsNew || site.inCreateTable else { return nil }
             let small = ["int2", "smallint", "smallserial", "serial2"].contains(type.baseName)
             let limit = small ? "32,767" : "2,147,483,647"
             return TypeSwap(

@@ -49,7 +49,7 @@ public struct PreferIdentity: Rule {
         return Hygiene.typeFindings(context) { site in
             let type = site.type
             // On an existing table identity rewrites just like serial: add-column-generated says so.
-            guard site.tableIsNew, Hygiene.isSmallSerial(type) || Hygiene.isBigSerial(type) else { return nil }
+            guard site.tableIsNew || site.inCreateTable, Hygiene.isSmallSerial(type) || Hygiene.isBigSerial(type) else { return nil }
             let width: String
             switch type.baseName {
             case "smallserial", "serial2": width = "smallint"

@@ -10,6 +10,8 @@ struct ColumnSite {
     /// The table is created by this statement or earlier in the file: no row and no deployed code
     /// depends on the column's type yet, so swapping the type is a safe edit.
     let tableIsNew: Bool
+    /// Defined by CREATE TABLE (possibly IF NOT EXISTS), not added to a table by ALTER TABLE.
+    let inCreateTable: Bool
     /// A key filled from a sequence: serial, identity, or a `nextval()` default. These are the
     /// columns that run out; a key copied from another table (`build_id integer PRIMARY KEY`
     /// next to `builds.id`) or a small code (`shard_id`) does not grow on its own.
@@ -37,13 +39,14 @@ enum Hygiene {
         case .createTable(let create):
             return create.columns.compactMap { column in
                 // IF NOT EXISTS: the table may already exist with the old types, and this file be a no-op there.
-                column.type.map { ColumnSite(column: column, type: $0, table: create.relation, tableIsNew: !create.ifNotExists) }
+                column.type.map { ColumnSite(column: column, type: $0, table: create.relation, tableIsNew: !create.ifNotExists,
+                                             inCreateTable: true) }
             }
         case .alterTable(let alter) where alter.kind == .table:
             let isNew = context.state.isCreatedInFile(alter.relation)
             return alter.actions.compactMap { action in
                 guard case .addColumn(let column, _) = action, let type = column.type else { return nil }
-                return ColumnSite(column: column, type: type, table: alter.relation, tableIsNew: isNew)
+                return ColumnSite(column: column, type: type, table: alter.relation, tableIsNew: isNew, inCreateTable: false)
             }
         default:
             return []
