@@ -44,28 +44,31 @@ public struct AddColumnGenerated: Rule {
         guard case .alterTable(let alter) = context.statement, alter.kind == .table,
               !context.state.isCreatedInFile(alter.relation) else { return [] }
         let table = context.state.resolve(alter.relation)
-        return alter.actions.compactMap { action -> Finding? in
+        let offending = alter.actions.compactMap { action -> (column: ColumnDefinition, reason: String, location: Int?)? in
             guard case .addColumn(let column, _) = action else { return nil }
             let change = LockModel.addColumnEffect(column, context.state)
-            let reason: String
-            let location: Int?
             if change.rewrites, column.isSerial || column.isIdentity || column.generatedExpression != nil {
-                reason = change.reason ?? "the column is computed for every row"
-                location = column.isSerial ? column.type?.location : generatingConstraint(column)?.location
-            } else if let domain = checkedDomain(column, context) {
-                reason = "the domain \(domain) has a CHECK that is tested on every row"
-                location = column.type?.location
-            } else {
-                return nil
+                let location = column.isSerial ? column.type?.location : generatingConstraint(column)?.location
+                return (column, change.reason ?? "the column is computed for every row", location)
             }
-            let range = context.clauseRange(at: location ?? column.location)
-            var notes: [String] = []
-            if let lock = context.lockSentence(alter.relation) { notes.append(lock + " while every row is copied") }
-            return Finding(message: "adding \(quoteIdentifier(column.name)) rewrites \(table.qualified): \(reason)",
-                           range: range, notes: notes,
-                           help: "add a plain nullable column, backfill it in batches, then enforce NOT NULL with a validated CHECK",
-                           rewrite: plan(table: alter.relation, column: column, context: context))
+            if let domain = checkedDomain(column, context) {
+                return (column, "the domain \(domain) has a CHECK that is tested on every row", column.type?.location)
+            }
+            return nil
         }
+        // PostgreSQL rewrites once per statement: one finding, at the first such column.
+        guard let first = offending.first else { return [] }
+        var notes: [String] = []
+        if let lock = context.lockSentence(alter.relation) { notes.append(lock + " while every row is copied") }
+        if offending.count > 1 {
+            notes.append("the same rewrite also fills \(offending.dropFirst().map { quoteIdentifier($0.column.name) }.joined(separator: ", "))")
+        }
+        var plan = self.plan(table: alter.relation, column: first.column, context: context)
+        if offending.count > 1 { plan.steps.append(.deploy("repeat these steps for \(offending.dropFirst().map { quoteIdentifier($0.column.name) }.joined(separator: ", "))")) }
+        return [Finding(message: "adding \(quoteIdentifier(first.column.name)) rewrites \(table.qualified): \(first.reason)",
+                        range: context.clauseRange(at: first.location ?? first.column.location), notes: notes,
+                        help: "add a plain nullable column, backfill it in batches, then enforce NOT NULL with a validated CHECK",
+                        rewrite: plan)]
     }
 
     func generatingConstraint(_ column: ColumnDefinition) -> Constraint? {
