@@ -40,6 +40,8 @@ public struct AlterColumnType: Rule {
             RuleExample("ALTER TABLE app.accounts ADD COLUMN balance numeric(10, 2);\nALTER TABLE app.accounts ALTER COLUMN balance TYPE numeric(14, 2);"),
             RuleExample("CREATE TABLE users (id integer PRIMARY KEY);\nALTER TABLE users ALTER COLUMN id TYPE bigint;"),
             RuleExample("ALTER TABLE \"Users\" ALTER COLUMN email TYPE varchar;"),
+            RuleExample("SET TIME ZONE 'UTC';\nALTER TABLE events ALTER COLUMN created_at TYPE timestamptz;"),
+            RuleExample("ALTER TABLE hosts ADD COLUMN address cidr;\nALTER TABLE hosts ALTER COLUMN address TYPE inet;"),
         ])
 
     public func check(_ context: RuleContext) -> [Finding] {

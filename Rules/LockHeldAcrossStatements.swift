@@ -50,12 +50,15 @@ public struct LockHeldAcrossStatements: Rule {
               let first = context.fileAnalyses.first(where: { $0.index == since }) else { return [] }
         let line = Locking.line(of: first, in: context)
         let effects = context.effects
+        // DROP INDEX is modelled as a lock on the index; the lock that hurts is on its table.
+        var lockedName = relation
+        if case .drop(let drop)? = first.statement, drop.kind == .index { lockedName = "the table of index \(relation)" }
         let doing = effects.rewrites.contains(offense) ? "rewrites \(offense.qualified)" : "scans \(offense.qualified)"
-        var notes = ["line \(line) takes ACCESS EXCLUSIVE on \(relation): it blocks reads and writes until commit"]
+        var notes = ["line \(line) takes ACCESS EXCLUSIVE on \(lockedName): it blocks reads and writes until commit"]
         notes.append(contentsOf: Locking.lockNotes(context).filter { !$0.contains("blocks only") })
         let later = Locking.later(context).filter { $0.transactionNumber == context.analysis.transactionNumber && Self.offense($0) != nil }.count
         if later > 0 { notes.append("\(later) later statement\(later == 1 ? "" : "s") of this transaction extend\(later == 1 ? "s" : "") the lock further") }
-        return [Finding(message: "\(relation) stays locked ACCESS EXCLUSIVE (since line \(line)) while this statement \(doing)",
+        return [Finding(message: "\(lockedName) stays locked ACCESS EXCLUSIVE (since line \(line)) while this statement \(doing)",
                         range: context.statementStartRange, notes: notes,
                         help: context.state.inExplicitTransaction
                             ? "COMMIT after line \(line), and run this statement in its own transaction"
