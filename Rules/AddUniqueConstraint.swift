@@ -28,6 +28,7 @@ public struct AddUniqueConstraint: Rule {
             RuleExample("ALTER TABLE app.accounts ADD ↓PRIMARY KEY (id);"),
             RuleExample("ALTER TABLE \"Bookings\" ADD ↓CONSTRAINT no_overlap EXCLUDE USING gist (room WITH =, during WITH &&);"),
             RuleExample("ALTER TABLE users ADD COLUMN handle text ↓UNIQUE;"),
+            RuleExample("ALTER TABLE builds ADD COLUMN resource_id bigint ↓CONSTRAINT builds_resource_id_key UNIQUE REFERENCES resources (id) ON DELETE CASCADE;"),
         ],
         goodExamples: [
             RuleExample("ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE USING INDEX users_email_key;"),
@@ -73,8 +74,10 @@ public struct AddUniqueConstraint: Rule {
         var notes = Locking.lockNotes(context, suffix: " while the index is built")
         notes.append(contentsOf: context.effects.assumptions)
         let plan = constraint.kind == .exclusion ? nil : self.plan(context, table: written, constraint: constraint, column: column)
+        let range = column == nil ? context.clauseRange(at: constraint.location)
+            : Locking.columnConstraintHead(context, constraint) ?? context.clauseRange(at: constraint.location)
         return Finding(message: "\(kind)\(name) builds its index on \(table.qualified) while reads and writes wait",
-                       range: context.clauseRange(at: constraint.location), notes: notes,
+                       range: range, notes: notes,
                        help: constraint.kind == .exclusion
                            ? "EXCLUDE has no online form: add it in a maintenance window, or enforce the rule in the application"
                            : "build the index with CREATE UNIQUE INDEX CONCURRENTLY, then add the constraint USING INDEX",
@@ -90,10 +93,14 @@ public struct AddUniqueConstraint: Rule {
         let columnList = columns.map(quoteIdentifier).joined(separator: ", ")
         var steps: [RewritePlan.Step] = []
         if let column {
-            var definition = "\(quoteIdentifier(column.name)) \(column.type?.sql ?? "text")"
-            if let value = column.defaultValue { definition += " DEFAULT " + SQLText.text(of: value, in: context) }
+            // The column as written, without the constraint that builds the index.
+            var definition = Locking.clauseText(context, at: column.location)
+            if let head = Locking.columnConstraintHead(context, constraint), let start = column.location, head.lowerBound >= start {
+                let prefix = context.source.text(start..<head.lowerBound)
+                let rest = context.source.text(head.upperBound..<context.clauseRange(at: start).upperBound)
+                definition = (prefix + rest).split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
+            }
             let justification = column.hasNotNull ? "" : "-- nullable: existing rows have no value yet\n"
-            if column.hasNotNull { definition += " NOT NULL" }
             steps.append(.migration(sql: Locking.withLockTimeout("\(justification)ALTER TABLE \(table.sql) ADD COLUMN IF NOT EXISTS \(definition);"),
                                     note: "the column without its constraint (instant)"))
         }

@@ -17,7 +17,7 @@ public struct RequireStatementTimeout: Rule {
             long as the statement; `SET statement_timeout` puts an upper bound on it. Scans under weak locks \
             (CREATE INDEX CONCURRENTLY, VALIDATE CONSTRAINT) are not reported: traffic continues, and a timeout \
             would only waste the work done. \
-            Off by default: every statement it reports is already reported by the rule that names the scan \
+            Off by default: almost every statement it reports is already reported by the rule that names the scan \
             (set-not-null, add-check-not-valid, create-index-concurrently, alter-column-type, table-rewrite, \
             add-unique-constraint), so turning it on by default would double those findings. Turn it on \
             (`rules: {require-statement-timeout: warning}`) when a team accepts some blocking scans and wants them \

@@ -48,7 +48,7 @@ public struct TableRewrite: Rule {
         case .cluster(let relation):
             let table = relation.map { [$0] } ?? []
             return finding(context, relations: table, range: context.statementStartRange, what: "CLUSTER",
-                           plan: relation.map { RewritePlan([.deploy("pg_repack --table=\(context.state.resolve($0).qualified) --order-by=<the index's columns>: reorders online, ACCESS EXCLUSIVE only for a moment at the end")]) })
+                           plan: relation.map { RewritePlan([.deploy("pg_repack --table=\(context.state.resolve($0).qualified) --order-by=(the clustering index's columns) reorders online, ACCESS EXCLUSIVE only for a moment at the end")]) })
         case .alterTable(let alter) where alter.kind == .table:
             var findings: [Finding] = []
             var occurrences: [String: Int] = [:]

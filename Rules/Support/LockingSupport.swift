@@ -226,3 +226,18 @@ enum NotValidAdvice {
         ])
     }
 }
+
+extension Locking {
+    /// The tokens of a column constraint's head: `UNIQUE`, `PRIMARY KEY`, or `CONSTRAINT name
+    /// UNIQUE`, as a range (a column constraint's clause would run to the end of the column).
+    static func columnConstraintHead(_ context: RuleContext, _ constraint: Constraint) -> Range<Int>? {
+        guard let start = constraint.location else { return nil }
+        let tokens = context.tokens.filter { $0.range.lowerBound >= start }
+        guard var index = tokens.indices.first else { return nil }
+        if tokens[index].keyword == "CONSTRAINT" { index += 2 }
+        guard index < tokens.count else { return nil }
+        var end = tokens[index].range.upperBound
+        if tokens[index].keyword == "PRIMARY", index + 1 < tokens.count { end = tokens[index + 1].range.upperBound }
+        return start..<end
+    }
+}
