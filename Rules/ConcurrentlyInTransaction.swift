@@ -46,7 +46,9 @@ public struct ConcurrentlyInTransaction: Rule {
         let what = context.effects.error ?? "this statement cannot run inside a transaction block"
         let transaction = context.state.inExplicitTransaction
             ? "the BEGIN on line \(beginLine(context))"
-            : "the migration tool's transaction (\(context.file.layout.rawValue) runs this file in one transaction)"
+            : context.file.layout == .plain
+                ? "the configuration (`assume-in-transaction`): the whole file runs in one transaction"
+                : "the migration tool (\(context.file.layout.rawValue)), which runs this file in one transaction"
         return [Finding(message: "\(what): the migration fails", range: range,
                         notes: ["the transaction comes from \(transaction)"],
                         help: Locking.outsideTransactionHelp(context),
