@@ -29,6 +29,7 @@ public struct ReindexConcurrently: Rule {
             RuleExample("↓REINDEX TABLE app.orders;"),
             RuleExample("↓REINDEX INDEX \"Users_Email\";", inTransaction: true),
             RuleExample("REINDEX INDEX ↓CONCURRENTLY users_email_idx;", postgresVersion: 11),
+            RuleExample("↓REINDEX TABLE users;", postgresVersion: 11),
         ],
         goodExamples: [
             RuleExample("REINDEX INDEX CONCURRENTLY users_email_idx;"),

@@ -241,3 +241,15 @@ extension Locking {
         return start..<end
     }
 }
+
+extension Locking {
+    /// From `offset` through the closing parenthesis of the first balanced group after it:
+    /// `CHECK (a > 0)` as a range.
+    static func throughParenthesizedGroup(_ context: RuleContext, from offset: Int) -> Range<Int>? {
+        guard let inner = parenthesizedText(context, after: offset) else { return nil }
+        let bytes = context.source.bytes
+        var open = offset
+        while open < context.statementRange.upperBound, bytes[open] != UInt8(ascii: "(") { open += 1 }
+        return offset..<(open + 1 + inner.utf8.count + 1)
+    }
+}
