@@ -27,31 +27,72 @@ public struct BackfillInMigration: Rule {
             RuleExample("↓UPDATE users SET active = true;"),
             RuleExample("↓DELETE FROM app.sessions;", inTransaction: true),
             RuleExample("ALTER TABLE \"Orders\" ADD COLUMN status text;\n↓UPDATE \"Orders\" SET status = 'new';"),
+            RuleExample("ALTER TABLE app.steps ADD COLUMN \"externalId\" uuid;\n↓UPDATE app.steps SET \"externalId\" = gen_random_uuid() WHERE \"externalId\" IS NULL;"),
         ],
         goodExamples: [
             RuleExample("UPDATE users SET active = true WHERE id = 1;"),
             RuleExample("CREATE TABLE app.settings (key text PRIMARY KEY, value text NOT NULL);\nINSERT INTO app.settings VALUES ('mode', 'on');\nUPDATE app.settings SET value = 'off';"),
             RuleExample("DELETE FROM app.sessions WHERE expires_at < now();"),
+            RuleExample("ALTER TABLE app.steps ADD COLUMN kind text DEFAULT 'plain';\nUPDATE app.steps SET kind = 'special' WHERE kind IS NULL;"),
+            RuleExample("UPDATE app.steps SET kind = 'plain' WHERE kind IS NULL;"),
         ])
 
     public func check(_ context: RuleContext) -> [Finding] {
         let relation: QualifiedName
         let verb: String
+        let everyRow: Bool
         switch context.statement {
-        case .update(let table, false): relation = table; verb = "UPDATE"
-        case .delete(let table, false): relation = table; verb = "DELETE"
+        case .update(let table, let hasWhere):
+            relation = table
+            verb = "UPDATE"
+            everyRow = !hasWhere || onlyNewColumnIsNull(table, context)
+        case .delete(let table, false): relation = table; verb = "DELETE"; everyRow = true
         default: return []
         }
         let table = context.state.resolve(relation)
-        guard !context.state.isCreatedInFile(relation), context.effects.scans.contains(table) else { return [] }
-        let batch = verb == "UPDATE"
-            ? "\(Locking.statementSQL(context).dropLast())\n  WHERE ctid IN (SELECT ctid FROM \(relation.sql) WHERE \(pendingCondition(context)) LIMIT 10000);\n-- repeat until no row is updated"
-            : "DELETE FROM \(relation.sql)\n  WHERE ctid IN (SELECT ctid FROM \(relation.sql) LIMIT 10000);\n-- repeat until no row is deleted"
+        guard !context.state.isCreatedInFile(relation), everyRow else { return [] }
+        let batch: String
+        if verb == "DELETE" {
+            batch = "DELETE FROM \(relation.sql)\n  WHERE ctid IN (SELECT ctid FROM \(relation.sql) LIMIT 10000);\n-- repeat until no row is deleted"
+        } else if let whereKeyword = context.keywordRange("WHERE") {
+            // The statement's own condition selects the rows still to do.
+            var condition = context.source.text(whereKeyword.upperBound..<context.statementRange.upperBound)
+            while let last = condition.last, last == ";" || last.isWhitespace { condition.removeLast() }
+            let head = context.source.text(context.statementRange.lowerBound..<whereKeyword.lowerBound)
+            batch = "\(head)WHERE ctid IN (SELECT ctid FROM \(relation.sql) WHERE\(condition) LIMIT 10000);\n-- repeat until no row is updated"
+        } else {
+            batch = "\(Locking.statementSQL(context).dropLast())\n  WHERE ctid IN (SELECT ctid FROM \(relation.sql) WHERE \(pendingCondition(context)) LIMIT 10000);\n-- repeat until no row is updated"
+        }
         return [Finding(message: "\(verb) of every row of \(table.qualified) in a migration: every row stays locked until commit",
                         range: context.statementStartRange,
                         notes: ["one statement rewrites every row: dead tuples, WAL and replication lag grow with the table"],
                         help: "move the backfill to a job that runs after the migration in batches, each in its own transaction",
                         rewrite: RewritePlan([.backfill(sql: batch, note: "in batches after the migration, each in its own transaction")]))]
+    }
+
+    /// `WHERE col IS NULL` on a column this file added without a default: every existing row
+    /// matches, so the UPDATE is a whole-table backfill.
+    func onlyNewColumnIsNull(_ relation: QualifiedName, _ context: RuleContext) -> Bool {
+        guard let whereKeyword = context.keywordRange("WHERE") else { return false }
+        var condition = context.source.text(whereKeyword.upperBound..<context.statementRange.upperBound)
+        while let last = condition.last, last == ";" || last.isWhitespace { condition.removeLast() }
+        let words = condition.split(whereSeparator: { $0.isWhitespace })
+        guard words.count == 3, words[1].uppercased() == "IS", words[2].uppercased() == "NULL" else { return false }
+        var column = String(words[0])
+        if column.hasPrefix("\""), column.hasSuffix("\""), column.count > 1 {
+            column = String(column.dropFirst().dropLast())
+        } else {
+            column = column.lowercased()
+        }
+        let table = context.state.resolve(relation)
+        return Locking.earlier(context).contains { item in
+            guard case .alterTable(let alter)? = item.statement, item.state.resolve(alter.relation) == table else { return false }
+            return alter.actions.contains {
+                guard case .addColumn(let added, _) = $0, added.name == column else { return false }
+                if let value = added.defaultValue, value != .null(location: value.location) { return false }
+                return true
+            }
+        }
     }
 
     /// For `SET col = value`, the rows not yet updated: `col IS DISTINCT FROM value`.
@@ -78,7 +119,8 @@ public struct BackfillInMigration: Rule {
             }
         }
         let upper = assignment.uppercased()
-        guard let equals, !upper.contains(" FROM "), !upper.contains("RETURNING") else {
+        // A function call may be volatile (gen_random_uuid()): IS DISTINCT FROM would never settle.
+        guard let equals, !upper.contains(" FROM "), !upper.contains("RETURNING"), !assignment.contains("(") else {
             return "true /* a condition that skips rows already done */"
         }
         let column = assignment[..<equals].trimmingCharacters(in: .whitespaces)
