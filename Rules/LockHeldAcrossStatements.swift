@@ -32,6 +32,7 @@ public struct LockHeldAcrossStatements: Rule {
         ],
         goodExamples: [
             RuleExample("BEGIN;\nALTER TABLE users ADD COLUMN note text;\nALTER TABLE users ADD COLUMN score integer;\nCOMMIT;"),
+            RuleExample("BEGIN;\nDROP TABLE legacy_events;\nCREATE INDEX orders_user_idx ON orders (user_id);\nCOMMIT;"),
             RuleExample("ALTER TABLE users ADD COLUMN note text;\nCREATE INDEX CONCURRENTLY orders_user_idx ON orders (user_id);"),
             RuleExample("BEGIN;\nALTER TABLE users ADD COLUMN note text;\nALTER TABLE orders ADD CONSTRAINT orders_user_id_fkey FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;\nCOMMIT;"),
             RuleExample("BEGIN;\nALTER TABLE users ADD COLUMN note text;\nCOMMIT;\nBEGIN;\nALTER TABLE orders ADD CONSTRAINT orders_user_id_fkey FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;\nCOMMIT;"),
@@ -40,23 +41,20 @@ public struct LockHeldAcrossStatements: Rule {
         ])
 
     public func check(_ context: RuleContext) -> [Finding] {
-        guard let offense = Self.offense(context.analysis) else { return [] }
+        let all = context.fileAnalyses
+        guard let offense = Self.offense(context.analysis, all) else { return [] }
         // One finding per transaction: the fix (commit after the ACCESS EXCLUSIVE statement)
         // covers every later statement of it.
-        let sameTransaction = Locking.earlier(context).filter { $0.transactionNumber == context.analysis.transactionNumber }
-        if sameTransaction.contains(where: { Self.offense($0) != nil }) { return [] }
-        let held = context.state.accessExclusiveHeldSince
-        guard let (relation, since) = held.min(by: { $0.value < $1.value }),
-              let first = context.fileAnalyses.first(where: { $0.index == since }) else { return [] }
-        let line = Locking.line(of: first, in: context)
-        let effects = context.effects
+        let transaction = context.analysis.transactionNumber
+        if Locking.earlier(context).contains(where: { $0.transactionNumber == transaction && Self.offense($0, all) != nil }) { return [] }
+        let line = Locking.line(of: offense.origin, in: context)
         // DROP INDEX is modelled as a lock on the index; the lock that hurts is on its table.
-        var lockedName = relation
-        if case .drop(let drop)? = first.statement, drop.kind == .index { lockedName = "the table of index \(relation)" }
-        let doing = effects.rewrites.contains(offense) ? "rewrites \(offense.qualified)" : "scans \(offense.qualified)"
+        var lockedName = offense.relation
+        if case .drop(let drop)? = offense.origin.statement, drop.kind == .index { lockedName = "the table of index \(offense.relation)" }
+        let doing = context.effects.rewrites.contains(offense.slow) ? "rewrites \(offense.slow.qualified)" : "scans \(offense.slow.qualified)"
         var notes = ["line \(line) takes ACCESS EXCLUSIVE on \(lockedName): it blocks reads and writes until commit"]
         notes.append(contentsOf: Locking.lockNotes(context).filter { !$0.contains("blocks only") })
-        let later = Locking.later(context).filter { $0.transactionNumber == context.analysis.transactionNumber && Self.offense($0) != nil }.count
+        let later = Locking.later(context).filter { $0.transactionNumber == transaction && Self.offense($0, all) != nil }.count
         if later > 0 { notes.append("\(later) later statement\(later == 1 ? "" : "s") of this transaction extend\(later == 1 ? "s" : "") the lock further") }
         return [Finding(message: "\(lockedName) stays locked ACCESS EXCLUSIVE (since line \(line)) while this statement \(doing)",
                         range: context.statementStartRange, notes: notes,
@@ -65,17 +63,24 @@ public struct LockHeldAcrossStatements: Rule {
                             : "move this statement to its own migration, so the lock from line \(line) is released first")]
     }
 
-    /// The table a statement scans or rewrites while an ACCESS EXCLUSIVE lock is held: slow work
-    /// that keeps the locked table unavailable for as long as it runs.
-    static func offense(_ analysis: StatementAnalysis) -> QualifiedName? {
-        let held = analysis.state.accessExclusiveHeldSince
-        guard !held.isEmpty, let statement = analysis.statement else { return nil }
+    /// The table a statement scans or rewrites while an ACCESS EXCLUSIVE lock is held (slow work
+    /// that keeps the locked table unavailable for as long as it runs), with the earliest such
+    /// lock and the statement that took it. Locks on relations the transaction dropped are left
+    /// out: nothing can use a dropped table anyway.
+    static func offense(_ analysis: StatementAnalysis, _ all: [StatementAnalysis])
+        -> (slow: QualifiedName, relation: String, origin: StatementAnalysis)? {
+        guard let statement = analysis.statement else { return nil }
         switch statement {
         case .transaction, .variableSet: return nil
         default: break
         }
-        let effects = analysis.effects
-        guard let slow = (effects.rewrites + effects.scans).first else { return nil }
-        return slow
+        guard let slow = (analysis.effects.rewrites + analysis.effects.scans).first else { return nil }
+        let held = analysis.state.accessExclusiveHeldSince.sorted { ($0.value, $0.key) < ($1.value, $1.key) }
+        for (relation, index) in held {
+            guard let origin = all.first(where: { $0.index == index }) else { continue }
+            if case .drop(let drop)? = origin.statement, [.table, .view, .materializedView, .sequence].contains(drop.kind) { continue }
+            return (slow, relation, origin)
+        }
+        return nil
     }
 }
