@@ -1,0 +1,95 @@
+import LockModel
+import MigrationLint
+import PostgresSyntax
+
+/// ADD CONSTRAINT ... CHECK without NOT VALID on a table that already exists.
+public struct AddCheckNotValid: Rule {
+    public init() {}
+
+    public let description = RuleDescription(
+        id: "add-check-not-valid",
+        category: .locking,
+        defaultSeverity: .warning,
+        summary: "ADD CHECK without NOT VALID scans the whole table under ACCESS EXCLUSIVE.",
+        rationale: """
+            Adding a CHECK constraint takes ACCESS EXCLUSIVE on the table and, unless it is NOT VALID, reads \
+            every row to prove the condition before it commits. Nothing can read or write the table during that \
+            scan.
+            """,
+        safeAlternative: """
+            Add the constraint with NOT VALID (instant: only new and updated rows are checked), then run ALTER \
+            TABLE ... VALIDATE CONSTRAINT in a separate transaction, which scans under SHARE UPDATE EXCLUSIVE \
+            while reads and writes continue.
+            """,
+        versionNotes: "NOT VALID CHECK constraints exist since PostgreSQL 9.2. Since 12 a validated CHECK (col IS NOT NULL) also lets SET NOT NULL skip its scan.",
+        badExamples: [
+            RuleExample("ALTER TABLE orders ADD ↓CONSTRAINT orders_total_positive CHECK (total > 0);"),
+            RuleExample("ALTER TABLE app.users ADD ↓CHECK (char_length(name) <= 100);"),
+            RuleExample("ALTER TABLE \"Users\" ADD ↓CONSTRAINT \"Email_Present\" CHECK (email IS NOT NULL);", inTransaction: true),
+            RuleExample("ALTER TABLE workers ADD COLUMN active_tasks integer DEFAULT 0 ↓CHECK (active_tasks >= 0);"),
+        ],
+        goodExamples: [
+            RuleExample("ALTER TABLE orders ADD CONSTRAINT orders_total_positive CHECK (total > 0) NOT VALID;"),
+            RuleExample("CREATE TABLE orders (id bigint PRIMARY KEY, total numeric NOT NULL);\nALTER TABLE orders ADD CONSTRAINT orders_total_positive CHECK (total > 0);"),
+            RuleExample("CREATE TABLE app.users (id bigint PRIMARY KEY, name text NOT NULL CHECK (char_length(name) <= 100));"),
+            RuleExample("CREATE TABLE workers (id bigint PRIMARY KEY);\nALTER TABLE workers ADD COLUMN active_tasks integer DEFAULT 0 CHECK (active_tasks >= 0);"),
+        ],
+        fixExamples: [
+            FixExample(RuleExample("ALTER TABLE orders ADD CONSTRAINT orders_total_positive CHECK (total > 0);"),
+                       "ALTER TABLE orders ADD CONSTRAINT orders_total_positive CHECK (total > 0) NOT VALID;\nALTER TABLE orders VALIDATE CONSTRAINT orders_total_positive;"),
+        ])
+
+    public func check(_ context: RuleContext) -> [Finding] {
+        guard case .alterTable(let alter) = context.statement, alter.kind == .table,
+              !context.state.isCreatedInFile(alter.relation) else { return [] }
+        let table = context.state.resolve(alter.relation)
+        guard context.effects.scans.contains(table) else { return [] }
+        var findings: [Finding] = []
+        for action in alter.actions {
+            switch action {
+            case .addConstraint(let constraint):
+                guard !constraint.isNotValid, case .check = constraint.kind else { continue }
+                let name = constraint.name.map { " " + quoteIdentifier($0) } ?? ""
+                findings.append(Finding(message: "CHECK\(name) without NOT VALID scans \(table.qualified) to check every row",
+                                        range: context.clauseRange(at: constraint.location),
+                                        notes: Locking.lockNotes(context, suffix: " while every row is checked"),
+                                        help: context.state.inTransactionBlock
+                                            ? "add NOT VALID here, and VALIDATE CONSTRAINT in a later migration (its own transaction)"
+                                            : "add NOT VALID, then VALIDATE CONSTRAINT in a separate statement",
+                                        rewrite: NotValidAdvice.plan(context, constraint, table: alter.relation, suffix: "check"),
+                                        fix: NotValidAdvice.fix(context, constraint, table: alter.relation)))
+            case .addColumn(let column, _):
+                // A column-level CHECK has no NOT VALID form: split it into a table constraint.
+                for constraint in column.constraints {
+                    guard case .check = constraint.kind, let start = constraint.location,
+                          let range = Locking.throughParenthesizedGroup(context, from: start) else { continue }
+                    findings.append(Finding(message: "CHECK on new column \(quoteIdentifier(column.name)) scans \(table.qualified) to check every row",
+                                            range: range,
+                                            notes: Locking.lockNotes(context, suffix: " while every row is checked"),
+                                            help: "add the column without the CHECK, then add the CHECK as a NOT VALID table constraint and validate it separately",
+                                            rewrite: columnPlan(context, table: alter.relation, column: column, check: range)))
+                }
+            default:
+                continue
+            }
+        }
+        return findings
+    }
+
+    func columnPlan(_ context: RuleContext, table: QualifiedName, column: ColumnDefinition, check: Range<Int>) -> RewritePlan? {
+        guard let start = column.location, let condition = Locking.parenthesizedText(context, after: check.lowerBound) else { return nil }
+        let clauseEnd = context.clauseRange(at: start).upperBound
+        guard check.upperBound <= clauseEnd else { return nil }
+        // The column as written, without its CHECK clause.
+        let definition = (context.source.text(start..<check.lowerBound) + context.source.text(check.upperBound..<clauseEnd))
+            .split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
+        let justification = column.hasNotNull ? "" : "-- nullable: as in the original statement\n"
+        let name = quoteIdentifier(SQLText.constraintName(table.name, column.name, "check"))
+        return RewritePlan([
+            .migration(sql: Locking.withLockTimeout("\(justification)ALTER TABLE \(table.sql) ADD COLUMN IF NOT EXISTS \(definition);\nALTER TABLE \(table.sql) ADD CONSTRAINT \(name) CHECK (\(condition)) NOT VALID;"),
+                       note: "the column, and its check for new and updated rows only: no scan"),
+            .migration(sql: Locking.withStatementTimeout("ALTER TABLE \(table.sql) VALIDATE CONSTRAINT \(name);"),
+                       note: "in its own transaction: scans under SHARE UPDATE EXCLUSIVE, reads and writes continue"),
+        ])
+    }
+}

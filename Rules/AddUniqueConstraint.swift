@@ -1,0 +1,115 @@
+import LockModel
+import MigrationLint
+import PostgresSyntax
+
+/// ADD UNIQUE / PRIMARY KEY / EXCLUDE that builds its index under ACCESS EXCLUSIVE.
+public struct AddUniqueConstraint: Rule {
+    public init() {}
+
+    public let description = RuleDescription(
+        id: "add-unique-constraint",
+        category: .locking,
+        defaultSeverity: .warning,
+        summary: "ADD UNIQUE, PRIMARY KEY or EXCLUDE builds an index while holding ACCESS EXCLUSIVE on the table.",
+        rationale: """
+            A UNIQUE, PRIMARY KEY or EXCLUDE constraint needs an index. Added to an existing table, PostgreSQL \
+            builds that index while holding ACCESS EXCLUSIVE: no reads and no writes until every row has been \
+            read and sorted. A PRIMARY KEY also checks that its columns hold no NULL.
+            """,
+        safeAlternative: """
+            Build the unique index first with CREATE UNIQUE INDEX CONCURRENTLY (writes continue), then attach it \
+            with ADD CONSTRAINT ... UNIQUE USING INDEX or PRIMARY KEY USING INDEX, which only takes a brief lock. \
+            For a PRIMARY KEY, make the columns NOT NULL first (through a validated CHECK) so the attach does not \
+            scan. EXCLUDE constraints have no USING INDEX form.
+            """,
+        versionNotes: "USING INDEX exists since PostgreSQL 9.1.",
+        badExamples: [
+            RuleExample("ALTER TABLE users ADD ↓CONSTRAINT users_email_key UNIQUE (email);"),
+            RuleExample("ALTER TABLE app.accounts ADD ↓PRIMARY KEY (id);"),
+            RuleExample("ALTER TABLE \"Bookings\" ADD ↓CONSTRAINT no_overlap EXCLUDE USING gist (room WITH =, during WITH &&);"),
+            RuleExample("ALTER TABLE users ADD COLUMN handle text ↓UNIQUE;"),
+            RuleExample("ALTER TABLE builds ADD COLUMN resource_id bigint ↓CONSTRAINT builds_resource_id_key UNIQUE REFERENCES resources (id) ON DELETE CASCADE;"),
+        ],
+        goodExamples: [
+            RuleExample("ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE USING INDEX users_email_key;"),
+            RuleExample("CREATE TABLE app.accounts (id bigint NOT NULL);\nALTER TABLE app.accounts ADD PRIMARY KEY (id);"),
+            RuleExample("CREATE UNIQUE INDEX CONCURRENTLY users_email_key ON users (email);"),
+            RuleExample("ALTER TABLE \"Users\" ADD CONSTRAINT \"Users_pkey\" PRIMARY KEY USING INDEX \"Users_id_idx\";"),
+        ])
+
+    public func check(_ context: RuleContext) -> [Finding] {
+        guard case .alterTable(let alter) = context.statement, alter.kind == .table,
+              !context.state.isCreatedInFile(alter.relation) else { return [] }
+        let table = context.state.resolve(alter.relation)
+        var findings: [Finding] = []
+        for action in alter.actions {
+            switch action {
+            case .addConstraint(let constraint):
+                if let finding = finding(context, table: table, written: alter.relation, constraint: constraint, column: nil) {
+                    findings.append(finding)
+                }
+            case .addColumn(let column, _):
+                for constraint in column.constraints {
+                    if let finding = finding(context, table: table, written: alter.relation, constraint: constraint, column: column) {
+                        findings.append(finding)
+                    }
+                }
+            default:
+                break
+            }
+        }
+        return findings
+    }
+
+    func finding(_ context: RuleContext, table: QualifiedName, written: QualifiedName, constraint: Constraint, column: ColumnDefinition?) -> Finding? {
+        let kind: String
+        switch constraint.kind {
+        case .unique: kind = "UNIQUE"
+        case .primaryKey: kind = "PRIMARY KEY"
+        case .exclusion: kind = "EXCLUDE"
+        default: return nil
+        }
+        guard constraint.usingIndex == nil else { return nil }
+        let name = constraint.name.map { " " + quoteIdentifier($0) } ?? ""
+        var notes = Locking.lockNotes(context, suffix: " while the index is built")
+        notes.append(contentsOf: context.effects.assumptions)
+        let plan = constraint.kind == .exclusion ? nil : self.plan(context, table: written, constraint: constraint, column: column)
+        let range = column == nil ? context.clauseRange(at: constraint.location)
+            : Locking.columnConstraintHead(context, constraint) ?? context.clauseRange(at: constraint.location)
+        return Finding(message: "\(kind)\(name) builds its index on \(table.qualified) while reads and writes wait",
+                       range: range, notes: notes,
+                       help: constraint.kind == .exclusion
+                           ? "EXCLUDE has no online form: add it in a maintenance window, or enforce the rule in the application"
+                           : "build the index with CREATE UNIQUE INDEX CONCURRENTLY, then add the constraint USING INDEX",
+                       rewrite: plan)
+    }
+
+    func plan(_ context: RuleContext, table: QualifiedName, constraint: Constraint, column: ColumnDefinition?) -> RewritePlan {
+        let columns = column.map { [$0.name] } ?? constraint.columns
+        let isPrimary = constraint.kind == .primaryKey
+        let indexName = constraint.name ?? Locking.defaultConstraintName(table: table.name, columns: isPrimary ? [] : columns,
+                                                                         suffix: isPrimary ? "pkey" : "key")
+        let index = quoteIdentifier(indexName)
+        let columnList = columns.map(quoteIdentifier).joined(separator: ", ")
+        var steps: [RewritePlan.Step] = []
+        if let column {
+            // The column as written, without the constraint that builds the index.
+            var definition = Locking.clauseText(context, at: column.location)
+            if let head = Locking.columnConstraintHead(context, constraint), let start = column.location, head.lowerBound >= start {
+                let prefix = context.source.text(start..<head.lowerBound)
+                let rest = context.source.text(head.upperBound..<context.clauseRange(at: start).upperBound)
+                definition = (prefix + rest).split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
+            }
+            let justification = column.hasNotNull ? "" : "-- nullable: existing rows have no value yet\n"
+            steps.append(.migration(sql: Locking.withLockTimeout("\(justification)ALTER TABLE \(table.sql) ADD COLUMN IF NOT EXISTS \(definition);"),
+                                    note: "the column without its constraint (instant)"))
+        }
+        steps += [
+            .migration(sql: "CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS \(index) ON \(table.sql) (\(columnList));",
+                       note: "in a migration without a transaction; writes continue while it builds"),
+            .migration(sql: Locking.withLockTimeout("ALTER TABLE \(table.sql) ADD CONSTRAINT \(index) \(isPrimary ? "PRIMARY KEY" : "UNIQUE") USING INDEX \(index);"),
+                       note: isPrimary ? "brief lock; the columns must already be NOT NULL or this scans" : "brief lock: the index already exists"),
+        ]
+        return RewritePlan(steps)
+    }
+}

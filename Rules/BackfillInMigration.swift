@@ -1,0 +1,130 @@
+import Foundation
+import LockModel
+import MigrationLint
+import PostgresSyntax
+
+/// UPDATE or DELETE of every row of an existing table inside a schema migration.
+public struct BackfillInMigration: Rule {
+    public init() {}
+
+    public let description = RuleDescription(
+        id: "backfill-in-migration",
+        category: .locking,
+        defaultSeverity: .warning,
+        summary: "UPDATE or DELETE of a whole table in a migration locks every row in one long transaction.",
+        rationale: """
+            An UPDATE or DELETE without WHERE touches every row in a single statement: each row stays locked \
+            against concurrent updates until commit, every updated row leaves a dead copy behind (bloat, WAL, \
+            replication lag), and in a migration it usually shares a transaction with schema changes whose \
+            locks are held just as long. On a large table that is minutes of blocked writes and a replica that \
+            falls behind.
+            """,
+        safeAlternative: """
+            Run the backfill as a separate job after the migration, in batches of a few thousand rows, each in \
+            its own transaction, until no row is left. Keep only the schema change in the migration.
+            """,
+        badExamples: [
+            RuleExample("↓UPDATE users SET active = true;"),
+            RuleExample("↓DELETE FROM app.sessions;", inTransaction: true),
+            RuleExample("ALTER TABLE \"Orders\" ADD COLUMN status text;\n↓UPDATE \"Orders\" SET status = 'new';"),
+            RuleExample("ALTER TABLE app.steps ADD COLUMN \"externalId\" uuid;\n↓UPDATE app.steps SET \"externalId\" = gen_random_uuid() WHERE \"externalId\" IS NULL;"),
+        ],
+        goodExamples: [
+            RuleExample("UPDATE users SET active = true WHERE id = 1;"),
+            RuleExample("CREATE TABLE app.settings (key text PRIMARY KEY, value text NOT NULL);\nINSERT INTO app.settings VALUES ('mode', 'on');\nUPDATE app.settings SET value = 'off';"),
+            RuleExample("DELETE FROM app.sessions WHERE expires_at < now();"),
+            RuleExample("ALTER TABLE app.steps ADD COLUMN kind text DEFAULT 'plain';\nUPDATE app.steps SET kind = 'special' WHERE kind IS NULL;"),
+            RuleExample("UPDATE app.steps SET kind = 'plain' WHERE kind IS NULL;"),
+        ])
+
+    public func check(_ context: RuleContext) -> [Finding] {
+        let relation: QualifiedName
+        let verb: String
+        let everyRow: Bool
+        switch context.statement {
+        case .update(let table, let hasWhere):
+            relation = table
+            verb = "UPDATE"
+            everyRow = !hasWhere || onlyNewColumnIsNull(table, context)
+        case .delete(let table, false): relation = table; verb = "DELETE"; everyRow = true
+        default: return []
+        }
+        let table = context.state.resolve(relation)
+        guard !context.state.isCreatedInFile(relation), everyRow else { return [] }
+        let batch: String
+        if verb == "DELETE" {
+            batch = "DELETE FROM \(relation.sql)\n  WHERE ctid IN (SELECT ctid FROM \(relation.sql) LIMIT 10000);\n-- repeat until no row is deleted"
+        } else if let whereKeyword = context.keywordRange("WHERE") {
+            // The statement's own condition selects the rows still to do.
+            var condition = context.source.text(whereKeyword.upperBound..<context.statementRange.upperBound)
+            while let last = condition.last, last == ";" || last.isWhitespace { condition.removeLast() }
+            let head = context.source.text(context.statementRange.lowerBound..<whereKeyword.lowerBound)
+            batch = "\(head)WHERE ctid IN (SELECT ctid FROM \(relation.sql) WHERE\(condition) LIMIT 10000);\n-- repeat until no row is updated"
+        } else {
+            batch = "\(Locking.statementSQL(context).dropLast())\n  WHERE ctid IN (SELECT ctid FROM \(relation.sql) WHERE \(pendingCondition(context)) LIMIT 10000);\n-- repeat until no row is updated"
+        }
+        return [Finding(message: "\(verb) of every row of \(table.qualified) in a migration: every row stays locked until commit",
+                        range: context.statementStartRange,
+                        notes: ["one statement rewrites every row: dead tuples, WAL and replication lag grow with the table"],
+                        help: "move the backfill to a job that runs after the migration in batches, each in its own transaction",
+                        rewrite: RewritePlan([.backfill(sql: batch, note: "in batches after the migration, each in its own transaction")]))]
+    }
+
+    /// `WHERE col IS NULL` on a column this file added without a default: every existing row
+    /// matches, so the UPDATE is a whole-table backfill.
+    func onlyNewColumnIsNull(_ relation: QualifiedName, _ context: RuleContext) -> Bool {
+        guard let whereKeyword = context.keywordRange("WHERE") else { return false }
+        var condition = context.source.text(whereKeyword.upperBound..<context.statementRange.upperBound)
+        while let last = condition.last, last == ";" || last.isWhitespace { condition.removeLast() }
+        let words = condition.split(whereSeparator: { $0.isWhitespace })
+        guard words.count == 3, words[1].uppercased() == "IS", words[2].uppercased() == "NULL" else { return false }
+        var column = String(words[0])
+        if column.hasPrefix("\""), column.hasSuffix("\""), column.count > 1 {
+            column = String(column.dropFirst().dropLast())
+        } else {
+            column = column.lowercased()
+        }
+        let table = context.state.resolve(relation)
+        return Locking.earlier(context).contains { item in
+            guard case .alterTable(let alter)? = item.statement, item.state.resolve(alter.relation) == table else { return false }
+            return alter.actions.contains {
+                guard case .addColumn(let added, _) = $0, added.name == column else { return false }
+                if let value = added.defaultValue, value != .null(location: value.location) { return false }
+                return true
+            }
+        }
+    }
+
+    /// For `SET col = value`, the rows not yet updated: `col IS DISTINCT FROM value`.
+    func pendingCondition(_ context: RuleContext) -> String {
+        guard let set = context.keywordRange("SET") else { return "true" }
+        var assignment = context.source.text(set.upperBound..<context.statementRange.upperBound)
+        while let last = assignment.last, last == ";" || last.isWhitespace { assignment.removeLast() }
+        var depth = 0
+        var quote: Character?
+        var equals: String.Index?
+        for index in assignment.indices {
+            let character = assignment[index]
+            if let open = quote {
+                if character == open { quote = nil }
+                continue
+            }
+            switch character {
+            case "'", "\"": quote = character
+            case "(": depth += 1
+            case ")": depth -= 1
+            case "," where depth == 0: return "true /* a condition that skips rows already done */"
+            case "=" where depth == 0 && equals == nil: equals = index
+            default: break
+            }
+        }
+        let upper = assignment.uppercased()
+        // A function call may be volatile (gen_random_uuid()): IS DISTINCT FROM would never settle.
+        guard let equals, !upper.contains(" FROM "), !upper.contains("RETURNING"), !assignment.contains("(") else {
+            return "true /* a condition that skips rows already done */"
+        }
+        let column = assignment[..<equals].trimmingCharacters(in: .whitespaces)
+        let value = assignment[assignment.index(after: equals)...].trimmingCharacters(in: .whitespaces)
+        return "\(column) IS DISTINCT FROM \(value)"
+    }
+}

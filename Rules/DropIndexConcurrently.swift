@@ -1,0 +1,61 @@
+import LockModel
+import MigrationLint
+import PostgresSyntax
+
+/// DROP INDEX without CONCURRENTLY on an index that already exists.
+public struct DropIndexConcurrently: Rule {
+    public init() {}
+
+    public let description = RuleDescription(
+        id: "drop-index-concurrently",
+        category: .locking,
+        defaultSeverity: .warning,
+        summary: "DROP INDEX without CONCURRENTLY takes ACCESS EXCLUSIVE on the index's table.",
+        rationale: """
+            A plain DROP INDEX locks the table it belongs to with ACCESS EXCLUSIVE. The drop itself is quick, \
+            but the lock has to wait for every running query on the table to finish, and while it waits every \
+            new query, reads included, queues behind it. DROP INDEX CONCURRENTLY takes SHARE UPDATE EXCLUSIVE and \
+            waits for running queries without blocking new ones.
+            """,
+        safeAlternative: """
+            Use DROP INDEX CONCURRENTLY, one index per statement, without CASCADE, in a migration that does not \
+            run inside a transaction block (it cannot).
+            """,
+        versionNotes: "DROP INDEX CONCURRENTLY exists since PostgreSQL 9.2; IF EXISTS works with it.",
+        badExamples: [
+            RuleExample("DROP ↓INDEX users_email_idx;"),
+            RuleExample("DROP ↓INDEX IF EXISTS app.orders_ref_idx;"),
+            RuleExample("DROP ↓INDEX \"Users_Email\";", inTransaction: true),
+        ],
+        goodExamples: [
+            RuleExample("DROP INDEX CONCURRENTLY users_email_idx;"),
+            RuleExample("CREATE TABLE users (id bigint PRIMARY KEY, email text NOT NULL);\nCREATE INDEX users_email_idx ON users (email);\nDROP INDEX users_email_idx;"),
+            RuleExample("DROP INDEX CONCURRENTLY IF EXISTS app.orders_ref_idx;"),
+        ],
+        fixExamples: [
+            FixExample(RuleExample("DROP INDEX users_email_idx;"), "DROP INDEX CONCURRENTLY users_email_idx;"),
+            FixExample(RuleExample("DROP INDEX IF EXISTS app.orders_ref_idx;"), "DROP INDEX CONCURRENTLY IF EXISTS app.orders_ref_idx;"),
+        ])
+
+    public func check(_ context: RuleContext) -> [Finding] {
+        guard case .drop(let drop) = context.statement, drop.kind == .index, !drop.isConcurrent else { return [] }
+        let existing = drop.objects.filter { !context.state.isCreatedInFile($0) }
+        guard !existing.isEmpty, let keyword = context.keywordRange("INDEX") else { return [] }
+        let names = existing.map { context.state.resolve($0).qualified }.joined(separator: ", ")
+        var notes = Locking.lockNotes(context)
+        notes.append(contentsOf: context.effects.assumptions)
+        // CONCURRENTLY drops one index per statement, without CASCADE, outside a transaction block.
+        let canFix = !context.state.inTransactionBlock && drop.objects.count == 1 && drop.behavior == .restrict
+        let fix = canFix ? Fix(message: "add CONCURRENTLY",
+                               edits: [Edit(range: keyword.upperBound..<keyword.upperBound, replacement: " CONCURRENTLY")]) : nil
+        let help = context.state.inTransactionBlock
+            ? "DROP INDEX CONCURRENTLY cannot run inside a transaction block: " + Locking.outsideTransactionHelp(context)
+            : "add CONCURRENTLY; it cannot run inside a transaction block"
+        let ifExists = drop.ifExists ? " IF EXISTS" : ""
+        let steps = drop.objects.map { object -> RewritePlan.Step in
+            .migration(sql: "DROP INDEX CONCURRENTLY\(ifExists) \(object.sql);", note: "in a migration without a transaction")
+        }
+        return [Finding(message: "DROP INDEX \(names) without CONCURRENTLY locks its table ACCESS EXCLUSIVE: reads and writes queue behind it",
+                        range: keyword, notes: notes, help: help, rewrite: RewritePlan(steps), fix: fix)]
+    }
+}

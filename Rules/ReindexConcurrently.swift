@@ -1,0 +1,79 @@
+import LockModel
+import MigrationLint
+import PostgresSyntax
+
+/// REINDEX without CONCURRENTLY (PostgreSQL 12+), and REINDEX CONCURRENTLY before 12.
+public struct ReindexConcurrently: Rule {
+    public init() {}
+
+    public let description = RuleDescription(
+        id: "reindex-concurrently",
+        category: .locking,
+        defaultSeverity: .warning,
+        summary: "REINDEX without CONCURRENTLY blocks writes to the table and reads through the index while it rebuilds.",
+        rationale: """
+            A plain REINDEX takes SHARE on the table (every INSERT, UPDATE and DELETE waits) and ACCESS EXCLUSIVE \
+            on each index it rebuilds (queries that would use the index wait, even plain reads), for as long as \
+            the rebuild takes. REINDEX TABLE, SCHEMA and DATABASE do this index after index. Since PostgreSQL 12, \
+            REINDEX CONCURRENTLY builds the new index next to the old one under SHARE UPDATE EXCLUSIVE and swaps \
+            them, so reads and writes continue.
+            """,
+        safeAlternative: """
+            On PostgreSQL 12+ use REINDEX ... CONCURRENTLY in a migration that does not run inside a transaction \
+            block. Before 12, build a replacement with CREATE INDEX CONCURRENTLY, then DROP INDEX CONCURRENTLY the \
+            old one.
+            """,
+        versionNotes: "REINDEX CONCURRENTLY exists since PostgreSQL 12; before that the statement is a syntax error on the server.",
+        badExamples: [
+            RuleExample("↓REINDEX INDEX users_email_idx;"),
+            RuleExample("↓REINDEX TABLE app.orders;"),
+            RuleExample("↓REINDEX INDEX \"Users_Email\";", inTransaction: true),
+            RuleExample("REINDEX INDEX ↓CONCURRENTLY users_email_idx;", postgresVersion: 11),
+            RuleExample("↓REINDEX TABLE users;", postgresVersion: 11),
+        ],
+        goodExamples: [
+            RuleExample("REINDEX INDEX CONCURRENTLY users_email_idx;"),
+            RuleExample("REINDEX TABLE CONCURRENTLY app.orders;"),
+            RuleExample("CREATE TABLE users (id bigint PRIMARY KEY, email text NOT NULL);\nREINDEX TABLE users;"),
+        ],
+        fixExamples: [
+            FixExample(RuleExample("REINDEX INDEX users_email_idx;"), "REINDEX INDEX CONCURRENTLY users_email_idx;"),
+            FixExample(RuleExample("REINDEX TABLE app.orders;"), "REINDEX TABLE CONCURRENTLY app.orders;"),
+        ])
+
+    public func check(_ context: RuleContext) -> [Finding] {
+        guard case .reindex(let kind, let name, let concurrently) = context.statement,
+              [.index, .table, .schema, .database].contains(kind) else { return [] }
+        if let name, [.index, .table].contains(kind), context.state.isCreatedInFile(name) { return [] }
+        let target = name.map { kind == .index || kind == .table ? context.state.resolve($0).qualified : $0.name } ?? "the current database"
+        if concurrently {
+            guard context.postgresVersion < 12, let keyword = context.keywordRange("CONCURRENTLY") else { return [] }
+            return [Finding(message: "REINDEX CONCURRENTLY needs PostgreSQL 12 or later; the target is \(context.postgresVersion)",
+                            range: keyword,
+                            help: "build a replacement with CREATE INDEX CONCURRENTLY, then DROP INDEX CONCURRENTLY the old index")]
+        }
+        let what = kind.rawValue.uppercased()
+        guard context.postgresVersion >= 12 else {
+            return [Finding(message: "REINDEX \(what) \(target) blocks writes while it rebuilds; REINDEX CONCURRENTLY needs PostgreSQL 12",
+                            range: context.statementStartRange, notes: Locking.lockNotes(context),
+                            help: "build a replacement with CREATE INDEX CONCURRENTLY, then DROP INDEX CONCURRENTLY the old index")]
+        }
+        // The keyword after which CONCURRENTLY goes: INDEX, TABLE, SCHEMA, DATABASE.
+        let kindKeyword = context.keywordRange(what)
+        let inTransaction = context.state.inTransactionBlock
+        let fix = inTransaction ? nil : kindKeyword.map {
+            Fix(message: "add CONCURRENTLY", edits: [Edit(range: $0.upperBound..<$0.upperBound, replacement: " CONCURRENTLY")])
+        }
+        var notes = Locking.lockNotes(context)
+        notes.append(contentsOf: context.effects.assumptions)
+        let plan = kindKeyword.map {
+            RewritePlan([.migration(sql: Locking.statementSQL(context, inserting: " CONCURRENTLY", at: $0.upperBound),
+                                    note: "in a migration without a transaction; if it fails, drop the leftover *_ccnew index and retry")])
+        }
+        return [Finding(message: "REINDEX \(what) \(target) without CONCURRENTLY blocks writes to the table and reads through the index while it rebuilds",
+                        range: context.statementStartRange, notes: notes,
+                        help: inTransaction ? "REINDEX CONCURRENTLY cannot run inside a transaction block: " + Locking.outsideTransactionHelp(context)
+                                            : "add CONCURRENTLY; it cannot run inside a transaction block",
+                        rewrite: plan, fix: fix)]
+    }
+}

@@ -1,0 +1,112 @@
+import LockModel
+import MigrationLint
+import PostgresSyntax
+
+/// Statements whose whole purpose is to copy a table: VACUUM FULL, CLUSTER, SET TABLESPACE,
+/// SET LOGGED / UNLOGGED, SET ACCESS METHOD.
+public struct TableRewrite: Rule {
+    public init() {}
+
+    public let description = RuleDescription(
+        id: "table-rewrite",
+        category: .rewrite,
+        defaultSeverity: .warning,
+        summary: "VACUUM FULL, CLUSTER, SET TABLESPACE, SET LOGGED / UNLOGGED and SET ACCESS METHOD copy the whole table under ACCESS EXCLUSIVE.",
+        rationale: """
+            Each of these statements writes a new copy of the table and rebuilds all its indexes while holding \
+            ACCESS EXCLUSIVE: every query on the table, reads included, waits until the copy is finished, and \
+            the disk needs room for both copies. VACUUM FULL and CLUSTER with no table name process every table \
+            they can, one after the other.
+            """,
+        safeAlternative: """
+            Reclaim space or reorder rows online with the pg_repack extension (`pg_repack --table=...`, \
+            `--order-by`, `--tablespace`), which holds ACCESS EXCLUSIVE only for a moment at the end. A plain \
+            VACUUM (no FULL) marks space reusable without blocking reads or writes. SET LOGGED / UNLOGGED and \
+            SET ACCESS METHOD have no online form: plan a maintenance window.
+            """,
+        versionNotes: "SET ACCESS METHOD exists since PostgreSQL 15.",
+        badExamples: [
+            RuleExample("VACUUM ↓FULL users;"),
+            RuleExample("↓CLUSTER app.orders USING orders_created_at_idx;"),
+            RuleExample("ALTER TABLE \"Events\" ↓SET TABLESPACE fast_disk;"),
+            RuleExample("ALTER TABLE app.sessions ↓SET UNLOGGED;"),
+            RuleExample("VACUUM (↓FULL, ANALYZE) users;"),
+        ],
+        goodExamples: [
+            RuleExample("VACUUM ANALYZE users;"),
+            RuleExample("CREATE TABLE app.sessions (id bigint PRIMARY KEY);\nALTER TABLE app.sessions SET UNLOGGED;"),
+            RuleExample("ALTER TABLE users SET (fillfactor = 90);"),
+            RuleExample("CREATE TABLE staging (id bigint PRIMARY KEY);\nALTER TABLE staging SET TABLESPACE fast_disk;"),
+        ])
+
+    public func check(_ context: RuleContext) -> [Finding] {
+        switch context.statement {
+        case .vacuum(true, _, let relations):
+            let range = context.keywordRange("FULL") ?? context.statementStartRange
+            return finding(context, relations: relations, range: range, what: "VACUUM FULL",
+                           plan: relations.isEmpty ? nil : vacuumPlan(relations))
+        case .cluster(let relation):
+            let table = relation.map { [$0] } ?? []
+            return finding(context, relations: table, range: context.statementStartRange, what: "CLUSTER",
+                           plan: relation.map { RewritePlan([.deploy("pg_repack --table=\(context.state.resolve($0).qualified) --order-by=(the clustering index's columns) reorders online, ACCESS EXCLUSIVE only for a moment at the end")]) })
+        case .alterTable(let alter) where alter.kind == .table:
+            var findings: [Finding] = []
+            var occurrences: [String: Int] = [:]
+            for action in alter.actions {
+                let keywords: [String]
+                let what: String
+                var deploy: String
+                let qualified = context.state.resolve(alter.relation).qualified
+                switch action {
+                case .setTablespace(let space):
+                    keywords = ["SET", "TABLESPACE"]
+                    what = "SET TABLESPACE"
+                    deploy = "pg_repack --table=\(qualified) --tablespace=\(space) moves the table online"
+                case .setLogged:
+                    keywords = ["SET", "LOGGED"]
+                    what = "SET LOGGED"
+                    deploy = "no online form: run it in a maintenance window"
+                case .setUnlogged:
+                    keywords = ["SET", "UNLOGGED"]
+                    what = "SET UNLOGGED"
+                    deploy = "no online form: run it in a maintenance window (an unlogged table is also emptied after a crash)"
+                case .setAccessMethod:
+                    keywords = ["SET", "ACCESS", "METHOD"]
+                    what = "SET ACCESS METHOD"
+                    deploy = "no online form: run it in a maintenance window"
+                default:
+                    continue
+                }
+                let key = keywords.joined(separator: " ")
+                let occurrence = occurrences[key, default: 0]
+                occurrences[key] = occurrence + 1
+                let range = Locking.keywordClause(context, keywords, occurrence: occurrence) ?? context.statementStartRange
+                findings += finding(context, relations: [alter.relation], range: range, what: what,
+                                    plan: RewritePlan([.deploy(deploy)]))
+            }
+            return findings
+        default:
+            return []
+        }
+    }
+
+    func finding(_ context: RuleContext, relations: [QualifiedName], range: Range<Int>, what: String, plan: RewritePlan?) -> [Finding] {
+        let existing = relations.filter { !context.state.isCreatedInFile($0) }
+        if !relations.isEmpty && existing.isEmpty { return [] }
+        let rewritten = context.effects.rewrites.map(\.qualified)
+        let subject = rewritten.isEmpty ? "every table it can" : rewritten.joined(separator: ", ")
+        var notes = Locking.lockNotes(context, suffix: " while the copy is written")
+        notes.append(contentsOf: context.effects.assumptions)
+        return [Finding(message: "\(what) rewrites \(subject) and rebuilds its indexes", range: range, notes: notes,
+                        help: "use pg_repack for an online copy, or a plain VACUUM to make space reusable without blocking",
+                        rewrite: plan)]
+    }
+
+    func vacuumPlan(_ relations: [QualifiedName]) -> RewritePlan {
+        RewritePlan([
+            .migration(sql: "VACUUM (ANALYZE) \(relations.map(\.sql).joined(separator: ", "));",
+                       note: "plain VACUUM: space becomes reusable, reads and writes continue (outside a transaction block)"),
+            .deploy("to give space back to the operating system, pg_repack --table=\(relations[0].qualified) copies the table online"),
+        ])
+    }
+}

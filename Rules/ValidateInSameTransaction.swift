@@ -1,0 +1,68 @@
+import LockModel
+import MigrationLint
+import PostgresSyntax
+
+/// VALIDATE CONSTRAINT in the same transaction that added the constraint NOT VALID.
+public struct ValidateInSameTransaction: Rule {
+    public init() {}
+
+    public let description = RuleDescription(
+        id: "validate-in-same-transaction",
+        category: .locking,
+        defaultSeverity: .warning,
+        summary: "VALIDATE CONSTRAINT in the transaction that added the constraint NOT VALID keeps the strong lock for the whole scan.",
+        rationale: """
+            NOT VALID exists so that the scan happens under a weak lock. ADD CONSTRAINT ... NOT VALID takes \
+            ACCESS EXCLUSIVE (CHECK) or SHARE ROW EXCLUSIVE on both tables (FOREIGN KEY), and that lock is held \
+            until the transaction ends. Validating in the same transaction scans the whole table while the strong \
+            lock is still held: the same outage as adding the constraint without NOT VALID.
+            """,
+        safeAlternative: """
+            Commit after ADD CONSTRAINT ... NOT VALID and run VALIDATE CONSTRAINT in its own transaction (its own \
+            migration when the tool wraps each file in one).
+            """,
+        badExamples: [
+            RuleExample("BEGIN;\nALTER TABLE orders ADD CONSTRAINT orders_user_id_fkey FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;\nALTER TABLE orders ↓VALIDATE CONSTRAINT orders_user_id_fkey;\nCOMMIT;"),
+            RuleExample("ALTER TABLE app.orders ADD CONSTRAINT total_positive CHECK (total > 0) NOT VALID;\nALTER TABLE app.orders ↓VALIDATE CONSTRAINT total_positive;",
+                        inTransaction: true),
+            RuleExample("BEGIN;\nALTER TABLE \"Users\" ADD CONSTRAINT \"Email_Present\" CHECK (email IS NOT NULL) NOT VALID;\nALTER TABLE \"Users\" ↓VALIDATE CONSTRAINT \"Email_Present\";\nCOMMIT;"),
+        ],
+        goodExamples: [
+            RuleExample("BEGIN;\nALTER TABLE orders ADD CONSTRAINT orders_user_id_fkey FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;\nCOMMIT;\nALTER TABLE orders VALIDATE CONSTRAINT orders_user_id_fkey;"),
+            RuleExample("ALTER TABLE app.orders ADD CONSTRAINT total_positive CHECK (total > 0) NOT VALID;\nALTER TABLE app.orders VALIDATE CONSTRAINT total_positive;"),
+            RuleExample("ALTER TABLE orders VALIDATE CONSTRAINT orders_user_id_fkey;", inTransaction: true),
+            RuleExample("CREATE TABLE orders (id bigint PRIMARY KEY, total numeric NOT NULL);\nALTER TABLE orders ADD CONSTRAINT total_positive CHECK (total > 0) NOT VALID;\nALTER TABLE orders VALIDATE CONSTRAINT total_positive;",
+                        inTransaction: true),
+        ])
+
+    public func check(_ context: RuleContext) -> [Finding] {
+        guard case .alterTable(let alter) = context.statement, alter.kind == .table,
+              !context.state.isCreatedInFile(alter.relation) else { return [] }
+        let table = context.state.resolve(alter.relation)
+        return Locking.matchingActions(alter) {
+            if case .validateConstraint = $0 { return true } else { return false }
+        }.compactMap { occurrence, action -> Finding? in
+            guard case .validateConstraint(let name) = action,
+                  context.state.notValidConstraintsInTransaction[name] == table.qualified else { return nil }
+            let added = Locking.earlier(context).last { item in
+                guard case .alterTable(let other)? = item.statement, item.state.resolve(other.relation) == table else { return false }
+                return other.actions.contains { if case .addConstraint(let c) = $0 { return c.name == name } else { return false } }
+            }
+            var notes: [String] = []
+            if let added {
+                let line = Locking.line(of: added, in: context)
+                for lock in added.effects.strongestLocks where !lock.isNew {
+                    notes.append("line \(line) \(added.effects.lockSentence(for: lock.relation) ?? ""); this VALIDATE scans while it is held")
+                }
+            }
+            let range = Locking.keywordClause(context, ["VALIDATE", "CONSTRAINT"], occurrence: occurrence) ?? context.statementStartRange
+            return Finding(message: "VALIDATE CONSTRAINT \(quoteIdentifier(name)) runs in the transaction that added it NOT VALID: \(table.qualified) is scanned while the strong lock is still held",
+                           range: range, notes: notes,
+                           help: context.state.inExplicitTransaction
+                               ? "move VALIDATE CONSTRAINT after COMMIT"
+                               : "move VALIDATE CONSTRAINT to its own migration",
+                           rewrite: RewritePlan([.migration(sql: Locking.withStatementTimeout("ALTER TABLE \(alter.relation.sql) VALIDATE CONSTRAINT \(quoteIdentifier(name));"),
+                                                            note: "its own migration (its own transaction): scans under SHARE UPDATE EXCLUSIVE, reads and writes continue")]))
+        }
+    }
+}
