@@ -4,4 +4,23 @@ import MigrationLint
 public let allRules: [any Rule] = [
     AddColumnVolatileDefault(),
     CreateIndexConcurrently(),
+    // Nullable columns and backward compatibility
+    UnjustifiedNullableColumn(),
+    AddColumnNotNullWithoutDefault(),
+    DropColumn(),
+    DropTable(),
+    RenameColumn(),
+    RenameTable(),
+    DropSchema(),
+    DropDatabase(),
+    DropType(),
+    DropView(),
+    DropFunction(),
+    DropSequence(),
+    DropConstraint(),
+    DropNotNull(),
+    DropDefault(),
+    SetSchema(),
+    RenameObject(),
+    Truncate(),
 ]

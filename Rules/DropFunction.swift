@@ -1,0 +1,44 @@
+import LockModel
+import MigrationLint
+import PostgresSyntax
+
+/// DROP FUNCTION / PROCEDURE of a routine the running release may call.
+public struct DropFunction: Rule {
+    public init() {}
+
+    public let description = RuleDescription(
+        id: "drop-function",
+        category: .compatibility,
+        defaultSeverity: .warning,
+        summary: "DROP FUNCTION breaks the release still running if it calls the function.",
+        rationale: """
+            From the commit on, every call of the dropped function or procedure fails, from application queries, \
+            triggers, defaults and other functions alike (DROP refuses when a default or trigger depends on it, \
+            unless CASCADE drops those too). Dropping to re-create with a different signature or return type is \
+            harmless when the CREATE follows in the same transaction, so that case is not reported.
+            """,
+        safeAlternative: """
+            To change the body, use CREATE OR REPLACE FUNCTION. To change the signature, create the new function \
+            next to the old one, move the callers, then drop the old one in a later migration.
+            """,
+        versionNotes: "PostgreSQL 10+ accepts DROP FUNCTION without an argument list when the name is unique.",
+        badExamples: [
+            RuleExample("DROP FUNCTION ↓calculate_total(integer);"),
+            RuleExample("DROP PROCEDURE IF EXISTS ↓app.\"Archive\"(date) CASCADE;"),
+            RuleExample("DROP FUNCTION ↓normalize_email;\nCREATE FUNCTION normalize_email(t text) RETURNS text LANGUAGE sql AS $$ SELECT lower(t) $$;"),
+        ],
+        goodExamples: [
+            RuleExample("DROP FUNCTION normalize_email(text);\nCREATE FUNCTION normalize_email(t text) RETURNS text LANGUAGE sql AS $$ SELECT lower(t) $$;",
+                        inTransaction: true),
+            RuleExample("CREATE FUNCTION app.\"Tmp\"() RETURNS int LANGUAGE sql AS $$ SELECT 1 $$;\nDROP FUNCTION app.\"Tmp\"();"),
+            RuleExample("CREATE OR REPLACE FUNCTION calculate_total(n integer) RETURNS integer LANGUAGE sql AS $$ SELECT n $$;"),
+            RuleExample("DROP TRIGGER IF EXISTS users_audit ON users;"),
+        ])
+
+    public func check(_ context: RuleContext) -> [Finding] {
+        Compatibility.dropFindings(context, kinds: [.function, .procedure, .routine], kindKeywords: ["FUNCTION", "PROCEDURE", "ROUTINE"],
+                                   ruleID: description.id, silentWhenRecreated: true) { name in
+            "stop calling \(name) from the application (and from triggers and other functions) and deploy that release everywhere"
+        }
+    }
+}
