@@ -48,8 +48,8 @@ public struct AddColumnVolatileDefault: Rule {
             let change = LockModel.addColumnEffect(column, context.state)
             guard change.rewrites, !column.isSerial, !column.isIdentity, column.generatedExpression == nil else { return nil }
             let table = context.state.resolve(alter.relation)
-            var message = "default \(SQLText.text(of: value, in: context)) rewrites \(table.qualified)"
-            if let reason = change.reason { message += ": \(reason)" }
+            let reason = change.reason ?? "the default \(SQLText.text(of: value, in: context)) is computed for every row"
+            let message = "ADD COLUMN \(column.name) rewrites \(table.qualified): \(reason)"
             var notes: [String] = []
             if let lock = context.lockSentence(alter.relation) { notes.append(lock + " while every row is copied") }
             notes.append(contentsOf: change.assumptions)

@@ -3,16 +3,17 @@ import PostgresSyntax
 /// Applies fixes to a file's bytes. Edits that overlap an edit already taken are left out, so a
 /// second run picks them up.
 public enum FixApplier {
-    public static func apply(_ fixes: [Fix], to bytes: [UInt8]) -> (bytes: [UInt8], applied: Int) {
+    /// The new bytes, and the indices of the fixes that were applied.
+    public static func apply(_ fixes: [Fix], to bytes: [UInt8]) -> (bytes: [UInt8], applied: [Int]) {
         var taken: [Edit] = []
-        var applied = 0
-        for fix in fixes {
+        var applied: [Int] = []
+        for (index, fix) in fixes.enumerated() {
             let overlaps = fix.edits.contains { edit in
                 taken.contains { $0.range.overlaps(edit.range) || ($0.range.isEmpty && edit.range.isEmpty && $0.range.lowerBound == edit.range.lowerBound) }
             }
             guard !overlaps, fix.edits.allSatisfy({ $0.range.upperBound <= bytes.count }) else { continue }
             taken.append(contentsOf: fix.edits)
-            applied += 1
+            applied.append(index)
         }
         var result = bytes
         for edit in taken.sorted(by: { $0.range.lowerBound > $1.range.lowerBound }) {

@@ -1,0 +1,189 @@
+import Foundation
+import Yams
+
+/// `.migration-lint.yml`: the keys it allows, how it is found and read.
+public enum ConfigurationFile {
+    public static let fileNames = [".migration-lint.yml", ".migration-lint.yaml"]
+
+    /// Every key the file may hold, in one place.
+    public enum Key: String, CaseIterable {
+        case postgresVersion = "postgres-version"
+        case rules
+        case paths
+        case exclude
+        case assumeInTransaction = "assume-in-transaction"
+        case layout
+        case includeDown = "include-down"
+        case timeZone = "time-zone"
+        case failOn = "fail-on"
+    }
+
+    /// The nearest configuration file, walking up from `directory`.
+    public static func find(from directory: String) -> String? {
+        var url = URL(fileURLWithPath: directory).standardizedFileURL
+        while true {
+            for name in fileNames {
+                let candidate = url.appendingPathComponent(name).path
+                if FileManager.default.fileExists(atPath: candidate) { return candidate }
+            }
+            let parent = url.deletingLastPathComponent()
+            if parent.path == url.path { return nil }
+            url = parent
+        }
+    }
+
+    /// What a configuration file says, beyond `Configuration` itself.
+    public struct Loaded: Sendable {
+        public var configuration: Configuration
+        public var failOn: Severity??
+
+        public init(configuration: Configuration, failOn: Severity??) {
+            self.configuration = configuration
+            self.failOn = failOn
+        }
+    }
+
+    public static func load(path: String, knownRuleIDs: Set<String>) throws -> Loaded {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw InputError(path: path, message: "cannot read the configuration file")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw InputError(path: path, message: "the configuration file is not UTF-8 text")
+        }
+        return try parse(text, path: path, knownRuleIDs: knownRuleIDs)
+    }
+
+    public static func parse(_ text: String, path: String, knownRuleIDs: Set<String>) throws -> Loaded {
+        var loaded = Loaded(configuration: Configuration(), failOn: nil)
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: text)
+        } catch let error as YamlError {
+            throw yamlError(error, path: path)
+        }
+        guard let root else { return loaded } // an empty file is a valid, empty configuration
+        guard let mapping = root.mapping else {
+            throw error(path, root, "the configuration must be a mapping of keys to values")
+        }
+        for (keyNode, value) in mapping {
+            let name = keyNode.string ?? ""
+            guard let key = Key(rawValue: name) else {
+                let hint = closestMatch(to: name, in: Key.allCases.map(\.rawValue)).map { "; did you mean `\($0)`?" } ?? ""
+                throw error(path, keyNode, "unknown key `\(name)`\(hint) (allowed: \(Key.allCases.map(\.rawValue).joined(separator: ", ")))")
+            }
+            switch key {
+            case .postgresVersion:
+                guard let version = value.int, (9...18).contains(version) else {
+                    throw error(path, value, "`postgres-version` must be a major version such as 15")
+                }
+                loaded.configuration.postgresVersion = version
+            case .rules:
+                guard let rules = value.mapping else { throw error(path, value, "`rules` must map rule ids to off, info, warning or error") }
+                for (ruleNode, severityNode) in rules {
+                    let id = ruleNode.string ?? ""
+                    guard knownRuleIDs.contains(id) else {
+                        let hint = closestMatch(to: id, in: knownRuleIDs).map { "; did you mean `\($0)`?" } ?? ""
+                        throw error(path, ruleNode, "unknown rule `\(id)`\(hint)")
+                    }
+                    guard let severity = parseSeverity(severityNode.string) else {
+                        throw error(path, severityNode, "rule `\(id)`: severity must be off, info, warning or error")
+                    }
+                    loaded.configuration.ruleSeverities[id] = severity
+                }
+            case .paths:
+                loaded.configuration.paths = try stringList(value, key: name, path: path)
+            case .exclude:
+                loaded.configuration.exclude = try stringList(value, key: name, path: path)
+            case .assumeInTransaction:
+                guard let flag = value.bool else { throw error(path, value, "`assume-in-transaction` must be true or false") }
+                loaded.configuration.assumeInTransaction = flag
+            case .includeDown:
+                guard let flag = value.bool else { throw error(path, value, "`include-down` must be true or false") }
+                loaded.configuration.includeDown = flag
+            case .layout:
+                guard let layout = value.string.flatMap(MigrationLayout.init(rawValue:)) else {
+                    throw error(path, value, "`layout` must be one of \(MigrationLayout.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                loaded.configuration.layout = layout
+            case .timeZone:
+                guard let zone = value.string else { throw error(path, value, "`time-zone` must be a time zone name such as UTC") }
+                loaded.configuration.timeZone = zone
+            case .failOn:
+                guard let text = value.string, ["error", "warning", "never", "info"].contains(text) else {
+                    throw error(path, value, "`fail-on` must be error, warning or never")
+                }
+                loaded.failOn = text == "never" ? .some(nil) : .some(Severity(rawValue: text))
+            }
+        }
+        return loaded
+    }
+
+    /// `off` gives `.some(nil)`; an invalid word gives nil.
+    public static func parseSeverity(_ text: String?) -> Severity?? {
+        guard let text = text?.lowercased() else { return nil }
+        if text == "off" || text == "false" { return .some(nil) }
+        return Severity(rawValue: text).map { .some($0) }
+    }
+
+    static func stringList(_ node: Node, key: String, path: String) throws -> [String] {
+        if let single = node.string { return [single] }
+        guard let sequence = node.sequence else { throw error(path, node, "`\(key)` must be a list of strings") }
+        return try sequence.map { item in
+            guard let text = item.string else { throw error(path, item, "`\(key)` entries must be strings") }
+            return text
+        }
+    }
+
+    static func error(_ path: String, _ node: Node, _ message: String) -> InputError {
+        InputError(path: path, line: node.mark.map { $0.line }, column: node.mark.map { $0.column }, message: message)
+    }
+
+    static func yamlError(_ error: YamlError, path: String) -> InputError {
+        switch error {
+        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _):
+            return InputError(path: path, line: mark.line, column: mark.column, message: "invalid YAML: \(problem)")
+        default:
+            return InputError(path: path, message: "invalid YAML: \(error)")
+        }
+    }
+
+    /// The commented starter file `migration-lint init` writes.
+    public static func starter(rules: [RuleDescription]) -> String {
+        var lines = [
+            "# MigrationLint configuration. Every key is optional; the values shown are the defaults.",
+            "",
+            "# The PostgreSQL major version your migrations run against. Rules depend on it",
+            "# (fast defaults from 11, SET NOT NULL with a CHECK from 12, DETACH CONCURRENTLY from 14).",
+            "postgres-version: 15",
+            "",
+            "# Where your migrations live, used when no path is given on the command line.",
+            "# paths:",
+            "#   - db/migrations",
+            "",
+            "# Files not to lint (globs; a pattern without a slash matches a name anywhere).",
+            "# exclude:",
+            "#   - \"**/seed_*.sql\"",
+            "",
+            "# Plain .sql files (no goose/dbmate/Flyway/Prisma/Sqitch/up-down layout) run in one transaction.",
+            "assume-in-transaction: false",
+            "",
+            "# Force a layout instead of detecting it per file: \(MigrationLayout.allCases.map(\.rawValue).joined(separator: ", ")).",
+            "# layout: goose",
+            "",
+            "# Lint down migrations too.",
+            "include-down: false",
+            "",
+            "# Fail (exit 1) on findings at or above: error, warning or never.",
+            "fail-on: warning",
+            "",
+            "# Per-rule severity: off, info, warning or error. `migration-lint rules` lists them all.",
+            "rules:",
+        ]
+        for rule in rules.sorted(by: { $0.id < $1.id }) {
+            let severity = rule.defaultSeverity?.rawValue ?? "off"
+            lines.append("  # \(rule.id): \(severity)")
+        }
+        lines.append("  syntax-error: error")
+        return lines.joined(separator: "\n") + "\n"
+    }
+}

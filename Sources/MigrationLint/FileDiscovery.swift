@@ -1,0 +1,239 @@
+import Foundation
+import PostgresSyntax
+
+/// A problem with one input file or path; the run goes on with the other files and exits 2.
+public struct InputError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var path: String
+    public var line: Int?
+    public var column: Int?
+    public var message: String
+
+    public init(path: String, line: Int? = nil, column: Int? = nil, message: String) {
+        self.path = path
+        self.line = line
+        self.column = column
+        self.message = message
+    }
+
+    /// `path:line:col: error: message`, the form editors read.
+    public var description: String {
+        var location = path
+        if let line { location += ":\(line)" + (column.map { ":\($0)" } ?? "") }
+        return "\(location): error: \(message)"
+    }
+}
+
+/// Finds the SQL files named by paths, directories and globs.
+public struct FileDiscovery: Sendable {
+    public var exclude: [String]
+
+    public init(exclude: [String] = []) { self.exclude = exclude }
+
+    /// Files in a stable order (sorted, duplicates removed), and errors for paths that name nothing.
+    public func collect(_ arguments: [String]) -> (files: [String], errors: [InputError]) {
+        var files: [String] = []
+        var errors: [InputError] = []
+        let manager = FileManager.default
+        for argument in arguments {
+            if Glob.isPattern(argument) {
+                let matches = Glob.expand(argument).filter { $0.hasSuffix(".sql") }
+                if matches.isEmpty { errors.append(InputError(path: argument, message: "no SQL file matches this pattern")) }
+                files += matches
+                continue
+            }
+            var isDirectory: ObjCBool = false
+            guard manager.fileExists(atPath: argument, isDirectory: &isDirectory) else {
+                errors.append(InputError(path: argument, message: "no such file or directory"))
+                continue
+            }
+            if isDirectory.boolValue {
+                let found = sqlFiles(under: argument)
+                if found.isEmpty { errors.append(InputError(path: argument, message: "directory contains no .sql files")) }
+                files += found
+            } else {
+                files.append(argument)
+            }
+        }
+        var seen = Set<String>()
+        let unique = files.map(Self.normalize).filter { seen.insert($0).inserted && !isExcluded($0) }
+        return (unique.sorted(), errors)
+    }
+
+    /// `exclude` globs match the path relative to the working directory; a pattern without a
+    /// slash matches a file or folder name anywhere, as in .gitignore.
+    public func isExcluded(_ path: String) -> Bool {
+        let normalized = Self.normalize(path)
+        return exclude.contains { pattern in
+            let pattern = Self.normalize(pattern)
+            if !pattern.contains("/") {
+                return normalized.split(separator: "/").contains { Glob.matches(pattern, String($0)) }
+            }
+            return Glob.matches(pattern, normalized) || Glob.matches(pattern + "/**", normalized)
+        }
+    }
+
+    /// Every `*.sql` file below `directory`, following symbolic links once (a link loop is cut).
+    func sqlFiles(under directory: String) -> [String] {
+        var result: [String] = []
+        var visited = Set<String>()
+        var stack = [directory]
+        let manager = FileManager.default
+        while let current = stack.popLast() {
+            let real = (try? manager.destinationOfSymbolicLink(atPath: current)).map { _ in
+                URL(fileURLWithPath: current).resolvingSymlinksInPath().path
+            } ?? URL(fileURLWithPath: current).standardizedFileURL.path
+            guard visited.insert(real).inserted else { continue }
+            guard let entries = try? manager.contentsOfDirectory(atPath: current) else { continue }
+            for entry in entries.sorted() where !entry.hasPrefix(".") {
+                let path = current.hasSuffix("/") ? current + entry : current + "/" + entry
+                var isDirectory: ObjCBool = false
+                guard manager.fileExists(atPath: path, isDirectory: &isDirectory) else { continue }
+                if isDirectory.boolValue {
+                    if !isExcluded(path) { stack.append(path) }
+                } else if entry.hasSuffix(".sql") {
+                    result.append(path)
+                }
+            }
+        }
+        return result
+    }
+
+    static func normalize(_ path: String) -> String {
+        var path = path
+        while path.hasPrefix("./") { path.removeFirst(2) }
+        while path.contains("//") { path = path.replacingOccurrences(of: "//", with: "/") }
+        return path
+    }
+}
+
+/// Reads a migration file, refusing what is not text.
+public enum SourceReader {
+    public static func read(path: String) -> Result<SourceText, InputError> {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            let exists = FileManager.default.fileExists(atPath: path)
+            return .failure(InputError(path: path, message: exists ? "cannot read the file (permission denied?)" : "the file disappeared before it could be read"))
+        }
+        return decode(Array(data), path: path)
+    }
+
+    public static func decode(_ bytes: [UInt8], path: String) -> Result<SourceText, InputError> {
+        let source = SourceText(bytes: bytes)
+        if let nul = bytes.firstIndex(of: 0) {
+            let position = source.position(of: nul)
+            return .failure(InputError(path: path, line: position.line, column: position.column,
+                                       message: "binary file: NUL byte at byte \(nul); migrations must be UTF-8 text"))
+        }
+        if let invalid = firstInvalidUTF8(bytes) {
+            let position = source.position(of: invalid)
+            return .failure(InputError(path: path, line: position.line, column: position.column,
+                                       message: "not valid UTF-8 at byte \(invalid); PostgreSQL migrations must be UTF-8 text"))
+        }
+        return .success(source)
+    }
+
+    /// Offset of the first byte that does not start or continue a valid UTF-8 sequence.
+    static func firstInvalidUTF8(_ bytes: [UInt8]) -> Int? {
+        var index = 0
+        let count = bytes.count
+        while index < count {
+            let byte = bytes[index]
+            if byte < 0x80 { index += 1; continue }
+            let length: Int
+            if byte & 0xE0 == 0xC0, byte >= 0xC2 { length = 2 }
+            else if byte & 0xF0 == 0xE0 { length = 3 }
+            else if byte & 0xF8 == 0xF0, byte <= 0xF4 { length = 4 }
+            else { return index }
+            guard index + length <= count else { return index }
+            for k in 1..<length where bytes[index + k] & 0xC0 != 0x80 { return index }
+            if length == 3 {
+                let value = (Int(byte & 0x0F) << 12) | (Int(bytes[index + 1] & 0x3F) << 6)
+                if value < 0x800 || (value >= 0xD800 && value <= 0xDFFF) { return index }
+            }
+            if length == 4 {
+                let value = (Int(byte & 0x07) << 18) | (Int(bytes[index + 1] & 0x3F) << 12)
+                if value < 0x10000 || value > 0x10FFFF { return index }
+            }
+            index += length
+        }
+        return nil
+    }
+}
+
+/// Shell-style globs: `*` and `?` within one path segment, `**` across segments, `[abc]` classes.
+public enum Glob {
+    public static func isPattern(_ text: String) -> Bool {
+        text.contains("*") || text.contains("?") || text.contains("[")
+    }
+
+    public static func matches(_ pattern: String, _ path: String) -> Bool {
+        matchSegments(pattern.split(separator: "/", omittingEmptySubsequences: true).map(String.init)[...],
+                      path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)[...])
+    }
+
+    static func matchSegments(_ pattern: ArraySlice<String>, _ path: ArraySlice<String>) -> Bool {
+        guard let first = pattern.first else { return path.isEmpty }
+        if first == "**" {
+            let rest = pattern.dropFirst()
+            var tail = path
+            while true {
+                if matchSegments(rest, tail) { return true }
+                if tail.isEmpty { return false }
+                tail = tail.dropFirst()
+            }
+        }
+        guard let segment = path.first, matchSegment(Array(first)[...], Array(segment)[...]) else { return false }
+        return matchSegments(pattern.dropFirst(), path.dropFirst())
+    }
+
+    static func matchSegment(_ pattern: ArraySlice<Character>, _ text: ArraySlice<Character>) -> Bool {
+        guard let p = pattern.first else { return text.isEmpty }
+        switch p {
+        case "*":
+            var tail = text
+            while true {
+                if matchSegment(pattern.dropFirst(), tail) { return true }
+                if tail.isEmpty { return false }
+                tail = tail.dropFirst()
+            }
+        case "?":
+            return !text.isEmpty && matchSegment(pattern.dropFirst(), text.dropFirst())
+        case "[":
+            guard let close = pattern.dropFirst().firstIndex(of: "]"), let c = text.first else { return false }
+            let set = pattern[pattern.index(after: pattern.startIndex)..<close]
+            let negate = set.first == "!" || set.first == "^"
+            let members = negate ? set.dropFirst() : set
+            var found = false
+            var i = members.startIndex
+            while i < members.endIndex {
+                let next = members.index(after: i)
+                if next < members.endIndex, members[next] == "-", members.index(after: next) < members.endIndex {
+                    let upper = members[members.index(after: next)]
+                    if members[i] <= c && c <= upper { found = true }
+                    i = members.index(after: members.index(after: next))
+                } else {
+                    if members[i] == c { found = true }
+                    i = next
+                }
+            }
+            return found != negate && matchSegment(pattern[pattern.index(after: close)...], text.dropFirst())
+        default:
+            return text.first == p && matchSegment(pattern.dropFirst(), text.dropFirst())
+        }
+    }
+
+    /// The files a pattern names, walking from its longest literal prefix.
+    public static func expand(_ pattern: String) -> [String] {
+        let segments = pattern.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        var base: [String] = []
+        for segment in segments {
+            if isPattern(segment) { break }
+            base.append(segment)
+        }
+        let root = base.isEmpty ? "." : (base.joined(separator: "/").isEmpty ? "/" : base.joined(separator: "/"))
+        let walker = FileDiscovery()
+        // Only SQL files are linted, so only they are candidates.
+        let candidates = walker.sqlFiles(under: root)
+        let normalizedPattern = FileDiscovery.normalize(pattern)
+        return candidates.filter { matches(normalizedPattern, FileDiscovery.normalize($0)) }.sorted()
+    }
+}

@@ -1,0 +1,128 @@
+import Foundation
+import PostgresSyntax
+
+/// The outcome for one input file.
+public enum FileOutcome: Sendable {
+    case linted(FileReport)
+    /// A down migration (or another part the layout does not run): not linted.
+    case skipped(path: String, reason: String)
+    case failed(InputError)
+
+    public var path: String {
+        switch self {
+        case .linted(let report): return report.path
+        case .skipped(let path, _): return path
+        case .failed(let error): return error.path
+        }
+    }
+}
+
+/// Lints many files on all cores. Each file is read, classified and analysed on its own, so the
+/// result is the same whatever the thread timing; outcomes come back in input order.
+public struct LintRunner: Sendable {
+    public let engine: LintEngine
+    /// Worker threads; libpg_query recurses deeply on deeply nested SQL, so workers get a large
+    /// stack of their own instead of the default 512 KiB.
+    public var threadCount: Int
+    public var stackSize: Int
+
+    public init(engine: LintEngine, threadCount: Int = ProcessInfo.processInfo.activeProcessorCount, stackSize: Int = 64 << 20) {
+        self.engine = engine
+        self.threadCount = max(1, threadCount)
+        self.stackSize = stackSize
+    }
+
+    /// The layout decision for a file under this run's configuration.
+    public func decide(path: String, source: SourceText) -> LayoutDecision {
+        let configuration = engine.configuration
+        return LayoutDetector.decide(path: path, source: source, override: configuration.layout,
+                                     includeDown: configuration.includeDown,
+                                     assumeInTransaction: configuration.assumeInTransaction)
+    }
+
+    public func lint(path: String, source: SourceText) -> FileOutcome {
+        let decision = decide(path: path, source: source)
+        guard let file = MigrationFile(path: path, source: source, decision: decision) else {
+            return .skipped(path: path, reason: decision.skipReason ?? "not linted")
+        }
+        return .linted(engine.lint(file))
+    }
+
+    public func lint(path: String) -> FileOutcome {
+        switch SourceReader.read(path: path) {
+        case .success(let source): return lint(path: path, source: source)
+        case .failure(let error): return .failed(error)
+        }
+    }
+
+    /// Lints `paths` in parallel.
+    public func lint(paths: [String]) -> [FileOutcome] {
+        run(count: paths.count) { lint(path: paths[$0]) }
+    }
+
+    /// Runs `work` for 0..<count on the worker threads and returns the results in order.
+    public func run<T: Sendable>(count: Int, _ work: @escaping @Sendable (Int) -> T) -> [T] {
+        let box = ResultBox<T>(count: count)
+        let workers = min(threadCount, count)
+        if workers <= 1 {
+            // One file (the pre-commit case): still on a large stack, without thread fan-out cost.
+            let thread = Thread { for index in 0..<count { box.store(work(index), at: index) }; box.finishWorker() }
+            box.expectWorkers(1)
+            thread.stackSize = stackSize
+            thread.start()
+            box.waitForWorkers()
+            return box.results()
+        }
+        box.expectWorkers(workers)
+        for _ in 0..<workers {
+            let thread = Thread {
+                while let index = box.nextIndex() { box.store(work(index), at: index) }
+                box.finishWorker()
+            }
+            thread.stackSize = stackSize
+            thread.start()
+        }
+        box.waitForWorkers()
+        return box.results()
+    }
+}
+
+/// Shared between the worker threads of one run; every access is under the lock.
+private final class ResultBox<T>: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var slots: [T?]
+    private var next = 0
+    private var running = 0
+
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+    func expectWorkers(_ count: Int) {
+        condition.lock(); running = count; condition.unlock()
+    }
+
+    func nextIndex() -> Int? {
+        condition.lock(); defer { condition.unlock() }
+        guard next < slots.count else { return nil }
+        next += 1
+        return next - 1
+    }
+
+    func store(_ value: T, at index: Int) {
+        condition.lock(); slots[index] = value; condition.unlock()
+    }
+
+    func finishWorker() {
+        condition.lock(); running -= 1; condition.broadcast(); condition.unlock()
+    }
+
+    func waitForWorkers() {
+        condition.lock()
+        while running > 0 { condition.wait() }
+        condition.unlock()
+    }
+
+    func results() -> [T] {
+        condition.lock(); defer { condition.unlock() }
+        return slots.map { $0! }
+    }
+}

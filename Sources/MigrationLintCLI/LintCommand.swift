@@ -1,0 +1,142 @@
+import ArgumentParser
+import Foundation
+import MigrationLint
+import MigrationLintRules
+import PostgresSyntax
+import Reporters
+
+enum ColorChoice: String, ExpressibleByArgument, CaseIterable { case auto, always, never }
+enum FailOn: String, ExpressibleByArgument, CaseIterable { case error, warning, never }
+
+extension OutputFormat: ExpressibleByArgument {}
+
+struct LintCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lint",
+        abstract: "Lint migration files (the default command).")
+
+    @OptionGroup var input: InputOptions
+
+    @Option(help: "Output format: \(OutputFormat.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var format: OutputFormat = .text
+
+    @Option(name: .customLong("fail-on"), help: "Exit 1 when a finding is at or above: error, warning, never (default warning).")
+    var failOn: FailOn?
+
+    @Flag(help: "Apply machine-applicable fixes in place (each file written atomically, only if the result still parses and the finding is gone).")
+    var fix = false
+
+    @Flag(help: "Show the fixes as a unified diff without writing.")
+    var diff = false
+
+    @Option(help: "Colour in text output: auto (a terminal, and NO_COLOR unset), always, never.")
+    var color: ColorChoice = .auto
+
+    func run() throws {
+        let (configuration, configuredFailOn): (Configuration, Severity??)
+        do {
+            (configuration, configuredFailOn) = try input.resolve()
+        } catch let error as UsageError {
+            printError(error.description)
+            throw ExitCode(2)
+        }
+        let engine = LintEngine(rules: allRules, configuration: configuration)
+        let runner = LintRunner(engine: engine)
+
+        var outcomes: [FileOutcome] = []
+        var errors: [InputError] = []
+        let paths = input.inputPaths(configuration)
+        let discovery = FileDiscovery(exclude: configuration.exclude)
+        if paths.contains("-") {
+            let name = input.stdinFilename ?? "<stdin>"
+            if !discovery.isExcluded(name) {
+                let bytes = Array(FileHandle.standardInput.readDataToEndOfFile())
+                switch SourceReader.decode(bytes, path: name) {
+                case .success(let source): outcomes += runner.run(count: 1) { _ in runner.lint(path: name, source: source) }
+                case .failure(let error): errors.append(error)
+                }
+            }
+        }
+        let (files, discoveryErrors) = discovery.collect(paths.filter { $0 != "-" })
+        errors += discoveryErrors
+        outcomes += runner.lint(paths: files)
+
+        if fix || diff {
+            outcomes = outcomes.map { outcome in
+                guard case .linted(let report) = outcome else { return outcome }
+                switch applyFixes(report, runner: runner) {
+                case .success(let fixed): return .linted(fixed)
+                case .failure(let error):
+                    errors.append(error)
+                    return outcome
+                }
+            }
+        }
+
+        let result = LintResult(outcomes: outcomes, errors: errors, rules: engine.rules.map(\.description))
+        let useColor: Bool
+        switch color {
+        case .always: useColor = true
+        case .never: useColor = false
+        case .auto:
+            let noColor = ProcessInfo.processInfo.environment["NO_COLOR"].map { !$0.isEmpty } ?? false
+            useColor = isatty(STDOUT_FILENO) != 0 && !noColor && ProcessInfo.processInfo.environment["TERM"] != "dumb"
+        }
+        if !(diff && format == .text) {
+            writeOutput(format.reporter(color: useColor).render(result))
+        }
+        if format != .text && format != .gcc {
+            // Machine formats carry the errors inside; say them on stderr too for people.
+            for error in result.errors { printError(error.description) }
+        }
+        if !result.errors.isEmpty { throw ExitCode(2) }
+        let threshold: Severity?
+        switch failOn {
+        case .error?: threshold = .error
+        case .warning?: threshold = .warning
+        case .never?: threshold = nil
+        case nil: threshold = configuredFailOn ?? .warning
+        }
+        if let threshold, result.reports.contains(where: { $0.diagnostics.contains { $0.severity >= threshold } }) {
+            throw ExitCode(1)
+        }
+    }
+
+    /// Applies a file's fixes, re-lints the result, and writes it (or prints the diff) only when
+    /// it still parses and the fixed findings are gone. Returns the report of the file as it is
+    /// after this step.
+    func applyFixes(_ report: FileReport, runner: LintRunner) -> Result<FileReport, InputError> {
+        let fixable = report.diagnostics.filter { $0.fix != nil }
+        guard !fixable.isEmpty else { return .success(report) }
+        let (bytes, applied) = FixApplier.apply(fixable.compactMap(\.fix), to: report.source.bytes)
+        let newSource = SourceText(bytes: bytes)
+        guard case .linted(let after) = runner.lint(path: report.path, source: newSource) else { return .success(report) }
+        let syntaxBefore = report.diagnostics.filter { $0.ruleID == EngineDiagnostics.syntaxError.id }.count
+        let syntaxAfter = after.diagnostics.filter { $0.ruleID == EngineDiagnostics.syntaxError.id }.count
+        if syntaxAfter > syntaxBefore {
+            return .failure(InputError(path: report.path, message: "fixes not written: the fixed file no longer parses"))
+        }
+        var fixedPerRule: [String: Int] = [:]
+        for index in applied { fixedPerRule[fixable[index].ruleID, default: 0] += 1 }
+        for (rule, count) in fixedPerRule {
+            let before = report.diagnostics.filter { $0.ruleID == rule }.count
+            let remaining = after.diagnostics.filter { $0.ruleID == rule }.count
+            if remaining > before - count {
+                return .failure(InputError(path: report.path, message: "fixes not written: `\(rule)` still fires after its fix"))
+            }
+        }
+        if diff {
+            writeOutput(UnifiedDiff.render(old: report.source.text(0..<report.source.count),
+                                           new: newSource.text(0..<newSource.count), path: report.path))
+            return .success(report)
+        }
+        do {
+            try AtomicWriter().write(bytes, to: report.path)
+        } catch let error as InputError {
+            return .failure(error)
+        } catch {
+            return .failure(InputError(path: report.path, message: "fixes not written: \(error)"))
+        }
+        return .success(after)
+    }
+}

@@ -1,0 +1,72 @@
+import ArgumentParser
+import Foundation
+import MigrationLint
+import MigrationLintRules
+
+/// Options shared by `lint` and `explain`: which files, which configuration, which server.
+struct InputOptions: ParsableArguments {
+    @Argument(help: "Files, directories (searched for *.sql) or globs. `-` reads standard input. Default: `paths` from the configuration, else the current directory.")
+    var paths: [String] = []
+
+    @Option(help: "Configuration file (default: the nearest .migration-lint.yml from the working directory up).")
+    var config: String?
+
+    @Option(name: .customLong("postgres-version"), help: "Target PostgreSQL major version (default 15).")
+    var postgresVersion: Int?
+
+    @Option(help: "Glob of files not to lint (repeatable; adds to the configuration's `exclude`).")
+    var exclude: [String] = []
+
+    @Flag(name: .customLong("include-down"), help: "Lint down migrations too.")
+    var includeDown = false
+
+    @Option(name: .customLong("stdin-filename"), help: "The path to report for standard input (`-`); also decides its layout.")
+    var stdinFilename: String?
+
+    @Option(name: .customLong("rule"), help: "Set a rule's severity: ID=off|info|warning|error (repeatable).")
+    var ruleOverrides: [String] = []
+
+    /// Reads the configuration file and applies the flags over it.
+    func resolve() throws -> (configuration: Configuration, failOn: Severity??) {
+        let known = Set(allRules.map(\.id) + EngineDiagnostics.all.map(\.id))
+        var loaded = ConfigurationFile.Loaded(configuration: Configuration(), failOn: nil)
+        if let path = config ?? ConfigurationFile.find(from: FileManager.default.currentDirectoryPath) {
+            do {
+                loaded = try ConfigurationFile.load(path: path, knownRuleIDs: known)
+            } catch let error as InputError {
+                throw UsageError(description: error.description)
+            }
+        }
+        var configuration = loaded.configuration
+        if let postgresVersion {
+            guard (9...18).contains(postgresVersion) else {
+                throw UsageError(description: "error: --postgres-version must be a major version such as 15")
+            }
+            configuration.postgresVersion = postgresVersion
+        }
+        configuration.exclude += exclude
+        if includeDown { configuration.includeDown = true }
+        for override in ruleOverrides {
+            let parts = override.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2 else { throw UsageError(description: "error: --rule takes ID=SEVERITY, got `\(override)`") }
+            guard known.contains(parts[0]) else {
+                let hint = closestMatch(to: parts[0], in: known).map { "; did you mean `\($0)`?" } ?? ""
+                throw UsageError(description: "error: unknown rule `\(parts[0])`\(hint)")
+            }
+            guard let severity = ConfigurationFile.parseSeverity(parts[1]) else {
+                throw UsageError(description: "error: --rule \(parts[0]): severity must be off, info, warning or error")
+            }
+            configuration.ruleSeverities[parts[0]] = severity
+        }
+        return (configuration, loaded.failOn)
+    }
+
+    /// The input paths: arguments, else configuration `paths`, else the working directory.
+    func inputPaths(_ configuration: Configuration) -> [String] {
+        if !paths.isEmpty { return paths }
+        if !configuration.paths.isEmpty { return configuration.paths }
+        return ["."]
+    }
+}
+
+extension Severity: ExpressibleByArgument {}

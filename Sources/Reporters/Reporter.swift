@@ -1,0 +1,74 @@
+import MigrationLint
+import PostgresSyntax
+
+/// What every reporter renders: the outcome of a run.
+public struct LintResult: Sendable {
+    /// In output order: sorted by path.
+    public let reports: [FileReport]
+    public let errors: [InputError]
+    public let skipped: [String]
+    public let rules: [RuleDescription]
+
+    public init(outcomes: [FileOutcome], errors: [InputError] = [], rules: [RuleDescription] = []) {
+        var reports: [FileReport] = []
+        var allErrors = errors
+        var skipped: [String] = []
+        for outcome in outcomes {
+            switch outcome {
+            case .linted(let report): reports.append(report)
+            case .failed(let error): allErrors.append(error)
+            case .skipped(let path, _): skipped.append(path)
+            }
+        }
+        self.reports = reports.sorted { $0.path < $1.path }
+        self.errors = allErrors
+        self.skipped = skipped
+        self.rules = rules
+    }
+
+    public var summary: Summary {
+        let diagnostics = reports.flatMap(\.diagnostics)
+        return Summary(findings: diagnostics.count,
+                       errors: diagnostics.filter { $0.severity == .error }.count,
+                       warnings: diagnostics.filter { $0.severity == .warning }.count,
+                       infos: diagnostics.filter { $0.severity == .info }.count,
+                       filesWithFindings: reports.filter { !$0.diagnostics.isEmpty }.count,
+                       filesChecked: reports.count)
+    }
+
+    public struct Summary: Sendable, Equatable {
+        public var findings, errors, warnings, infos, filesWithFindings, filesChecked: Int
+
+        /// "3 findings (1 error, 2 warnings) in 2 files; 5 files checked"
+        public var line: String {
+            var parts: [String] = []
+            if errors > 0 { parts.append(plural(errors, "error")) }
+            if warnings > 0 { parts.append(plural(warnings, "warning")) }
+            if infos > 0 { parts.append(plural(infos, "info", "infos")) }
+            let detail = parts.isEmpty ? "" : " (\(parts.joined(separator: ", ")))"
+            return "\(plural(findings, "finding"))\(detail) in \(plural(filesWithFindings, "file")); \(plural(filesChecked, "file")) checked"
+        }
+    }
+}
+
+func plural(_ count: Int, _ singular: String, _ pluralForm: String? = nil) -> String {
+    "\(count) \(count == 1 ? singular : (pluralForm ?? singular + "s"))"
+}
+
+/// One output format.
+public protocol Reporter: Sendable {
+    func render(_ result: LintResult) -> String
+}
+
+/// The output formats, by the name `--format` takes.
+public enum OutputFormat: String, CaseIterable, Sendable {
+    case text, gcc, json
+
+    public func reporter(color: Bool) -> any Reporter {
+        switch self {
+        case .text: return TextReporter(color: color)
+        case .gcc: return GCCReporter()
+        case .json: return JSONReporter()
+        }
+    }
+}
