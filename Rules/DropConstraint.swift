@@ -18,8 +18,8 @@ public struct DropConstraint: Rule {
             but it can: `INSERT ... ON CONFLICT (col)` and `ON CONFLICT ON CONSTRAINT name` fail once the unique \
             constraint they name is gone, and code that catches the violation to detect duplicates stops seeing \
             it. Because it breaks running code only in those cases, it is reported as info by default. \
-            Constraints added earlier in the same migration, and a DROP followed by ADD of the same name in the \
-            same transaction (a redefinition), are not reported.
+            Constraints added earlier in the same migration, a DROP followed by ADD of the same name in the \
+            same transaction (a redefinition), and constraints of a table dropped later in the file are not reported.
             """,
         safeAlternative: """
             Check that no running code names the constraint (ON CONFLICT) or depends on its violation; set a \
@@ -37,6 +37,7 @@ public struct DropConstraint: Rule {
             RuleExample("BEGIN;\nALTER TABLE app.\"Users\" DROP CONSTRAINT \"Users_age_check\";\nALTER TABLE app.\"Users\" ADD CONSTRAINT \"Users_age_check\" CHECK (age >= 0) NOT VALID;\nCOMMIT;"),
             RuleExample("ALTER TABLE users ADD CONSTRAINT users_tmp_check CHECK (id > 0) NOT VALID;\nALTER TABLE users DROP CONSTRAINT users_tmp_check;"),
             RuleExample("CREATE TABLE t (id bigint PRIMARY KEY, CONSTRAINT t_id_check CHECK (id > 0));\nALTER TABLE t DROP CONSTRAINT t_id_check;"),
+            RuleExample("ALTER TABLE app.\"Job\" DROP CONSTRAINT \"Job_orgId_fkey\";\nDROP TABLE app.\"Job\";"),
         ])
 
     public func check(_ context: RuleContext) -> [Finding] {
@@ -45,7 +46,8 @@ public struct DropConstraint: Rule {
         return alter.actions.compactMap { action -> Finding? in
             guard case .dropConstraint(let name, _, let behavior) = action,
                   !addedEarlier(context, table: table, name: name),
-                  !readdedInSameTransaction(context, alter, table: table, name: name) else { return nil }
+                  !readdedInSameTransaction(context, alter, table: table, name: name),
+                  !tableDroppedLater(context, table: table) else { return nil }
             var notes = Compatibility.lockNotes(context, alter.relation)
             if behavior == .cascade { notes.append("CASCADE also drops the foreign keys that depend on this constraint's index") }
             let sql = "ALTER TABLE \(alter.relation.sql) DROP CONSTRAINT IF EXISTS \(quoteIdentifier(name))\(behavior == .cascade ? " CASCADE" : "");"
@@ -60,6 +62,14 @@ public struct DropConstraint: Rule {
                 notes: notes,
                 help: "check that no running code names the constraint; set lock_timeout first, as a foreign key also locks the table it references",
                 rewrite: plan)
+        }
+    }
+
+    /// The table itself is dropped later in the file (reported by drop-table): its constraints do not matter.
+    func tableDroppedLater(_ context: RuleContext, table: QualifiedName) -> Bool {
+        Compatibility.later(context).contains { analysis in
+            guard case .drop(let drop)? = analysis.statement, drop.kind == .table else { return false }
+            return drop.objects.contains { analysis.state.resolve($0) == table }
         }
     }
 

@@ -16,7 +16,8 @@ public struct RenameObject: Rule {
             inside the database follow it because they refer to each other by OID. Application code refers by \
             name: from the commit on, the release still running fails wherever it queries the view, calls the \
             function, casts to the type, or calls nextval('old_name'). Tables and columns have their own rules \
-            (rename-table, rename-column); objects created earlier in the same migration are not reported.
+            (rename-table, rename-column); objects created earlier in the same migration, and an object renamed \
+            out of the way while a new one takes its name in the same transaction, are not reported.
             """,
         safeAlternative: """
             Keep the old name working until the new release is deployed: for a view, rename it and create a view \
@@ -36,6 +37,7 @@ public struct RenameObject: Rule {
             RuleExample("CREATE TYPE app.\"Mood\" AS ENUM ('a');\nALTER TYPE app.\"Mood\" RENAME TO feeling;", inTransaction: true),
             RuleExample("ALTER INDEX users_email_idx RENAME TO users_email_key;"),
             RuleExample("ALTER TABLE users RENAME CONSTRAINT users_check TO users_age_check;"),
+            RuleExample("ALTER TYPE \"Status\" RENAME TO \"Status_old\";\nCREATE TYPE \"Status\" AS ENUM ('new', 'done');", inTransaction: true),
         ])
 
     static let kinds: Set<ObjectKind> = [.view, .materializedView, .function, .procedure, .routine, .aggregate,
@@ -43,7 +45,9 @@ public struct RenameObject: Rule {
 
     public func check(_ context: RuleContext) -> [Finding] {
         guard case .rename(let rename) = context.statement, Self.kinds.contains(rename.kind),
-              !Compatibility.createdEarlier(context, rename.object, kinds: [rename.kind]) else { return [] }
+              !Compatibility.createdEarlier(context, rename.object, kinds: [rename.kind]),
+              // Renamed out of the way and created again in the same transaction: the old name never goes missing.
+              !Compatibility.recreatedInSameTransaction(context, rename.object, kinds: [rename.kind]) else { return [] }
         let old = rename.kind == .schema ? rename.object.name : context.state.resolve(rename.object).qualified
         var new = rename.object
         new.name = rename.newName
@@ -51,7 +55,7 @@ public struct RenameObject: Rule {
         if rename.kind == .view {
             plan = RewritePlan([
                 Compatibility.renameBehindView(rename: "ALTER VIEW \(rename.object.sql) RENAME TO \(quoteIdentifier(rename.newName));",
-                                               oldName: rename.object, newName: new, ruleID: description.id),
+                                               oldName: rename.object, newName: new),
                 .deploy("deploy code that uses \(context.state.resolve(new).qualified) everywhere"),
                 Compatibility.contractStep("DROP VIEW IF EXISTS \(rename.object.sql);", ruleID: "drop-view",
                                            reason: "nothing uses the old name since step 2",

@@ -15,7 +15,8 @@ public struct RenameTable: Rule {
             ALTER TABLE ... RENAME TO only changes the catalog, but it takes ACCESS EXCLUSIVE on the table, and from \
             the commit on the release still running fails on every query that names the old table until the new \
             release is deployed everywhere. Foreign keys, indexes and views follow the rename; application code, \
-            cron jobs and reports do not.
+            cron jobs and reports do not. Not reported: tables created earlier in the same migration, and a rename \
+            followed in the same transaction by a view (or table) under the old name.
             """,
         safeAlternative: """
             Rename the table and, in the same transaction, create a view under the old name (`CREATE VIEW old AS \
@@ -32,18 +33,21 @@ public struct RenameTable: Rule {
             RuleExample("CREATE TABLE tmp_users (id bigint PRIMARY KEY);\nALTER TABLE tmp_users RENAME TO users;"),
             RuleExample("CREATE TABLE app.\"New\" (id bigint PRIMARY KEY);\nALTER TABLE app.\"New\" RENAME TO fresh;", inTransaction: true),
             RuleExample("ALTER INDEX users_pkey RENAME TO users_id_pkey;"),
+            RuleExample("BEGIN;\nALTER TABLE app.users RENAME TO accounts;\nCREATE VIEW app.users AS SELECT * FROM app.accounts;\nCOMMIT;"),
             RuleExample("ALTER TABLE app.orders RENAME CONSTRAINT orders_check TO orders_total_check;"),
         ])
 
     public func check(_ context: RuleContext) -> [Finding] {
         guard case .rename(let rename) = context.statement, rename.kind == .table || rename.kind == .foreignTable,
-              !context.state.isCreatedInFile(rename.object) else { return [] }
+              !context.state.isCreatedInFile(rename.object),
+              // A view (or table) under the old name in the same transaction keeps running code working.
+              !Compatibility.recreatedInSameTransaction(context, rename.object, kinds: [.table, .view]) else { return [] }
         let old = context.state.resolve(rename.object)
         var new = rename.object
         new.name = rename.newName
         let renameSQL = "ALTER TABLE \(rename.object.sql) RENAME TO \(quoteIdentifier(rename.newName));"
         let plan = RewritePlan([
-            Compatibility.renameBehindView(rename: renameSQL, oldName: rename.object, newName: new, ruleID: description.id),
+            Compatibility.renameBehindView(rename: renameSQL, oldName: rename.object, newName: new),
             .deploy("deploy code that uses \(context.state.resolve(new).qualified) everywhere"),
             Compatibility.contractStep("DROP VIEW IF EXISTS \(rename.object.sql);", ruleID: "drop-view",
                                        reason: "nothing uses the old name since step 2",

@@ -14,8 +14,8 @@ public struct SetSchema: Rule {
         rationale: """
             ALTER ... SET SCHEMA only changes the catalog (a table takes ACCESS EXCLUSIVE, briefly), but from the \
             commit on every query that names the object with its old schema, or finds it through a search_path \
-            that does not contain the new schema, fails. Objects created earlier in the same migration are not \
-            reported.
+            that does not contain the new schema, fails. Not reported: objects created earlier in the same \
+            migration, and a move followed in the same transaction by a view under the old name.
             """,
         safeAlternative: """
             For a table or view: move it and, in the same transaction, leave a view under the old name (a simple \
@@ -33,13 +33,16 @@ public struct SetSchema: Rule {
             RuleExample("CREATE TABLE app.\"Import\" (id bigint PRIMARY KEY);\nALTER TABLE app.\"Import\" SET SCHEMA archive;", inTransaction: true),
             RuleExample("CREATE FUNCTION app.tmp() RETURNS int LANGUAGE sql AS $$ SELECT 1 $$;\nALTER FUNCTION app.tmp() SET SCHEMA util;"),
             RuleExample("ALTER TABLE users SET (fillfactor = 90);"),
+            RuleExample("ALTER TABLE users SET SCHEMA accounts;\nCREATE VIEW users AS SELECT * FROM accounts.users;", inTransaction: true),
         ])
 
     static let relationKinds: Set<ObjectKind> = [.table, .view, .materializedView, .foreignTable]
 
     public func check(_ context: RuleContext) -> [Finding] {
         guard case .setSchema(let kind, let object, let newSchema) = context.statement,
-              !Compatibility.createdEarlier(context, object, kinds: [kind]) else { return [] }
+              !Compatibility.createdEarlier(context, object, kinds: [kind]),
+              // A view (or table) under the old name in the same transaction keeps running code working.
+              !Compatibility.recreatedInSameTransaction(context, object, kinds: [.table, .view]) else { return [] }
         let old = context.state.resolve(object)
         let moved = QualifiedName(schema: newSchema, name: object.name)
         let plan: RewritePlan
@@ -47,7 +50,7 @@ public struct SetSchema: Rule {
             let keyword = kind == .table ? "TABLE" : "VIEW"
             plan = RewritePlan([
                 Compatibility.renameBehindView(rename: "ALTER \(keyword) \(object.sql) SET SCHEMA \(quoteIdentifier(newSchema));",
-                                               oldName: object, newName: moved, ruleID: description.id),
+                                               oldName: object, newName: moved),
                 .deploy("deploy code that uses \(moved.qualified) everywhere"),
                 Compatibility.contractStep("DROP VIEW IF EXISTS \(object.sql);", ruleID: "drop-view",
                                            reason: "nothing uses the old name since step 2",

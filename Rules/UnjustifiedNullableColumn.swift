@@ -18,7 +18,8 @@ public struct UnjustifiedNullableColumn: Rule {
             expected. Adding NOT NULL later is expensive: SET NOT NULL scans the whole table under ACCESS \
             EXCLUSIVE, and every existing NULL must be backfilled first. Deciding at creation time costs nothing. \
             Primary-key, identity and serial columns, and columns with NOT NULL (named or not, or a \
-            `CHECK (col IS NOT NULL)`, or SET NOT NULL later in the same file) are not nullable and never reported. \
+            `CHECK (col IS NOT NULL)`, or SET NOT NULL later in the same file) are not nullable and never reported; \
+            nor are generated columns, which hold NULL exactly when their expression does. \
             The project owner asked for this rule, so it is on by default as a warning.
             """,
         safeAlternative: """
@@ -43,6 +44,7 @@ public struct UnjustifiedNullableColumn: Rule {
             RuleExample("ALTER TABLE users ADD COLUMN score int; -- nullable: computed by a nightly job"),
             RuleExample("ALTER TABLE users ADD COLUMN region text DEFAULT 'eu';\nUPDATE users SET region = 'eu' WHERE region IS NULL;\nALTER TABLE users ALTER COLUMN region SET NOT NULL;"),
             RuleExample("CREATE TEMPORARY TABLE scratch (value text);"),
+            RuleExample("ALTER TABLE app.docs ADD COLUMN title_lower text GENERATED ALWAYS AS (lower(title)) STORED;"),
         ])
 
     public func check(_ context: RuleContext) -> [Finding] {
@@ -84,6 +86,8 @@ public struct UnjustifiedNullableColumn: Rule {
 
     func isNullable(_ column: ColumnDefinition, tableConstraints: [Constraint]) -> Bool {
         if column.hasNotNull || column.isPrimaryKey || column.isIdentity || column.isSerial { return false }
+        // A generated column holds NULL exactly when its expression does: there is no choice to justify.
+        if column.generatedExpression != nil { return false }
         if column.constraints.contains(where: { Self.checksNotNull($0, column.name) }) { return false }
         for constraint in tableConstraints {
             if constraint.kind == .primaryKey, constraint.columns.contains(column.name) { return false }

@@ -119,7 +119,17 @@ enum Compatibility {
         if [.table, .view, .materializedView, .sequence, .index].contains(where: kinds.contains),
            context.state.isCreatedInFile(name) { return true }
         if kinds.contains(.type) || kinds.contains(.domain), context.state.createdEnums.contains(target.qualified) { return true }
-        return earlier(context).contains { created(by: $0, kinds: kinds, matching: target) }
+        return earlier(context).contains { created(by: $0, kinds: kinds, matching: target) || renamed(by: $0, kinds: kinds, to: target) }
+    }
+
+    /// An earlier `ALTER ... RENAME TO name` gave the object this name in this file (PostgreSQL's
+    /// and Prisma's way to replace an enum: rename the old one to `x_old`, create `x`, drop
+    /// `x_old`): no running release knows it under this name.
+    static func renamed(by analysis: StatementAnalysis, kinds: Set<ObjectKind>, to target: QualifiedName) -> Bool {
+        guard case .rename(let rename)? = analysis.statement, kinds.contains(rename.kind) else { return false }
+        var renamed = analysis.state.resolve(rename.object)
+        renamed.name = rename.newName
+        return renamed == target
     }
 
     /// A statement after this one, in the same transaction, creates `name` again: the DROP is
@@ -181,12 +191,12 @@ enum Compatibility {
     }
 
     /// Rename `old` to `new` and leave a view under the old name in the same transaction, so
-    /// that running code keeps reading and writing through it (a simple view is updatable).
-    static func renameBehindView(rename: String, oldName: QualifiedName, newName: QualifiedName, ruleID: String) -> RewritePlan.Step {
+    /// that running code keeps reading and writing through it (a simple view is updatable). The
+    /// rename rules recognise this pattern and stay silent on it.
+    static func renameBehindView(rename: String, oldName: QualifiedName, newName: QualifiedName) -> RewritePlan.Step {
         .migration(sql: """
             BEGIN;
             SET LOCAL lock_timeout = '2s';
-            -- migration-lint-ignore: \(ruleID) the view below keeps the old name working
             \(rename)
             CREATE VIEW \(oldName.sql) AS SELECT * FROM \(newName.sql);
             COMMIT;
