@@ -38,6 +38,7 @@ public struct RenameObject: Rule {
             RuleExample("ALTER INDEX users_email_idx RENAME TO users_email_key;"),
             RuleExample("ALTER TABLE users RENAME CONSTRAINT users_check TO users_age_check;"),
             RuleExample("ALTER TYPE \"Status\" RENAME TO \"Status_old\";\nCREATE TYPE \"Status\" AS ENUM ('new', 'done');", inTransaction: true),
+            RuleExample("BEGIN;\nCREATE TYPE app.\"Step_new\" AS ENUM ('a', 'b');\nALTER TABLE app.steps ALTER COLUMN kind TYPE app.\"Step_new\" USING (kind::text::app.\"Step_new\");\nALTER TYPE app.\"Step\" RENAME TO \"Step_old\";\nALTER TYPE app.\"Step_new\" RENAME TO \"Step\";\nDROP TYPE app.\"Step_old\";\nCOMMIT;"),
         ])
 
     static let kinds: Set<ObjectKind> = [.view, .materializedView, .function, .procedure, .routine, .aggregate,

@@ -68,7 +68,7 @@ public struct UnjustifiedNullableColumn: Rule {
                 && !isJustified(context, column)
         }
         guard !nullable.isEmpty else { return [] }
-        let plan = rewrite(context, nullable)
+        let plan = rewrite(context, nullable, table: table)
         let qualified = context.state.resolve(table).qualified
         return nullable.map { column in
             Finding(message: "new column \(qualified).\(column.name) may hold NULL, and no comment says why",
@@ -154,16 +154,13 @@ public struct UnjustifiedNullableColumn: Rule {
         return !lowered.dropFirst("nullable:".count).allSatisfy { $0 == " " || $0 == "\t" }
     }
 
-    /// The statement with NOT NULL on every reported column (and, on an existing table, a
-    /// default for the rows already there); nil when no default fits a column's type.
-    func rewrite(_ context: RuleContext, _ columns: [ColumnDefinition]) -> RewritePlan? {
+    /// The safer statement: on an existing table, each reported column as an ADD COLUMN of its own
+    /// with NOT NULL and a default the catalog stores once; on a new table, the CREATE TABLE with
+    /// NOT NULL on every reported column. Nil when no default fits a column's type.
+    func rewrite(_ context: RuleContext, _ columns: [ColumnDefinition], table: QualifiedName) -> RewritePlan? {
+        var additions: [(column: ColumnDefinition, end: Int, text: String)] = []
         let existingTable: Bool
-        if case .alterTable(let alter) = context.statement {
-            existingTable = !context.state.isCreatedInFile(alter.relation)
-        } else {
-            existingTable = false
-        }
-        var insertions: [(offset: Int, text: String)] = []
+        if case .alterTable = context.statement { existingTable = !context.state.isCreatedInFile(table) } else { existingTable = false }
         for column in columns {
             guard let start = column.location else { return nil }
             // An explicit NULL or DEFAULT NULL would contradict the NOT NULL added here.
@@ -174,23 +171,31 @@ public struct UnjustifiedNullableColumn: Rule {
                 guard context.postgresVersion >= 11, let value = EmptyValue.sql(for: column.type) else { return nil }
                 addition += " DEFAULT \(value)"
             }
-            insertions.append((Compatibility.columnEnd(context, from: start), addition))
+            additions.append((column, Compatibility.columnEnd(context, from: start), addition))
+        }
+        if case .alterTable = context.statement {
+            let statements = additions.map { addition -> String in
+                let clause = context.source.text(Compatibility.columnRange(context, addition.column))
+                return "ALTER TABLE \(table.sql) ADD COLUMN \(clause)\(addition.text);"
+            }
+            let note = existingTable
+                ? "NOT NULL with a default the catalog stores once (no rewrite); pick the default that means \"no value\" for you, or keep the column nullable with `-- nullable: <reason>`"
+                : "NOT NULL; or keep the column nullable with `-- nullable: <reason>`"
+            return RewritePlan([.migration(sql: ([SQLText.lockTimeout] + statements).joined(separator: "\n"), note: note)])
         }
         let range = context.statementRange
         var text = ""
         var last = range.lowerBound
-        for insertion in insertions.sorted(by: { $0.offset < $1.offset }) {
-            text += context.source.text(last..<insertion.offset) + insertion.text
-            last = insertion.offset
+        for addition in additions.sorted(by: { $0.end < $1.end }) {
+            text += context.source.text(last..<addition.end) + addition.text
+            last = addition.end
         }
         text += context.source.text(last..<range.upperBound)
         if !text.hasSuffix(";") { text += ";" }
+        // A foreign key of the new table locks the table it references.
         let blocks = context.effects.locks.contains { !$0.isNew }
-        let sql = blocks ? SQLText.lockTimeout + "\n" + text : text
-        let note = existingTable
-            ? "NOT NULL with a default the catalog stores once (no rewrite); pick the default that means \"no value\" for you, or keep the column nullable with `-- nullable: <reason>`"
-            : "NOT NULL costs nothing on a new table; or keep the column nullable with `-- nullable: <reason>`"
-        return RewritePlan([.migration(sql: sql, note: note)])
+        return RewritePlan([.migration(sql: blocks ? SQLText.lockTimeout + "\n" + text : text,
+                                       note: "NOT NULL costs nothing on a new table; or keep the column nullable with `-- nullable: <reason>`")])
     }
 }
 

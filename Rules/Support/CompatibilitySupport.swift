@@ -41,7 +41,7 @@ enum Compatibility {
             var probe = name == nil ? cursor : cursor + 1
             while probe < tokens.count {
                 let text = source.text(tokens[probe].range)
-                if text == "(" { depth += 1 } else if text == ")" { depth -= 1 }
+                if text == "(" || text == "[" { depth += 1 } else if text == ")" || text == "]" { depth -= 1 }
                 if depth == 0, text == "," || text == ";" { break }
                 if let keyword = tokens[probe].keyword { keywords.append(keyword) }
                 probe += 1
@@ -132,13 +132,15 @@ enum Compatibility {
         return renamed == target
     }
 
-    /// A statement after this one, in the same transaction, creates `name` again: the DROP is
-    /// half of a replacement that running code never sees.
+    /// A statement after this one, in the same transaction, creates `name` again (or renames
+    /// another object to it): the DROP or rename is half of a replacement that running code never
+    /// sees.
     static func recreatedInSameTransaction(_ context: RuleContext, _ name: QualifiedName, kinds: Set<ObjectKind>) -> Bool {
         guard context.state.inTransactionBlock else { return false }
         let target = context.state.resolve(name)
         return later(context).contains {
-            $0.transactionNumber == context.analysis.transactionNumber && created(by: $0, kinds: kinds, matching: target)
+            $0.transactionNumber == context.analysis.transactionNumber
+                && (created(by: $0, kinds: kinds, matching: target) || renamed(by: $0, kinds: kinds, to: target))
         }
     }
 
@@ -233,7 +235,8 @@ extension Compatibility {
         var end = start + 1
         for token in context.tokens where token.range.lowerBound >= start {
             let text = source.text(token.range)
-            if text == "(" { depth += 1 } else if text == ")" {
+            // Brackets count too: `DEFAULT ARRAY['a', 'b']` has a comma inside.
+            if text == "(" || text == "[" { depth += 1 } else if text == ")" || text == "]" {
                 if depth == 0 { break }
                 depth -= 1
             } else if depth == 0, text == "," || text == ";" {
