@@ -15,9 +15,9 @@ public struct DropFunction: Rule {
             From the commit on, every call of the dropped function or procedure fails, from application queries, \
             triggers, defaults and other functions alike (DROP refuses when a default or trigger depends on it, \
             unless CASCADE drops those too). Dropping to re-create with a different signature or return type is \
-            harmless when the CREATE follows in the same transaction, so that case is not reported; nor is a \
-            function without arguments dropped after a trigger in the same file (the trigger's own function, \
-            which no application calls).
+            harmless when the CREATE follows in the same transaction or in the very next statement, so those \
+            cases are not reported; nor is a function without arguments dropped after a trigger was dropped or \
+            created in the same file (a trigger's function, which no application calls).
             """,
         safeAlternative: """
             To change the body, use CREATE OR REPLACE FUNCTION. To change the signature, create the new function \
@@ -28,7 +28,7 @@ public struct DropFunction: Rule {
             RuleExample("DROP FUNCTION ↓calculate_total(integer);"),
             RuleExample("DROP TRIGGER IF EXISTS users_audit ON users;\nDROP FUNCTION ↓refresh_totals(integer);"),
             RuleExample("DROP PROCEDURE IF EXISTS ↓app.\"Archive\"(date) CASCADE;"),
-            RuleExample("DROP FUNCTION ↓normalize_email;\nCREATE FUNCTION normalize_email(t text) RETURNS text LANGUAGE sql AS $$ SELECT lower(t) $$;"),
+            RuleExample("DROP FUNCTION ↓normalize_email;\nDROP FUNCTION ↓old_helper();\nCREATE FUNCTION normalize_email(t text) RETURNS text LANGUAGE sql AS $$ SELECT lower(t) $$;"),
         ],
         goodExamples: [
             RuleExample("DROP FUNCTION normalize_email(text);\nCREATE FUNCTION normalize_email(t text) RETURNS text LANGUAGE sql AS $$ SELECT lower(t) $$;",
@@ -37,6 +37,7 @@ public struct DropFunction: Rule {
             RuleExample("CREATE OR REPLACE FUNCTION calculate_total(n integer) RETURNS integer LANGUAGE sql AS $$ SELECT n $$;"),
             RuleExample("DROP TRIGGER IF EXISTS users_audit ON users;"),
             RuleExample("DROP TRIGGER IF EXISTS users_audit ON app.\"Users\";\nDROP FUNCTION IF EXISTS app.users_audit_fn();"),
+            RuleExample("DROP FUNCTION compute_size(integer);\nCREATE FUNCTION compute_size(n bigint) RETURNS bigint LANGUAGE sql AS $$ SELECT n $$;"),
         ])
 
     public func check(_ context: RuleContext) -> [Finding] {
@@ -51,9 +52,13 @@ public struct DropFunction: Rule {
     /// dropped after a trigger in the same file is the trigger's own, which no application calls.
     func isTriggerFunctionOfDroppedTrigger(_ context: RuleContext) -> Bool {
         guard case .drop(let drop) = context.statement, drop.kind == .function else { return false }
+        // CREATE OR REPLACE TRIGGER moves a trigger to another function just as DROP TRIGGER frees it.
         let triggerDropped = Compatibility.earlier(context).contains {
-            if case .drop(let earlier)? = $0.statement { return earlier.kind == .trigger }
-            return false
+            switch $0.statement {
+            case .drop(let earlier)?: return earlier.kind == .trigger
+            case .createTrigger?: return true
+            default: return false
+            }
         }
         guard triggerDropped else { return false }
         let texts = context.tokens.map { context.source.text($0.range) }

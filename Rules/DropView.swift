@@ -14,8 +14,9 @@ public struct DropView: Rule {
         rationale: """
             DROP VIEW takes ACCESS EXCLUSIVE on the view, and from the commit on every query of the running \
             release that reads it fails. Dropping a view to re-create it with a new definition is common and \
-            harmless when the CREATE follows in the same transaction: no other session ever sees the view \
-            missing, so that case is not reported. Outside a transaction there is a moment with no view.
+            harmless when the CREATE follows in the same transaction (no other session ever sees the view \
+            missing) or in the very next statement (a gap of one statement boundary), so those cases are not \
+            reported. With other work in between, outside a transaction, queries fail until the CREATE.
             """,
         safeAlternative: """
             To change a view, use CREATE OR REPLACE VIEW (it can add columns at the end), or DROP and CREATE in one \
@@ -25,13 +26,14 @@ public struct DropView: Rule {
         badExamples: [
             RuleExample("DROP VIEW ↓active_users;"),
             RuleExample("DROP MATERIALIZED VIEW IF EXISTS ↓app.\"DailyTotals\";"),
-            RuleExample("DROP VIEW ↓user_stats;\nCREATE VIEW user_stats AS SELECT 1 AS id;"),
+            RuleExample("DROP VIEW ↓user_stats;\nUPDATE users SET active = true;\nCREATE VIEW user_stats AS SELECT 1 AS id;"),
         ],
         goodExamples: [
             RuleExample("DROP VIEW user_stats;\nCREATE VIEW user_stats AS SELECT 1 AS id;", inTransaction: true),
             RuleExample("BEGIN;\nDROP VIEW IF EXISTS app.\"Report\";\nCREATE VIEW app.\"Report\" AS SELECT 1 AS id;\nCOMMIT;"),
             RuleExample("CREATE VIEW tmp_view AS SELECT 1 AS id;\nDROP VIEW tmp_view;"),
             RuleExample("CREATE OR REPLACE VIEW active_users AS SELECT 1 AS id;"),
+            RuleExample("DROP MATERIALIZED VIEW app.totals;\nCREATE MATERIALIZED VIEW app.totals AS SELECT 1 AS id;"),
         ])
 
     public func check(_ context: RuleContext) -> [Finding] {

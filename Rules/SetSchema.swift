@@ -15,7 +15,7 @@ public struct SetSchema: Rule {
             ALTER ... SET SCHEMA only changes the catalog (a table takes ACCESS EXCLUSIVE, briefly), but from the \
             commit on every query that names the object with its old schema, or finds it through a search_path \
             that does not contain the new schema, fails. Not reported: objects created earlier in the same \
-            migration, and a move followed in the same transaction by a view under the old name.
+            migration, and a move followed by a view under the old name (same transaction or next statement).
             """,
         safeAlternative: """
             For a table or view: move it and, in the same transaction, leave a view under the old name (a simple \

@@ -134,10 +134,16 @@ enum Compatibility {
 
     /// A statement after this one, in the same transaction, creates `name` again (or renames
     /// another object to it): the DROP or rename is half of a replacement that running code never
-    /// sees.
+    /// sees half-done.
+    /// Outside a transaction, a CREATE in the very next statement leaves a gap of one statement
+    /// boundary, which is as short as a replacement gets.
     static func recreatedInSameTransaction(_ context: RuleContext, _ name: QualifiedName, kinds: Set<ObjectKind>) -> Bool {
-        guard context.state.inTransactionBlock else { return false }
         let target = context.state.resolve(name)
+        if let next = later(context).first(where: { $0.statement != nil }),
+           created(by: next, kinds: kinds, matching: target) || renamed(by: next, kinds: kinds, to: target) {
+            return true
+        }
+        guard context.state.inTransactionBlock else { return false }
         return later(context).contains {
             $0.transactionNumber == context.analysis.transactionNumber
                 && (created(by: $0, kinds: kinds, matching: target) || renamed(by: $0, kinds: kinds, to: target))
@@ -269,7 +275,7 @@ extension Compatibility {
                 notes.append("CASCADE also drops every object that depends on \(name), without listing them")
             }
             if silentWhenRecreated, recreatedLater(context, object, kinds: kinds) {
-                notes.append("it is created again later in this file, but not in the same transaction: until then it is missing; DROP and CREATE in one transaction are not reported")
+                notes.append("it is created again later in this file, but not in the same transaction: until then it is missing; DROP and CREATE in one transaction, or in consecutive statements, are not reported")
             }
             let plan = RewritePlan([
                 .deploy(deploy(name)),
