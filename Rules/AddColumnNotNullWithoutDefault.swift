@@ -32,6 +32,8 @@ public struct AddColumnNotNullWithoutDefault: Rule {
             RuleExample("ALTER TABLE users ADD COLUMN ↓token uuid NOT NULL;"),
             RuleExample("ALTER TABLE users ADD COLUMN ↓code text NOT NULL DEFAULT NULL, ADD COLUMN ↓level int PRIMARY KEY;"),
             RuleExample("ALTER TABLE users ADD COLUMN ↓active boolean NOT NULL;", postgresVersion: 10),
+            RuleExample("ALTER TABLE orders ADD COLUMN ↓ref text NOT NULL UNIQUE;"),
+            RuleExample("ALTER TABLE app.orders ADD COLUMN ↓coupon_id bigint NOT NULL CONSTRAINT orders_coupon_fk REFERENCES app.coupons (id) ON DELETE CASCADE CHECK (coupon_id > 0);"),
         ],
         goodExamples: [
             RuleExample("ALTER TABLE users ADD COLUMN email text NOT NULL DEFAULT '';"),
@@ -67,8 +69,7 @@ public struct AddColumnNotNullWithoutDefault: Rule {
         let name = quoteIdentifier(column.name)
         let type = column.type?.sql ?? "text"
         let qualified = "\(context.state.resolve(table).qualified).\(column.name)"
-        // A shared default would collide with itself in a primary key.
-        if context.postgresVersion >= 11, !column.isPrimaryKey, let value = EmptyValue.sql(for: column.type), column.defaultValue == nil {
+        if context.postgresVersion >= 11, !column.constraintsRejectSharedDefault, let value = EmptyValue.sql(for: column.type), column.defaultValue == nil {
             let clause = context.source.text(Compatibility.columnRange(context, column))
             return RewritePlan([
                 .migration(sql: "\(SQLText.lockTimeout)\nALTER TABLE \(tableSQL) ADD COLUMN \(clause) DEFAULT \(value);",
@@ -93,15 +94,34 @@ public struct AddColumnNotNullWithoutDefault: Rule {
                 ALTER TABLE \(tableSQL) DROP CONSTRAINT \(check);
                 """, note: "run without a transaction: VALIDATE scans under SHARE UPDATE EXCLUSIVE (reads and writes continue), and the valid check lets SET NOT NULL skip its scan (PostgreSQL 12+)"),
         ]
-        if column.isPrimaryKey {
-            let index = quoteIdentifier(SQLText.constraintName(table.name, column.name, "key"))
-            let primaryKey = quoteIdentifier(SQLText.constraintName(table.name, "pkey"))
-            steps += [
-                .migration(sql: "\(SQLText.statementTimeout)\nCREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS \(index) ON \(tableSQL) (\(name));",
-                           note: "build the key's index without blocking writes, in a migration without a transaction"),
-                .migration(sql: "\(SQLText.lockTimeout)\n\(SQLText.statementTimeout)\nALTER TABLE \(tableSQL) ADD CONSTRAINT \(primaryKey) PRIMARY KEY USING INDEX \(index);",
-                           note: "the unique index becomes the primary key; the column is already NOT NULL, so this is brief"),
-            ]
+        // The column's own constraints, each added the way that does not block: NOT VALID and
+        // validated separately, or through an index built CONCURRENTLY.
+        for (constraint, text) in Compatibility.constraintTexts(context, column) {
+            switch constraint.kind {
+            case .check, .foreignKey:
+                let isCheck: Bool
+                if case .check = constraint.kind { isCheck = true } else { isCheck = false }
+                let constraintName = quoteIdentifier(constraint.name ?? SQLText.constraintName(table.name, column.name, isCheck ? "check" : "fkey"))
+                let definition = isCheck ? text : "FOREIGN KEY (\(name)) \(text)"
+                steps.append(.migration(sql: """
+                    \(SQLText.lockTimeout)
+                    \(SQLText.statementTimeout)
+                    ALTER TABLE \(tableSQL) ADD CONSTRAINT \(constraintName) \(definition) NOT VALID;
+                    ALTER TABLE \(tableSQL) VALIDATE CONSTRAINT \(constraintName);
+                    """, note: "run without a transaction: the constraint holds for new rows at once, and VALIDATE checks the old ones while reads and writes continue"))
+            case .unique, .primaryKey:
+                let isKey = constraint.kind == .primaryKey
+                let constraintName = quoteIdentifier(constraint.name ?? (isKey ? SQLText.constraintName(table.name, "pkey")
+                                                                              : SQLText.constraintName(table.name, column.name, "key")))
+                steps += [
+                    .migration(sql: "\(SQLText.statementTimeout)\nCREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS \(constraintName) ON \(tableSQL) (\(name));",
+                               note: "build the index without blocking writes, in a migration without a transaction"),
+                    .migration(sql: "\(SQLText.lockTimeout)\n\(SQLText.statementTimeout)\nALTER TABLE \(tableSQL) ADD CONSTRAINT \(constraintName) \(isKey ? "PRIMARY KEY" : "UNIQUE") USING INDEX \(constraintName);",
+                               note: "the index becomes the constraint; the column is already NOT NULL, so this is brief"),
+                ]
+            default:
+                break
+            }
         }
         return RewritePlan(steps)
     }

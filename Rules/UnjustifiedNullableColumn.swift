@@ -35,6 +35,7 @@ public struct UnjustifiedNullableColumn: Rule {
             RuleExample("ALTER TABLE app.\"Orders\" ADD COLUMN ↓\"Note\" text DEFAULT '';"),
             RuleExample("CREATE TABLE app.events (\n  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,\n  ↓seen_at timestamptz, -- when the user opened it\n  ↓payload jsonb\n);"),
             RuleExample("-- nullable:\nALTER TABLE users ADD COLUMN ↓bio text;"),
+            RuleExample("ALTER TABLE orders ADD COLUMN ↓coupon_id bigint REFERENCES coupons (id);"),
         ],
         goodExamples: [
             RuleExample("ALTER TABLE users ADD COLUMN nickname text NOT NULL DEFAULT '';"),
@@ -168,7 +169,8 @@ public struct UnjustifiedNullableColumn: Rule {
             if case .null? = column.defaultValue { return nil }
             var addition = " NOT NULL"
             if existingTable, column.defaultValue == nil {
-                guard context.postgresVersion >= 11, let value = EmptyValue.sql(for: column.type) else { return nil }
+                guard context.postgresVersion >= 11, !column.constraintsRejectSharedDefault,
+                      let value = EmptyValue.sql(for: column.type) else { return nil }
                 addition += " DEFAULT \(value)"
             }
             additions.append((column, Compatibility.columnEnd(context, from: start), addition))

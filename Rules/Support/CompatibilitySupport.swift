@@ -212,6 +212,19 @@ enum Compatibility {
     }
 }
 
+extension ColumnDefinition {
+    /// One shared default for every existing row would break a constraint of the column: a
+    /// unique key gets duplicates, a foreign key points nowhere, a check may reject it.
+    var constraintsRejectSharedDefault: Bool {
+        constraints.contains { constraint in
+            switch constraint.kind {
+            case .primaryKey, .unique, .exclusion, .foreignKey, .check: return true
+            default: return false
+            }
+        }
+    }
+}
+
 /// A default that says "no value" for common types without being NULL, and that PostgreSQL
 /// stores once in the catalog (non-volatile, so ADD COLUMN does not rewrite the table).
 enum EmptyValue {
@@ -257,6 +270,23 @@ extension Compatibility {
     static func columnRange(_ context: RuleContext, _ column: ColumnDefinition) -> Range<Int> {
         guard let start = column.location else { return context.statementStartRange }
         return start..<columnEnd(context, from: start)
+    }
+
+    /// Each constraint of a column definition with its text as written (`REFERENCES users (id) ON
+    /// DELETE CASCADE`, `CHECK (n > 0)`), without a leading `CONSTRAINT name`.
+    static func constraintTexts(_ context: RuleContext, _ column: ColumnDefinition) -> [(constraint: Constraint, text: String)] {
+        guard let start = column.location else { return [] }
+        let end = columnEnd(context, from: start)
+        let located = column.constraints.filter { $0.location != nil }.sorted { ($0.location ?? 0) < ($1.location ?? 0) }
+        let tokens = context.tokens
+        return located.enumerated().map { index, constraint in
+            var lower = constraint.location ?? start
+            let upper = index + 1 < located.count ? (located[index + 1].location ?? end) : end
+            let inside = tokens.filter { $0.range.lowerBound >= lower && $0.range.upperBound <= upper }
+            if inside.first?.keyword == "CONSTRAINT", inside.count > 2 { lower = inside[2].range.lowerBound }
+            let last = inside.last { $0.range.upperBound <= upper }?.range.upperBound ?? upper
+            return (constraint, context.source.text(lower..<max(lower, last)))
+        }
     }
 
     /// The shared check of the DROP rules for views, functions, types, sequences and schemas:
