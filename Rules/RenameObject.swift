@@ -31,11 +31,13 @@ public struct RenameObject: Rule {
             RuleExample("ALTER FUNCTION app.\"Total\"(integer) ↓RENAME TO order_total;"),
             RuleExample("ALTER TYPE mood ↓RENAME TO feeling;"),
             RuleExample("ALTER SEQUENCE IF EXISTS app.order_seq ↓RENAME TO order_number_seq;"),
+            RuleExample("ALTER SCHEMA \"Reporting\" ↓RENAME TO analytics;"),
         ],
         goodExamples: [
             RuleExample("CREATE VIEW tmp_view AS SELECT 1 AS id;\nALTER VIEW tmp_view RENAME TO report_view;"),
             RuleExample("CREATE TYPE app.\"Mood\" AS ENUM ('a');\nALTER TYPE app.\"Mood\" RENAME TO feeling;", inTransaction: true),
             RuleExample("ALTER INDEX users_email_idx RENAME TO users_email_key;"),
+            RuleExample("CREATE SCHEMA staging;\nALTER SCHEMA staging RENAME TO imports;"),
             RuleExample("ALTER TABLE users RENAME CONSTRAINT users_check TO users_age_check;"),
             RuleExample("ALTER TYPE \"Status\" RENAME TO \"Status_old\";\nCREATE TYPE \"Status\" AS ENUM ('new', 'done');", inTransaction: true),
             RuleExample("BEGIN;\nCREATE TYPE app.\"Step_new\" AS ENUM ('a', 'b');\nALTER TABLE app.steps ALTER COLUMN kind TYPE app.\"Step_new\" USING (kind::text::app.\"Step_new\");\nALTER TYPE app.\"Step\" RENAME TO \"Step_old\";\nALTER TYPE app.\"Step_new\" RENAME TO \"Step\";\nDROP TYPE app.\"Step_old\";\nCOMMIT;"),
@@ -45,8 +47,10 @@ public struct RenameObject: Rule {
                                          .type, .domain, .sequence, .schema]
 
     public func check(_ context: RuleContext) -> [Finding] {
-        guard case .rename(let rename) = context.statement, Self.kinds.contains(rename.kind),
-              !Compatibility.createdEarlier(context, rename.object, kinds: [rename.kind]),
+        guard case .rename(var rename) = context.statement, Self.kinds.contains(rename.kind) else { return [] }
+        // ALTER SCHEMA s RENAME names the schema in the subname.
+        if rename.kind == .schema, let schema = rename.subname { rename.object = QualifiedName(name: schema) }
+        guard !Compatibility.createdEarlier(context, rename.object, kinds: [rename.kind]),
               // Renamed out of the way and created again in the same transaction: the old name never goes missing.
               !Compatibility.recreatedInSameTransaction(context, rename.object, kinds: [rename.kind]) else { return [] }
         let old = rename.kind == .schema ? rename.object.name : context.state.resolve(rename.object).qualified

@@ -175,10 +175,14 @@ public struct UnjustifiedNullableColumn: Rule {
             }
             additions.append((column, Compatibility.columnEnd(context, from: start), addition))
         }
-        if case .alterTable = context.statement {
+        if case .alterTable(let alter) = context.statement {
+            let guarded = Set(alter.actions.compactMap { action -> String? in
+                if case .addColumn(let column, true) = action { return column.name } else { return nil }
+            })
             let statements = additions.map { addition -> String in
                 let clause = context.source.text(Compatibility.columnRange(context, addition.column))
-                return "ALTER TABLE \(table.sql) ADD COLUMN \(clause)\(addition.text);"
+                let ifNotExists = guarded.contains(addition.column.name) ? "IF NOT EXISTS " : ""
+                return "ALTER TABLE \(table.sql) ADD COLUMN \(ifNotExists)\(clause)\(addition.text);"
             }
             let note = existingTable
                 ? "NOT NULL with a default the catalog stores once (no rewrite); pick the default that means \"no value\" for you, or keep the column nullable with `-- nullable: <reason>`"

@@ -178,11 +178,16 @@ enum Compatibility {
         }
     }
 
-    /// The lock sentence for `relation`, with what the model assumed about this statement.
-    static func lockNotes(_ context: RuleContext, _ relation: QualifiedName) -> [String] {
+    /// The lock sentence for `relation`, with what the model assumed about this statement: all
+    /// of it, only what mentions `about`, or nothing (an ALTER TABLE's other subcommands bring
+    /// assumptions of their own that do not concern this finding).
+    static func lockNotes(_ context: RuleContext, _ relation: QualifiedName, assumptionsAbout about: String? = nil,
+                          withAssumptions: Bool = true) -> [String] {
         var notes: [String] = []
         if let lock = context.lockSentence(relation) { notes.append(lock) }
-        notes.append(contentsOf: context.effects.assumptions)
+        if withAssumptions {
+            notes.append(contentsOf: context.effects.assumptions.filter { about == nil || $0.contains(about ?? "") })
+        }
         return notes
     }
 
