@@ -211,7 +211,7 @@ enum Compatibility {
             BEGIN;
             SET LOCAL lock_timeout = '2s';
             \(rename)
-            CREATE VIEW \(oldName.sql) AS SELECT * FROM \(newName.sql);
+            CREATE OR REPLACE VIEW \(oldName.sql) AS SELECT * FROM \(newName.sql);
             COMMIT;
             """, note: "rename, and keep the old name as an updatable view for the release still running")
     }
