@@ -15,7 +15,8 @@ public struct DropDefault: Rule {
             DROP DEFAULT is instant (ACCESS EXCLUSIVE, briefly), but from the commit on every INSERT that leaves \
             the column out stores NULL instead of the default, or fails when the column is NOT NULL. The release \
             still running was written against the default. Columns added earlier in the same migration (no \
-            running code inserts them) and a default replaced later in the same file are not reported.
+            running code inserts them) and a default replaced later in the same file are not reported. \
+            A warning: the break is silent (NULL stored instead of the default) until a NOT NULL or a reader trips over it.
             """,
         safeAlternative: """
             Deploy code that sets the column on every insert first; then drop the default in a later migration. \

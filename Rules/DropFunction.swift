@@ -17,7 +17,8 @@ public struct DropFunction: Rule {
             unless CASCADE drops those too). Dropping to re-create with a different signature or return type is \
             harmless when the CREATE follows in the same transaction or in the very next statement, so those \
             cases are not reported; nor is a function without arguments dropped after a trigger was dropped or \
-            created in the same file (a trigger's function, which no application calls).
+            created in the same file (a trigger's function, which no application calls). \
+            A warning, not an error: dropping a function nobody calls any more is the normal end of a removal, acknowledged with an ignore comment.
             """,
         safeAlternative: """
             To change the body, use CREATE OR REPLACE FUNCTION. To change the signature, create the new function \

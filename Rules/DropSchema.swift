@@ -15,7 +15,8 @@ public struct DropSchema: Rule {
             DROP SCHEMA refuses while the schema holds objects, unless CASCADE drops every table, view, function \
             and type in it, with their data, in one statement that locks each table ACCESS EXCLUSIVE. From the \
             commit on, every query of the running release that reaches into the schema fails. Schemas created \
-            earlier in the same migration are not reported.
+            earlier in the same migration are not reported. \
+            A warning, not an error: an unused, empty schema is dropped on purpose; acknowledge it with an ignore comment.
             """,
         safeAlternative: """
             Remove the objects one by one in earlier migrations (each with its own expand/contract), after the \

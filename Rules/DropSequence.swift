@@ -14,7 +14,8 @@ public struct DropSequence: Rule {
         rationale: """
             DROP SEQUENCE takes ACCESS EXCLUSIVE on the sequence. PostgreSQL refuses while a column default uses \
             it (unless CASCADE drops the defaults, after which inserts that relied on them fail), and application \
-            code that calls nextval('name') directly fails from the commit on.
+            code that calls nextval('name') directly fails from the commit on. \
+            A warning, not an error: dropping an unused sequence is the normal end of a removal.
             """,
         safeAlternative: """
             Stop using the sequence in the application and in column defaults, deploy that everywhere, then drop \

@@ -16,7 +16,8 @@ public struct DropView: Rule {
             release that reads it fails. Dropping a view to re-create it with a new definition is common and \
             harmless when the CREATE follows in the same transaction (no other session ever sees the view \
             missing) or in the very next statement (a gap of one statement boundary), so those cases are not \
-            reported. With other work in between, outside a transaction, queries fail until the CREATE.
+            reported. With other work in between, outside a transaction, queries fail until the CREATE. \
+            A warning, not an error: dropping a view nobody queries any more is the normal end of a removal.
             """,
         safeAlternative: """
             To change a view, use CREATE OR REPLACE VIEW (it can add columns at the end), or DROP and CREATE in one \

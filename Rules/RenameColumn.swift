@@ -14,7 +14,8 @@ public struct RenameColumn: Rule {
         rationale: """
             Renaming a column only changes the catalog, but it takes ACCESS EXCLUSIVE on the table, and from the \
             commit on the release still running fails on every query that names the old column, until the new \
-            release is deployed everywhere. Views and indexes follow the rename; application code does not.
+            release is deployed everywhere. Views and indexes follow the rename; application code does not. \
+            A warning, not an error: a rename is safe when the application is stopped during the deploy, which only the team knows.
             """,
         safeAlternative: """
             Expand/contract: add the new column (with the old one's type), deploy code that writes both, backfill \

@@ -17,7 +17,8 @@ public struct RenameObject: Rule {
             name: from the commit on, the release still running fails wherever it queries the view, calls the \
             function, casts to the type, or calls nextval('old_name'). Tables and columns have their own rules \
             (rename-table, rename-column); objects created earlier in the same migration, and an object renamed \
-            out of the way while a new one takes its name in the same transaction, are not reported.
+            out of the way while a new one takes its name in the same transaction, are not reported. \
+            A warning, not an error: a rename is safe when the application is stopped during the deploy, which only the team knows.
             """,
         safeAlternative: """
             Keep the old name working until the new release is deployed: for a view, rename it and create a view \

@@ -16,7 +16,8 @@ public struct RenameTable: Rule {
             the commit on the release still running fails on every query that names the old table until the new \
             release is deployed everywhere. Foreign keys, indexes and views follow the rename; application code, \
             cron jobs and reports do not. Not reported: tables created earlier in the same migration, and a rename \
-            followed by a view (or table) under the old name, in the same transaction or the very next statement.
+            followed by a view (or table) under the old name, in the same transaction or the very next statement. \
+            A warning, not an error: a rename is safe when the application is stopped during the deploy, which only the team knows.
             """,
         safeAlternative: """
             Rename the table and, in the same transaction, create a view under the old name (`CREATE VIEW old AS \

@@ -15,7 +15,8 @@ public struct SetSchema: Rule {
             ALTER ... SET SCHEMA only changes the catalog (a table takes ACCESS EXCLUSIVE, briefly), but from the \
             commit on every query that names the object with its old schema, or finds it through a search_path \
             that does not contain the new schema, fails. Not reported: objects created earlier in the same \
-            migration, and a move followed by a view under the old name (same transaction or next statement).
+            migration, and a move followed by a view under the old name (same transaction or next statement). \
+            A warning, not an error: the move is safe when the application's search_path already contains both schemas.
             """,
         safeAlternative: """
             For a table or view: move it and, in the same transaction, leave a view under the old name (a simple \

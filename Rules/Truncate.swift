@@ -16,7 +16,8 @@ public struct Truncate: Rule {
             until commit, and it waits behind any long query while every later query waits behind it), it is not \
             MVCC-safe for concurrent transactions, and the rows are gone in every environment, production \
             included, with no WHERE to limit it. CASCADE empties every table that references it too. Tables \
-            created earlier in the same migration are not reported.
+            created earlier in the same migration are not reported. \
+            A warning, not an error: emptying a cache or a staging table is sometimes the point; acknowledge it with an ignore comment.
             """,
         safeAlternative: """
             If the rows really must go, make sure no running release needs them and delete them in batches from a \
