@@ -1,0 +1,128 @@
+import LockModel
+import MigrationLint
+import PostgresSyntax
+
+/// ADD COLUMN ... NOT NULL with no default on a table that already exists.
+public struct AddColumnNotNullWithoutDefault: Rule {
+    public init() {}
+
+    public let description = RuleDescription(
+        id: "add-column-not-null-without-default",
+        category: .nullability,
+        defaultSeverity: .error,
+        summary: "ADD COLUMN ... NOT NULL without a default fails on a non-empty table and breaks inserts from the running release.",
+        rationale: """
+            PostgreSQL fills the new column with its default for every existing row; without a default that is \
+            NULL, which NOT NULL rejects, so the statement fails with "column contains null values" as soon as the \
+            table has one row. On an empty table it succeeds, and then every INSERT from the release still running \
+            (which does not know the column) fails with a not-null violation until the new release is everywhere. \
+            It is an error by default because there is no table state in which it is harmless, except a table \
+            created in the same migration, where it is not reported.
+            """,
+        safeAlternative: """
+            Give the column a non-volatile default (a constant, `now()`): PostgreSQL 11+ stores it once in the \
+            catalog, existing rows and the old release's inserts get it, and nothing is rewritten. Drop the default \
+            only after every running release writes the column. Without a sensible default: add the column \
+            nullable, deploy code that writes it, backfill in batches, then add NOT NULL through a NOT VALID check.
+            """,
+        versionNotes: "Before PostgreSQL 11 a default on ADD COLUMN rewrites the whole table; there use the nullable, backfill, check sequence.",
+        badExamples: [
+            RuleExample("ALTER TABLE users ADD COLUMN ↓email text NOT NULL;"),
+            RuleExample("ALTER TABLE app.\"Orders\" ADD COLUMN ↓\"Total\" bigint CONSTRAINT orders_total_nn NOT NULL;"),
+            RuleExample("ALTER TABLE users ADD COLUMN ↓token uuid NOT NULL;"),
+            RuleExample("ALTER TABLE users ADD COLUMN ↓code text NOT NULL DEFAULT NULL, ADD COLUMN ↓level int PRIMARY KEY;"),
+            RuleExample("ALTER TABLE users ADD COLUMN ↓active boolean NOT NULL;", postgresVersion: 10),
+            RuleExample("ALTER TABLE orders ADD COLUMN ↓ref text NOT NULL UNIQUE;"),
+            RuleExample("ALTER TABLE app.orders ADD COLUMN ↓coupon_id bigint NOT NULL CONSTRAINT orders_coupon_fk REFERENCES app.coupons (id) ON DELETE CASCADE CHECK (coupon_id > 0);"),
+        ],
+        goodExamples: [
+            RuleExample("ALTER TABLE users ADD COLUMN email text NOT NULL DEFAULT '';"),
+            RuleExample("CREATE TABLE app.\"Orders\" (id bigint PRIMARY KEY);\nALTER TABLE app.\"Orders\" ADD COLUMN \"Total\" bigint NOT NULL;"),
+            RuleExample("ALTER TABLE users ADD COLUMN id bigint GENERATED ALWAYS AS IDENTITY NOT NULL;"),
+            RuleExample("ALTER TABLE users ADD COLUMN created_at timestamptz NOT NULL DEFAULT now();"),
+            RuleExample("ALTER TABLE users ADD COLUMN row_id bigserial NOT NULL;"),
+        ])
+
+    public func check(_ context: RuleContext) -> [Finding] {
+        guard case .alterTable(let alter) = context.statement, alter.kind == .table,
+              !context.state.isCreatedInFile(alter.relation) else { return [] }
+        let table = context.state.resolve(alter.relation)
+        return alter.actions.compactMap { action -> Finding? in
+            guard case .addColumn(let column, _) = action, column.hasNotNull || column.isPrimaryKey,
+                  !column.isIdentity, !column.isSerial, column.generatedExpression == nil else { return nil }
+            if let value = column.defaultValue {
+                guard case .null = value else { return nil }
+            }
+            var notes: [String] = []
+            if let lock = context.lockSentence(alter.relation) { notes.append(lock) }
+            notes.append("on an empty table it succeeds, and inserts from the running release then fail")
+            return Finding(
+                message: "ADD COLUMN \(table.qualified).\(column.name) NOT NULL without a default fails if the table has any row",
+                range: Compatibility.columnRange(context, column), notes: notes,
+                help: "add a non-volatile DEFAULT (a constant, now()), and drop it only after every running release writes the column",
+                rewrite: plan(context, table: alter.relation, column: column))
+        }
+    }
+
+    func plan(_ context: RuleContext, table: QualifiedName, column: ColumnDefinition) -> RewritePlan {
+        let tableSQL = table.sql
+        let name = quoteIdentifier(column.name)
+        let type = column.type?.sql ?? "text"
+        let qualified = "\(context.state.resolve(table).qualified).\(column.name)"
+        if context.postgresVersion >= 11, !column.constraintsRejectSharedDefault, let value = EmptyValue.sql(for: column.type), column.defaultValue == nil {
+            let clause = context.source.text(Compatibility.columnRange(context, column))
+            return RewritePlan([
+                .migration(sql: "\(SQLText.lockTimeout)\nALTER TABLE \(tableSQL) ADD COLUMN \(clause) DEFAULT \(value);",
+                           note: "existing rows and the running release's inserts get the default; stored once, no rewrite"),
+                .deploy("deploy the release that writes \(qualified) on every insert, everywhere"),
+                .migration(sql: "\(SQLText.lockTimeout)\n-- migration-lint-ignore: drop-default every running release writes the column since step 2\nALTER TABLE \(tableSQL) ALTER COLUMN \(name) DROP DEFAULT;",
+                           note: "optional: only if new rows must always name a value"),
+            ])
+        }
+        let check = quoteIdentifier(SQLText.constraintName(table.name, column.name, "not_null"))
+        var steps: [RewritePlan.Step] = [
+            .migration(sql: "\(SQLText.lockTimeout)\n-- nullable: until the backfill in step 3; NOT NULL in step 4\nALTER TABLE \(tableSQL) ADD COLUMN \(name) \(type);",
+                       note: "add the column nullable (instant)"),
+            .deploy("deploy the release that writes \(qualified) on every insert and update, everywhere"),
+            .deploy("backfill \(qualified) for existing rows in batches (UPDATE ... WHERE \(name) IS NULL, 10000 rows per transaction), outside any migration transaction"),
+            .migration(sql: """
+                \(SQLText.lockTimeout)
+                \(SQLText.statementTimeout)
+                ALTER TABLE \(tableSQL) ADD CONSTRAINT \(check) CHECK (\(name) IS NOT NULL) NOT VALID;
+                ALTER TABLE \(tableSQL) VALIDATE CONSTRAINT \(check);
+                ALTER TABLE \(tableSQL) ALTER COLUMN \(name) SET NOT NULL;
+                ALTER TABLE \(tableSQL) DROP CONSTRAINT \(check);
+                """, note: "run without a transaction: VALIDATE scans under SHARE UPDATE EXCLUSIVE (reads and writes continue), and the valid check lets SET NOT NULL skip its scan (PostgreSQL 12+)"),
+        ]
+        // The column's own constraints, each added the way that does not block: NOT VALID and
+        // validated separately, or through an index built CONCURRENTLY.
+        for (constraint, text) in Compatibility.constraintTexts(context, column) {
+            switch constraint.kind {
+            case .check, .foreignKey:
+                let isCheck: Bool
+                if case .check = constraint.kind { isCheck = true } else { isCheck = false }
+                let constraintName = quoteIdentifier(constraint.name ?? SQLText.constraintName(table.name, column.name, isCheck ? "check" : "fkey"))
+                let definition = isCheck ? text : "FOREIGN KEY (\(name)) \(text)"
+                steps.append(.migration(sql: """
+                    \(SQLText.lockTimeout)
+                    \(SQLText.statementTimeout)
+                    ALTER TABLE \(tableSQL) ADD CONSTRAINT \(constraintName) \(definition) NOT VALID;
+                    ALTER TABLE \(tableSQL) VALIDATE CONSTRAINT \(constraintName);
+                    """, note: "run without a transaction: the constraint holds for new rows at once, and VALIDATE checks the old ones while reads and writes continue"))
+            case .unique, .primaryKey:
+                let isKey = constraint.kind == .primaryKey
+                let constraintName = quoteIdentifier(constraint.name ?? (isKey ? SQLText.constraintName(table.name, "pkey")
+                                                                              : SQLText.constraintName(table.name, column.name, "key")))
+                steps += [
+                    .migration(sql: "\(SQLText.statementTimeout)\nCREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS \(constraintName) ON \(tableSQL) (\(name));",
+                               note: "build the index without blocking writes, in a migration without a transaction"),
+                    .migration(sql: "\(SQLText.lockTimeout)\n\(SQLText.statementTimeout)\nALTER TABLE \(tableSQL) ADD CONSTRAINT \(constraintName) \(isKey ? "PRIMARY KEY" : "UNIQUE") USING INDEX \(constraintName);",
+                               note: "the index becomes the constraint; the column is already NOT NULL, so this is brief"),
+                ]
+            default:
+                break
+            }
+        }
+        return RewritePlan(steps)
+    }
+}

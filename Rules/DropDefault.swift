@@ -1,0 +1,70 @@
+import LockModel
+import MigrationLint
+import PostgresSyntax
+
+/// ALTER COLUMN ... DROP DEFAULT on a column the running release inserts without naming.
+public struct DropDefault: Rule {
+    public init() {}
+
+    public let description = RuleDescription(
+        id: "drop-default",
+        category: .compatibility,
+        defaultSeverity: .warning,
+        summary: "DROP DEFAULT breaks inserts of the running release that leave the column out.",
+        rationale: """
+            DROP DEFAULT is instant (ACCESS EXCLUSIVE, briefly), but from the commit on every INSERT that leaves \
+            the column out stores NULL instead of the default, or fails when the column is NOT NULL. The release \
+            still running was written against the default. Columns added earlier in the same migration (no \
+            running code inserts them) and a default replaced later in the same file are not reported. \
+            A warning: the break is silent (NULL stored instead of the default) until a NOT NULL or a reader trips over it.
+            """,
+        safeAlternative: """
+            Deploy code that sets the column on every insert first; then drop the default in a later migration. \
+            To change the default, use SET DEFAULT directly: it replaces the old one in one step.
+            """,
+        versionNotes: "All supported versions behave the same.",
+        badExamples: [
+            RuleExample("ALTER TABLE users ↓ALTER COLUMN status DROP DEFAULT;"),
+            RuleExample("ALTER TABLE app.\"Orders\" ↓ALTER \"State\" DROP DEFAULT;"),
+            RuleExample("ALTER TABLE users ↓ALTER COLUMN created_at DROP DEFAULT, ALTER COLUMN note SET DEFAULT '';"),
+        ],
+        goodExamples: [
+            RuleExample("ALTER TABLE users ADD COLUMN status text NOT NULL DEFAULT 'new';\nALTER TABLE users ALTER COLUMN status DROP DEFAULT;"),
+            RuleExample("CREATE TABLE app.\"Orders\" (id bigint PRIMARY KEY, \"State\" text NOT NULL DEFAULT 'new');\nALTER TABLE app.\"Orders\" ALTER \"State\" DROP DEFAULT;"),
+            RuleExample("ALTER TABLE users ALTER COLUMN status DROP DEFAULT;\nALTER TABLE users ALTER COLUMN status SET DEFAULT 'active';", inTransaction: true),
+        ])
+
+    public func check(_ context: RuleContext) -> [Finding] {
+        guard case .alterTable(let alter) = context.statement, alter.kind == .table else { return [] }
+        let table = context.state.resolve(alter.relation)
+        return alter.actions.compactMap { action -> Finding? in
+            guard case .dropDefault(let column) = action,
+                  !Compatibility.columnIsNew(context, table: alter.relation, column: column),
+                  !defaultSetAgain(context, alter, table: table, column: column) else { return nil }
+            let sql = "ALTER TABLE \(alter.relation.sql) ALTER COLUMN \(quoteIdentifier(column)) DROP DEFAULT;"
+            let plan = RewritePlan([
+                .deploy("deploy code that sets \(table.qualified).\(column) on every insert, everywhere"),
+                Compatibility.contractStep(sql, ruleID: description.id, reason: "every running release sets the column since step 1",
+                                           note: "drop the default once no running release relies on it"),
+            ])
+            return Finding(
+                message: "dropping the default of \(table.qualified).\(column) breaks inserts of the running release that leave it out",
+                range: Compatibility.subcommandRange(context, leading: "ALTER", name: column, containing: ["DROP", "DEFAULT"]),
+                notes: Compatibility.lockNotes(context, alter.relation, withAssumptions: false),
+                help: "deploy code that always sets the column first; to change the default, use SET DEFAULT alone",
+                rewrite: plan)
+        }
+    }
+
+    /// A SET DEFAULT of the same column later in the statement or the file replaces the default.
+    func defaultSetAgain(_ context: RuleContext, _ alter: AlterTable, table: QualifiedName, column: String) -> Bool {
+        func sets(_ actions: [AlterTableAction]) -> Bool {
+            actions.contains { if case .setDefault(let name, _) = $0 { return name == column } else { return false } }
+        }
+        if sets(alter.actions) { return true }
+        return Compatibility.later(context).contains { analysis in
+            guard case .alterTable(let later)? = analysis.statement, analysis.state.resolve(later.relation) == table else { return false }
+            return sets(later.actions)
+        }
+    }
+}

@@ -1,0 +1,212 @@
+import LockModel
+import MigrationLint
+import PostgresSyntax
+
+/// A new column that may hold NULL, with no comment saying why.
+public struct UnjustifiedNullableColumn: Rule {
+    public init() {}
+
+    public let description = RuleDescription(
+        id: "unjustified-nullable-column",
+        category: .nullability,
+        defaultSeverity: .warning,
+        summary: "A new column may hold NULL, and no `-- nullable: <reason>` comment says why.",
+        rationale: """
+            PostgreSQL makes every column nullable unless it is told otherwise. NULL then leaks into every \
+            reader: three-valued logic in WHERE clauses (`status <> 'done'` skips NULL rows), NOT IN returning \
+            nothing, aggregates that silently skip rows, and application code that must handle a value it never \
+            expected. Adding NOT NULL later is expensive: SET NOT NULL scans the whole table under ACCESS \
+            EXCLUSIVE, and every existing NULL must be backfilled first. Deciding at creation time costs nothing. \
+            Primary-key, identity and serial columns, and columns with NOT NULL (named or not, or a \
+            `CHECK (col IS NOT NULL)`, or SET NOT NULL later in the same file) are not nullable and never reported; \
+            nor are generated columns, which hold NULL exactly when their expression does. \
+            The project owner asked for this rule, so it is on by default as a warning.
+            """,
+        safeAlternative: """
+            Declare the column NOT NULL. On an existing table give it a non-volatile default as well (a constant, \
+            `now()`), which PostgreSQL 11+ stores once in the catalog without rewriting the table. When NULL is \
+            a real state ("not answered yet", "never logged in"), say so where the column is declared: \
+            `-- nullable: <reason>` on the column's line or the line above.
+            """,
+        versionNotes: "Before PostgreSQL 11 a default on ADD COLUMN rewrites the table; there, add the column NOT NULL only on new tables.",
+        badExamples: [
+            RuleExample("ALTER TABLE users ADD COLUMN ↓nickname text;"),
+            RuleExample("CREATE TABLE accounts (\n  id bigint PRIMARY KEY,\n  ↓email text,\n  name text NOT NULL\n);"),
+            RuleExample("ALTER TABLE app.\"Orders\" ADD COLUMN ↓\"Note\" text DEFAULT '';"),
+            RuleExample("CREATE TABLE app.events (\n  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,\n  ↓seen_at timestamptz, -- when the user opened it\n  ↓payload jsonb\n);"),
+            RuleExample("-- nullable:\nALTER TABLE users ADD COLUMN ↓bio text;"),
+            RuleExample("ALTER TABLE orders ADD COLUMN ↓coupon_id bigint REFERENCES coupons (id);"),
+        ],
+        goodExamples: [
+            RuleExample("ALTER TABLE users ADD COLUMN nickname text NOT NULL DEFAULT '';"),
+            RuleExample("-- nullable: not every user has logged in yet\nALTER TABLE users ADD COLUMN last_login_at timestamptz;"),
+            RuleExample("CREATE TABLE accounts (\n  id bigint,\n  code text CONSTRAINT accounts_code_nn NOT NULL,\n  deleted_at timestamptz, -- nullable: set when the account is closed\n  PRIMARY KEY (id)\n);"),
+            RuleExample("CREATE TABLE app.\"Tags\" (id serial PRIMARY KEY, \"Label\" text CHECK (\"Label\" IS NOT NULL));"),
+            RuleExample("ALTER TABLE users ADD COLUMN score int; -- nullable: computed by a nightly job"),
+            RuleExample("ALTER TABLE users ADD COLUMN region text DEFAULT 'eu';\nUPDATE users SET region = 'eu' WHERE region IS NULL;\nALTER TABLE users ALTER COLUMN region SET NOT NULL;"),
+            RuleExample("CREATE TEMPORARY TABLE scratch (value text);"),
+            RuleExample("ALTER TABLE app.docs ADD COLUMN title_lower text GENERATED ALWAYS AS (lower(title)) STORED;"),
+        ])
+
+    public func check(_ context: RuleContext) -> [Finding] {
+        let table: QualifiedName
+        let columns: [ColumnDefinition]
+        var tableConstraints: [Constraint] = []
+        switch context.statement {
+        case .alterTable(let alter) where alter.kind == .table:
+            table = alter.relation
+            columns = alter.actions.compactMap { if case .addColumn(let column, _) = $0 { return column } else { return nil } }
+        case .createTable(let create) where !create.isTemporary && create.partitionOf == nil:
+            table = create.relation
+            columns = create.columns
+            tableConstraints = create.constraints
+        default:
+            return []
+        }
+        let nullable = columns.filter { column in
+            isNullable(column, tableConstraints: tableConstraints)
+                && !becomesNotNullLater(context, table: table, column: column.name)
+                && !isJustified(context, column)
+        }
+        guard !nullable.isEmpty else { return [] }
+        let plan = rewrite(context, nullable, table: table)
+        let qualified = context.state.resolve(table).qualified
+        return nullable.map { column in
+            Finding(message: "new column \(qualified).\(column.name) may hold NULL, and no comment says why",
+                    range: Compatibility.columnRange(context, column),
+                    notes: ["adding NOT NULL later means a backfill and a full scan under ACCESS EXCLUSIVE"],
+                    help: "declare it NOT NULL\(context.state.isCreatedInFile(table) || isCreateTable(context) ? "" : " with a non-volatile DEFAULT"), or say why NULL is needed with `-- nullable: <reason>` on its line or the line above",
+                    rewrite: plan)
+        }
+    }
+
+    func isCreateTable(_ context: RuleContext) -> Bool {
+        if case .createTable = context.statement { return true }
+        return false
+    }
+
+    func isNullable(_ column: ColumnDefinition, tableConstraints: [Constraint]) -> Bool {
+        if column.hasNotNull || column.isPrimaryKey || column.isIdentity || column.isSerial { return false }
+        // A generated column holds NULL exactly when its expression does: there is no choice to justify.
+        if column.generatedExpression != nil { return false }
+        if column.constraints.contains(where: { Self.checksNotNull($0, column.name) }) { return false }
+        for constraint in tableConstraints {
+            if constraint.kind == .primaryKey, constraint.columns.contains(column.name) { return false }
+            if Self.checksNotNull(constraint, column.name) { return false }
+        }
+        return true
+    }
+
+    /// A valid `CHECK (col IS NOT NULL)`, which PostgreSQL enforces like NOT NULL.
+    static func checksNotNull(_ constraint: Constraint, _ column: String) -> Bool {
+        !constraint.isNotValid && isNotNullCheck(constraint, column)
+    }
+
+    static func isNotNullCheck(_ constraint: Constraint, _ column: String) -> Bool {
+        guard case .check(.nullTest(.columnReference(let names, _), true, _)) = constraint.kind else { return false }
+        return names.last == column
+    }
+
+    /// A later statement of the file makes the column NOT NULL: adding it nullable first is the
+    /// safe sequence (add, backfill, constrain), not a decision to allow NULL.
+    func becomesNotNullLater(_ context: RuleContext, table: QualifiedName, column: String) -> Bool {
+        let target = context.state.resolve(table)
+        return Compatibility.later(context).contains { analysis in
+            guard case .alterTable(let alter)? = analysis.statement, analysis.state.resolve(alter.relation) == target else { return false }
+            return alter.actions.contains { action in
+                switch action {
+                case .setNotNull(let name), .addIdentity(let name): return name == column
+                case .addConstraint(let constraint):
+                    return (constraint.kind == .primaryKey && constraint.columns.contains(column))
+                        || Self.isNotNullCheck(constraint, column)
+                default: return false
+                }
+            }
+        }
+    }
+
+    /// A `-- nullable: <reason>` comment on the column's line, or alone on the line above.
+    func isJustified(_ context: RuleContext, _ column: ColumnDefinition) -> Bool {
+        guard let location = column.location else { return false }
+        let source = context.source
+        let line = source.lineIndex(containing: location)
+        for comment in context.comments(nearLineOf: location) where Self.isJustification(comment.text) {
+            let commentLine = source.lineIndex(containing: comment.range.lowerBound)
+            if commentLine == line { return true }
+            // On the line above, only a comment that starts its line speaks for this column (not
+            // the trailing comment of the column before it).
+            let lineStart = source.lineStarts[commentLine]
+            if source.bytes[lineStart..<comment.range.lowerBound].allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return true }
+        }
+        // A trailing comment after the statement's `;` on the column's line belongs to no statement.
+        let end = context.statementRange.upperBound
+        if source.lineIndex(containing: end) == line {
+            let lineEnd = source.lineRange(line + 1).upperBound
+            var rest = Substring(source.text(end..<max(end, lineEnd)))
+            rest = rest.drop { $0 == ";" || $0 == " " || $0 == "\t" }
+            if rest.hasPrefix("--"), Self.isJustification(String(rest.dropFirst(2)).trimmingSpaces) { return true }
+        }
+        return false
+    }
+
+    static func isJustification(_ text: String) -> Bool {
+        let lowered = text.lowercased()
+        guard lowered.hasPrefix("nullable:") else { return false }
+        return !lowered.dropFirst("nullable:".count).allSatisfy { $0 == " " || $0 == "\t" }
+    }
+
+    /// The safer statement: on an existing table, each reported column as an ADD COLUMN of its own
+    /// with NOT NULL and a default the catalog stores once; on a new table, the CREATE TABLE with
+    /// NOT NULL on every reported column. Nil when no default fits a column's type.
+    func rewrite(_ context: RuleContext, _ columns: [ColumnDefinition], table: QualifiedName) -> RewritePlan? {
+        var additions: [(column: ColumnDefinition, end: Int, text: String)] = []
+        let existingTable: Bool
+        if case .alterTable = context.statement { existingTable = !context.state.isCreatedInFile(table) } else { existingTable = false }
+        for column in columns {
+            guard let start = column.location else { return nil }
+            // An explicit NULL or DEFAULT NULL would contradict the NOT NULL added here.
+            if column.constraints.contains(where: { $0.kind == .null }) { return nil }
+            if case .null? = column.defaultValue { return nil }
+            var addition = " NOT NULL"
+            if existingTable, column.defaultValue == nil {
+                guard context.postgresVersion >= 11, !column.constraintsRejectSharedDefault,
+                      let value = EmptyValue.sql(for: column.type) else { return nil }
+                addition += " DEFAULT \(value)"
+            }
+            additions.append((column, Compatibility.columnEnd(context, from: start), addition))
+        }
+        if case .alterTable(let alter) = context.statement {
+            let guarded = Set(alter.actions.compactMap { action -> String? in
+                if case .addColumn(let column, true) = action { return column.name } else { return nil }
+            })
+            let statements = additions.map { addition -> String in
+                let clause = context.source.text(Compatibility.columnRange(context, addition.column))
+                let ifNotExists = guarded.contains(addition.column.name) ? "IF NOT EXISTS " : ""
+                return "ALTER TABLE \(table.sql) ADD COLUMN \(ifNotExists)\(clause)\(addition.text);"
+            }
+            let note = existingTable
+                ? "NOT NULL with a default the catalog stores once (no rewrite); pick the default that means \"no value\" for you, or keep the column nullable with `-- nullable: <reason>`"
+                : "NOT NULL; or keep the column nullable with `-- nullable: <reason>`"
+            return RewritePlan([.migration(sql: ([SQLText.lockTimeout] + statements).joined(separator: "\n"), note: note)])
+        }
+        let range = context.statementRange
+        var text = ""
+        var last = range.lowerBound
+        for addition in additions.sorted(by: { $0.end < $1.end }) {
+            text += context.source.text(last..<addition.end) + addition.text
+            last = addition.end
+        }
+        text += context.source.text(last..<range.upperBound)
+        if !text.hasSuffix(";") { text += ";" }
+        // A foreign key of the new table locks the table it references.
+        let blocks = context.effects.locks.contains { !$0.isNew }
+        return RewritePlan([.migration(sql: blocks ? SQLText.lockTimeout + "\n" + text : text,
+                                       note: "NOT NULL costs nothing on a new table; or keep the column nullable with `-- nullable: <reason>`")])
+    }
+}
+
+extension String {
+    var trimmingSpaces: String {
+        String(drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" || $0 == "\r" }.reversed())
+    }
+}

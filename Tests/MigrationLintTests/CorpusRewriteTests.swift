@@ -1,0 +1,75 @@
+import Foundation
+import Testing
+import MigrationLint
+import MigrationLintRules
+import PostgresSyntax
+
+/// Lints the shared corpus of real migrations (`../shared/corpus`, or `MIGRATIONLINT_CORPUS`)
+/// with every rule: no file may crash the analysis, and no migration step of a suggested rewrite
+/// may be worse than the statement it replaces: it raises no warning or error, linted on its own
+/// and in the original statement's place, beyond those the original statement already raised
+/// (a rewrite that fixes one problem of a CREATE TABLE leaves the others to their own rules).
+/// Skipped when the corpus is absent.
+/// Where the corpus is, if it is there.
+enum CorpusLocation {
+    static let path: String? = {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent().path
+        let path = ProcessInfo.processInfo.environment["MIGRATIONLINT_CORPUS"] ?? root + "/shared/corpus"
+        var isDirectory: ObjCBool = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue ? path : nil
+    }()
+}
+
+@Suite(.enabled(if: CorpusLocation.path != nil, "corpus not found: set MIGRATIONLINT_CORPUS or place it at ../shared/corpus"))
+struct CorpusRewriteTests {
+    @Test func noRewriteStepOfTheCorpusIsWorseThanItsStatement() throws {
+        let root = try #require(CorpusLocation.path)
+        let files = (FileManager.default.enumerator(atPath: root)?.allObjects as? [String] ?? [])
+            .filter { $0.hasSuffix(".sql") }.sorted()
+        #expect(!files.isEmpty, "no .sql file in \(root)")
+        let engine = LintEngine(rules: allRules)
+        var steps = 0
+        var dirty: [String] = []
+        for path in files {
+            guard let data = FileManager.default.contents(atPath: root + "/" + path) else { continue }
+            let source = SourceText(bytes: Array(data))
+            guard let file = MigrationFile(path: path, source: source, decision: LayoutDetector.decide(path: path, source: source)) else { continue }
+            let report = engine.lint(file)
+            let statements = SQLParser().parse(source, ranges: file.lintRanges).map(\.range)
+            for diagnostic in report.diagnostics {
+                let statement = statements.last { $0.lowerBound <= diagnostic.range.lowerBound } ?? diagnostic.range
+                // What the original statement already raised, less the finding this rewrite fixes.
+                var allowed: [String: Int] = [:]
+                for other in report.diagnostics where other.severity >= .warning && statement.contains(other.range.lowerBound) {
+                    allowed[other.ruleID, default: 0] += 1
+                }
+                allowed[diagnostic.ruleID, default: 0] -= 1
+                for step in diagnostic.rewrite?.migrationSteps ?? [] {
+                    steps += 1
+                    let alone = loudCounts(engine.lint(text: step, path: "step.sql").diagnostics)
+                    guard alone.contains(where: { id, count in count > max(allowed[id] ?? 0, 0) }) else { continue }
+                    // The same step where the original statement stood: what the file created before it
+                    // (an empty table) is known there; a step that must run without a transaction is
+                    // judged alone.
+                    let prefix = source.text(0..<statement.lowerBound)
+                    let contextual = SourceText(prefix + step)
+                    let decision = LayoutDetector.decide(path: path, source: contextual)
+                    let inPlace = MigrationFile(path: path, source: contextual, decision: decision).map { file in
+                        loudCounts(engine.lint(file).diagnostics.filter { $0.range.lowerBound >= prefix.utf8.count })
+                    } ?? alone
+                    let worse = alone.filter { id, count in min(count, inPlace[id] ?? 0) > max(allowed[id] ?? 0, 0) }
+                    if !worse.isEmpty {
+                        dirty.append("\(path) \(diagnostic.ruleID):\n\(step)\n→ \(worse.keys.sorted())")
+                    }
+                }
+            }
+        }
+        #expect(steps > 0, "the corpus produced no rewrite to check")
+        #expect(dirty.isEmpty, "\(dirty.count) of \(steps) rewrite steps add a problem; first:\n\(dirty.prefix(3).joined(separator: "\n\n"))")
+    }
+
+    func loudCounts(_ diagnostics: [Diagnostic]) -> [String: Int] {
+        diagnostics.filter { $0.severity >= .warning }.reduce(into: [:]) { $0[$1.ruleID, default: 0] += 1 }
+    }
+}
