@@ -83,7 +83,7 @@ struct LintCommand: ParsableCommand {
             useColor = isatty(STDOUT_FILENO) != 0 && !noColor && ProcessInfo.processInfo.environment["TERM"] != "dumb"
         }
         if !(diff && format == .text) {
-            writeOutput(format.reporter(color: useColor).render(result))
+            writeOutput(format.reporter(color: useColor, toolVersion: MigrationLintCommand.version).render(result))
         }
         if format != .text && format != .gcc, !errors.isEmpty {
             // Machine formats carry the errors inside; say them on stderr too for people.
