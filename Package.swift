@@ -38,6 +38,8 @@ let package = Package(
         .testTarget(name: "PostgresSyntaxTests", dependencies: ["PostgresSyntax"]),
         .testTarget(name: "LockModelTests", dependencies: ["LockModel", "PostgresSyntax"]),
         .testTarget(name: "MigrationLintTests", dependencies: ["MigrationLint", "MigrationLintRules", "Reporters"]),
+        // Real counterparts: git, SwiftPM (plugin), pre-commit. Needs the built `migration-lint`.
+        .testTarget(name: "IntegrationTests", dependencies: ["MigrationLint"]),
         .testTarget(name: "ReportersTests", dependencies: ["Reporters", "MigrationLint", "MigrationLintRules", "PostgresSyntax"]),
     ],
     swiftLanguageModes: [.v5]
