@@ -37,6 +37,8 @@ let package = Package(
         ]),
         .testTarget(name: "PostgresSyntaxTests", dependencies: ["PostgresSyntax"]),
         .testTarget(name: "LockModelTests", dependencies: ["LockModel", "PostgresSyntax"]),
+        // End-to-end: runs the built `migration-lint` binary as a user would.
+        .testTarget(name: "CLITests", dependencies: ["MigrationLintCLI", "MigrationLint", "MigrationLintRules"]),
         .testTarget(name: "MigrationLintTests", dependencies: ["MigrationLint", "MigrationLintRules", "Reporters"]),
         // Real counterparts: git, SwiftPM (plugin), pre-commit. Needs the built `migration-lint`.
         .testTarget(name: "IntegrationTests", dependencies: ["MigrationLint"]),

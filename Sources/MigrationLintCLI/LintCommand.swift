@@ -98,14 +98,11 @@ struct LintCommand: ParsableCommand {
         if !(diff && format == .text) {
             writeOutput(format.reporter(color: useColor, toolVersion: MigrationLintCommand.version).render(result))
         }
-        if format != .text && format != .gcc, !errors.isEmpty {
+        if format != .text && format != .gcc {
             // Machine formats carry the errors inside; say them on stderr too for people.
-            for error in errors { printError(error.description) }
-        } else if format == .gcc {
-            // gcc output already lists them.
+            for error in result.errors { printError(error.description) }
         }
-
-        if !errors.isEmpty { throw ExitCode(2) }
+        if !result.errors.isEmpty { throw ExitCode(2) }
         let threshold: Severity?
         switch failOn {
         case .error?: threshold = .error

@@ -11,10 +11,13 @@ struct RulesCommand: ParsableCommand {
     @Argument(help: "A rule id, to print its documentation.")
     var ruleID: String?
 
+    @Flag(help: "Print the list as the README's Markdown table.")
+    var markdown = false
+
     func run() throws {
         let descriptions = allRules.map(\.description) + EngineDiagnostics.all
         guard let ruleID else {
-            writeOutput(RuleDocumentation.table(descriptions))
+            writeOutput(markdown ? RuleDocumentation.markdownTable(descriptions) : RuleDocumentation.table(descriptions))
             return
         }
         guard let description = descriptions.first(where: { $0.id == ruleID }) else {

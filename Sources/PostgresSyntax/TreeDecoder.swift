@@ -577,10 +577,10 @@ struct TreeDecoder {
     }
 
     func alterTableTypeName(_ type: PgQuery__AlterTableType) -> String {
-        let descriptor = pg_query__alter_table_type__descriptor
-        if let value = protobuf_c_enum_descriptor_get_value(withUnsafePointer(to: descriptor) { $0 }, Int32(type.rawValue)) {
-            return String(cString: value.pointee.name).replacingOccurrences(of: "AT_", with: "")
+        // The lookup must happen inside the closure: the pointer is only valid there.
+        let name = withUnsafePointer(to: pg_query__alter_table_type__descriptor) { descriptor -> String? in
+            protobuf_c_enum_descriptor_get_value(descriptor, Int32(type.rawValue)).map { String(cString: $0.pointee.name) }
         }
-        return "Unknown"
+        return name.map { $0.replacingOccurrences(of: "AT_", with: "") } ?? "Unknown"
     }
 }

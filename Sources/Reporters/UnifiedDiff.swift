@@ -1,8 +1,7 @@
 /// A unified diff of two texts (`--diff`), line based, three lines of context.
 public enum UnifiedDiff {
     public static func render(old: String, new: String, path: String) -> String {
-        let a = old.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        let b = new.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let a = lines(old), b = lines(new)
         let operations = diff(a, b)
         guard operations.contains(where: { $0.kind != .same }) else { return "" }
         var out = "--- a/\(path)\n+++ b/\(path)\n"
@@ -39,6 +38,13 @@ public enum UnifiedDiff {
         return out
     }
 
+    /// Lines without their terminators; a final newline does not start another line.
+    static func lines(_ text: String) -> [String] {
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        if text.hasSuffix("\n") { lines.removeLast() }
+        return lines
+    }
+
     struct Operation {
         enum Kind { case same, delete, insert }
         var kind: Kind
@@ -70,10 +76,10 @@ public enum UnifiedDiff {
         while i < midA.count || j < midB.count {
             if i < midA.count, j < midB.count, midA[i] == midB[j] {
                 operations.append(Operation(kind: .same, text: midA[i], oldLine: prefix + i, newLine: prefix + j)); i += 1; j += 1
-            } else if j < midB.count, i == midA.count || table[i][j + 1] >= table[i + 1][j] {
-                operations.append(Operation(kind: .insert, text: midB[j], oldLine: prefix + i, newLine: prefix + j)); j += 1
-            } else {
+            } else if i < midA.count, j == midB.count || table[i + 1][j] >= table[i][j + 1] {
                 operations.append(Operation(kind: .delete, text: midA[i], oldLine: prefix + i, newLine: prefix + j)); i += 1
+            } else {
+                operations.append(Operation(kind: .insert, text: midB[j], oldLine: prefix + i, newLine: prefix + j)); j += 1
             }
         }
         for k in 0..<suffix {

@@ -70,3 +70,16 @@ import Testing
         #expect(offset == 26)
     }
 }
+
+extension ParserTests {
+    /// Regression: naming an unmodelled ALTER TABLE subcommand read a dangling pointer in
+    /// release builds (found linting the corpus).
+    @Test func otherAlterTableSubcommandsAreNamed() {
+        let statements = parse("ALTER TABLE t ENABLE TRIGGER trg; ALTER TABLE t ALTER COLUMN c SET STATISTICS 500;")
+        guard case .alterTable(let first) = statements[0].statement, case .alterTable(let second) = statements[1].statement else {
+            Issue.record("shape"); return
+        }
+        #expect(first.actions == [.other("EnableTrig", column: "trg")])
+        #expect(second.actions == [.other("SetStatistics", column: "c")])
+    }
+}

@@ -1,0 +1,297 @@
+import Foundation
+import Testing
+
+@Suite struct LintOutputTests {
+    @Test func textOutputOfTheExamplesMatchesTheGoldenFile() throws {
+        let result = try CLI.run(["lint", "Fixtures/examples"])
+        #expect(result.status == 1)
+        let golden = try String(contentsOfFile: CLI.packageRoot + "/Fixtures/golden/lint/examples.txt", encoding: .utf8)
+        #expect(result.stdout == golden)
+    }
+
+    @Test func gccFormatIsOneLinePerFinding() throws {
+        let result = try CLI.run(["lint", "--format", "gcc", "Fixtures/examples"])
+        #expect(result.status == 1)
+        #expect(result.stdout.split(separator: "\n") == [
+            "Fixtures/examples/001_add_token.sql:2:58: error: ADD COLUMN token rewrites public.users: the default gen_random_uuid() is volatile [add-column-volatile-default]",
+            "Fixtures/examples/002_index_email.sql:2:8: warning: CREATE INDEX on public.users without CONCURRENTLY blocks writes while the index builds [create-index-concurrently]",
+        ])
+    }
+
+    @Test func jsonFormatCarriesPositionsRewritesAndEdits() throws {
+        let result = try CLI.run(["lint", "--format", "json", "Fixtures/examples/002_index_email.sql"])
+        let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+        let file = (object?["files"] as? [[String: Any]])?.first
+        let diagnostic = (file?["diagnostics"] as? [[String: Any]])?.first
+        #expect(object?["version"] as? Int == 1)
+        #expect(diagnostic?["rule"] as? String == "create-index-concurrently")
+        #expect((diagnostic?["start"] as? [String: Int]) == ["line": 2, "column": 8, "offset": 36])
+        #expect((diagnostic?["rewrite"] as? String)?.contains("CREATE INDEX CONCURRENTLY users_email_idx") == true)
+        let edit = ((diagnostic?["fix"] as? [String: Any])?["edits"] as? [[String: Any]])?.first
+        #expect(edit?["replacement"] as? String == " CONCURRENTLY")
+        #expect((object?["summary"] as? [String: Int])?["filesChecked"] == 1)
+    }
+
+    @Test func colourOnlyWhenAskedAndNeverWithNoColor() throws {
+        let sandbox = try Sandbox()
+        try sandbox.write("m.sql", "CREATE INDEX i ON t (a);\n")
+        let piped = try CLI.run(["lint", "m.sql"], in: sandbox.path)
+        #expect(!piped.stdout.contains("\u{1B}["))
+        let forced = try CLI.run(["lint", "--color", "always", "m.sql"], in: sandbox.path)
+        #expect(forced.stdout.contains("\u{1B}[1;33mwarning[create-index-concurrently]"))
+    }
+}
+
+@Suite struct ExitCodeTests {
+    @Test func failOnDecidesBetweenZeroAndOne() throws {
+        let sandbox = try Sandbox()
+        try sandbox.write("m.sql", "CREATE INDEX i ON t (a);\n")
+        #expect(try CLI.run(["lint", "m.sql"], in: sandbox.path).status == 1)
+        #expect(try CLI.run(["lint", "--fail-on", "error", "m.sql"], in: sandbox.path).status == 0)
+        #expect(try CLI.run(["lint", "--fail-on", "never", "m.sql"], in: sandbox.path).status == 0)
+        try sandbox.write(".migration-lint.yml", "fail-on: error\n")
+        #expect(try CLI.run(["lint", "m.sql"], in: sandbox.path).status == 0)
+    }
+
+    @Test func cleanAndCommentOnlyFilesExitZero() throws {
+        let sandbox = try Sandbox()
+        try sandbox.write("empty.sql", "")
+        try sandbox.write("comments.sql", "-- nothing to undo\n/* really */\n")
+        let result = try CLI.run(["lint", "."], in: sandbox.path)
+        #expect(result.status == 0)
+        #expect(result.stdout == "0 findings in 0 files; 2 files checked\n")
+    }
+
+    @Test func usageErrorsExitTwo() throws {
+        let result = try CLI.run(["lint", "--format", "yaml", "Fixtures/examples"])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("yaml"))
+        #expect(try CLI.run(["lint", "--rule", "create-index-concurently=off", "Fixtures/examples"]).stderr
+            .contains("did you mean `create-index-concurrently`?"))
+    }
+
+    @Test func versionAndHelp() throws {
+        let version = try CLI.run(["--version"])
+        #expect(version.status == 0)
+        #expect(version.stdout.hasPrefix("migration-lint 0.1.0"))
+        #expect(try CLI.run(["lint", "--help"]).stdout.contains("--fail-on"))
+    }
+}
+
+@Suite struct BadInputTests {
+    @Test func missingPath() throws {
+        let result = try CLI.run(["lint", "no/such/dir"])
+        #expect(result.status == 2)
+        #expect(result.stdout.contains("no/such/dir: error: no such file or directory"))
+    }
+
+    @Test func directoryWithoutSQL() throws {
+        let sandbox = try Sandbox()
+        try sandbox.write("docs/readme.txt", "hello")
+        let result = try CLI.run(["lint", "docs"], in: sandbox.path)
+        #expect(result.status == 2)
+        #expect(result.stdout.contains("docs: error: directory contains no .sql files"))
+    }
+
+    @Test func binaryAndInvalidUTF8FilesAreReportedWithLineAndColumnAndOthersStillLinted() throws {
+        let sandbox = try Sandbox()
+        try sandbox.write("a_binary.sql", bytes: Array("SELECT 1;\nSEL".utf8) + [0, 1, 2])
+        try sandbox.write("b_latin1.sql", bytes: Array("-- caf".utf8) + [0xE9] + Array("\nSELECT 1;\n".utf8))
+        try sandbox.write("c_good.sql", "CREATE INDEX i ON t (a);\n")
+        let result = try CLI.run(["lint", "--format", "gcc", "."], in: sandbox.path)
+        #expect(result.status == 2)
+        #expect(result.stdout.contains("a_binary.sql:2:4: error: binary file: NUL byte at byte 13"))
+        #expect(result.stdout.contains("b_latin1.sql:1:7: error: not valid UTF-8 at byte 6"))
+        #expect(result.stdout.contains("c_good.sql:1:8: warning: CREATE INDEX"))
+    }
+
+    @Test func unreadableFileIsAPerFileError() throws {
+        let sandbox = try Sandbox()
+        // A Unix socket named like a migration cannot be read, even by root.
+        let path = sandbox.path + "/socket.sql"
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { buffer in
+            for (i, byte) in path.utf8.prefix(buffer.count - 1).enumerated() { buffer[i] = byte }
+        }
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        try #require(bound == 0)
+        try sandbox.write("ok.sql", "SELECT 1;\n")
+        let result = try CLI.run(["lint", "."], in: sandbox.path)
+        #expect(result.status == 2)
+        #expect(result.stdout.contains("socket.sql: error: cannot read the file"))
+        #expect(result.stdout.contains("1 file checked"))
+    }
+
+    @Test func misspelledConfigurationKeyNamesFileLineAndSuggestion() throws {
+        let sandbox = try Sandbox()
+        try sandbox.write(".migration-lint.yml", "postgres-version: 15\npostgres-versoin: 14\n")
+        try sandbox.write("m.sql", "SELECT 1;\n")
+        let result = try CLI.run(["lint", "m.sql"], in: sandbox.path)
+        #expect(result.status == 2)
+        #expect(result.stderr.contains(".migration-lint.yml:2:1: error: unknown key `postgres-versoin`; did you mean `postgres-version`?"))
+    }
+
+    @Test func unknownRuleInConfigurationIsAnError() throws {
+        let sandbox = try Sandbox()
+        try sandbox.write("cfg.yml", "rules:\n  create-index-concurently: off\n")
+        let result = try CLI.run(["lint", "--config", "cfg.yml", "."], in: sandbox.path)
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("cfg.yml:2:3: error: unknown rule `create-index-concurently`; did you mean `create-index-concurrently`?"))
+    }
+
+    @Test func syntaxErrorsPointAtLineAndColumnAndTheRestIsLinted() throws {
+        let sandbox = try Sandbox()
+        try sandbox.write("m.sql", "-- é\nCREATE TABLEX t ();\nCREATE INDEX i ON t (a);\n")
+        let result = try CLI.run(["lint", "--format", "gcc", "m.sql"], in: sandbox.path)
+        #expect(result.stdout == """
+            m.sql:2:8: error: syntax error at or near "TABLEX" (PostgreSQL 15 grammar) [syntax-error]
+            m.sql:3:8: warning: CREATE INDEX on public.t without CONCURRENTLY blocks writes while the index builds [create-index-concurrently]
+
+            """)
+        let relaxed = try CLI.run(["lint", "--format", "gcc", "--rule", "syntax-error=info", "--fail-on", "error", "m.sql"], in: sandbox.path)
+        #expect(relaxed.status == 0)
+        #expect(relaxed.stdout.contains("m.sql:2:8: note: syntax error"))
+    }
+
+    @Test func psqlMetaCommandsGiveANoteNotACascade() throws {
+        let sandbox = try Sandbox()
+        try sandbox.write("m.sql", "\\set ON_ERROR_STOP on\n\\c app\nSELECT * FROM t WHERE id = :'id';\nCREATE TABLE t2 (id bigint PRIMARY KEY);\n")
+        let result = try CLI.run(["lint", "--format", "gcc", "m.sql"], in: sandbox.path)
+        #expect(result.status == 0)
+        let lines = result.stdout.split(separator: "\n")
+        #expect(lines.count == 3)
+        #expect(lines.allSatisfy { $0.contains(": note: ") && $0.hasSuffix("[psql-meta-command]") })
+        #expect(lines[2].hasPrefix("m.sql:3:28: note: psql variable interpolation"))
+    }
+}
+
+@Suite struct InputSelectionTests {
+    @Test func stdinIsNamedByStdinFilename() throws {
+        let result = try CLI.run(["lint", "--format", "gcc", "--stdin-filename", "db/001.sql", "-"], stdin: "CREATE INDEX i ON t (a);\n")
+        #expect(result.stdout == "db/001.sql:1:8: warning: CREATE INDEX on public.t without CONCURRENTLY blocks writes while the index builds [create-index-concurrently]\n")
+    }
+
+    @Test func excludeAndDownSkippingApplyToFilesNamedExplicitly() throws {
+        let sandbox = try Sandbox()
+        try sandbox.write("1.up.sql", "CREATE INDEX i ON t (a);\n")
+        try sandbox.write("1.down.sql", "CREATE INDEX j ON t (b);\n")
+        try sandbox.write("seed/data.sql", "CREATE INDEX k ON t (c);\n")
+        let result = try CLI.run(["lint", "--format", "gcc", "--exclude", "seed", "1.up.sql", "1.down.sql", "seed/data.sql"], in: sandbox.path)
+        #expect(result.stdout.split(separator: "\n").map { String($0.prefix(10)) } == ["1.up.sql:1"])
+        let withDown = try CLI.run(["lint", "--format", "gcc", "--include-down", "1.up.sql", "1.down.sql"], in: sandbox.path)
+        #expect(withDown.stdout.split(separator: "\n").count == 2)
+    }
+
+    @Test func gooseDownSectionIsSkippedAndLineNumbersKept() throws {
+        let sandbox = try Sandbox()
+        try sandbox.write("20240101_x.sql", "-- +goose Up\nCREATE INDEX i ON t (a);\n\n-- +goose Down\nCREATE INDEX j ON t (b);\n")
+        let result = try CLI.run(["lint", "--format", "gcc", "."], in: sandbox.path)
+        #expect(result.stdout == "20240101_x.sql:2:8: warning: CREATE INDEX on public.t without CONCURRENTLY blocks writes while the index builds [create-index-concurrently]\n")
+    }
+
+    @Test func globsSelectFiles() throws {
+        let sandbox = try Sandbox()
+        try sandbox.write("db/a/1.sql", "CREATE INDEX i ON t (a);\n")
+        try sandbox.write("db/b/2.sql", "CREATE INDEX j ON t (a);\n")
+        let result = try CLI.run(["lint", "--format", "gcc", "db/**/1.sql"], in: sandbox.path)
+        #expect(result.stdout.hasPrefix("db/a/1.sql:1:8"))
+        #expect(result.stdout.split(separator: "\n").count == 1)
+    }
+
+    @Test func configurationPathsAreUsedWithoutArguments() throws {
+        let sandbox = try Sandbox()
+        try sandbox.write(".migration-lint.yml", "paths: [db]\nrules:\n  create-index-concurrently: error\n")
+        try sandbox.write("db/1.sql", "CREATE INDEX i ON t (a);\n")
+        try sandbox.write("other/2.sql", "CREATE INDEX j ON t (a);\n")
+        let result = try CLI.run(["lint", "--format", "gcc"], in: sandbox.path)
+        #expect(result.stdout == "db/1.sql:1:8: error: CREATE INDEX on public.t without CONCURRENTLY blocks writes while the index builds [create-index-concurrently]\n")
+    }
+}
+
+@Suite struct SuppressionTests {
+    @Test func ignoreCommentsSilenceAndUnusedOnesAreReported() throws {
+        let sandbox = try Sandbox()
+        try sandbox.write("m.sql", """
+            -- migration-lint-ignore: create-index-concurrently the table has 40 rows
+            CREATE INDEX i ON t (a);
+            -- migration-lint-ignore: create-index-concurently typo
+            CREATE INDEX j ON t (b);
+            -- migration-lint-ignore: add-column-volatile-default nothing here
+            CREATE TABLE u (id bigint PRIMARY KEY);
+            SELECT '-- migration-lint-ignore: create-index-concurrently';
+            CREATE INDEX k ON t (c);
+
+            """)
+        let result = try CLI.run(["lint", "--format", "gcc", "m.sql"], in: sandbox.path)
+        #expect(result.stdout.split(separator: "\n").map(String.init) == [
+            "m.sql:3:1: warning: unknown rule `create-index-concurently` in migration-lint-ignore; did you mean `create-index-concurrently`? [unused-ignore]",
+            "m.sql:4:8: warning: CREATE INDEX on public.t without CONCURRENTLY blocks writes while the index builds [create-index-concurrently]",
+            "m.sql:5:1: warning: migration-lint-ignore for `add-column-volatile-default` silences nothing in the next statement [unused-ignore]",
+            "m.sql:8:8: warning: CREATE INDEX on public.t without CONCURRENTLY blocks writes while the index builds [create-index-concurrently]",
+        ])
+    }
+
+    @Test func fileWideIgnore() throws {
+        let sandbox = try Sandbox()
+        try sandbox.write("m.sql", "-- migration-lint-ignore-file: create-index-concurrently small tables only\nCREATE INDEX i ON t (a);\nCREATE INDEX j ON t (b);\n")
+        let result = try CLI.run(["lint", "m.sql"], in: sandbox.path)
+        #expect(result.status == 0)
+    }
+}
+
+@Suite struct FixTests {
+    @Test func fixRewritesACRLFFileInPlaceAndKeepsItsLineEndings() throws {
+        let sandbox = try Sandbox()
+        try sandbox.write("m.sql", "-- index\r\nCREATE INDEX i ON t (a);\r\nCREATE INDEX j ON t (b);\r\n")
+        let result = try CLI.run(["lint", "--fix", "m.sql"], in: sandbox.path)
+        #expect(result.status == 0)
+        #expect(sandbox.read("m.sql") == "-- index\r\nCREATE INDEX CONCURRENTLY i ON t (a);\r\nCREATE INDEX CONCURRENTLY j ON t (b);\r\n")
+        #expect(result.stdout == "0 findings in 0 files; 1 file checked\n")
+    }
+
+    @Test func diffShowsTheChangeWithoutWriting() throws {
+        let sandbox = try Sandbox()
+        try sandbox.write("m.sql", "CREATE INDEX i ON t (a);\n")
+        let result = try CLI.run(["lint", "--diff", "m.sql"], in: sandbox.path)
+        #expect(result.stdout == "--- a/m.sql\n+++ b/m.sql\n@@ -1,1 +1,1 @@\n-CREATE INDEX i ON t (a);\n+CREATE INDEX CONCURRENTLY i ON t (a);\n")
+        #expect(sandbox.read("m.sql") == "CREATE INDEX i ON t (a);\n")
+    }
+
+    @Test func noFixInsideATransaction() throws {
+        let sandbox = try Sandbox()
+        // goose runs this file in a transaction: CONCURRENTLY would make it fail.
+        let text = "-- +goose Up\nCREATE INDEX i ON t (a);\n"
+        try sandbox.write("m.sql", text)
+        let result = try CLI.run(["lint", "--fix", "m.sql"], in: sandbox.path)
+        #expect(result.status == 1)
+        #expect(sandbox.read("m.sql") == text)
+        #expect(result.stdout.contains("move this statement to a migration that runs without one"))
+    }
+}
+
+@Suite struct OtherCommandsTests {
+    @Test func initWritesAStarterOnceAndItLoads() throws {
+        let sandbox = try Sandbox()
+        let first = try CLI.run(["init"], in: sandbox.path)
+        #expect(first.status == 0)
+        #expect(sandbox.read(".migration-lint.yml").contains("postgres-version: 15"))
+        #expect(try CLI.run(["init"], in: sandbox.path).status == 2)
+        try sandbox.write("m.sql", "SELECT 1;\n")
+        #expect(try CLI.run(["lint", "m.sql"], in: sandbox.path).status == 0)
+    }
+
+    @Test func rulesListsAndDocuments() throws {
+        let list = try CLI.run(["rules"])
+        #expect(list.stdout.contains("create-index-concurrently"))
+        let page = try CLI.run(["rules", "create-index-concurrently"])
+        #expect(page.stdout.contains("CREATE INDEX CONCURRENTLY users_email_idx ON users (email);"))
+        #expect(page.stdout.contains("Instead of"))
+        let unknown = try CLI.run(["rules", "create-index"])
+        #expect(unknown.status == 2)
+    }
+}

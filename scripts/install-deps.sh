@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Installs what MigrationLint needs on a fresh Debian 12 machine (run as root, or with sudo).
+#   libpg-query-dev     libpg_query, PostgreSQL's own parser (no pkg-config file; links as -lpg_query)
+#   libprotobuf-c-dev   the protobuf-c header that libpg_query's pg_query.pb-c.h includes
+# With --test it also installs what the test suite talks to: a real PostgreSQL 15 server,
+# pre-commit and jsonschema (for the SARIF schema check).
+set -euo pipefail
+packages=(libpg-query-dev libprotobuf-c-dev)
+if [ "${1:-}" = "--test" ]; then
+  packages+=(postgresql-15 postgresql-client-15 git)
+fi
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+if [ "${1:-}" = "--test" ]; then
+  python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore pre-commit jsonschema
+fi
