@@ -75,6 +75,8 @@ public struct ChangedFiles: Sendable {
         // Never wait for a pager or a credential prompt.
         environment["GIT_PAGER"] = "cat"
         environment["GIT_TERMINAL_PROMPT"] = "0"
+        // Read-only: no index refresh, so it also works where the repository is not writable (plugin sandbox).
+        environment["GIT_OPTIONAL_LOCKS"] = "0"
         process.environment = environment
         let output = Pipe()
         let errors = Pipe()
