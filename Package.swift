@@ -52,7 +52,7 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: ["migration-lint", "MigrationLint", "MigrationLintRules"]),
         .testTarget(name: "MigrationLintTests", dependencies: ["MigrationLint", "MigrationLintRules", "Reporters"]),
         // Real counterparts: git, SwiftPM (plugin), pre-commit. Needs the built `migration-lint`.
-        .testTarget(name: "IntegrationTests", dependencies: ["MigrationLint"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["MigrationLint", .product(name: "Yams", package: "Yams")]),
         .testTarget(name: "ReportersTests", dependencies: ["Reporters", "MigrationLint", "MigrationLintRules", "PostgresSyntax"]),
     ],
     swiftLanguageModes: [.v5]
