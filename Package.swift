@@ -5,8 +5,10 @@ let package = Package(
     name: "MigrationLint",
     platforms: [.macOS(.v13)],
     products: [
-        .executable(name: "migration-lint", targets: ["MigrationLintCLI"]),
+        .executable(name: "migration-lint", targets: ["migration-lint"]),
         .library(name: "MigrationLint", targets: ["PostgresSyntax", "LockModel", "MigrationLint", "MigrationLintRules", "Reporters"]),
+        // `swift package lint` in a package that depends on this one.
+        .plugin(name: "MigrationLintPlugin", targets: ["MigrationLintPlugin"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -31,15 +33,27 @@ let package = Package(
         .target(name: "MigrationLintRules", dependencies: ["MigrationLint", "PostgresSyntax", "LockModel"], path: "Rules"),
         // Findings to text, gcc, json and the CI formats.
         .target(name: "Reporters", dependencies: ["MigrationLint"]),
-        .executableTarget(name: "MigrationLintCLI", dependencies: [
+        // Named like its product: a plugin reaches a tool of its own package by the target's name.
+        .executableTarget(name: "migration-lint", dependencies: [
             "MigrationLint", "MigrationLintRules", "Reporters",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ]),
+        ], path: "Sources/MigrationLintCLI"),
+        // No declared permission: linting is read-only and must not ask. `--fix` uses the write
+        // access SwiftPM grants with --allow-writing-to-package-directory.
+        .plugin(
+            name: "MigrationLintPlugin",
+            capability: .command(intent: .custom(
+                verb: "lint",
+                description: "Lint the package's SQL migrations (Migrations/, migrations/, db/migrations/, Sources/*/Migrations/, or --path)")),
+            dependencies: ["migration-lint"]),
         .testTarget(name: "PostgresSyntaxTests", dependencies: ["PostgresSyntax"]),
         .testTarget(name: "LockModelTests", dependencies: ["LockModel", "PostgresSyntax"]),
         // End-to-end: runs the built `migration-lint` binary as a user would.
-        .testTarget(name: "CLITests", dependencies: ["MigrationLintCLI", "MigrationLint", "MigrationLintRules"]),
+        .testTarget(name: "CLITests", dependencies: ["migration-lint", "MigrationLint", "MigrationLintRules"]),
         .testTarget(name: "MigrationLintTests", dependencies: ["MigrationLint", "MigrationLintRules", "Reporters"]),
+        // Real counterparts: git, SwiftPM (plugin), pre-commit. Needs the built `migration-lint`.
+        .testTarget(name: "IntegrationTests", dependencies: ["MigrationLint", .product(name: "Yams", package: "Yams")]),
+        .testTarget(name: "ReportersTests", dependencies: ["Reporters", "MigrationLint", "MigrationLintRules", "PostgresSyntax"]),
     ],
     swiftLanguageModes: [.v5]
 )

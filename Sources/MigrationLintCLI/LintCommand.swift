@@ -29,6 +29,11 @@ struct LintCommand: ParsableCommand {
     @Flag(help: "Show the fixes as a unified diff without writing.")
     var diff = false
 
+    @Option(name: .customLong("changed-since"), help: ArgumentHelp(
+        "Lint only migrations added or changed since the branch left REF (as `git diff REF...HEAD` sees it), plus uncommitted and untracked ones.",
+        valueName: "REF"))
+    var changedSince: String?
+
     @Option(help: "Colour in text output: auto (a terminal, and NO_COLOR unset), always, never.")
     var color: ColorChoice = .auto
 
@@ -57,8 +62,16 @@ struct LintCommand: ParsableCommand {
                 }
             }
         }
-        let (files, discoveryErrors) = discovery.collect(paths.filter { $0 != "-" })
+        var (files, discoveryErrors) = discovery.collect(paths.filter { $0 != "-" })
         errors += discoveryErrors
+        if let changedSince {
+            do {
+                files = try ChangedFiles.since(changedSince, in: FileManager.default.currentDirectoryPath).filter(files)
+            } catch let error as ChangedFiles.GitError {
+                printError(error.description)
+                throw ExitCode(2)
+            }
+        }
         outcomes += runner.lint(paths: files)
 
         if fix || diff {
@@ -83,7 +96,7 @@ struct LintCommand: ParsableCommand {
             useColor = isatty(STDOUT_FILENO) != 0 && !noColor && ProcessInfo.processInfo.environment["TERM"] != "dumb"
         }
         if !(diff && format == .text) {
-            writeOutput(format.reporter(color: useColor).render(result))
+            writeOutput(format.reporter(color: useColor, toolVersion: MigrationLintCommand.version).render(result))
         }
         if format != .text && format != .gcc {
             // Machine formats carry the errors inside; say them on stderr too for people.

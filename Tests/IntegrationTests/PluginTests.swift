@@ -1,0 +1,62 @@
+import Foundation
+import Testing
+
+/// `swift package lint` in a consumer package that depends on this one by path, run by the real
+/// SwiftPM. Slow (it builds migration-lint inside the consumer), so it is one test covering a
+/// bad folder, a clean folder and --fix.
+@Suite struct PluginTests {
+    static let skipSlow = ProcessInfo.processInfo.environment["MIGRATION_LINT_SKIP_SLOW"] == "1"
+
+    static func consumer() throws -> URL {
+        let directory = try Support.temporaryDirectory("plugin-consumer")
+        let manifest = """
+            // swift-tools-version:6.0
+            import PackageDescription
+
+            let package = Package(
+                name: "Consumer",
+                dependencies: [.package(path: "\(Support.repositoryRoot.path)")],
+                targets: [.target(name: "Consumer")]
+            )
+            """
+        try Support.write(manifest, to: "Package.swift", in: directory)
+        try Support.write("public let version = 1\n", to: "Sources/Consumer/Consumer.swift", in: directory)
+        // Found without configuration: db/migrations is a conventional folder.
+        try Support.write("-- Speeds up login.\nCREATE INDEX users_email_idx ON users (email);\n", to: "db/migrations/001_index_email.sql", in: directory)
+        try Support.write("CREATE TABLE audit (id bigint PRIMARY KEY);\nCREATE INDEX audit_id_idx ON audit (id);\n", to: "clean/001_audit.sql", in: directory)
+        return directory
+    }
+
+    @Test(.disabled(if: skipSlow, "MIGRATION_LINT_SKIP_SLOW=1: skipping the SwiftPM plugin end-to-end test (builds a consumer package)"))
+    func swiftPackageLintInAConsumerPackage() throws {
+        let consumer = try Self.consumer()
+        defer { try? FileManager.default.removeItem(at: consumer) }
+        func swiftPackage(_ arguments: [String]) throws -> Support.Output {
+            // The consumer's own scratch folder: never the build folder of the running tests.
+            try Support.run(["swift", "package", "--scratch-path", consumer.appendingPathComponent(".build").path] + arguments,
+                            in: consumer)
+        }
+
+        let bad = try swiftPackage(["lint"])
+        #expect(bad.status != 0, "\(bad.all)")
+        #expect(bad.stdout.contains("db/migrations/001_index_email.sql:2:8: warning: CREATE INDEX on public.users without CONCURRENTLY blocks writes while the index builds [create-index-concurrently]"),
+                "\(bad.all)")
+        #expect(bad.stderr.contains("error: migration-lint: findings at or above the failure threshold"), "\(bad.all)")
+
+        let clean = try swiftPackage(["lint", "--path", "clean"])
+        #expect(clean.status == 0, "\(clean.all)")
+        #expect(!clean.stdout.contains("warning:"), "\(clean.all)")
+        #expect(clean.stdout.contains("migration-lint: no findings at or above the failure threshold in clean"), "\(clean.all)")
+
+        // Other arguments reach the tool: the rule turned off, the same folder passes.
+        let passThrough = try swiftPackage(["lint", "--rule", "create-index-concurrently=off"])
+        #expect(passThrough.status == 0, "\(passThrough.all)")
+
+        let fixed = try swiftPackage(["--allow-writing-to-package-directory", "lint", "--fix"])
+        #expect(fixed.status == 0, "\(fixed.all)")
+        let text = try String(contentsOf: consumer.appendingPathComponent("db/migrations/001_index_email.sql"), encoding: .utf8)
+        #expect(text == "-- Speeds up login.\nCREATE INDEX CONCURRENTLY users_email_idx ON users (email);\n")
+        let after = try swiftPackage(["lint"])
+        #expect(after.status == 0, "\(after.all)")
+    }
+}
