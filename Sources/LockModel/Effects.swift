@@ -34,10 +34,54 @@ extension LockMode {
     }
 }
 
+/// A lock on a relation that the statement does not name and the file does not identify: the
+/// table of an index, the table a foreign key references. The model says which relation it is in
+/// words and in a form a caller who knows the schema can resolve.
+public struct IndirectLock: Sendable, Equatable {
+    public enum Target: Sendable, Equatable {
+        /// The table that index belongs to.
+        case tableOfIndex(QualifiedName)
+        /// The tables the foreign keys of the table reference.
+        case tablesReferencedBy(QualifiedName)
+        /// The tables whose foreign keys reference the table.
+        case tablesReferencing(QualifiedName)
+        /// The table the constraint references, if it is a foreign key.
+        case tableReferencedByConstraint(table: QualifiedName, constraint: String)
+        /// The tables the view's query reads.
+        case tablesReadBy(QualifiedName)
+    }
+
+    public var target: Target
+    public var mode: LockMode
+    public var rewritten: Bool
+    public var scanned: Bool
+
+    public init(_ target: Target, _ mode: LockMode, rewritten: Bool = false, scanned: Bool = false) {
+        self.target = target
+        self.mode = mode
+        self.rewritten = rewritten
+        self.scanned = scanned
+    }
+
+    /// "the table of index public.users_name_idx".
+    public var description: String {
+        switch target {
+        case .tableOfIndex(let index): return "the table of index \(index.qualified)"
+        case .tablesReferencedBy(let table): return "tables referenced by foreign keys of \(table.qualified)"
+        case .tablesReferencing(let table): return "tables with foreign keys to \(table.qualified)"
+        case .tableReferencedByConstraint(let table, let constraint):
+            return "the table referenced by \(constraint) on \(table.qualified), if it is a foreign key"
+        case .tablesReadBy(let view): return "tables read by \(view.qualified)"
+        }
+    }
+}
+
 /// What one statement does to the database: the locks it takes, what it rewrites or scans.
 public struct StatementEffects: Sendable, Equatable {
     public var locks: [RelationLock] = []
-    /// Tables (and their indexes) copied in full.
+    /// Locks on relations the file does not identify (the table of an index dropped by name).
+    public var indirectLocks: [IndirectLock] = []
+    /// Tables (and their indexes) copied in full; an index when only it is rebuilt.
     public var rewrites: [QualifiedName] = []
     /// Tables read in full while the lock is held.
     public var scans: [QualifiedName] = []
@@ -87,5 +131,24 @@ public struct StatementEffects: Sendable, Equatable {
 
     mutating func lock(_ relation: QualifiedName, _ mode: LockMode, state: AnalysisState) {
         locks.append(RelationLock(relation: state.resolve(relation), mode: mode, isNew: state.isCreatedInFile(relation)))
+    }
+
+    /// Records that `relation` is read in full, once; a relation created in the file is empty.
+    mutating func scan(_ relation: QualifiedName, state: AnalysisState) {
+        let resolved = state.resolve(relation)
+        guard !state.isCreatedInFile(relation), !scans.contains(resolved) else { return }
+        scans.append(resolved)
+    }
+
+    /// Records that `relation` is copied in full (which reads it in full), once.
+    mutating func rewrite(_ relation: QualifiedName, state: AnalysisState, reads: Bool = true) {
+        let resolved = state.resolve(relation)
+        guard !state.isCreatedInFile(relation) else { return }
+        if !rewrites.contains(resolved) { rewrites.append(resolved) }
+        if reads { scan(relation, state: state) }
+    }
+
+    mutating func assume(_ text: String) {
+        if !assumptions.contains(text) { assumptions.append(text) }
     }
 }
