@@ -41,6 +41,19 @@ CREATE TABLE audit_log (
     message text
 );
 
+-- Unlogged, to SET LOGGED.
+CREATE UNLOGGED TABLE cache_entries (
+    key text PRIMARY KEY,
+    value text
+);
+
+-- A unique index on a nullable column, to become the primary key with USING INDEX.
+CREATE TABLE tags (
+    id bigint,
+    label text
+);
+CREATE UNIQUE INDEX tags_id_key ON tags (id);
+
 CREATE TABLE events (
     id bigint NOT NULL,
     created date NOT NULL,
@@ -60,8 +73,13 @@ SELECT g, 1 + g % 100, 'user' || g || '@example.com', 'user ' || g, g % 1000, g 
        'happy', jsonb_build_object('n', g), g, NULL
 FROM generate_series(1, 5000) g;
 INSERT INTO orders SELECT g, 1 + g % 5000, 1 + g % 100, g FROM generate_series(1, 5000) g;
+INSERT INTO cache_entries SELECT 'k' || g, 'v' FROM generate_series(1, 1000) g;
+INSERT INTO tags SELECT g, 'tag ' || g FROM generate_series(1, 1000) g;
 INSERT INTO events SELECT g, date '2024-01-01' + g % 300, 'e' FROM generate_series(1, 2000) g;
 INSERT INTO events_2025 SELECT g, date '2025-01-01' + g % 300, 'e' FROM generate_series(1, 2000) g;
+
+CREATE TRIGGER accounts_skip_noop_updates BEFORE UPDATE ON accounts
+    FOR EACH ROW EXECUTE FUNCTION suppress_redundant_updates_trigger();
 
 CREATE MATERIALIZED VIEW user_counts AS SELECT account_id, count(*) AS n FROM users GROUP BY account_id;
 CREATE UNIQUE INDEX user_counts_account_id ON user_counts (account_id);

@@ -91,6 +91,10 @@ public struct StatementEffects: Sendable, Equatable {
     public var error: String?
     /// VACUUM and the CONCURRENTLY family refuse to run inside a transaction block.
     public var cannotRunInTransactionBlock = false
+    /// On a partitioned table, each partition is locked, rewritten and scanned as the table is
+    /// (PostgreSQL recurses). False for ATTACH / DETACH PARTITION and CREATE TABLE ... PARTITION
+    /// OF, which leave the other partitions alone.
+    public var recursesToPartitions = true
 
     public init(locks: [RelationLock] = [], rewrites: [QualifiedName] = [], scans: [QualifiedName] = [],
                 assumptions: [String] = [], error: String? = nil, cannotRunInTransactionBlock: Bool = false) {

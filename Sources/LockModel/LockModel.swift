@@ -113,6 +113,7 @@ public enum LockModel {
                 effects.lock(referenced, .shareRowExclusive, state: state)
             }
         }
+        effects.recursesToPartitions = false
         if let parent = create.partitionOf {
             effects.lock(parent, .accessExclusive, state: state)
         }
@@ -164,6 +165,8 @@ public enum LockModel {
                 }
                 if column.hasNotNull, column.defaultValue == nil, !column.isSerial, !column.isIdentity,
                    column.generatedExpression == nil, !isNew {
+                    // The new column is NULL in every row: PostgreSQL scans to prove there is none.
+                    effects.scan(table, state: state)
                     effects.assume("ADD COLUMN \(column.name) ... NOT NULL without a default fails unless \(qualified.qualified) is empty")
                 }
             case .dropColumn:
@@ -214,10 +217,16 @@ public enum LockModel {
                 take(.accessExclusive)
                 effects.rewrite(table, state: state, reads: false)
                 effects.assume("\(qualified.qualified) is moved unless it already is in that tablespace")
-            case .setLogged, .setUnlogged, .setAccessMethod:
+            case .setLogged, .setUnlogged:
                 take(.accessExclusive)
                 effects.rewrite(table, state: state)
+                effects.assume("\(qualified.qualified) is rewritten unless it already is \(action == .setLogged ? "logged" : "unlogged")")
+            case .setAccessMethod(let method):
+                take(.accessExclusive)
+                effects.rewrite(table, state: state)
+                effects.assume("\(qualified.qualified) is rewritten unless it already uses the access method \(method)")
             case .attachPartition(let partition):
+                effects.recursesToPartitions = false
                 // Release notes 12: ATTACH PARTITION takes only SHARE UPDATE EXCLUSIVE on the parent.
                 take(state.postgresVersion >= 12 ? .shareUpdateExclusive : .accessExclusive)
                 effects.lock(partition, .accessExclusive, state: state)
@@ -230,6 +239,7 @@ public enum LockModel {
                     effects.assume("\(resolved.qualified) is scanned unless a valid CHECK constraint implies the partition bound")
                 }
             case .detachPartition(let partition, let concurrently):
+                effects.recursesToPartitions = false
                 if concurrently {
                     take(.shareUpdateExclusive)
                     effects.lock(partition, .shareUpdateExclusive, state: state)
@@ -241,6 +251,7 @@ public enum LockModel {
                     effects.lock(partition, .accessExclusive, state: state)
                 }
             case .detachPartitionFinalize(let partition):
+                effects.recursesToPartitions = false
                 take(.shareUpdateExclusive)
                 effects.lock(partition, .shareUpdateExclusive, state: state)
             case .other(let name, _):
