@@ -30,13 +30,14 @@ let package = Package(
         // One rule per file.
         .target(name: "MigrationLintRules", dependencies: ["MigrationLint", "PostgresSyntax", "LockModel"], path: "Rules"),
         // Findings to text, gcc, json and the CI formats.
-        .target(name: "Reporters", dependencies: ["MigrationLint"]),
+        .target(name: "Reporters", dependencies: ["MigrationLint", "LockModel", "PostgresSyntax"]),
         .executableTarget(name: "MigrationLintCLI", dependencies: [
             "MigrationLint", "MigrationLintRules", "Reporters",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "PostgresSyntaxTests", dependencies: ["PostgresSyntax"]),
         .testTarget(name: "LockModelTests", dependencies: ["LockModel", "PostgresSyntax"]),
+        .testTarget(name: "ReportersTests", dependencies: ["Reporters", "LockModel", "PostgresSyntax"]),
         .testTarget(name: "MigrationLintTests", dependencies: ["MigrationLint", "MigrationLintRules", "Reporters"]),
     ],
     swiftLanguageModes: [.v5]

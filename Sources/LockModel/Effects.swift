@@ -25,12 +25,18 @@ extension LockMode {
     /// SHARE UPDATE EXCLUSIVE and stronger conflict with other DDL and VACUUM.
     public var blocksDDL: Bool { self >= .shareUpdateExclusive }
 
-    /// "blocks reads and writes", "blocks writes", "blocks other DDL and VACUUM".
+    /// "blocks reads and writes", "blocks writes", "blocks other schema changes and VACUUM"
+    /// (`mvcc.sgml`, "Conflicting Lock Modes").
     public var blockingSummary: String {
-        if blocksReads { return "blocks reads and writes" }
-        if blocksWrites { return "blocks writes" }
-        if blocksDDL { return "blocks other schema changes and VACUUM" }
-        return "blocks only ACCESS EXCLUSIVE locks"
+        switch self {
+        case .accessExclusive: return "blocks reads and writes"
+        case .exclusive: return "blocks writes and SELECT ... FOR UPDATE/SHARE"
+        case .shareRowExclusive, .share: return "blocks writes"
+        case .shareUpdateExclusive: return "blocks other schema changes and VACUUM"
+        case .rowExclusive: return "blocks only SHARE and stronger locks"
+        case .rowShare: return "blocks only EXCLUSIVE and ACCESS EXCLUSIVE locks"
+        case .accessShare: return "blocks only ACCESS EXCLUSIVE locks"
+        }
     }
 }
 

@@ -69,7 +69,7 @@ public enum LockModel {
             if !hasWhere {
                 effects.scan(relation, state: state)
             } else {
-                effects.assume("the WHERE clause of the \(statement.isUpdate ? "UPDATE" : "DELETE") on \(state.resolve(relation).qualified) is assumed to use an index")
+                effects.assume("the WHERE clause is assumed to find rows by index, not by reading \(state.resolve(relation).qualified) in full")
             }
         case .insert(let relation):
             effects.lock(relation, .rowExclusive, state: state)
@@ -519,12 +519,5 @@ public enum LockModel {
             }
         }
         if relations.isEmpty { effects.assume("no table named: every table of the database is processed") }
-    }
-}
-
-extension Statement {
-    var isUpdate: Bool {
-        if case .update = self { return true }
-        return false
     }
 }
