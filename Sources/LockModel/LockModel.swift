@@ -304,7 +304,7 @@ public enum LockModel {
              "SetOptions", "ResetOptions":
             return .shareUpdateExclusive
         case "EnableTrig", "EnableAlwaysTrig", "EnableReplicaTrig", "EnableTrigAll", "EnableTrigUser",
-             "DisableTrig", "DisableTrigAll", "DisableTrigUser", "AddIndexConstraint":
+             "DisableTrig", "DisableTrigAll", "DisableTrigUser":
             return .shareRowExclusive
         default:
             return .accessExclusive
