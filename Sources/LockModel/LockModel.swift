@@ -198,7 +198,6 @@ public enum LockModel {
                     break
                 case nil:
                     effects.indirectLocks.append(IndirectLock(.tableReferencedByConstraint(table: qualified, constraint: name), .rowShare, scanned: true))
-                    effects.assume("if \(name) is a foreign key, the table it references is locked ROW SHARE and read")
                 }
             case .dropConstraint(let name, _, _):
                 take(.accessExclusive)
@@ -209,7 +208,6 @@ public enum LockModel {
                     break
                 case nil:
                     effects.indirectLocks.append(IndirectLock(.tableReferencedByConstraint(table: qualified, constraint: name), .accessExclusive))
-                    effects.assume("if \(name) is a foreign key, the table it references is locked ACCESS EXCLUSIVE too")
                 }
             case .addIdentity:
                 take(.accessExclusive)
@@ -449,11 +447,10 @@ public enum LockModel {
                     }
                 } else {
                     effects.indirectLocks.append(IndirectLock(.tablesReferencedBy(table), .accessExclusive))
-                    effects.assume("tables referenced by foreign keys of \(table.qualified) are locked ACCESS EXCLUSIVE too")
                 }
                 if drop.behavior == .cascade {
                     effects.indirectLocks.append(IndirectLock(.tablesReferencing(table), .accessExclusive))
-                    effects.assume("CASCADE drops the foreign keys of tables referencing \(table.qualified) and the views on it, locking them ACCESS EXCLUSIVE")
+                    effects.assume("CASCADE also drops the views on the dropped tables, locking them ACCESS EXCLUSIVE")
                 }
             }
         case .index:

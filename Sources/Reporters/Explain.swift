@@ -25,7 +25,9 @@ public struct ExplainedFile: Sendable {
 }
 
 /// What each statement of each file locks, rewrites and scans, then per transaction the strongest
-/// lock held on each table and from which line to which. The same input gives the same bytes.
+/// lock held on each table and from which line to which. Text and markdown list only transactions
+/// of more than the statement itself (BEGIN ... COMMIT, the migration tool's); JSON lists all.
+/// The same input gives the same bytes.
 public func renderExplain(_ files: [ExplainedFile], format: ExplainFormat) -> String {
     let explained = files.map(ExplainModel.init)
     switch format {
@@ -95,7 +97,7 @@ struct ExplainModel {
             }
             let effects = analysis.effects
             var locks = effects.strongestLocks.map { Lock(relation: Self.name($0.relation), mode: $0.mode, isNew: $0.isNew, isIndirect: false) }
-            locks += effects.indirectLocks.map { Lock(relation: $0.description, mode: $0.mode, isNew: false, isIndirect: true) }
+            locks += Self.grouped(effects.indirectLocks).map { Lock(relation: $0.description, mode: $0.mode, isNew: false, isIndirect: true) }
             rows.append(Row(line: source.position(of: parsed.range.lowerBound).line, sql: sql,
                             transaction: analysis.statement == nil ? nil : analysis.transactionNumber,
                             locks: locks, rewrites: effects.rewrites.map(Self.name), scans: effects.scans.map(Self.name),
@@ -108,7 +110,7 @@ struct ExplainModel {
                                                    fromLine: line($0.fromStatement), toLine: line($0.untilStatement)) }
             // Locks on relations the file does not identify are held until the end too.
             for analysis in file.analysis.statements where analysis.statement != nil && analysis.transactionNumber == transaction.number {
-                for indirect in analysis.effects.indirectLocks where !held.contains(where: { $0.relation == indirect.description && $0.mode >= indirect.mode }) {
+                for indirect in Self.grouped(analysis.effects.indirectLocks) where !held.contains(where: { $0.relation == indirect.description && $0.mode >= indirect.mode }) {
                     held.removeAll { $0.relation == indirect.description }
                     held.append(Held(relation: indirect.description, isIndirect: true, mode: indirect.mode, fromLine: line(analysis.index),
                                      toLine: line(transaction.lastStatement)))
@@ -117,6 +119,39 @@ struct ExplainModel {
             guard !held.isEmpty else { continue }
             transactions.append(Transaction(number: transaction.number, kind: kind, fromLine: line(transaction.firstStatement),
                                             toLine: line(transaction.lastStatement), held: held))
+        }
+    }
+
+    /// Indirect locks of one kind and mode merged into one line ("tables referenced by foreign
+    /// keys of public.a, public.b"), so that dropping thirty tables reads as one sentence.
+    static func grouped(_ locks: [IndirectLock]) -> [(description: String, mode: LockMode)] {
+        var order: [String] = []
+        var groups: [String: (phrase: String, subjects: [String], mode: LockMode, scanned: Bool)] = [:]
+        for lock in locks {
+            let phrase: String, subject: String
+            switch lock.target {
+            case .tableOfIndex(let index): (phrase, subject) = ("the table of index", name(index))
+            case .tablesReferencedBy(let table): (phrase, subject) = ("tables referenced by foreign keys of", name(table))
+            case .tablesReferencing(let table): (phrase, subject) = ("tables with foreign keys to", name(table))
+            case .tablesReadBy(let view): (phrase, subject) = ("tables read by", name(view))
+            case .tableReferencedByConstraint:
+                (phrase, subject) = (lock.description, "")
+            }
+            let key = "\(phrase)|\(lock.mode)|\(lock.scanned)"
+            if groups[key] == nil {
+                order.append(key)
+                groups[key] = (phrase, [], lock.mode, lock.scanned)
+            }
+            if !subject.isEmpty { groups[key]?.subjects.append(subject) }
+        }
+        return order.compactMap { key in
+            guard let group = groups[key] else { return nil }
+            var subjects = group.subjects.prefix(3).joined(separator: ", ")
+            if group.subjects.count > 3 { subjects += " and \(group.subjects.count - 3) more" }
+            var phrase = group.phrase
+            if group.subjects.count > 1, phrase == "the table of index" { phrase = "the tables of indexes" }
+            let description = (subjects.isEmpty ? phrase : phrase + " " + subjects) + (group.scanned ? " (read in full)" : "")
+            return (description, group.mode)
         }
     }
 
@@ -158,9 +193,10 @@ struct ExplainModel {
             for assumption in row.assumptions { out += indent + "assumes: \(assumption)\n" }
             if let error = row.error { out += indent + "error: \(error)\n" }
         }
-        if !transactions.isEmpty {
+        let blocks = transactions.filter { $0.kind != "autocommit" }
+        if !blocks.isEmpty {
             out += "\n  locks held until the end of each transaction:\n"
-            for transaction in transactions {
+            for transaction in blocks {
                 let lines = transaction.fromLine == transaction.toLine ? "line \(transaction.fromLine)"
                     : "lines \(transaction.fromLine)-\(transaction.toLine)"
                 out += "  transaction \(transaction.number) (\(Self.kindDescription(transaction.kind)), \(lines))\n"
@@ -197,10 +233,11 @@ struct ExplainModel {
             out += "| \(row.line) | `\(Self.markdownCode(Self.shortened(row.sql, to: 60)))` | \(locks.isEmpty ? "—" : locks) | "
                 + "\(Self.codeList(row.rewrites)) | \(Self.codeList(row.scans)) | \(notes.isEmpty ? "" : notes.joined(separator: "<br>")) |\n"
         }
-        if !transactions.isEmpty {
+        let blocks = transactions.filter { $0.kind != "autocommit" }
+        if !blocks.isEmpty {
             out += "\n| transaction | table | strongest lock | held from line | to line |\n"
             out += "|---|---|---|---:|---:|\n"
-            for transaction in transactions {
+            for transaction in blocks {
                 for held in transaction.held {
                     let name = held.isIndirect ? Self.markdownCell(held.relation) : "`\(Self.markdownCode(held.relation))`"
                     out += "| \(transaction.number) (\(Self.kindDescription(transaction.kind))) | \(name) | "

@@ -13,3 +13,5 @@ COMMIT;
 CREATE INDEX CONCURRENTLY users_token_idx ON users (token);
 DROP INDEX users_old_idx;
 ALTER TABLE orders DROP CONSTRAINT orders_user_id_fkey;
+DROP TABLE legacy_a, legacy_b, legacy_c, legacy_d;
+ALTER TABLE orders VALIDATE CONSTRAINT orders_account_fk;
