@@ -40,6 +40,17 @@ public enum LockModel {
                 effects.lock(relation, .accessExclusive, state: state)
                 // TRUNCATE swaps in a new, empty file: nothing is read.
                 effects.rewrite(relation, state: state, reads: false)
+                // A table referenced by foreign keys can only be truncated with the tables
+                // referencing it (listed, or by CASCADE); otherwise the statement fails.
+                let referencing = state.schema.tablesReferencing(state.resolve(relation).qualified)
+                if !referencing.isEmpty {
+                    for table in referencing {
+                        effects.lock(name(table), .accessExclusive, state: state)
+                        effects.rewrite(name(table), state: state, reads: false)
+                    }
+                } else if !state.isCreatedInFile(relation) {
+                    effects.indirectLocks.append(IndirectLock(.tablesReferencing(state.resolve(relation)), .accessExclusive, rewritten: true))
+                }
             }
         case .vacuum(let full, let analyzeOnly, let relations):
             vacuum(full: full, analyzeOnly: analyzeOnly, relations: relations, state, &effects)

@@ -126,7 +126,7 @@ struct ExplainModel {
     /// keys of public.a, public.b"), so that dropping thirty tables reads as one sentence.
     static func grouped(_ locks: [IndirectLock]) -> [(description: String, mode: LockMode)] {
         var order: [String] = []
-        var groups: [String: (phrase: String, subjects: [String], mode: LockMode, scanned: Bool)] = [:]
+        var groups: [String: (phrase: String, subjects: [String], mode: LockMode, scanned: Bool, rewritten: Bool)] = [:]
         for lock in locks {
             let phrase: String, subject: String
             switch lock.target {
@@ -137,10 +137,10 @@ struct ExplainModel {
             case .tableReferencedByConstraint:
                 (phrase, subject) = (lock.description, "")
             }
-            let key = "\(phrase)|\(lock.mode)|\(lock.scanned)"
+            let key = "\(phrase)|\(lock.mode)|\(lock.scanned)|\(lock.rewritten)"
             if groups[key] == nil {
                 order.append(key)
-                groups[key] = (phrase, [], lock.mode, lock.scanned)
+                groups[key] = (phrase, [], lock.mode, lock.scanned, lock.rewritten)
             }
             if !subject.isEmpty { groups[key]?.subjects.append(subject) }
         }
@@ -150,7 +150,8 @@ struct ExplainModel {
             if group.subjects.count > 3 { subjects += " and \(group.subjects.count - 3) more" }
             var phrase = group.phrase
             if group.subjects.count > 1, phrase == "the table of index" { phrase = "the tables of indexes" }
-            let description = (subjects.isEmpty ? phrase : phrase + " " + subjects) + (group.scanned ? " (read in full)" : "")
+            let description = (subjects.isEmpty ? phrase : phrase + " " + subjects)
+                + (group.rewritten ? " (emptied too)" : group.scanned ? " (read in full)" : "")
             return (description, group.mode)
         }
     }
