@@ -81,6 +81,8 @@ INSERT INTO events_2025 SELECT g, date '2025-01-01' + g % 300, 'e' FROM generate
 CREATE TRIGGER accounts_skip_noop_updates BEFORE UPDATE ON accounts
     FOR EACH ROW EXECUTE FUNCTION suppress_redundant_updates_trigger();
 
+CREATE POLICY accounts_visible ON accounts USING (true);
+
 CREATE MATERIALIZED VIEW user_counts AS SELECT account_id, count(*) AS n FROM users GROUP BY account_id;
 CREATE UNIQUE INDEX user_counts_account_id ON user_counts (account_id);
 

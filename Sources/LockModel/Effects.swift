@@ -51,6 +51,8 @@ public struct IndirectLock: Sendable, Equatable {
         case tablesReferencedBy(QualifiedName)
         /// The tables whose foreign keys reference the table.
         case tablesReferencing(QualifiedName)
+        /// The tables whose foreign keys reference that column of the table.
+        case tablesReferencingColumn(table: QualifiedName, column: String)
         /// The table the constraint references, if it is a foreign key.
         case tableReferencedByConstraint(table: QualifiedName, constraint: String)
         /// The tables the view's query reads.
@@ -75,6 +77,7 @@ public struct IndirectLock: Sendable, Equatable {
         case .tableOfIndex(let index): return "the table of index \(index.qualified)"
         case .tablesReferencedBy(let table): return "tables referenced by foreign keys of \(table.qualified)"
         case .tablesReferencing(let table): return "tables with foreign keys to \(table.qualified)"
+        case .tablesReferencingColumn(let table, let column): return "tables with foreign keys to \(table.qualified) (\(column))"
         case .tableReferencedByConstraint(let table, let constraint):
             return "the table referenced by \(constraint) on \(table.qualified), if it is a foreign key"
         case .tablesReadBy(let view): return "tables read by \(view.qualified)"

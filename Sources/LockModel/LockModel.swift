@@ -97,11 +97,20 @@ public enum LockModel {
                 // COMMENT ON COLUMN names table.column: the parser's schema part is the table.
                 let relation = kind == .column ? QualifiedName(schema: nil, name: object.schema ?? object.name) : object
                 effects.lock(relation, .shareUpdateExclusive, state: state)
+            } else if let object, kind == .constraint, let table = object.schema {
+                // COMMENT ON CONSTRAINT name ON table only opens the table to find the constraint.
+                effects.lock(QualifiedName(name: table), .accessShare, state: state)
             }
         case .createStatistics(let relations):
             for relation in relations { effects.lock(relation, .shareUpdateExclusive, state: state) }
+        case .createPolicy(let table, _), .alterPolicy(let table, _):
+            effects.lock(table, .accessExclusive, state: state)
         case .createDomain, .createEnum, .createView, .createSequence, .createFunction, .createSchema,
-             .createExtension, .transaction, .variableSet, .select, .other:
+             .createExtension, .transaction, .variableSet, .other:
+            break
+        case .select:
+            // A query takes ACCESS SHARE on what it reads (ROW SHARE with FOR UPDATE); the tree does
+            // not name those tables, and ACCESS SHARE blocks only ACCESS EXCLUSIVE.
             break
         }
         return effects
@@ -180,8 +189,17 @@ public enum LockModel {
                     effects.scan(table, state: state)
                     effects.assume("ADD COLUMN \(column.name) ... NOT NULL without a default fails unless \(qualified.qualified) is empty")
                 }
-            case .dropColumn:
+            case .dropColumn(let column, _, let behavior):
                 take(.accessExclusive)
+                if behavior == .cascade {
+                    // CASCADE drops the foreign keys that reference the column, from their tables.
+                    if let referencing = state.schema.tablesReferencing(qualified.qualified, column: column) {
+                        for other in referencing where other != qualified.qualified { effects.lock(name(other), .accessExclusive, state: state) }
+                    } else {
+                        effects.indirectLocks.append(IndirectLock(.tablesReferencingColumn(table: qualified, column: column), .accessExclusive))
+                    }
+                    effects.assume("CASCADE also drops the views and constraints that use \(qualified.name).\(column)")
+                }
             case .alterColumnType(let column, let type, let using):
                 take(.accessExclusive)
                 let change = typeChangeEffect(table: qualified, column: column, to: type, using: using, state)

@@ -19,6 +19,8 @@ public struct SchemaCatalog: Sendable, Equatable {
         public var kind: Kind
         /// For a foreign key, the referenced table (qualified).
         public var references: String?
+        /// For a foreign key, the referenced columns; empty when the primary key is meant or not known.
+        public var referencedColumns: [String] = []
     }
 
     /// Qualified table name to what is known of it.
@@ -39,6 +41,15 @@ public struct SchemaCatalog: Sendable, Equatable {
     /// Tables whose foreign keys reference `table`.
     public func tablesReferencing(_ table: String) -> [String] {
         constraints.filter { $0.value.values.contains { $0.references == table } }.map(\.key).sorted()
+    }
+
+    /// Tables whose foreign keys reference `column` of `table` (an FK to the primary key may use
+    /// any column: counted), or nil when the file shows nothing about `table`'s referencing tables.
+    public func tablesReferencing(_ table: String, column: String) -> [String]? {
+        guard tables[table] != nil || constraints.values.contains(where: { $0.values.contains { $0.references == table } }) else { return nil }
+        return constraints.filter { entry in
+            entry.value.values.contains { $0.references == table && ($0.referencedColumns.isEmpty || $0.referencedColumns.contains(column)) }
+        }.map(\.key).sorted()
     }
 
     /// A catalog of the objects that the statements of `sql` create (a schema dump, or the setup of
@@ -144,18 +155,20 @@ public struct SchemaCatalog: Sendable, Equatable {
         let tableName = resolve(table).qualified
         let kind: ConstraintInfo.Kind
         var references: String?
+        var referencedColumns: [String] = []
         switch constraint.kind {
         case .check: kind = .check
-        case .foreignKey(let referenced, _):
+        case .foreignKey(let referenced, let columns):
             kind = .foreignKey
             references = resolve(referenced).qualified
+            referencedColumns = columns
         case .primaryKey: kind = .primaryKey
         case .unique: kind = .unique
         case .exclusion: kind = .exclusion
         default: return
         }
         let name = constraint.name ?? Self.defaultConstraintName(table: table.name, columns: constraint.columns, kind: kind)
-        constraints[tableName, default: [:]][name] = ConstraintInfo(kind: kind, references: references)
+        constraints[tableName, default: [:]][name] = ConstraintInfo(kind: kind, references: references, referencedColumns: referencedColumns)
         if kind == .primaryKey || kind == .unique || kind == .exclusion {
             indexTables[QualifiedName(schema: resolve(table).schema, name: constraint.usingIndex ?? name).qualified] = tableName
         }

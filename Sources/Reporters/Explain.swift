@@ -134,6 +134,8 @@ struct ExplainModel {
             case .tablesReferencedBy(let table): (phrase, subject) = ("tables referenced by foreign keys of", name(table))
             case .tablesReferencing(let table): (phrase, subject) = ("tables with foreign keys to", name(table))
             case .tablesReadBy(let view): (phrase, subject) = ("tables read by", name(view))
+            case .tablesReferencingColumn(let table, let column):
+                (phrase, subject) = ("tables with foreign keys to", "\(name(table)) (\(quoteIdentifier(column)))")
             case .tableReferencedByConstraint:
                 (phrase, subject) = (lock.description, "")
             }

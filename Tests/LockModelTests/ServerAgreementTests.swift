@@ -94,8 +94,8 @@ struct ServerObservation {
     var after: [String: ServerRelation] = [:]
     /// (oid, mode, granted).
     var locks: [(String, LockMode, Bool)] = []
-    /// (table, constraint, referenced table).
-    var foreignKeys: [(String, String, String)] = []
+    /// (table, constraint, referenced table, referenced columns).
+    var foreignKeys: [(String, String, String, [String])] = []
     /// View to the tables its query reads.
     var viewTables: [String: [String]] = [:]
     var error: String?
@@ -115,7 +115,8 @@ struct ServerObservation {
     }
 
     static let catalogSQL = """
-        SELECT 'F', cn.nspname || '.' || cl.relname, co.conname, rn.nspname || '.' || rl.relname
+        SELECT 'F', cn.nspname || '.' || cl.relname, co.conname, rn.nspname || '.' || rl.relname,
+               (SELECT string_agg(a.attname, ',') FROM pg_attribute a WHERE a.attrelid = co.confrelid AND a.attnum = ANY (co.confkey))
         FROM pg_constraint co JOIN pg_class cl ON cl.oid = co.conrelid JOIN pg_namespace cn ON cn.oid = cl.relnamespace
         JOIN pg_class rl ON rl.oid = co.confrelid JOIN pg_namespace rn ON rn.oid = rl.relnamespace WHERE co.contype = 'f';
         SELECT DISTINCT 'V', vn.nspname || '.' || v.relname, tn.nspname || '.' || t.relname
@@ -140,7 +141,9 @@ struct ServerObservation {
         for row in output.rows("L") where row.count == 3 {
             if let mode = LockMode(name: row[1]) { locks.append((row[0], mode, row[2] == "t")) }
         }
-        for row in output.rows("F") where row.count == 3 { foreignKeys.append((row[0], row[1], row[2])) }
+        for row in output.rows("F") where row.count == 4 {
+            foreignKeys.append((row[0], row[1], row[2], row[3].split(separator: ",").map(String.init)))
+        }
         for row in output.rows("V") where row.count == 2 { viewTables[row[0], default: []].append(row[1]) }
     }
 
@@ -205,6 +208,8 @@ struct ResolvedPrediction {
                 tables = server.foreignKeys.filter { $0.2 == table.qualified }.map(\.0)
             case .tableReferencedByConstraint(let table, let constraint):
                 tables = server.foreignKeys.filter { $0.0 == table.qualified && $0.1 == constraint }.map(\.2)
+            case .tablesReferencingColumn(let table, let column):
+                tables = server.foreignKeys.filter { $0.2 == table.qualified && $0.3.contains(column) }.map(\.0)
             case .tablesReadBy(let view):
                 tables = server.viewTables[view.qualified] ?? []
             }
