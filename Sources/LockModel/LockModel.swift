@@ -128,8 +128,9 @@ public enum LockModel {
     static func createTable(_ create: CreateTable, _ state: AnalysisState, _ effects: inout StatementEffects) {
         // A foreign key locks the referenced table SHARE ROW EXCLUSIVE to add its triggers; the new
         // table is empty, so nothing is checked.
+        let created = state.resolve(create.relation)
         for constraint in create.constraints + create.columns.flatMap(\.constraints) {
-            if case .foreignKey(let referenced, _) = constraint.kind {
+            if case .foreignKey(let referenced, _) = constraint.kind, state.resolve(referenced) != created {
                 effects.lock(referenced, .shareRowExclusive, state: state)
             }
         }

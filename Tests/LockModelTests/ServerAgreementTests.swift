@@ -246,7 +246,7 @@ struct ResolvedPrediction {
 ///     MIGRATION_LINT_PGHOST=/tmp/migration-lint-pg swift test --filter ServerAgreement
 ///     bash scripts/pg-test-server.sh stop
 @Suite(.serialized) struct ServerAgreementTests {
-    @Test func theCasesCoverTheReferenceAndParse() throws {
+    @Test func theCasesAreWellFormedAndParse() throws {
         let cases = try LockCase.load()
         #expect(cases.count >= 80)
         #expect(Set(cases.map(\.name)).count == cases.count, "case names must be unique")
@@ -379,7 +379,11 @@ struct ResolvedPrediction {
         if result.status != 0 { return differences + ["server failed outside a transaction: \(result.error ?? result.stderr)"] }
         observation.read(try client.mustRun(ServerObservation.snapshotSQL(tag: "A", statistics: "pg_stat_user_tables"),
                                             database: "mlint_case"))
-        return differences + compare(alone, observation, observedLocksOnly: true)
+        differences += compare(alone, observation, observedLocksOnly: true)
+        if let blind = try lockCase.prediction(schema: SchemaCatalog(), inTransaction: false) {
+            differences += compare(blind, observation, observedLocksOnly: true, cautiousOnly: true).map { "knowing only the file: " + $0 }
+        }
+        return differences
     }
 
     /// The disagreements, one line each. With `observedLocksOnly`, locks the statement had not

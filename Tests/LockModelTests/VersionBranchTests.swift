@@ -182,10 +182,12 @@ import PostgresSyntax
 
     // The issue: "a foreign key from it still locks the existing table it references".
     @Test func aNewTableStillLocksTheTableItReferences() {
-        let effects = effects("CREATE TABLE invoices (id bigint, user_id bigint REFERENCES users (id));")
-        #expect(effects.strongestLocks == [RelationLock(relation: users, mode: .shareRowExclusive, isNew: false)])
+        let invoices = effects("CREATE TABLE invoices (id bigint, user_id bigint REFERENCES users (id));")
+        #expect(invoices.strongestLocks == [RelationLock(relation: users, mode: .shareRowExclusive, isNew: false)])
         let both = analysis("CREATE TABLE a (id bigint PRIMARY KEY);\nCREATE TABLE b (a_id bigint REFERENCES a (id));")
         #expect(both.statements[1].effects.strongestLocks.first?.isNew == true)
+        // A foreign key to itself locks nothing that exists.
+        #expect(effects("CREATE TABLE tree (id bigint PRIMARY KEY, parent bigint REFERENCES tree (id));").locks.isEmpty)
     }
 
     @Test func droppingATableLocksWhatItsForeignKeysReference() {
