@@ -67,6 +67,20 @@ CREATE TABLE events_2025 (
     payload text
 );
 
+-- Partitioned by list, with a DEFAULT partition and a free table to attach.
+CREATE TABLE logs (
+    kind text NOT NULL,
+    body text
+) PARTITION BY LIST (kind);
+CREATE TABLE logs_a PARTITION OF logs FOR VALUES IN ('a');
+CREATE TABLE logs_default PARTITION OF logs DEFAULT;
+CREATE TABLE logs_b (
+    kind text NOT NULL,
+    body text
+);
+
+INSERT INTO logs SELECT CASE WHEN g % 2 = 0 THEN 'a' ELSE 'z' END, 'x' FROM generate_series(1, 1000) g;
+INSERT INTO logs_b SELECT 'b', 'y' FROM generate_series(1, 100) g;
 INSERT INTO accounts SELECT g, 'account ' || g FROM generate_series(1, 100) g;
 INSERT INTO users (id, account_id, email, name, score, amount, created_at, status, payload, counter, note)
 SELECT g, 1 + g % 100, 'user' || g || '@example.com', 'user ' || g, g % 1000, g % 1000, timestamp '2024-01-01' + g * interval '1 minute',

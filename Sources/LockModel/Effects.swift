@@ -57,6 +57,9 @@ public struct IndirectLock: Sendable, Equatable {
         case tableReferencedByConstraint(table: QualifiedName, constraint: String)
         /// The tables the view's query reads.
         case tablesReadBy(QualifiedName)
+        /// The DEFAULT partition of the partitioned table, if it has one: a new partition's rows
+        /// must not be in it.
+        case defaultPartitionOf(QualifiedName)
     }
 
     public var target: Target
@@ -81,6 +84,7 @@ public struct IndirectLock: Sendable, Equatable {
         case .tableReferencedByConstraint(let table, let constraint):
             return "the table referenced by \(constraint) on \(table.qualified), if it is a foreign key"
         case .tablesReadBy(let view): return "tables read by \(view.qualified)"
+        case .defaultPartitionOf(let table): return "the default partition of \(table.qualified), if any"
         }
     }
 }

@@ -137,6 +137,7 @@ public enum LockModel {
         effects.recursesToPartitions = false
         if let parent = create.partitionOf {
             effects.lock(parent, .accessExclusive, state: state)
+            defaultPartition(of: parent, scanned: true, state, &effects)
         }
     }
 
@@ -266,6 +267,7 @@ public enum LockModel {
                     effects.scan(partition, state: state)
                     effects.assume("\(resolved.qualified) is scanned unless a valid CHECK constraint implies the partition bound")
                 }
+                defaultPartition(of: table, scanned: true, state, &effects)
             case .detachPartition(let partition, let concurrently):
                 effects.recursesToPartitions = false
                 if concurrently {
@@ -277,6 +279,7 @@ public enum LockModel {
                 } else {
                     take(.accessExclusive)
                     effects.lock(partition, .accessExclusive, state: state)
+                    defaultPartition(of: table, scanned: false, state, &effects)
                 }
             case .detachPartitionFinalize(let partition):
                 effects.recursesToPartitions = false
@@ -323,6 +326,15 @@ public enum LockModel {
         default:
             take(.accessExclusive)
         }
+    }
+
+    /// A DEFAULT partition is locked ACCESS EXCLUSIVE when a partition comes or goes, and read in
+    /// full when one comes (no row of it may belong to the new partition). Observed on PostgreSQL 15;
+    /// `ref/alter_table.sgml`, ATTACH PARTITION.
+    static func defaultPartition(of parent: QualifiedName, scanned: Bool, _ state: AnalysisState,
+                                 _ effects: inout StatementEffects) {
+        guard !state.isCreatedInFile(parent) else { return }
+        effects.indirectLocks.append(IndirectLock(.defaultPartitionOf(state.resolve(parent)), .accessExclusive, scanned: scanned))
     }
 
     /// Lock modes of the remaining ALTER TABLE subcommands (`AlterTableGetLockLevel`).

@@ -134,6 +134,7 @@ struct ExplainModel {
             case .tablesReferencedBy(let table): (phrase, subject) = ("tables referenced by foreign keys of", name(table))
             case .tablesReferencing(let table): (phrase, subject) = ("tables with foreign keys to", name(table))
             case .tablesReadBy(let view): (phrase, subject) = ("tables read by", name(view))
+            case .defaultPartitionOf(let table): (phrase, subject) = ("the default partition (if any) of", name(table))
             case .tablesReferencingColumn(let table, let column):
                 (phrase, subject) = ("tables with foreign keys to", "\(name(table)) (\(quoteIdentifier(column)))")
             case .tableReferencedByConstraint:

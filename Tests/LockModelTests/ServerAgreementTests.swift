@@ -96,6 +96,8 @@ struct ServerObservation {
     var locks: [(String, LockMode, Bool)] = []
     /// (table, constraint, referenced table, referenced columns).
     var foreignKeys: [(String, String, String, [String])] = []
+    /// Partitioned table to its DEFAULT partition.
+    var defaultPartitions: [String: String] = [:]
     /// View to the tables its query reads.
     var viewTables: [String: [String]] = [:]
     var error: String?
@@ -115,6 +117,9 @@ struct ServerObservation {
     }
 
     static let catalogSQL = """
+        SELECT 'D', pn.nspname || '.' || p.relname, dn.nspname || '.' || d.relname
+        FROM pg_partitioned_table pt JOIN pg_class p ON p.oid = pt.partrelid JOIN pg_namespace pn ON pn.oid = p.relnamespace
+        JOIN pg_class d ON d.oid = pt.partdefid JOIN pg_namespace dn ON dn.oid = d.relnamespace;
         SELECT 'F', cn.nspname || '.' || cl.relname, co.conname, rn.nspname || '.' || rl.relname,
                (SELECT string_agg(a.attname, ',') FROM pg_attribute a WHERE a.attrelid = co.confrelid AND a.attnum = ANY (co.confkey))
         FROM pg_constraint co JOIN pg_class cl ON cl.oid = co.conrelid JOIN pg_namespace cn ON cn.oid = cl.relnamespace
@@ -144,6 +149,7 @@ struct ServerObservation {
         for row in output.rows("F") where row.count == 4 {
             foreignKeys.append((row[0], row[1], row[2], row[3].split(separator: ",").map(String.init)))
         }
+        for row in output.rows("D") where row.count == 2 { defaultPartitions[row[0]] = row[1] }
         for row in output.rows("V") where row.count == 2 { viewTables[row[0], default: []].append(row[1]) }
     }
 
@@ -210,6 +216,8 @@ struct ResolvedPrediction {
                 tables = server.foreignKeys.filter { $0.0 == table.qualified && $0.1 == constraint }.map(\.2)
             case .tablesReferencingColumn(let table, let column):
                 tables = server.foreignKeys.filter { $0.2 == table.qualified && $0.3.contains(column) }.map(\.0)
+            case .defaultPartitionOf(let table):
+                tables = server.defaultPartitions[table.qualified].map { [$0] } ?? []
             case .tablesReadBy(let view):
                 tables = server.viewTables[view.qualified] ?? []
             }
