@@ -18,6 +18,7 @@ CREATE TABLE users (
     score numeric(10, 2),
     amount numeric(10, 2),
     created_at timestamp,
+    updated_at timestamptz,
     status mood,
     payload jsonb,
     counter integer,
@@ -82,9 +83,9 @@ CREATE TABLE logs_b (
 INSERT INTO logs SELECT CASE WHEN g % 2 = 0 THEN 'a' ELSE 'z' END, 'x' FROM generate_series(1, 1000) g;
 INSERT INTO logs_b SELECT 'b', 'y' FROM generate_series(1, 100) g;
 INSERT INTO accounts SELECT g, 'account ' || g FROM generate_series(1, 100) g;
-INSERT INTO users (id, account_id, email, name, score, amount, created_at, status, payload, counter, note)
+INSERT INTO users (id, account_id, email, name, score, amount, created_at, updated_at, status, payload, counter, note)
 SELECT g, 1 + g % 100, 'user' || g || '@example.com', 'user ' || g, g % 1000, g % 1000, timestamp '2024-01-01' + g * interval '1 minute',
-       'happy', jsonb_build_object('n', g), g, NULL
+       timestamptz '2024-01-01 00:00:00+00' + g * interval '1 minute', 'happy', jsonb_build_object('n', g), g, NULL
 FROM generate_series(1, 5000) g;
 INSERT INTO orders SELECT g, 1 + g % 5000, 1 + g % 100, g FROM generate_series(1, 5000) g;
 INSERT INTO cache_entries SELECT 'k' || g, 'v' FROM generate_series(1, 1000) g;

@@ -445,16 +445,17 @@ public enum LockModel {
             let oldScale = old.modifiers.count > 1 ? old.modifiers[1] : 0
             let newScale = type.modifiers.count > 1 ? type.modifiers[1] : 0
             return oldScale == newScale && newPrecision >= oldPrecision ? free : rewrites
-        case ("timestamp", "timestamptz"):
-            // Release notes 12: timestamp to timestamptz is binary-coercible when the session time zone is UTC.
+        case ("timestamp", "timestamptz"), ("timestamptz", "timestamp"):
+            // Release notes 12: timestamp and timestamptz convert without a rewrite when the session
+            // time zone is UTC (observed on PostgreSQL 15 in both directions).
             guard state.postgresVersion >= 12 else { return rewrites }
             guard let zone = state.timeZone?.trimmed(" '\"").lowercased() else {
                 return ColumnChange(rewrites: true,
-                                    assumptions: ["may rewrite: the session time zone is not known (timestamp to timestamptz is free only under UTC)"],
-                                    reason: "timestamp to timestamptz rewrites unless the session time zone is UTC")
+                                    assumptions: ["may rewrite: the session time zone is not known (\(from) to \(to) is free only under UTC)"],
+                                    reason: "\(from) to \(to) rewrites unless the session time zone is UTC")
             }
             return utcZones.contains(zone) ? free : ColumnChange(rewrites: true, assumptions: [],
-                                                                  reason: "timestamp to timestamptz rewrites under the time zone \(zone)")
+                                                                  reason: "\(from) to \(to) rewrites under the time zone \(zone)")
         default:
             return rewrites
         }
