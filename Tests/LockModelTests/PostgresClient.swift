@@ -110,8 +110,10 @@ struct PostgresClient: Sendable {
         let directory = FileManager.default.temporaryDirectory
         let stdoutURL = directory.appendingPathComponent("mlint-psql-\(UUID().uuidString).out")
         let stderrURL = directory.appendingPathComponent("mlint-psql-\(UUID().uuidString).err")
-        FileManager.default.createFile(atPath: stdoutURL.path, contents: nil)
-        FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
+        guard FileManager.default.createFile(atPath: stdoutURL.path, contents: nil),
+              FileManager.default.createFile(atPath: stderrURL.path, contents: nil) else {
+            throw ClientError.failed("cannot create output files in \(directory.path)")
+        }
         process.standardOutput = try FileHandle(forWritingTo: stdoutURL)
         process.standardError = try FileHandle(forWritingTo: stderrURL)
         let input = Pipe()
