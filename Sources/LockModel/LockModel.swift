@@ -147,7 +147,8 @@ public enum LockModel {
         guard index.isConcurrent else { return }
         concurrently("CREATE INDEX CONCURRENTLY", state, &effects)
         let table = state.resolve(index.relation)
-        if state.schema.tables[table.qualified]?.isPartitioned == true {
+        // Checked after the transaction block, as PostgreSQL does.
+        if state.schema.tables[table.qualified]?.isPartitioned == true, !state.inTransactionBlock {
             effects.error = "cannot create index on partitioned table \"\(table.name)\" concurrently"
         }
         if state.postgresVersion == 14 {

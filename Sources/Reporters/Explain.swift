@@ -198,6 +198,9 @@ struct ExplainModel {
             if let error = row.error { out += indent + "error: \(error)\n" }
         }
         let blocks = transactions.filter { $0.kind != "autocommit" }
+        if blocks.isEmpty, !transactions.isEmpty {
+            out += "\n  every statement runs in autocommit: its locks end with it\n"
+        }
         if !blocks.isEmpty {
             out += "\n  locks held until the end of each transaction:\n"
             for transaction in blocks {

@@ -348,10 +348,16 @@ struct ResolvedPrediction {
         if blockOutput.error != inBlock.error {
             differences.append("error in a transaction block: model \(inBlock.error ?? "none") / server \(blockOutput.error ?? "none")")
         }
-        if let error = alone.error { differences.append("error outside a transaction: model \(error) / server none") }
-
         try client.mustRun("DROP DATABASE IF EXISTS mlint_case WITH (FORCE);\nCREATE DATABASE mlint_case TEMPLATE mlint_v_\(lockCase.variant);",
                            database: "postgres")
+        if let error = alone.error {
+            // The statement is refused outright: exactly that error, nothing to wait for.
+            let output = try client.run(lockCase.settingsSQL + lockCase.statement + ";\n", database: "mlint_case")
+            if output.error != error {
+                differences.append("error outside a transaction: model \(error) / server \(output.error ?? "none")")
+            }
+            return differences
+        }
         var observation = ServerObservation()
         observation.read(try client.mustRun(ServerObservation.snapshotSQL(tag: "B", statistics: "pg_stat_user_tables")
                                             + ServerObservation.catalogSQL, database: "mlint_case"))
