@@ -11,9 +11,9 @@ import Reporters
         .deletingLastPathComponent().appendingPathComponent("Fixtures/golden/explain")
 
     /// The first file runs in autocommit with an explicit BEGIN ... COMMIT; the second inside the
-    /// migration tool's transaction.
+    /// migration tool's transaction; the third in autocommit only.
     static func files() throws -> [ExplainedFile] {
-        try [("add_sessions.sql", false), ("in_tool_transaction.sql", true)].map { name, inTransaction in
+        try [("add_sessions.sql", false), ("in_tool_transaction.sql", true), ("autocommit_only.sql", false)].map { name, inTransaction in
             let source = SourceText(bytes: Array(try Data(contentsOf: directory.appendingPathComponent(name))))
             let statements = SQLParser().parse(source)
             let analysis = MigrationAnalyzer(settings: RunSettings(postgresVersion: 15, fileRunsInTransaction: inTransaction))
@@ -53,7 +53,8 @@ import Reporters
         let output = renderExplain(try Self.files(), format: .json)
         let root = try #require(try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any])
         let files = try #require(root["files"] as? [[String: Any]])
-        #expect(files.map { $0["path"] as? String } == ["migrations/add_sessions.sql", "migrations/in_tool_transaction.sql"])
+        #expect(files.map { $0["path"] as? String }
+                == ["migrations/add_sessions.sql", "migrations/in_tool_transaction.sql", "migrations/autocommit_only.sql"])
         let statements = try #require(files[0]["statements"] as? [[String: Any]])
         let addColumn = try #require(statements.first { ($0["sql"] as? String)?.hasPrefix("ALTER TABLE users ADD COLUMN") == true })
         #expect(addColumn["line"] as? Int == 9)
