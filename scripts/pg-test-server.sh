@@ -28,7 +28,8 @@ is_running() {
     [ -f "$STATE_FILE" ] || return 1
     local data
     data="$(cat "$STATE_FILE")"
-    [ -d "$data" ] && as_server_user "$PG_BIN/pg_ctl" -D "$data" status >/dev/null 2>&1
+    [ -d "$data" ] && as_server_user "$PG_BIN/pg_ctl" -D "$data" status >/dev/null 2>&1 \
+        && "$PG_BIN/pg_isready" -q -h "$SOCKET_DIR" -p "$PORT"
 }
 
 start() {
@@ -37,9 +38,16 @@ start() {
         echo "pg-test-server: already running on $SOCKET_DIR port $PORT (data in $(cat "$STATE_FILE"))"
         return 0
     fi
-    # A leftover from a crashed run: nothing is running there, so remove it.
+    # A leftover from a crashed run: stop whatever is left of it and remove it.
     if [ -f "$STATE_FILE" ]; then
-        rm -rf -- "$(cat "$STATE_FILE")"
+        local stale
+        stale="$(cat "$STATE_FILE")"
+        as_server_user "$PG_BIN/pg_ctl" -D "$stale" -m immediate -w stop >/dev/null 2>&1 || true
+        case "$stale" in
+            /tmp/migration-lint-pgdata.*) rm -rf -- "$stale" ;;
+            *) fail "refusing to remove unexpected data directory '$stale' (from $STATE_FILE)" ;;
+        esac
+        rm -f "$STATE_FILE" "$SOCKET_DIR"/.s.PGSQL."$PORT".lock
     fi
     mkdir -p "$SOCKET_DIR"
     local data
