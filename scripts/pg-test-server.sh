@@ -50,11 +50,15 @@ start() {
         rm -f "$STATE_FILE" "$SOCKET_DIR"/.s.PGSQL."$PORT".lock
     fi
     mkdir -p "$SOCKET_DIR"
+    # An empty directory for the suite's tablespace (SET TABLESPACE cases): it must belong to the
+    # server's user.
+    rm -rf -- "$SOCKET_DIR/tablespace"
+    mkdir -p "$SOCKET_DIR/tablespace"
     local data
     data="$(mktemp -d /tmp/migration-lint-pgdata.XXXXXX)"
     echo "$data" > "$STATE_FILE"
     if [ "$(id -u)" = "0" ]; then
-        chown postgres: "$SOCKET_DIR" "$data"
+        chown postgres: "$SOCKET_DIR" "$SOCKET_DIR/tablespace" "$data"
     fi
     chmod 700 "$data"
     as_server_user "$PG_BIN/initdb" -D "$data" -U postgres --auth=trust --encoding=UTF8 --locale=C.UTF-8 >"$data.initdb.log" 2>&1 \
@@ -96,6 +100,7 @@ stop() {
         *) fail "refusing to remove unexpected data directory '$data'" ;;
     esac
     rm -f "$STATE_FILE"
+    rm -rf -- "$SOCKET_DIR/tablespace"
     rmdir "$SOCKET_DIR" 2>/dev/null || true
     echo "pg-test-server: stopped, data removed"
 }

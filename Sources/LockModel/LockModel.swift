@@ -167,8 +167,21 @@ public enum LockModel {
         func take(_ mode: LockMode) { strongest = max(strongest, mode) }
 
         if alter.kind == .index {
-            // ALTER INDEX ... SET (...) / ALTER INDEX ... RENAME: the index only.
-            effects.lock(table, .shareUpdateExclusive, state: state)
+            // ALTER INDEX locks the index only: SET (...) and SET STATISTICS SHARE UPDATE
+            // EXCLUSIVE, SET TABLESPACE ACCESS EXCLUSIVE while it copies the index's files.
+            var mode: LockMode = alter.actions.isEmpty ? .accessExclusive : .accessShare
+            for action in alter.actions {
+                switch action {
+                case .setTablespace:
+                    mode = max(mode, .accessExclusive)
+                    effects.rewrite(table, state: state, reads: false)
+                case .other(let name, _):
+                    mode = max(mode, otherSubcommandLock(name))
+                default:
+                    mode = .accessExclusive
+                }
+            }
+            effects.lock(table, mode, state: state)
             return
         }
 

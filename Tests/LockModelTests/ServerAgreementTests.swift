@@ -302,6 +302,15 @@ struct ResolvedPrediction {
         var drop = "DROP DATABASE IF EXISTS mlint_case WITH (FORCE);\n"
         for variant in variants { drop += "DROP DATABASE IF EXISTS mlint_v_\(variant) WITH (FORCE);\n" }
         drop += "DROP DATABASE IF EXISTS mlint_base WITH (FORCE);\nCREATE DATABASE mlint_base;\n"
+        // The SET TABLESPACE cases move tables to `mlint_space`, in the empty directory that
+        // scripts/pg-test-server.sh prepares next to the socket.
+        drop += """
+            SELECT NOT EXISTS (SELECT FROM pg_tablespace WHERE spcname = 'mlint_space') AS need_tablespace \\gset
+            \\if :need_tablespace
+            CREATE TABLESPACE mlint_space LOCATION '\(client.host)/tablespace';
+            \\endif
+
+            """
         try client.mustRun(drop, database: "postgres")
         try client.mustRun(setup, database: "mlint_base")
         for variant in variants {
