@@ -32,7 +32,7 @@ let package = Package(
         // One rule per file.
         .target(name: "MigrationLintRules", dependencies: ["MigrationLint", "PostgresSyntax", "LockModel"], path: "Rules"),
         // Findings to text, gcc, json and the CI formats.
-        .target(name: "Reporters", dependencies: ["MigrationLint"]),
+        .target(name: "Reporters", dependencies: ["MigrationLint", "LockModel", "PostgresSyntax"]),
         // Named like its product: a plugin reaches a tool of its own package by the target's name.
         .executableTarget(name: "migration-lint", dependencies: [
             "MigrationLint", "MigrationLintRules", "Reporters",
@@ -53,7 +53,7 @@ let package = Package(
         .testTarget(name: "MigrationLintTests", dependencies: ["MigrationLint", "MigrationLintRules", "Reporters"]),
         // Real counterparts: git, SwiftPM (plugin), pre-commit. Needs the built `migration-lint`.
         .testTarget(name: "IntegrationTests", dependencies: ["MigrationLint", .product(name: "Yams", package: "Yams")]),
-        .testTarget(name: "ReportersTests", dependencies: ["Reporters", "MigrationLint", "MigrationLintRules", "PostgresSyntax"]),
+        .testTarget(name: "ReportersTests", dependencies: ["Reporters", "MigrationLint", "MigrationLintRules", "LockModel", "PostgresSyntax"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -61,6 +61,12 @@ public struct AlterColumnType: Rule {
                 assumptions = []
             } else if !change.rewrites {
                 return nil
+            } else if using == nil, Self.isUsuallyFree(type, context.state) {
+                // The file does not show the old type. A change to text, unbounded varchar,
+                // unconstrained numeric, or timestamptz under UTC comes almost always from the
+                // compatible type, which does not rewrite: stay quiet rather than cry wolf.
+                // `migration-lint explain` still shows the model's cautious "may rewrite".
+                return nil
             }
             let uncertain = known == nil && assumptions.contains { $0.hasPrefix("may rewrite") }
             let verb = uncertain ? "may rewrite" : "rewrites"
@@ -75,6 +81,18 @@ public struct AlterColumnType: Rule {
                                ? "enforce the length with a CHECK constraint added NOT VALID and validated separately"
                                : "add a new column of the new type, backfill it in batches, and switch to it",
                            rewrite: plan(table: table, written: alter.relation, column: column, type: type, using: using, context))
+        }
+    }
+
+    static func isUsuallyFree(_ type: TypeName, _ state: AnalysisState) -> Bool {
+        guard !type.isArray else { return false }
+        switch type.baseName {
+        case "text": return true
+        case "varchar", "numeric": return type.modifiers.isEmpty
+        case "timestamptz":
+            guard state.postgresVersion >= 12, let zone = state.timeZone.map({ String($0.filter { !" '\"".contains($0) }) })?.lowercased() else { return false }
+            return ["utc", "etc/utc", "gmt", "etc/gmt", "z", "zulu", "uct", "etc/uct", "universal", "etc/universal", "gmt0"].contains(zone)
+        default: return false
         }
     }
 

@@ -185,6 +185,11 @@ enum Compatibility {
                           withAssumptions: Bool = true) -> [String] {
         var notes: [String] = []
         if let lock = context.lockSentence(relation) { notes.append(lock) }
+        // Locks the model attributes to relations the file does not name (the table a dropped
+        // foreign key references, the table of an index).
+        for indirect in context.effects.indirectLocks where about == nil || indirect.description.contains(about ?? "") {
+            notes.append("also takes \(indirect.mode) on \(indirect.description): \(indirect.mode.blockingSummary)")
+        }
         if withAssumptions {
             notes.append(contentsOf: context.effects.assumptions.filter { about == nil || $0.contains(about ?? "") })
         }

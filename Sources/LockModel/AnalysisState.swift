@@ -10,11 +10,16 @@ public struct RunSettings: Sendable, Equatable {
     /// The session time zone, when the configuration says it (timestamp to timestamptz is free
     /// only under UTC).
     public var timeZone: String?
+    /// Objects known to exist before the file runs (from a schema the caller knows); empty when
+    /// only the file is known.
+    public var existingSchema: SchemaCatalog
 
-    public init(postgresVersion: Int = 15, fileRunsInTransaction: Bool = false, timeZone: String? = nil) {
+    public init(postgresVersion: Int = 15, fileRunsInTransaction: Bool = false, timeZone: String? = nil,
+                existingSchema: SchemaCatalog = SchemaCatalog()) {
         self.postgresVersion = postgresVersion
         self.fileRunsInTransaction = fileRunsInTransaction
         self.timeZone = timeZone
+        self.existingSchema = existingSchema
     }
 }
 
@@ -50,10 +55,18 @@ public struct AnalysisState: Sendable {
     public var pendingNotNullChecks: [String: (table: String, column: String)] = [:]
     /// Enum types created earlier in this file.
     public var createdEnums: Set<String> = []
+    /// What is known of the schema so far: the existing schema, then each statement of the file.
+    public var schema: SchemaCatalog
 
     public init(settings: RunSettings) {
         self.settings = settings
         self.inExplicitTransaction = false
+        self.schema = settings.existingSchema
+    }
+
+    /// The session time zone: a `SET timezone` seen earlier, else the configured one.
+    public var timeZone: String? {
+        sessionSettings["timezone"] ?? sessionSettings["time zone"] ?? settings.timeZone
     }
 
     public var inTransactionBlock: Bool { transaction != nil }

@@ -25,19 +25,76 @@ extension LockMode {
     /// SHARE UPDATE EXCLUSIVE and stronger conflict with other DDL and VACUUM.
     public var blocksDDL: Bool { self >= .shareUpdateExclusive }
 
-    /// "blocks reads and writes", "blocks writes", "blocks other DDL and VACUUM".
+    /// "blocks reads and writes", "blocks writes", "blocks other schema changes and VACUUM"
+    /// (`mvcc.sgml`, "Conflicting Lock Modes").
     public var blockingSummary: String {
-        if blocksReads { return "blocks reads and writes" }
-        if blocksWrites { return "blocks writes" }
-        if blocksDDL { return "blocks other schema changes and VACUUM" }
-        return "blocks only ACCESS EXCLUSIVE locks"
+        switch self {
+        case .accessExclusive: return "blocks reads and writes"
+        case .exclusive: return "blocks writes and SELECT ... FOR UPDATE/SHARE"
+        case .shareRowExclusive, .share: return "blocks writes"
+        case .shareUpdateExclusive: return "blocks other schema changes and VACUUM"
+        case .rowExclusive: return "blocks only SHARE and stronger locks"
+        case .rowShare: return "blocks only EXCLUSIVE and ACCESS EXCLUSIVE locks"
+        case .accessShare: return "blocks only ACCESS EXCLUSIVE locks"
+        }
+    }
+}
+
+/// A lock on a relation that the statement does not name and the file does not identify: the
+/// table of an index, the table a foreign key references. The model says which relation it is in
+/// words and in a form a caller who knows the schema can resolve.
+public struct IndirectLock: Sendable, Equatable {
+    public enum Target: Sendable, Equatable {
+        /// The table that index belongs to.
+        case tableOfIndex(QualifiedName)
+        /// The tables the foreign keys of the table reference.
+        case tablesReferencedBy(QualifiedName)
+        /// The tables whose foreign keys reference the table.
+        case tablesReferencing(QualifiedName)
+        /// The tables whose foreign keys reference that column of the table.
+        case tablesReferencingColumn(table: QualifiedName, column: String)
+        /// The table the constraint references, if it is a foreign key.
+        case tableReferencedByConstraint(table: QualifiedName, constraint: String)
+        /// The tables the view's query reads.
+        case tablesReadBy(QualifiedName)
+        /// The DEFAULT partition of the partitioned table, if it has one: a new partition's rows
+        /// must not be in it.
+        case defaultPartitionOf(QualifiedName)
+    }
+
+    public var target: Target
+    public var mode: LockMode
+    public var rewritten: Bool
+    public var scanned: Bool
+
+    public init(_ target: Target, _ mode: LockMode, rewritten: Bool = false, scanned: Bool = false) {
+        self.target = target
+        self.mode = mode
+        self.rewritten = rewritten
+        self.scanned = scanned
+    }
+
+    /// "the table of index public.users_name_idx".
+    public var description: String {
+        switch target {
+        case .tableOfIndex(let index): return "the table of index \(index.qualified)"
+        case .tablesReferencedBy(let table): return "tables referenced by foreign keys of \(table.qualified)"
+        case .tablesReferencing(let table): return "tables with foreign keys to \(table.qualified)"
+        case .tablesReferencingColumn(let table, let column): return "tables with foreign keys to \(table.qualified) (\(column))"
+        case .tableReferencedByConstraint(let table, let constraint):
+            return "the table referenced by \(constraint) on \(table.qualified), if it is a foreign key"
+        case .tablesReadBy(let view): return "tables read by \(view.qualified)"
+        case .defaultPartitionOf(let table): return "the default partition of \(table.qualified), if any"
+        }
     }
 }
 
 /// What one statement does to the database: the locks it takes, what it rewrites or scans.
 public struct StatementEffects: Sendable, Equatable {
     public var locks: [RelationLock] = []
-    /// Tables (and their indexes) copied in full.
+    /// Locks on relations the file does not identify (the table of an index dropped by name).
+    public var indirectLocks: [IndirectLock] = []
+    /// Tables (and their indexes) copied in full; an index when only it is rebuilt.
     public var rewrites: [QualifiedName] = []
     /// Tables read in full while the lock is held.
     public var scans: [QualifiedName] = []
@@ -47,6 +104,10 @@ public struct StatementEffects: Sendable, Equatable {
     public var error: String?
     /// VACUUM and the CONCURRENTLY family refuse to run inside a transaction block.
     public var cannotRunInTransactionBlock = false
+    /// On a partitioned table, each partition is locked, rewritten and scanned as the table is
+    /// (PostgreSQL recurses). False for ATTACH / DETACH PARTITION and CREATE TABLE ... PARTITION
+    /// OF, which leave the other partitions alone.
+    public var recursesToPartitions = true
 
     public init(locks: [RelationLock] = [], rewrites: [QualifiedName] = [], scans: [QualifiedName] = [],
                 assumptions: [String] = [], error: String? = nil, cannotRunInTransactionBlock: Bool = false) {
@@ -87,5 +148,24 @@ public struct StatementEffects: Sendable, Equatable {
 
     mutating func lock(_ relation: QualifiedName, _ mode: LockMode, state: AnalysisState) {
         locks.append(RelationLock(relation: state.resolve(relation), mode: mode, isNew: state.isCreatedInFile(relation)))
+    }
+
+    /// Records that `relation` is read in full, once; a relation created in the file is empty.
+    mutating func scan(_ relation: QualifiedName, state: AnalysisState) {
+        let resolved = state.resolve(relation)
+        guard !state.isCreatedInFile(relation), !scans.contains(resolved) else { return }
+        scans.append(resolved)
+    }
+
+    /// Records that `relation` is copied in full (which reads it in full), once.
+    mutating func rewrite(_ relation: QualifiedName, state: AnalysisState, reads: Bool = true) {
+        let resolved = state.resolve(relation)
+        guard !state.isCreatedInFile(relation) else { return }
+        if !rewrites.contains(resolved) { rewrites.append(resolved) }
+        if reads { scan(relation, state: state) }
+    }
+
+    mutating func assume(_ text: String) {
+        if !assumptions.contains(text) { assumptions.append(text) }
     }
 }

@@ -3,8 +3,12 @@ import PostgresSyntax
 /// The one place that knows what a statement locks, rewrites and scans, per target version.
 ///
 /// Sources: PostgreSQL 15 documentation `ref/alter_table.sgml`, `mvcc.sgml` "Table-Level Locks",
-/// `ref/create_index.sgml` "Building Indexes Concurrently", and observation on a real server
-/// (see `Tests/LockModelServerTests`, which checks every case in `Fixtures/lock-cases`).
+/// `ref/create_index.sgml` "Building Indexes Concurrently", the release notes of 11, 12 and 14,
+/// and observation on a real server: `Tests/LockModelTests/ServerAgreementTests.swift` runs every
+/// case of `Fixtures/lock-cases/cases.tsv` on PostgreSQL 15 and compares.
+///
+/// A statement on a partitioned table locks, rewrites and scans each partition as it does the
+/// table (PostgreSQL recurses); the model names the table the statement names.
 public enum LockModel {
     public static func effects(of statement: Statement, in state: AnalysisState) -> StatementEffects {
         var effects = StatementEffects()
@@ -12,24 +16,16 @@ public enum LockModel {
         case .alterTable(let alter):
             alterTable(alter, state, &effects)
         case .createTable(let create):
-            for constraint in create.constraints + create.columns.flatMap(\.constraints) {
-                if case .foreignKey(let referenced, _) = constraint.kind {
-                    effects.lock(referenced, .shareRowExclusive, state: state)
-                }
-            }
-            if let parent = create.partitionOf {
-                effects.lock(parent, .accessExclusive, state: state)
-            }
+            createTable(create, state, &effects)
         case .createIndex(let index):
-            effects.lock(index.relation, index.isConcurrent ? .shareUpdateExclusive : .share, state: state)
-            if !state.isCreatedInFile(index.relation) { effects.scans.append(state.resolve(index.relation)) }
-            if index.isConcurrent { concurrently("CREATE INDEX CONCURRENTLY", state, &effects) }
+            createIndex(index, state, &effects)
         case .drop(let drop):
             dropEffects(drop, state, &effects)
         case .rename(let rename):
             switch rename.kind {
             case .index:
-                effects.lock(rename.object, .shareUpdateExclusive, state: state)
+                // PostgreSQL 12 lowered RENAME of an index to SHARE UPDATE EXCLUSIVE (release notes 12, E.x "ALTER INDEX ... RENAME").
+                effects.lock(rename.object, state.postgresVersion >= 12 ? .shareUpdateExclusive : .accessExclusive, state: state)
             case .table, .column, .constraint, .view, .materializedView, .sequence, .foreignTable, .trigger, .rule, .policy:
                 effects.lock(rename.object, .accessExclusive, state: state)
             default:
@@ -42,70 +38,79 @@ public enum LockModel {
         case .truncate(let relations):
             for relation in relations {
                 effects.lock(relation, .accessExclusive, state: state)
-                effects.rewrites.append(state.resolve(relation))
-            }
-        case .vacuum(let full, let analyzeOnly, let relations):
-            if !analyzeOnly {
-                effects.cannotRunInTransactionBlock = true
-                if state.inTransactionBlock { effects.error = "VACUUM cannot run inside a transaction block" }
-            }
-            for relation in relations {
-                if full {
-                    effects.lock(relation, .accessExclusive, state: state)
-                    effects.rewrites.append(state.resolve(relation))
-                } else {
-                    effects.lock(relation, .shareUpdateExclusive, state: state)
+                // TRUNCATE swaps in a new, empty file: nothing is read.
+                effects.rewrite(relation, state: state, reads: false)
+                // A table referenced by foreign keys can only be truncated with the tables
+                // referencing it (listed, or by CASCADE); otherwise the statement fails.
+                let referencing = state.schema.tablesReferencing(state.resolve(relation).qualified)
+                if !referencing.isEmpty {
+                    for table in referencing {
+                        effects.lock(name(table), .accessExclusive, state: state)
+                        effects.rewrite(name(table), state: state, reads: false)
+                    }
+                } else if !state.isCreatedInFile(relation) {
+                    effects.indirectLocks.append(IndirectLock(.tablesReferencing(state.resolve(relation)), .accessExclusive, rewritten: true))
                 }
             }
-            if relations.isEmpty { effects.assumptions.append("no table named: every table of the database is processed") }
+        case .vacuum(let full, let analyzeOnly, let relations):
+            vacuum(full: full, analyzeOnly: analyzeOnly, relations: relations, state, &effects)
         case .cluster(let relation):
             if let relation {
                 effects.lock(relation, .accessExclusive, state: state)
-                effects.rewrites.append(state.resolve(relation))
+                effects.rewrite(relation, state: state)
             } else {
-                effects.assumptions.append("no table named: every previously clustered table is rewritten")
+                effects.assume("no table named: every previously clustered table is rewritten")
             }
         case .reindex(let kind, let name, let concurrently):
-            guard let name else { break }
-            if concurrently {
-                effects.lock(name, .shareUpdateExclusive, state: state)
-                self.concurrently("REINDEX CONCURRENTLY", state, &effects)
-                if state.postgresVersion < 12 { effects.error = "REINDEX CONCURRENTLY needs PostgreSQL 12 or later" }
-            } else if kind == .index {
-                effects.lock(name, .accessExclusive, state: state)
-                effects.assumptions.append("the table of index \(name.qualified) is not known: it is locked SHARE (blocks writes)")
-            } else if kind == .table {
-                effects.lock(name, .share, state: state)
-                effects.scans.append(state.resolve(name))
-            }
+            reindex(kind: kind, name: name, concurrently: concurrently, state, &effects)
         case .refreshMaterializedView(let view, let concurrently):
+            // CONCURRENTLY computes the new contents aside and merges them: reads continue.
             effects.lock(view, concurrently ? .exclusive : .accessExclusive, state: state)
-            if !concurrently { effects.rewrites.append(state.resolve(view)) }
-            effects.scans.append(state.resolve(view))
+            if concurrently {
+                effects.scan(view, state: state)
+            } else {
+                effects.rewrite(view, state: state)
+            }
+            effects.indirectLocks.append(IndirectLock(.tablesReadBy(state.resolve(view)), .accessShare, scanned: true))
         case .lockTable(let relations, let mode):
             for relation in relations { effects.lock(relation, mode, state: state) }
             if !state.inTransactionBlock { effects.error = "LOCK TABLE can only be used in transaction blocks" }
         case .update(let relation, let hasWhere), .delete(let relation, let hasWhere):
             effects.lock(relation, .rowExclusive, state: state)
-            if !hasWhere { effects.scans.append(state.resolve(relation)) }
+            if !hasWhere {
+                effects.scan(relation, state: state)
+            } else {
+                effects.assume("the WHERE clause is assumed to find rows by index, not by reading \(state.resolve(relation).qualified) in full")
+            }
         case .insert(let relation):
             effects.lock(relation, .rowExclusive, state: state)
         case .alterEnumAddValue(let type, _):
+            // Release notes 12: ALTER TYPE ... ADD VALUE may run in a transaction block (the new
+            // value cannot be used before commit).
             if state.postgresVersion < 12 && state.inTransactionBlock && !state.createdEnums.contains(state.resolve(type).qualified) {
-                effects.error = "ALTER TYPE ... ADD VALUE cannot run inside a transaction block before PostgreSQL 12"
+                effects.error = "ALTER TYPE ... ADD cannot run inside a transaction block"
             }
         case .createTrigger(let table, _):
             effects.lock(table, .shareRowExclusive, state: state)
         case .comment(let kind, let object):
             if let object, [.table, .view, .materializedView, .column, .index, .sequence].contains(kind) {
-                // COMMENT ON COLUMN names table.column.
+                // COMMENT ON COLUMN names table.column: the parser's schema part is the table.
                 let relation = kind == .column ? QualifiedName(schema: nil, name: object.schema ?? object.name) : object
                 effects.lock(relation, .shareUpdateExclusive, state: state)
+            } else if let object, kind == .constraint, let table = object.schema {
+                // COMMENT ON CONSTRAINT name ON table only opens the table to find the constraint.
+                effects.lock(QualifiedName(name: table), .accessShare, state: state)
             }
         case .createStatistics(let relations):
             for relation in relations { effects.lock(relation, .shareUpdateExclusive, state: state) }
+        case .createPolicy(let table, _), .alterPolicy(let table, _):
+            effects.lock(table, .accessExclusive, state: state)
         case .createDomain, .createEnum, .createView, .createSequence, .createFunction, .createSchema,
-             .createExtension, .transaction, .variableSet, .select, .other:
+             .createExtension, .transaction, .variableSet, .other:
+            break
+        case .select:
+            // A query takes ACCESS SHARE on what it reads (ROW SHARE with FOR UPDATE); the tree does
+            // not name those tables, and ACCESS SHARE blocks only ACCESS EXCLUSIVE.
             break
         }
         return effects
@@ -118,6 +123,40 @@ public enum LockModel {
         }
     }
 
+    // MARK: CREATE
+
+    static func createTable(_ create: CreateTable, _ state: AnalysisState, _ effects: inout StatementEffects) {
+        // A foreign key locks the referenced table SHARE ROW EXCLUSIVE to add its triggers; the new
+        // table is empty, so nothing is checked.
+        let created = state.resolve(create.relation)
+        for constraint in create.constraints + create.columns.flatMap(\.constraints) {
+            if case .foreignKey(let referenced, _) = constraint.kind, state.resolve(referenced) != created {
+                effects.lock(referenced, .shareRowExclusive, state: state)
+            }
+        }
+        effects.recursesToPartitions = false
+        if let parent = create.partitionOf {
+            effects.lock(parent, .accessExclusive, state: state)
+            defaultPartition(of: parent, scanned: true, state, &effects)
+        }
+    }
+
+    static func createIndex(_ index: CreateIndex, _ state: AnalysisState, _ effects: inout StatementEffects) {
+        effects.lock(index.relation, index.isConcurrent ? .shareUpdateExclusive : .share, state: state)
+        effects.scan(index.relation, state: state)
+        guard index.isConcurrent else { return }
+        concurrently("CREATE INDEX CONCURRENTLY", state, &effects)
+        let table = state.resolve(index.relation)
+        // Checked after the transaction block, as PostgreSQL does.
+        if state.schema.tables[table.qualified]?.isPartitioned == true, !state.inTransactionBlock {
+            effects.error = "cannot create index on partitioned table \"\(table.name)\" concurrently"
+        }
+        if state.postgresVersion == 14 {
+            // Release notes 14.4: builds with CONCURRENTLY in 14.0 to 14.3 could miss rows.
+            effects.assume("on PostgreSQL 14.0 to 14.3 a concurrent build can silently corrupt the index: run 14.4 or later")
+        }
+    }
+
     // MARK: ALTER TABLE
 
     static func alterTable(_ alter: AlterTable, _ state: AnalysisState, _ effects: inout StatementEffects) {
@@ -126,12 +165,23 @@ public enum LockModel {
         let isNew = state.isCreatedInFile(table)
         var strongest: LockMode = .accessShare
         func take(_ mode: LockMode) { strongest = max(strongest, mode) }
-        func rewrite() { if !effects.rewrites.contains(qualified) { effects.rewrites.append(qualified) } }
-        func scan() { if !effects.scans.contains(qualified) { effects.scans.append(qualified) } }
 
         if alter.kind == .index {
-            // ALTER INDEX ... RENAME / SET: the index only.
-            effects.lock(table, .shareUpdateExclusive, state: state)
+            // ALTER INDEX locks the index only: SET (...) and SET STATISTICS SHARE UPDATE
+            // EXCLUSIVE, SET TABLESPACE ACCESS EXCLUSIVE while it copies the index's files.
+            var mode: LockMode = alter.actions.isEmpty ? .accessExclusive : .accessShare
+            for action in alter.actions {
+                switch action {
+                case .setTablespace:
+                    mode = max(mode, .accessExclusive)
+                    effects.rewrite(table, state: state, reads: false)
+                case .other(let name, _):
+                    mode = max(mode, otherSubcommandLock(name))
+                default:
+                    mode = .accessExclusive
+                }
+            }
+            effects.lock(table, mode, state: state)
             return
         }
 
@@ -140,80 +190,113 @@ public enum LockModel {
             case .addColumn(let column, _):
                 take(.accessExclusive)
                 let change = addColumnEffect(column, state)
-                if change.rewrites { rewrite(); scan() }
-                effects.assumptions.append(contentsOf: change.assumptions)
+                if change.rewrites { effects.rewrite(table, state: state) }
+                change.assumptions.forEach { effects.assume($0) }
                 for constraint in column.constraints {
                     switch constraint.kind {
-                    case .check, .unique, .primaryKey: scan()
+                    case .check, .unique, .primaryKey, .exclusion: effects.scan(table, state: state)
                     case .foreignKey(let referenced, _): effects.lock(referenced, .shareRowExclusive, state: state)
                     default: break
                     }
                 }
-            case .dropColumn:
+                if column.hasNotNull, column.defaultValue == nil, !column.isSerial, !column.isIdentity,
+                   column.generatedExpression == nil, !isNew {
+                    // The new column is NULL in every row: PostgreSQL scans to prove there is none.
+                    effects.scan(table, state: state)
+                    effects.assume("ADD COLUMN \(column.name) ... NOT NULL without a default fails unless \(qualified.qualified) is empty")
+                }
+            case .dropColumn(let column, _, let behavior):
                 take(.accessExclusive)
+                if behavior == .cascade {
+                    // CASCADE drops the foreign keys that reference the column, from their tables.
+                    if let referencing = state.schema.tablesReferencing(qualified.qualified, column: column) {
+                        for other in referencing where other != qualified.qualified { effects.lock(name(other), .accessExclusive, state: state) }
+                    } else {
+                        effects.indirectLocks.append(IndirectLock(.tablesReferencingColumn(table: qualified, column: column), .accessExclusive))
+                    }
+                    effects.assume("CASCADE also drops the views and constraints that use \(qualified.name).\(column)")
+                }
             case .alterColumnType(let column, let type, let using):
                 take(.accessExclusive)
                 let change = typeChangeEffect(table: qualified, column: column, to: type, using: using, state)
-                if change.rewrites { rewrite(); scan() }
-                effects.assumptions.append(contentsOf: change.assumptions)
+                if change.rewrites { effects.rewrite(table, state: state) }
+                change.assumptions.forEach { effects.assume($0) }
             case .setDefault, .dropDefault, .dropNotNull:
                 take(.accessExclusive)
             case .setNotNull(let column):
                 take(.accessExclusive)
+                // Release notes 12: SET NOT NULL skips the scan when a valid CHECK constraint proves it.
                 let hasCheck = state.postgresVersion >= 12 && state.notNullChecks[qualified.qualified]?.contains(column) == true
-                if !hasCheck { scan() }
+                if !hasCheck { effects.scan(table, state: state) }
             case .addConstraint(let constraint):
-                switch constraint.kind {
-                case .check:
-                    take(.accessExclusive)
-                    if !constraint.isNotValid { scan() }
-                case .foreignKey(let referenced, _):
-                    take(.shareRowExclusive)
-                    effects.lock(referenced, .shareRowExclusive, state: state)
-                    if !constraint.isNotValid { scan() }
-                case .primaryKey, .unique:
-                    take(.accessExclusive)
-                    if constraint.usingIndex == nil || constraint.kind == .primaryKey { scan() }
-                    if constraint.usingIndex != nil, constraint.kind == .primaryKey {
-                        effects.assumptions.append("PRIMARY KEY USING INDEX scans when its columns are not already NOT NULL")
-                    }
-                case .exclusion:
-                    take(.accessExclusive)
-                    scan()
-                default:
-                    take(.accessExclusive)
-                }
+                addConstraint(constraint, table: table, state, &effects, take: take)
             case .validateConstraint(let name):
                 take(.shareUpdateExclusive)
-                scan()
-                // A foreign key's validation also takes ROW SHARE on the referenced table; the
-                // constraint's kind is known only if it was added earlier in this file.
-                effects.assumptions.append("constraint \(name) is validated with a full scan")
+                effects.scan(table, state: state)
+                switch state.schema.constraints[qualified.qualified]?[name] {
+                case let info? where info.kind == .foreignKey:
+                    if let referenced = info.references {
+                        effects.lock(Self.name(referenced), .rowShare, state: state)
+                        effects.scan(Self.name(referenced), state: state)
+                    }
+                case .some:
+                    break
+                case nil:
+                    effects.indirectLocks.append(IndirectLock(.tableReferencedByConstraint(table: qualified, constraint: name), .rowShare, scanned: true))
+                }
             case .dropConstraint(let name, _, _):
                 take(.accessExclusive)
-                effects.assumptions.append("if \(name) is a foreign key, the referenced table is locked ACCESS EXCLUSIVE too")
+                switch state.schema.constraints[qualified.qualified]?[name] {
+                case let info? where info.kind == .foreignKey:
+                    if let referenced = info.references { effects.lock(Self.name(referenced), .accessExclusive, state: state) }
+                case .some:
+                    break
+                case nil:
+                    effects.indirectLocks.append(IndirectLock(.tableReferencedByConstraint(table: qualified, constraint: name), .accessExclusive))
+                }
             case .addIdentity:
                 take(.accessExclusive)
-            case .setTablespace, .setLogged, .setUnlogged, .setAccessMethod:
+            case .setTablespace:
                 take(.accessExclusive)
-                rewrite()
+                effects.rewrite(table, state: state, reads: false)
+                effects.assume("\(qualified.qualified) is moved unless it already is in that tablespace")
+            case .setLogged, .setUnlogged:
+                take(.accessExclusive)
+                effects.rewrite(table, state: state)
+                effects.assume("\(qualified.qualified) is rewritten unless it already is \(action == .setLogged ? "logged" : "unlogged")")
+            case .setAccessMethod(let method):
+                take(.accessExclusive)
+                effects.rewrite(table, state: state)
+                effects.assume("\(qualified.qualified) is rewritten unless it already uses the access method \(method)")
             case .attachPartition(let partition):
+                effects.recursesToPartitions = false
+                // Release notes 12: ATTACH PARTITION takes only SHARE UPDATE EXCLUSIVE on the parent.
                 take(state.postgresVersion >= 12 ? .shareUpdateExclusive : .accessExclusive)
                 effects.lock(partition, .accessExclusive, state: state)
                 let resolved = state.resolve(partition)
-                if !effects.scans.contains(resolved) { effects.scans.append(resolved) }
-                effects.assumptions.append("\(resolved.qualified) is scanned unless a valid CHECK constraint implies the partition bound")
+                let checks = state.schema.constraints[resolved.qualified]?.filter { $0.value.kind == .check }.keys.sorted() ?? []
+                if let check = checks.first, state.notValidConstraintsInTransaction[check] == nil {
+                    effects.assume("the CHECK constraint \(check) on \(resolved.qualified) is assumed to imply the partition bound, which spares the scan")
+                } else {
+                    effects.scan(partition, state: state)
+                    effects.assume("\(resolved.qualified) is scanned unless a valid CHECK constraint implies the partition bound")
+                }
+                defaultPartition(of: table, scanned: true, state, &effects)
             case .detachPartition(let partition, let concurrently):
+                effects.recursesToPartitions = false
                 if concurrently {
                     take(.shareUpdateExclusive)
                     effects.lock(partition, .shareUpdateExclusive, state: state)
-                    self.concurrently("ALTER TABLE ... DETACH PARTITION CONCURRENTLY", state, &effects)
+                    self.concurrently("ALTER TABLE ... DETACH CONCURRENTLY", state, &effects)
+                    // Release notes 14: DETACH PARTITION ... CONCURRENTLY is new.
                     if state.postgresVersion < 14 { effects.error = "DETACH PARTITION CONCURRENTLY needs PostgreSQL 14 or later" }
                 } else {
                     take(.accessExclusive)
                     effects.lock(partition, .accessExclusive, state: state)
+                    defaultPartition(of: table, scanned: false, state, &effects)
                 }
             case .detachPartitionFinalize(let partition):
+                effects.recursesToPartitions = false
                 take(.shareUpdateExclusive)
                 effects.lock(partition, .shareUpdateExclusive, state: state)
             case .other(let name, _):
@@ -223,11 +306,49 @@ public enum LockModel {
         if strongest > .accessShare || alter.actions.isEmpty {
             effects.locks.insert(RelationLock(relation: qualified, mode: alter.actions.isEmpty ? .accessExclusive : strongest, isNew: isNew), at: 0)
         }
-        if isNew {
-            // A table created in this file is empty: rewriting or scanning it costs nothing.
-            effects.rewrites.removeAll { $0 == qualified }
-            effects.scans.removeAll { $0 == qualified }
+    }
+
+    static func addConstraint(_ constraint: Constraint, table: QualifiedName, _ state: AnalysisState,
+                              _ effects: inout StatementEffects, take: (LockMode) -> Void) {
+        switch constraint.kind {
+        case .check:
+            take(.accessExclusive)
+            if !constraint.isNotValid { effects.scan(table, state: state) }
+        case .foreignKey(let referenced, _):
+            // Both tables get triggers: SHARE ROW EXCLUSIVE on each. Validation joins the two
+            // tables, reading both in full.
+            take(.shareRowExclusive)
+            effects.lock(referenced, .shareRowExclusive, state: state)
+            if !constraint.isNotValid {
+                effects.scan(table, state: state)
+                effects.scan(referenced, state: state)
+            }
+        case .primaryKey, .unique:
+            take(.accessExclusive)
+            if constraint.usingIndex == nil {
+                effects.scan(table, state: state)
+            } else if constraint.kind == .primaryKey {
+                // The columns become NOT NULL, which PostgreSQL checks with a scan unless they are
+                // NOT NULL already.
+                let resolved = state.resolve(table)
+                effects.scan(table, state: state)
+                effects.assume("PRIMARY KEY USING INDEX scans \(resolved.qualified) unless its columns are NOT NULL already")
+            }
+        case .exclusion:
+            take(.accessExclusive)
+            effects.scan(table, state: state)
+        default:
+            take(.accessExclusive)
         }
+    }
+
+    /// A DEFAULT partition is locked ACCESS EXCLUSIVE when a partition comes or goes, and read in
+    /// full when one comes (no row of it may belong to the new partition). Observed on PostgreSQL 15;
+    /// `ref/alter_table.sgml`, ATTACH PARTITION.
+    static func defaultPartition(of parent: QualifiedName, scanned: Bool, _ state: AnalysisState,
+                                 _ effects: inout StatementEffects) {
+        guard !state.isCreatedInFile(parent) else { return }
+        effects.indirectLocks.append(IndirectLock(.defaultPartitionOf(state.resolve(parent)), .accessExclusive, scanned: scanned))
     }
 
     /// Lock modes of the remaining ALTER TABLE subcommands (`AlterTableGetLockLevel`).
@@ -239,12 +360,17 @@ public enum LockModel {
         case "EnableTrig", "EnableAlwaysTrig", "EnableReplicaTrig", "EnableTrigAll", "EnableTrigUser",
              "DisableTrig", "DisableTrigAll", "DisableTrigUser":
             return .shareRowExclusive
-        case "ChangeOwner":
-            return .accessExclusive
         default:
             return .accessExclusive
         }
     }
+
+    static func name(_ qualified: String) -> QualifiedName {
+        guard let dot = qualified.firstIndex(of: ".") else { return QualifiedName(name: qualified) }
+        return QualifiedName(schema: String(qualified[..<dot]), name: String(qualified[qualified.index(after: dot)...]))
+    }
+
+    // MARK: Column changes
 
     public struct ColumnChange: Sendable, Equatable {
         public var rewrites: Bool
@@ -253,83 +379,199 @@ public enum LockModel {
         public var reason: String?
     }
 
+    /// Built-in types, by the name PostgreSQL resolves them to, that are never a domain.
+    static let builtinTypes: Set<String> = [
+        "int2", "int4", "int8", "float4", "float8", "numeric", "bool", "text", "varchar", "bpchar", "char", "name",
+        "uuid", "json", "jsonb", "date", "time", "timetz", "timestamp", "timestamptz", "interval", "bytea", "inet",
+        "cidr", "macaddr", "macaddr8", "money", "bit", "varbit", "xml", "tsvector", "tsquery", "point", "line",
+        "lseg", "box", "path", "polygon", "circle", "oid", "regclass", "int4range", "int8range", "numrange",
+        "tsrange", "tstzrange", "daterange", "serial", "bigserial", "smallserial", "serial2", "serial4", "serial8",
+        "smallint", "integer", "int", "bigint", "real", "boolean", "citext", "hstore", "geometry", "geography",
+    ]
+
     /// Whether adding `column` rewrites the table: volatile defaults, any default before PG 11,
     /// serial / identity / stored generated columns, and domains with a CHECK.
     public static func addColumnEffect(_ column: ColumnDefinition, _ state: AnalysisState) -> ColumnChange {
         if column.isSerial { return ColumnChange(rewrites: true, assumptions: [], reason: "\(column.type?.baseName ?? "serial") fills every row from a sequence") }
         if column.isIdentity { return ColumnChange(rewrites: true, assumptions: [], reason: "an identity column fills every row") }
         if column.generatedExpression != nil { return ColumnChange(rewrites: true, assumptions: [], reason: "a stored generated column is computed for every row") }
+        var assumptions: [String] = []
+        if let type = column.type, !type.isArray, type.schema != "pg_catalog", !builtinTypes.contains(type.baseName) {
+            let typeName = state.resolve(QualifiedName(schema: type.schema, name: type.names.last ?? "")).qualified
+            if state.schema.domains[typeName] == true {
+                return ColumnChange(rewrites: true, assumptions: [], reason: "the domain \(type.sql) has a CHECK constraint, checked on every row")
+            }
+            if state.schema.domains[typeName] == nil, !state.schema.enums.contains(typeName), !state.createdEnums.contains(typeName) {
+                assumptions.append("\(type.sql) is assumed not to be a domain with a CHECK constraint (that would rewrite the table)")
+            }
+        }
         if let value = column.defaultValue {
-            if case .null = value { return ColumnChange(rewrites: false, assumptions: [], reason: nil) }
+            if case .null = value { return ColumnChange(rewrites: false, assumptions: assumptions, reason: nil) }
+            // Release notes 11: a non-volatile default is stored in the catalog instead of every row.
             if state.postgresVersion < 11 {
-                return ColumnChange(rewrites: true, assumptions: [], reason: "before PostgreSQL 11 every default is written into every row")
+                return ColumnChange(rewrites: true, assumptions: assumptions, reason: "before PostgreSQL 11 every default is written into every row")
             }
             let analysis = VolatilityTable.analyze(value)
             if analysis.volatility == .volatile {
-                let assumptions = analysis.unknownFunctions.map { "\($0) is not a known built-in: treated as volatile" }
+                assumptions += analysis.unknownFunctions.map { "\($0) is not a known built-in: treated as volatile" }
                 let named = (analysis.volatileFunctions + analysis.unknownFunctions).joined(separator: ", ")
                 return ColumnChange(rewrites: true, assumptions: assumptions, reason: "the default \(named) is volatile")
             }
         }
-        return ColumnChange(rewrites: false, assumptions: [], reason: nil)
+        return ColumnChange(rewrites: false, assumptions: assumptions, reason: nil)
     }
 
-    /// Whether `ALTER COLUMN ... TYPE` rewrites. The old type is not in the file unless the table
-    /// was created in it, so binary-coercible changes are recognised by the target type alone
-    /// where that is safe, and the cautious answer is given otherwise.
+    static let utcZones: Set<String> = ["utc", "etc/utc", "gmt", "etc/gmt", "z", "zulu", "uct", "etc/uct", "universal", "etc/universal", "gmt0", "+00:00", "0"]
+
+    /// Whether `ALTER COLUMN ... TYPE` rewrites. With the old type known (the table was created in
+    /// the file, or the caller gave the schema), binary-coercible changes are recognised
+    /// (`alter_table.sgml`: "changing the type of an existing column will normally cause the entire
+    /// table and its indexes to be rewritten", except binary-coercible changes and unconstrained
+    /// domains); otherwise the answer is the cautious one: it may rewrite.
     public static func typeChangeEffect(table: QualifiedName, column: String, to type: TypeName, using: Expression?,
                                         _ state: AnalysisState) -> ColumnChange {
         if using != nil {
             return ColumnChange(rewrites: true, assumptions: [], reason: "a USING expression recomputes every row")
         }
-        let target = type.baseName
-        // varchar / text without a length limit accept every varchar and text value unchanged.
-        if (target == "text" || (target == "varchar" && type.modifiers.isEmpty)) && !type.isArray {
-            return ColumnChange(rewrites: false,
-                                assumptions: ["\(table.name).\(column) is assumed to be varchar or text already (the old type is not in this file)"],
-                                reason: nil)
-        }
-        if target == "numeric" && type.modifiers.isEmpty {
-            return ColumnChange(rewrites: false, assumptions: ["\(table.name).\(column) is assumed to be numeric already"], reason: nil)
-        }
-        if target == "varchar" || target == "numeric" {
+        guard let old = state.schema.columnType(table: table.qualified, column: column) else {
             return ColumnChange(rewrites: true,
-                                assumptions: ["may rewrite: the old type of \(table.name).\(column) is not known (growing varchar or numeric precision does not rewrite)"],
+                                assumptions: ["may rewrite: the old type of \(table.name).\(column) is not known"],
                                 reason: "the old type of \(table.name).\(column) is not known")
         }
-        if target == "timestamptz", state.postgresVersion >= 12 {
-            let utc = ["utc", "etc/utc", "gmt", "z", "zulu", "uct"].contains((state.settings.timeZone ?? state.sessionSettings["timezone"] ?? "").lowercased())
-            if utc {
-                return ColumnChange(rewrites: false, assumptions: ["\(table.name).\(column) is assumed to be timestamp; the session time zone is UTC"], reason: nil)
+        let rewrites = ColumnChange(rewrites: true, assumptions: [], reason: "changing \(table.name).\(column) from \(old.sql) to \(type.sql) rewrites the table")
+        let free = ColumnChange(rewrites: false, assumptions: [], reason: nil)
+        if old.isArray != type.isArray { return rewrites }
+        let from = canonical(old.baseName), to = canonical(type.baseName)
+        if from == to && old.modifiers == type.modifiers { return free }
+        switch (from, to) {
+        case ("varchar", "varchar"):
+            // Growing or removing the length limit keeps every value valid.
+            guard let newLength = type.modifiers.first ?? nil else { return free }
+            guard let oldLength = old.modifiers.first ?? nil else { return rewrites }
+            return newLength >= oldLength ? free : rewrites
+        case ("varchar", "text"):
+            return free
+        case ("text", "varchar"):
+            return type.modifiers.isEmpty ? free : rewrites
+        case ("numeric", "numeric"):
+            guard !type.modifiers.isEmpty else { return free }
+            guard old.modifiers.count >= 1, let oldPrecision = old.modifiers[0], let newPrecision = type.modifiers[0] else { return rewrites }
+            let oldScale = old.modifiers.count > 1 ? old.modifiers[1] : 0
+            let newScale = type.modifiers.count > 1 ? type.modifiers[1] : 0
+            return oldScale == newScale && newPrecision >= oldPrecision ? free : rewrites
+        case ("timestamp", "timestamptz"), ("timestamptz", "timestamp"):
+            // Release notes 12: timestamp and timestamptz convert without a rewrite when the session
+            // time zone is UTC (observed on PostgreSQL 15 in both directions).
+            guard state.postgresVersion >= 12 else { return rewrites }
+            guard let zone = state.timeZone?.trimmed(" '\"").lowercased() else {
+                return ColumnChange(rewrites: true,
+                                    assumptions: ["may rewrite: the session time zone is not known (\(from) to \(to) is free only under UTC)"],
+                                    reason: "\(from) to \(to) rewrites unless the session time zone is UTC")
             }
-            return ColumnChange(rewrites: true, assumptions: ["may rewrite: timestamp to timestamptz is free only when the session time zone is UTC"],
-                                reason: "timestamp to timestamptz rewrites unless the session time zone is UTC")
+            return utcZones.contains(zone) ? free : ColumnChange(rewrites: true, assumptions: [],
+                                                                  reason: "\(from) to \(to) rewrites under the time zone \(zone)")
+        default:
+            return rewrites
         }
-        return ColumnChange(rewrites: true, assumptions: [], reason: "changing the type to \(type.sql) rewrites the table")
     }
 
-    // MARK: DROP
+    static func canonical(_ type: String) -> String {
+        switch type {
+        case "character varying": return "varchar"
+        case "int", "integer": return "int4"
+        case "bigint": return "int8"
+        case "smallint": return "int2"
+        case "decimal": return "numeric"
+        default: return type
+        }
+    }
+
+    // MARK: DROP, REINDEX, VACUUM
 
     static func dropEffects(_ drop: Drop, _ state: AnalysisState, _ effects: inout StatementEffects) {
         switch drop.kind {
         case .table, .view, .materializedView, .sequence, .foreignTable:
-            for object in drop.objects { effects.lock(object, .accessExclusive, state: state) }
-            if drop.kind == .table {
-                effects.assumptions.append("tables referenced by foreign keys of the dropped table are locked ACCESS EXCLUSIVE too")
+            for object in drop.objects {
+                effects.lock(object, .accessExclusive, state: state)
+                guard drop.kind == .table else { continue }
+                let table = state.resolve(object)
+                // Dropping a foreign key removes its triggers from the referenced table.
+                if let constraints = state.schema.constraints[table.qualified] {
+                    for info in constraints.values.sorted(by: { ($0.references ?? "") < ($1.references ?? "") }) where info.kind == .foreignKey {
+                        if let referenced = info.references, referenced != table.qualified {
+                            effects.lock(name(referenced), .accessExclusive, state: state)
+                        }
+                    }
+                } else {
+                    effects.indirectLocks.append(IndirectLock(.tablesReferencedBy(table), .accessExclusive))
+                }
+                if drop.behavior == .cascade {
+                    effects.indirectLocks.append(IndirectLock(.tablesReferencing(table), .accessExclusive))
+                    effects.assume("CASCADE also drops the views on the dropped tables, locking them ACCESS EXCLUSIVE")
+                }
             }
         case .index:
+            let mode: LockMode = drop.isConcurrent ? .shareUpdateExclusive : .accessExclusive
             for object in drop.objects {
-                effects.lock(object, drop.isConcurrent ? .shareUpdateExclusive : .accessExclusive, state: state)
+                effects.lock(object, mode, state: state)
+                lockTableOfIndex(object, mode, state, &effects)
             }
-            if drop.isConcurrent {
-                concurrently("DROP INDEX CONCURRENTLY", state, &effects)
-            } else {
-                effects.assumptions.append("the table of the index is locked ACCESS EXCLUSIVE too")
-            }
+            if drop.isConcurrent { concurrently("DROP INDEX CONCURRENTLY", state, &effects) }
         case .trigger, .rule, .policy:
             if let table = drop.onTable { effects.lock(table, .accessExclusive, state: state) }
         default:
             break
         }
+    }
+
+    /// The table of an index, named when the file (or the given schema) created the index.
+    static func lockTableOfIndex(_ index: QualifiedName, _ mode: LockMode, _ state: AnalysisState,
+                                 _ effects: inout StatementEffects, scanned: Bool = false) {
+        if let table = state.schema.indexTables[state.resolve(index).qualified] {
+            effects.lock(name(table), mode, state: state)
+            if scanned { effects.scan(name(table), state: state) }
+        } else {
+            effects.indirectLocks.append(IndirectLock(.tableOfIndex(state.resolve(index)), mode, scanned: scanned))
+        }
+    }
+
+    static func reindex(kind: ObjectKind, name: QualifiedName?, concurrently: Bool, _ state: AnalysisState,
+                        _ effects: inout StatementEffects) {
+        guard let name else { return }
+        if concurrently {
+            self.concurrently("REINDEX CONCURRENTLY", state, &effects)
+            // Release notes 12: REINDEX CONCURRENTLY is new.
+            if state.postgresVersion < 12 { effects.error = "REINDEX CONCURRENTLY needs PostgreSQL 12 or later" }
+        }
+        let tableMode: LockMode = concurrently ? .shareUpdateExclusive : .share
+        switch kind {
+        case .index:
+            effects.lock(name, concurrently ? .shareUpdateExclusive : .accessExclusive, state: state)
+            if !concurrently { effects.rewrite(name, state: state, reads: false) }
+            lockTableOfIndex(name, tableMode, state, &effects, scanned: true)
+        case .table:
+            effects.lock(name, tableMode, state: state)
+            effects.scan(name, state: state)
+        default:
+            effects.assume("every table of the \(kind.rawValue) \(name.qualified) is locked \(tableMode) while its indexes are rebuilt")
+        }
+    }
+
+    static func vacuum(full: Bool, analyzeOnly: Bool, relations: [QualifiedName], _ state: AnalysisState,
+                       _ effects: inout StatementEffects) {
+        if !analyzeOnly {
+            effects.cannotRunInTransactionBlock = true
+            if state.inTransactionBlock { effects.error = "VACUUM cannot run inside a transaction block" }
+        }
+        for relation in relations {
+            if full {
+                effects.lock(relation, .accessExclusive, state: state)
+                effects.rewrite(relation, state: state)
+            } else {
+                // ANALYZE reads a sample, not the whole table.
+                effects.lock(relation, .shareUpdateExclusive, state: state)
+            }
+        }
+        if relations.isEmpty { effects.assume("no table named: every table of the database is processed") }
     }
 }

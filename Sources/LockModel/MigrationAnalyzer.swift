@@ -90,6 +90,8 @@ public struct MigrationAnalyzer: Sendable {
 
     /// Folds a statement into the context the next statement sees.
     func update(_ state: inout AnalysisState, after statement: Statement, effects: StatementEffects, index: Int) {
+        let resolve = state.resolve
+        state.schema.learn(statement, resolve: resolve)
         if state.transaction != nil {
             for lock in effects.strongestLocks where lock.mode == .accessExclusive && !lock.isNew {
                 if state.accessExclusiveHeldSince[lock.relation.qualified] == nil {

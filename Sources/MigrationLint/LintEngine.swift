@@ -49,8 +49,8 @@ public struct LintEngine: Sendable {
         Set(rules.map(\.id) + EngineDiagnostics.all.map(\.id))
     }
 
-    /// Lints one file whose layout was already decided.
-    public func lint(_ file: MigrationFile) -> FileReport {
+    /// Parses a file and builds the shared analysis context, as its migration tool would run it.
+    public func analyze(_ file: MigrationFile) -> FileAnalysis {
         let statements = parser.parse(file.source, ranges: file.lintRanges)
         let sqlCount = statements.filter { if case .psqlMetaCommand = $0.content { return false } else { return true } }.count
         let inTransaction: Bool
@@ -61,7 +61,13 @@ public struct LintEngine: Sendable {
         }
         let settings = RunSettings(postgresVersion: configuration.postgresVersion, fileRunsInTransaction: inTransaction,
                                    timeZone: configuration.timeZone)
-        let analysis = MigrationAnalyzer(settings: settings).analyze(statements)
+        return MigrationAnalyzer(settings: settings).analyze(statements)
+    }
+
+    /// Lints one file whose layout was already decided.
+    public func lint(_ file: MigrationFile) -> FileReport {
+        let analysis = analyze(file)
+        let statements = analysis.statements.map(\.parsed)
 
         var diagnostics: [Diagnostic] = []
         var suppressions = SuppressionTracker(statements: statements, knownRuleIDs: knownRuleIDs)

@@ -14,7 +14,7 @@ struct MigrationLintCommand: ParsableCommand {
             Docs for a rule: migration-lint rules RULE-ID.
             """,
         version: "migration-lint \(version) (PostgreSQL 15 grammar, libpg_query)",
-        subcommands: [LintCommand.self, RulesCommand.self, InitCommand.self],
+        subcommands: [LintCommand.self, ExplainCommand.self, RulesCommand.self, InitCommand.self],
         defaultSubcommand: LintCommand.self)
 }
 

@@ -359,6 +359,10 @@ public enum Statement: Sendable, Equatable {
     case createExtension(String)
     case comment(kind: ObjectKind, object: QualifiedName?)
     case createStatistics(on: [QualifiedName])
+    /// `CREATE POLICY name ON table`.
+    case createPolicy(table: QualifiedName, name: String)
+    /// `ALTER POLICY name ON table ...`.
+    case alterPolicy(table: QualifiedName, name: String)
     case select
     /// Any other statement, named by its PostgreSQL node type (`GrantStmt`, `DoStmt`, ...).
     case other(String)

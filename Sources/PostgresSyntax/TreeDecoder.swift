@@ -85,6 +85,12 @@ struct TreeDecoder {
         case PG_QUERY__NODE__NODE_CREATE_STATS_STMT:
             let s = n.create_stats_stmt.pointee
             return .createStatistics(on: nodes(s.relations, s.n_relations).compactMap(rangeVarNode))
+        case PG_QUERY__NODE__NODE_CREATE_POLICY_STMT:
+            let s = n.create_policy_stmt.pointee
+            return .createPolicy(table: s.table.map(rangeVar) ?? QualifiedName(name: "?"), name: string(s.policy_name))
+        case PG_QUERY__NODE__NODE_ALTER_POLICY_STMT:
+            let s = n.alter_policy_stmt.pointee
+            return .alterPolicy(table: s.table.map(rangeVar) ?? QualifiedName(name: "?"), name: string(s.policy_name))
         case PG_QUERY__NODE__NODE_SELECT_STMT: return .select
         default:
             return .other(nodeTypeName(node))

@@ -1,0 +1,1 @@
+-- The setup schema as it is.

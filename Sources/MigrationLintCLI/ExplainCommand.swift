@@ -1,0 +1,55 @@
+import ArgumentParser
+import Foundation
+import MigrationLint
+import MigrationLintRules
+import PostgresSyntax
+import Reporters
+
+extension ExplainFormat: ExpressibleByArgument {}
+
+struct ExplainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "explain",
+        abstract: "Show what each statement locks, rewrites and scans, and which locks each transaction holds.")
+
+    @OptionGroup var input: InputOptions
+
+    @Option(help: "Output format: text, markdown, json.")
+    var format: ExplainFormat = .text
+
+    func run() throws {
+        let configuration: Configuration
+        do {
+            configuration = try input.resolve().configuration
+        } catch let error as UsageError {
+            printError(error.description)
+            throw ExitCode(2)
+        }
+        let engine = LintEngine(rules: allRules, configuration: configuration)
+        let runner = LintRunner(engine: engine)
+        let discovery = FileDiscovery(exclude: configuration.exclude)
+        let paths = input.inputPaths(configuration)
+        var errors: [InputError] = []
+        var sources: [(path: String, source: Result<SourceText, InputError>)] = []
+        if paths.contains("-") {
+            let name = input.stdinFilename ?? "<stdin>"
+            sources.append((name, SourceReader.decode(Array(FileHandle.standardInput.readDataToEndOfFile()), path: name)))
+        }
+        let (files, discoveryErrors) = discovery.collect(paths.filter { $0 != "-" })
+        errors += discoveryErrors
+        sources += files.map { ($0, SourceReader.read(path: $0)) }
+
+        let explained = runner.run(count: sources.count) { index -> ExplainedFile? in
+            guard case .success(let source) = sources[index].source else { return nil }
+            let path = sources[index].path
+            guard let file = MigrationFile(path: path, source: source, decision: runner.decide(path: path, source: source)) else {
+                return nil
+            }
+            return ExplainedFile(path: path, source: source, analysis: engine.analyze(file))
+        }
+        for item in sources { if case .failure(let error) = item.source { errors.append(error) } }
+        writeOutput(renderExplain(explained.compactMap { $0 }, format: format))
+        for error in errors { printError(error.description) }
+        if !errors.isEmpty { throw ExitCode(2) }
+    }
+}
