@@ -45,6 +45,8 @@ public struct AnalysisState: Sendable {
     public var createdInFile: Set<String> = []
     /// `SET` values seen so far (`lock_timeout`, `statement_timeout`, `search_path`), lowercased keys.
     public var sessionSettings: [String: String] = [:]
+    /// Values that `SET LOCAL` replaced in the current transaction, restored at its end.
+    public var settingsBeforeSetLocal: [String: String?] = [:]
     /// Valid `CHECK (col IS NOT NULL)` constraints seen earlier: qualified table to columns.
     public var notNullChecks: [String: Set<String>] = [:]
     /// Constraints added NOT VALID in the current transaction: name to qualified table.

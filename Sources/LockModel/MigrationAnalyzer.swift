@@ -107,12 +107,21 @@ public struct MigrationAnalyzer: Sendable {
                 state.inExplicitTransaction = false
                 state.notValidConstraintsInTransaction = [:]
                 state.accessExclusiveHeldSince = [:]
-                for key in state.sessionSettings.keys where key.hasPrefix("local:") { state.sessionSettings[key] = nil }
+                // SET LOCAL lasts until the end of the transaction.
+                for (key, previous) in state.settingsBeforeSetLocal { state.sessionSettings[key] = previous }
+                state.settingsBeforeSetLocal = [:]
             default:
                 break
             }
         case .variableSet(let set):
             switch set.kind {
+            case .set where set.isLocal:
+                // Outside a transaction block SET LOCAL has no effect (PostgreSQL warns).
+                guard state.transaction != nil else { break }
+                if state.settingsBeforeSetLocal[set.name] == nil {
+                    state.settingsBeforeSetLocal[set.name] = .some(state.sessionSettings[set.name])
+                }
+                state.sessionSettings[set.name] = set.value
             case .set: state.sessionSettings[set.name] = set.value
             case .setDefault, .reset: state.sessionSettings[set.name] = nil
             case .resetAll: state.sessionSettings = [:]

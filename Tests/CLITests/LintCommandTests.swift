@@ -295,3 +295,31 @@ import Testing
         #expect(unknown.status == 2)
     }
 }
+
+@Suite struct ExplainCommandTests {
+    @Test func explainJSONHasTheDocumentedShape() throws {
+        let sandbox = try Sandbox()
+        try sandbox.write("m.sql", "SET lock_timeout = '2s';\nALTER TABLE users ADD COLUMN token uuid DEFAULT gen_random_uuid();\n")
+        let result = try CLI.run(["explain", "--format", "json", "m.sql"], in: sandbox.path)
+        #expect(result.status == 0)
+        let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+        let statements = ((object?["files"] as? [[String: Any]])?.first?["statements"] as? [[String: Any]]) ?? []
+        #expect(statements.count == 2)
+        let alter = statements.last
+        #expect(alter?["line"] as? Int == 2)
+        let lock = (alter?["locks"] as? [[String: Any]])?.first
+        #expect(lock?["relation"] as? String == "public.users")
+        #expect(lock?["mode"] as? String == "ACCESS EXCLUSIVE")
+        #expect(lock?["blocksReads"] as? Bool == true)
+        #expect(alter?["rewrites"] as? [String] == ["public.users"])
+        #expect(alter?["error"] is NSNull)
+    }
+
+    @Test func explainNamesConcurrentlyInATransactionAsAnError() throws {
+        let sandbox = try Sandbox()
+        try sandbox.write("m.sql", "BEGIN;\nCREATE INDEX CONCURRENTLY i ON t (a);\nCOMMIT;\n")
+        let result = try CLI.run(["explain", "m.sql"], in: sandbox.path)
+        #expect(result.stdout.contains("CREATE INDEX CONCURRENTLY cannot run inside a transaction block"))
+        #expect(try CLI.run(["explain", "missing.sql"], in: sandbox.path).status == 2)
+    }
+}

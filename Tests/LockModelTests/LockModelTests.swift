@@ -28,3 +28,15 @@ import PostgresSyntax
         #expect(effects.rewrites.isEmpty)
     }
 }
+
+extension LockModelTests {
+    @Test func setLocalLastsUntilTheEndOfTheTransaction() {
+        let analysis = analyze("BEGIN;\nSET LOCAL lock_timeout = '2s';\nALTER TABLE t ADD COLUMN a int;\nCOMMIT;\nALTER TABLE t ADD COLUMN b int;\nSET LOCAL lock_timeout = '1s';\nALTER TABLE t ADD COLUMN c int;")
+        #expect(analysis.statements[2].state.hasLockTimeout)
+        #expect(!analysis.statements[4].state.hasLockTimeout)
+        // Outside a transaction block SET LOCAL does nothing.
+        #expect(!analysis.statements[6].state.hasLockTimeout)
+        let session = analyze("SET lock_timeout = '3s';\nBEGIN;\nSET LOCAL lock_timeout = 0;\nCOMMIT;\nALTER TABLE t ADD COLUMN a int;")
+        #expect(session.statements[4].state.sessionSettings["lock_timeout"] == "3s")
+    }
+}
