@@ -19,5 +19,8 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 if [ "${1:-}" = "--test" ]; then
-  python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore pre-commit jsonschema
+  # pre-commit drives the hook test; jsonschema validates SARIF against the official schema.
+  # Debian's own Python refuses system-wide installs (PEP 668): then install for this user.
+  python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore pre-commit jsonschema 2>/dev/null \
+    || python3 -m pip install --quiet --disable-pip-version-check --break-system-packages pre-commit jsonschema
 fi
