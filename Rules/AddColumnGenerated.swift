@@ -104,7 +104,6 @@ public struct AddColumnGenerated: Rule {
                 .deploy("enforce the domain's CHECK on \(tableSQL).\(name) with ADD CONSTRAINT ... CHECK (...) NOT VALID, then VALIDATE CONSTRAINT in a later migration"),
             ])
         }
-        let check = quoteIdentifier(SQLText.constraintName(table.name, column.name, "not_null"))
         var steps: [RewritePlan.Step] = []
         let valueSQL: String
         if column.isSerial || column.isIdentity {
@@ -123,18 +122,8 @@ public struct AddColumnGenerated: Rule {
             steps.append(.migration(sql: "\(SQLText.lockTimeout)\n-- nullable: backfilled in step 2\nALTER TABLE \(tableSQL) ADD COLUMN IF NOT EXISTS \(name) \(type);",
                                     note: "a plain column, computed for new rows by the application or a BEFORE INSERT OR UPDATE trigger (instant)"))
         }
-        steps.append(.backfill(sql: "UPDATE \(tableSQL) SET \(name) = \(valueSQL)\n  WHERE ctid IN (SELECT ctid FROM \(tableSQL) WHERE \(name) IS NULL LIMIT 10000);\n-- repeat until no row is updated",
-                               note: "fill existing rows in batches, each in its own transaction"))
-        if column.hasNotNull || column.isSerial || column.isIdentity || column.isPrimaryKey {
-            steps += [
-                .migration(sql: "\(SQLText.lockTimeout)\nALTER TABLE \(tableSQL) ADD CONSTRAINT \(check) CHECK (\(name) IS NOT NULL) NOT VALID;",
-                           note: "enforce for new rows without a scan"),
-                .migration(sql: "\(SQLText.statementTimeout)\nALTER TABLE \(tableSQL) VALIDATE CONSTRAINT \(check);",
-                           note: "scan under SHARE UPDATE EXCLUSIVE: reads and writes continue"),
-                .migration(sql: "\(SQLText.lockTimeout)\nALTER TABLE \(tableSQL) ALTER COLUMN \(name) SET NOT NULL;\nALTER TABLE \(tableSQL) DROP CONSTRAINT \(check);",
-                           note: "the valid check lets SET NOT NULL skip its scan (PostgreSQL 12+)"),
-            ]
-        }
+        steps += SQLText.backfillThenNotNull(table: table, column: column.name, value: valueSQL,
+                                             notNull: column.hasNotNull || column.isSerial || column.isIdentity || column.isPrimaryKey)
         return RewritePlan(steps)
     }
 

@@ -69,20 +69,8 @@ public struct AddColumnVolatileDefault: Rule {
                        note: "add the column without a default (instant)"),
             .migration(sql: "\(SQLText.lockTimeout)\nALTER TABLE \(tableSQL) ALTER COLUMN \(name) SET DEFAULT \(valueSQL);",
                        note: "new rows get the default"),
-            .backfill(sql: "UPDATE \(tableSQL) SET \(name) = \(valueSQL)\n  WHERE ctid IN (SELECT ctid FROM \(tableSQL) WHERE \(name) IS NULL LIMIT 10000);\n-- repeat until no row is updated",
-                      note: "fill existing rows in batches, each in its own transaction"),
         ]
-        if column.hasNotNull {
-            let check = quoteIdentifier(SQLText.constraintName(table.name, column.name, "not_null"))
-            steps += [
-                .migration(sql: "\(SQLText.lockTimeout)\nALTER TABLE \(tableSQL) ADD CONSTRAINT \(check) CHECK (\(name) IS NOT NULL) NOT VALID;",
-                           note: "enforce for new rows without a scan"),
-                .migration(sql: "\(SQLText.statementTimeout)\nALTER TABLE \(tableSQL) VALIDATE CONSTRAINT \(check);",
-                           note: "scan under SHARE UPDATE EXCLUSIVE: reads and writes continue"),
-                .migration(sql: "\(SQLText.lockTimeout)\nALTER TABLE \(tableSQL) ALTER COLUMN \(name) SET NOT NULL;\nALTER TABLE \(tableSQL) DROP CONSTRAINT \(check);",
-                           note: "the valid check lets SET NOT NULL skip its scan (PostgreSQL 12+)"),
-            ]
-        }
+        steps += SQLText.backfillThenNotNull(table: table, column: column.name, value: valueSQL, notNull: column.hasNotNull)
         return RewritePlan(steps)
     }
 }

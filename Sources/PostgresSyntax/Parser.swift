@@ -89,28 +89,13 @@ public struct SQLParser: Sendable {
     /// dollar quotes never counts. Text without `--` or `/*` is not scanned at all.
     static func comments(in range: Range<Int>, of source: SourceText) -> [Comment] {
         guard mayContainComment(source.bytes, range) else { return [] }
-        var text = Array(source.bytes[range])
-        if text.contains(0) { return [] }
-        text.append(0)
-        let result = text.withUnsafeBufferPointer { buffer in
-            buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) { pg_query_scan($0) }
-        }
-        defer { pg_query_free_scan_result(result) }
-        guard result.error == nil, let data = result.pbuf.data,
-              let scan = pg_query__scan_result__unpack(nil, result.pbuf.len, UnsafeRawPointer(data).assumingMemoryBound(to: UInt8.self)) else {
-            return []
-        }
-        defer { pg_query__scan_result__free_unpacked(scan, nil) }
         var comments: [Comment] = []
-        for index in 0..<scan.pointee.n_tokens {
-            guard let token = scan.pointee.tokens[index]?.pointee else { continue }
-            let isLine = token.token == PG_QUERY__TOKEN__SQL_COMMENT
-            guard isLine || token.token == PG_QUERY__TOKEN__C_COMMENT else { continue }
-            let start = range.lowerBound + Int(token.start)
-            let end = range.lowerBound + Int(token.end)
-            var body = source.text(start..<end)
+        SQLScanner.scan(range, of: source) { kind, _, tokenRange in
+            let isLine = kind == PG_QUERY__TOKEN__SQL_COMMENT
+            guard isLine || kind == PG_QUERY__TOKEN__C_COMMENT else { return }
+            var body = source.text(tokenRange)
             if isLine { body.removeFirst(2) } else { body = String(body.dropFirst(2).dropLast(2)) }
-            comments.append(Comment(range: start..<end, text: body.trimmingWhitespace(), isBlock: !isLine))
+            comments.append(Comment(range: tokenRange, text: body.trimmingWhitespace(), isBlock: !isLine))
         }
         return comments
     }
