@@ -577,10 +577,11 @@ struct TreeDecoder {
     }
 
     func alterTableTypeName(_ type: PgQuery__AlterTableType) -> String {
-        let descriptor = pg_query__alter_table_type__descriptor
-        if let value = protobuf_c_enum_descriptor_get_value(withUnsafePointer(to: descriptor) { $0 }, Int32(type.rawValue)) {
+        // The descriptor pointer must not outlive the closure: returning it from
+        // `withUnsafePointer` left a dangling pointer and crashed on real migrations.
+        withUnsafePointer(to: pg_query__alter_table_type__descriptor) { descriptor in
+            guard let value = protobuf_c_enum_descriptor_get_value(descriptor, Int32(type.rawValue)) else { return "Unknown" }
             return String(cString: value.pointee.name).replacingOccurrences(of: "AT_", with: "")
         }
-        return "Unknown"
     }
 }
