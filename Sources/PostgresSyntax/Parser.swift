@@ -16,7 +16,17 @@ public struct SQLParser: Sendable {
 
     /// Splits and parses all of `source`, or only `ranges` of it (the "up" part of a migration).
     public func parse(_ source: SourceText, ranges: [Range<Int>]? = nil) -> [ParsedStatement] {
-        let slices = (ranges ?? [0..<source.count]).flatMap { StatementSplitter.split(source.bytes, in: $0) }
+        parse(slices(of: source, ranges: ranges), in: source)
+    }
+
+    /// The statements of all of `source`, or of `ranges` of it, not yet parsed.
+    public func slices(of source: SourceText, ranges: [Range<Int>]? = nil) -> [StatementSlice] {
+        (ranges ?? [0..<source.count]).flatMap { StatementSplitter.split(source.bytes, in: $0) }
+    }
+
+    /// Parses slices in order. Slices are independent, so callers may parse parts of a long
+    /// file on several threads and concatenate the results.
+    public func parse<C: Collection>(_ slices: C, in source: SourceText) -> [ParsedStatement] where C.Element == StatementSlice {
         var result: [ParsedStatement] = []
         result.reserveCapacity(slices.count)
         for slice in slices {
@@ -25,7 +35,7 @@ public struct SQLParser: Sendable {
         return result
     }
 
-    func parse(_ slice: StatementSlice, in source: SourceText) -> [ParsedStatement] {
+    public func parse(_ slice: StatementSlice, in source: SourceText) -> [ParsedStatement] {
         let comments = Self.comments(in: slice.leadingTrivia.lowerBound..<slice.range.upperBound, of: source)
         if slice.kind == .psqlMetaCommand {
             return [ParsedStatement(slice: slice, content: .psqlMetaCommand(source.text(slice.range)), comments: comments)]
