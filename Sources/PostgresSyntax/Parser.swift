@@ -8,10 +8,15 @@ public struct SQLParser: Sendable {
     public var maxParenDepth: Int
     /// Longer statements are refused the same way (bytes).
     public var maxStatementBytes: Int
+    /// Expressions chaining more binary operators are refused the same way: each operator nests
+    /// the tree one level, and libpg_query recurses on that depth (a million overflow a 64 MiB
+    /// stack; 100,000 take seconds).
+    public var maxOperatorChain: Int
 
-    public init(maxParenDepth: Int = 1_000, maxStatementBytes: Int = 8 << 20) {
+    public init(maxParenDepth: Int = 1_000, maxStatementBytes: Int = 8 << 20, maxOperatorChain: Int = 10_000) {
         self.maxParenDepth = maxParenDepth
         self.maxStatementBytes = maxStatementBytes
+        self.maxOperatorChain = maxOperatorChain
     }
 
     /// Splits and parses all of `source`, or only `ranges` of it (the "up" part of a migration).
@@ -46,6 +51,11 @@ public struct SQLParser: Sendable {
         if slice.maxParenDepth > maxParenDepth {
             return [ParsedStatement(slice: slice, content: .syntaxError(
                 message: "parentheses nested \(slice.maxParenDepth) deep; MigrationLint refuses more than \(maxParenDepth)",
+                offset: slice.range.lowerBound), comments: comments)]
+        }
+        if slice.maxOperatorChain > maxOperatorChain {
+            return [ParsedStatement(slice: slice, content: .syntaxError(
+                message: "an expression chains \(slice.maxOperatorChain) operators; MigrationLint refuses more than \(maxOperatorChain)",
                 offset: slice.range.lowerBound), comments: comments)]
         }
         if slice.range.count > maxStatementBytes {
