@@ -118,7 +118,7 @@ public enum SourceReader {
 
     public static func decode(_ bytes: [UInt8], path: String) -> Result<SourceText, InputError> {
         let source = SourceText(bytes: bytes)
-        if let nul = bytes.firstIndex(of: 0) {
+        if let nul = source.firstNUL(in: 0..<bytes.count) {
             let position = source.position(of: nul)
             return .failure(InputError(path: path, line: position.line, column: position.column,
                                        message: "binary file: NUL byte at byte \(nul); migrations must be UTF-8 text"))
@@ -133,9 +133,19 @@ public enum SourceReader {
 
     /// Offset of the first byte that does not start or continue a valid UTF-8 sequence.
     static func firstInvalidUTF8(_ bytes: [UInt8]) -> Int? {
+        bytes.withUnsafeBufferPointer { firstInvalidUTF8($0) }
+    }
+
+    static func firstInvalidUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
         var index = 0
         let count = bytes.count
+        guard let base = UnsafeRawPointer(bytes.baseAddress) else { return nil }
         while index < count {
+            // Eight ASCII bytes at a time: migrations are nearly all ASCII.
+            if index + 8 <= count, base.loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
+                index += 8
+                continue
+            }
             let byte = bytes[index]
             if byte < 0x80 { index += 1; continue }
             let length: Int

@@ -45,7 +45,7 @@ public struct SQLParser: Sendable {
         if slice.kind == .psqlMetaCommand {
             return [ParsedStatement(slice: slice, content: .psqlMetaCommand(source.text(slice.range)), comments: comments)]
         }
-        if let nul = source.bytes[slice.range].firstIndex(of: 0) {
+        if let nul = source.firstNUL(in: slice.range) {
             return [ParsedStatement(slice: slice, content: .syntaxError(message: "the file contains a NUL byte", offset: nul), comments: comments)]
         }
         if slice.maxParenDepth > maxParenDepth {
@@ -136,16 +136,18 @@ public struct SQLParser: Sendable {
     }
 
     static func mayContainComment(_ bytes: [UInt8], _ range: Range<Int>) -> Bool {
-        var index = range.lowerBound
-        while index + 1 < range.upperBound {
-            let byte = bytes[index]
-            if (byte == UInt8(ascii: "-") && bytes[index + 1] == UInt8(ascii: "-"))
-                || (byte == UInt8(ascii: "/") && bytes[index + 1] == UInt8(ascii: "*")) {
-                return true
+        bytes.withUnsafeBufferPointer { buffer in
+            var index = range.lowerBound
+            while index + 1 < range.upperBound {
+                let byte = buffer[index]
+                if (byte == UInt8(ascii: "-") && buffer[index + 1] == UInt8(ascii: "-"))
+                    || (byte == UInt8(ascii: "/") && buffer[index + 1] == UInt8(ascii: "*")) {
+                    return true
+                }
+                index += 1
             }
-            index += 1
+            return false
         }
-        return false
     }
 }
 

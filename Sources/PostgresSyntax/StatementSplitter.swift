@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// One statement's place in a file, found by `StatementSplitter`.
 public struct StatementSlice: Sendable, Equatable {
     public enum Kind: Sendable, Equatable {
@@ -284,6 +290,11 @@ private struct Cursor {
     mutating func skipQuoted(_ quote: UInt8, backslashEscapes: Bool) -> Bool {
         index += 1
         while index < end {
+            if !backslashEscapes, let base = text.baseAddress {
+                // Long literals (data dumps) are skipped with memchr rather than byte by byte.
+                guard let found = memchr(base + index, Int32(quote), end - index) else { break }
+                index = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+            }
             let byte = text[index]
             if backslashEscapes && byte == UInt8(ascii: "\\") {
                 index += 2
