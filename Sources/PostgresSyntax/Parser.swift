@@ -81,12 +81,19 @@ public struct SQLParser: Sendable {
             return [ParsedStatement(slice: slice, content: .syntaxError(message: message, offset: offset), comments: comments)]
         }
 
-        guard let tree = result.parse_tree.data.map({ UnsafeRawPointer($0).assumingMemoryBound(to: UInt8.self) }),
-              let parsed = pg_query__parse_result__unpack(nil, result.parse_tree.len, tree) else {
+        guard let tree = result.parse_tree.data.map({ UnsafeRawPointer($0).assumingMemoryBound(to: UInt8.self) }) else {
             return [ParsedStatement(slice: slice, content: .syntaxError(message: "libpg_query returned no tree", offset: slice.range.lowerBound), comments: comments)]
         }
-        defer { pg_query__parse_result__free_unpacked(parsed, nil) }
+        return UnpackArena.with { allocator in
+            guard let parsed = pg_query__parse_result__unpack(allocator, result.parse_tree.len, tree) else {
+                return [ParsedStatement(slice: slice, content: .syntaxError(message: "libpg_query returned no tree", offset: slice.range.lowerBound), comments: comments)]
+            }
+            return decode(parsed, slice: slice, comments: comments)
+        }
+    }
 
+    /// Typed statements from an unpacked tree, which dies with the arena right after.
+    private func decode(_ parsed: UnsafeMutablePointer<PgQuery__ParseResult>, slice: StatementSlice, comments: [Comment]) -> [ParsedStatement] {
         let decoder = TreeDecoder(base: slice.range.lowerBound)
         let count = parsed.pointee.n_stmts
         guard count > 0 else { return [] } // only `;` or comments
