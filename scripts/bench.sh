@@ -12,9 +12,12 @@ cd "$root"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
-echo "building MigrationLint (release)..." >&2
-swift build -c release --product migration-lint >&2
-lint="$(swift build -c release --show-bin-path)/migration-lint"
+# Release build with the Swift runtime linked statically, as the binary is shipped: a
+# dynamically linked build spends about 4 ms more at startup resolving symbols.
+echo "building MigrationLint (release, static Swift runtime)..." >&2
+build=(swift build -c release --product migration-lint --static-swift-stdlib --scratch-path "$root/.build-static")
+"${build[@]}" >&2
+lint="$("${build[@]}" --show-bin-path)/migration-lint"
 
 echo "installing squawk-cli 2.70.0 into a throwaway venv..." >&2
 python3 -m venv "$work/venv"

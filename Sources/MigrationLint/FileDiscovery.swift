@@ -1,5 +1,12 @@
 import Foundation
 import PostgresSyntax
+#if canImport(Glibc)
+import Glibc
+private let systemRead = Glibc.read
+#elseif canImport(Darwin)
+import Darwin
+private let systemRead = Darwin.read
+#endif
 
 /// A problem with one input file or path; the run goes on with the other files and exits 2.
 public struct InputError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -112,11 +119,43 @@ public struct FileDiscovery: Sendable {
 /// Reads a migration file, refusing what is not text.
 public enum SourceReader {
     public static func read(path: String) -> Result<SourceText, InputError> {
-        guard let data = FileManager.default.contents(atPath: path) else {
+        guard let bytes = readBytes(path) else {
             let exists = FileManager.default.fileExists(atPath: path)
             return .failure(InputError(path: path, message: exists ? "cannot read the file (permission denied?)" : "the file disappeared before it could be read"))
         }
-        return decode(Array(data), path: path)
+        return decode(bytes, path: path)
+    }
+
+    /// The file's bytes straight into an array (no `Data` and copy); nil when it cannot be read.
+    static func readBytes(_ path: String) -> [UInt8]? {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0, status.st_mode & S_IFMT != S_IFDIR else { return nil }
+        // The size is a hint: the file may grow or shrink while it is read, so read to EOF.
+        let size = max(Int(status.st_size), 0)
+        var failed = false
+        func readFully(into buffer: UnsafeMutableBufferPointer<UInt8>) -> Int {
+            var filled = 0
+            while filled < buffer.count, let base = buffer.baseAddress {
+                let got = systemRead(descriptor, base + filled, buffer.count - filled)
+                if got < 0 && errno == EINTR { continue }
+                if got < 0 { failed = true }
+                if got <= 0 { break }
+                filled += got
+            }
+            return filled
+        }
+        var bytes = [UInt8](unsafeUninitializedCapacity: size + 1) { buffer, count in count = readFully(into: buffer) }
+        // Grown since fstat: read the rest in chunks.
+        var chunk = [UInt8](repeating: 0, count: bytes.count > size ? 64 << 10 : 0)
+        while !failed, bytes.count > size {
+            let got = chunk.withUnsafeMutableBufferPointer { readFully(into: $0) }
+            bytes += chunk[0..<got]
+            if got < chunk.count { break }
+        }
+        return failed ? nil : bytes
     }
 
     public static func decode(_ bytes: [UInt8], path: String) -> Result<SourceText, InputError> {
