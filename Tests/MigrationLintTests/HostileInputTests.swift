@@ -151,6 +151,21 @@ import Reporters
         #expect(report.diagnostics.map(\.ruleID) == ["create-index-concurrently"])
     }
 
+    @Test func filesOfEverySizeAreReadWhole() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("ml-read-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        for size in [0, 1, 4_095, 4_096, 65_537, 300_000] {
+            let text = String(repeating: "abcdefghi\n", count: size / 10) + String(repeating: "x", count: size % 10)
+            let path = root.appendingPathComponent("\(size).sql").path
+            try text.write(toFile: path, atomically: true, encoding: .utf8)
+            guard case .success(let source) = SourceReader.read(path: path) else { Issue.record("\(size) bytes unread"); continue }
+            #expect(source.bytes == Array(text.utf8), "\(size) bytes")
+        }
+        guard case .failure(let error) = SourceReader.read(path: root.path) else { Issue.record("a directory was read"); return }
+        #expect(error.message.contains("cannot read"))
+    }
+
     @Test func thirtyThousandFindingsRenderInOrder() throws {
         // Once quadratic (a state copy per statement): 56 s and 14 GB in release.
         let text = (0..<30_000).map { "CREATE INDEX idx_\($0) ON accounts (c\($0));\n" }.joined()
