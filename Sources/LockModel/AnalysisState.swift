@@ -1,7 +1,7 @@
 import PostgresSyntax
 
 /// How a migration file is run, as its migration tool runs it.
-public struct RunSettings: Sendable, Equatable {
+public struct RunSettings: Sendable {
     /// The target server's major version (`postgres-version`, default 15).
     public var postgresVersion: Int
     /// The migration tool wraps the whole file in one transaction (goose and dbmate by default,
@@ -34,6 +34,9 @@ public struct TransactionInfo: Sendable, Equatable {
 
 /// What is known before a statement runs, built once as the statements of a file are walked in
 /// order. Every rule and the lock model read this; none computes its own.
+///
+/// The collections that grow with the file are snapshot collections: a state is kept per
+/// statement, and copying a `Set` per statement made long files quadratic in time and memory.
 public struct AnalysisState: Sendable {
     public var settings: RunSettings
     public var postgresVersion: Int { settings.postgresVersion }
@@ -42,21 +45,21 @@ public struct AnalysisState: Sendable {
     /// True inside an explicit `BEGIN` block (as opposed to the tool's implicit transaction).
     public var inExplicitTransaction: Bool
     /// Tables, indexes, views, types and sequences created earlier in this file (qualified names).
-    public var createdInFile: Set<String> = []
+    public var createdInFile: SnapshotSet<String> = []
     /// `SET` values seen so far (`lock_timeout`, `statement_timeout`, `search_path`), lowercased keys.
     public var sessionSettings: [String: String] = [:]
     /// Values that `SET LOCAL` replaced in the current transaction, restored at its end.
     public var settingsBeforeSetLocal: [String: String?] = [:]
     /// Valid `CHECK (col IS NOT NULL)` constraints seen earlier: qualified table to columns.
-    public var notNullChecks: [String: Set<String>] = [:]
+    public var notNullChecks: SnapshotMap<String, Set<String>> = [:]
     /// Constraints added NOT VALID in the current transaction: name to qualified table.
-    public var notValidConstraintsInTransaction: [String: String] = [:]
+    public var notValidConstraintsInTransaction: SnapshotMap<String, String> = [:]
     /// ACCESS EXCLUSIVE locks held in the current transaction: qualified relation to statement index.
-    public var accessExclusiveHeldSince: [String: Int] = [:]
+    public var accessExclusiveHeldSince: SnapshotMap<String, Int> = [:]
     /// `CHECK (col IS NOT NULL) NOT VALID` constraints awaiting VALIDATE: name to (table, column).
-    public var pendingNotNullChecks: [String: (table: String, column: String)] = [:]
+    public var pendingNotNullChecks: SnapshotMap<String, (table: String, column: String)> = [:]
     /// Enum types created earlier in this file.
-    public var createdEnums: Set<String> = []
+    public var createdEnums: SnapshotSet<String> = []
     /// What is known of the schema so far: the existing schema, then each statement of the file.
     public var schema: SchemaCatalog
 

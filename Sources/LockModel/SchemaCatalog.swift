@@ -6,7 +6,7 @@ import PostgresSyntax
 /// The analyzer fills it from the statements of the file as they are walked; a caller may start it
 /// from a schema it knows (`RunSettings.existingSchema`). Whatever it does not know, the model
 /// answers cautiously and records the assumption.
-public struct SchemaCatalog: Sendable, Equatable {
+public struct SchemaCatalog: Sendable {
     public struct Table: Sendable, Equatable {
         public var columns: [String: TypeName] = [:]
         public var isPartitioned = false
@@ -24,14 +24,17 @@ public struct SchemaCatalog: Sendable, Equatable {
     }
 
     /// Qualified table name to what is known of it.
-    public var tables: [String: Table] = [:]
+    ///
+    /// Snapshot collections: the analyzer keeps a catalog per statement, and dictionaries would
+    /// make a long file quadratic in time and memory.
+    public var tables: SnapshotMap<String, Table> = [:]
     /// Qualified index name to its qualified table.
-    public var indexTables: [String: String] = [:]
+    public var indexTables: SnapshotMap<String, String> = [:]
     /// Qualified table name to its constraints by name.
-    public var constraints: [String: [String: ConstraintInfo]] = [:]
+    public var constraints: SnapshotMap<String, [String: ConstraintInfo]> = [:]
     /// Qualified domain name to whether it has a CHECK constraint (a column of it is checked row by row).
-    public var domains: [String: Bool] = [:]
-    public var enums: Set<String> = []
+    public var domains: SnapshotMap<String, Bool> = [:]
+    public var enums: SnapshotSet<String> = []
 
     public init() {}
 
@@ -142,7 +145,7 @@ public struct SchemaCatalog: Sendable, Equatable {
                 let name = resolve(object).qualified
                 tables[name] = nil
                 constraints[name] = nil
-                indexTables = indexTables.filter { $0.value != name }
+                for (index, table) in indexTables where table == name { indexTables[index] = nil }
             }
         case .drop(let drop) where drop.kind == .index:
             for object in drop.objects { indexTables[resolve(object).qualified] = nil }

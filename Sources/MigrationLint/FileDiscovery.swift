@@ -1,5 +1,12 @@
 import Foundation
 import PostgresSyntax
+#if canImport(Glibc)
+import Glibc
+private let systemRead = Glibc.read
+#elseif canImport(Darwin)
+import Darwin
+private let systemRead = Darwin.read
+#endif
 
 /// A problem with one input file or path; the run goes on with the other files and exits 2.
 public struct InputError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -65,7 +72,7 @@ public struct FileDiscovery: Sendable {
         let normalized = Self.normalize(path)
         return exclude.contains { pattern in
             let pattern = Self.normalize(pattern)
-            if !pattern.contains("/") {
+            if !pattern.utf8.contains(UInt8(ascii: "/")) {
                 return normalized.split(separator: "/").contains { Glob.matches(pattern, String($0)) }
             }
             return Glob.matches(pattern, normalized) || Glob.matches(pattern + "/**", normalized)
@@ -101,7 +108,10 @@ public struct FileDiscovery: Sendable {
     static func normalize(_ path: String) -> String {
         var path = path
         while path.hasPrefix("./") { path.removeFirst(2) }
-        while path.contains("//") { path = path.replacingOccurrences(of: "//", with: "/") }
+        // A byte check first: Foundation's String.contains(String) was most of collecting 1,500 paths.
+        while hasDoubled(UInt8(ascii: "/"), in: path) {
+            path = path.replacingOccurrences(of: "//", with: "/")
+        }
         return path
     }
 }
@@ -109,16 +119,48 @@ public struct FileDiscovery: Sendable {
 /// Reads a migration file, refusing what is not text.
 public enum SourceReader {
     public static func read(path: String) -> Result<SourceText, InputError> {
-        guard let data = FileManager.default.contents(atPath: path) else {
+        guard let bytes = readBytes(path) else {
             let exists = FileManager.default.fileExists(atPath: path)
             return .failure(InputError(path: path, message: exists ? "cannot read the file (permission denied?)" : "the file disappeared before it could be read"))
         }
-        return decode(Array(data), path: path)
+        return decode(bytes, path: path)
+    }
+
+    /// The file's bytes straight into an array (no `Data` and copy); nil when it cannot be read.
+    static func readBytes(_ path: String) -> [UInt8]? {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0, status.st_mode & S_IFMT != S_IFDIR else { return nil }
+        // The size is a hint: the file may grow or shrink while it is read, so read to EOF.
+        let size = max(Int(status.st_size), 0)
+        var failed = false
+        func readFully(into buffer: UnsafeMutableBufferPointer<UInt8>) -> Int {
+            var filled = 0
+            while filled < buffer.count, let base = buffer.baseAddress {
+                let got = systemRead(descriptor, base + filled, buffer.count - filled)
+                if got < 0 && errno == EINTR { continue }
+                if got < 0 { failed = true }
+                if got <= 0 { break }
+                filled += got
+            }
+            return filled
+        }
+        var bytes = [UInt8](unsafeUninitializedCapacity: size + 1) { buffer, count in count = readFully(into: buffer) }
+        // Grown since fstat: read the rest in chunks.
+        var chunk = [UInt8](repeating: 0, count: bytes.count > size ? 64 << 10 : 0)
+        while !failed, bytes.count > size {
+            let got = chunk.withUnsafeMutableBufferPointer { readFully(into: $0) }
+            bytes += chunk[0..<got]
+            if got < chunk.count { break }
+        }
+        return failed ? nil : bytes
     }
 
     public static func decode(_ bytes: [UInt8], path: String) -> Result<SourceText, InputError> {
         let source = SourceText(bytes: bytes)
-        if let nul = bytes.firstIndex(of: 0) {
+        if let nul = source.firstNUL(in: 0..<bytes.count) {
             let position = source.position(of: nul)
             return .failure(InputError(path: path, line: position.line, column: position.column,
                                        message: "binary file: NUL byte at byte \(nul); migrations must be UTF-8 text"))
@@ -133,9 +175,19 @@ public enum SourceReader {
 
     /// Offset of the first byte that does not start or continue a valid UTF-8 sequence.
     static func firstInvalidUTF8(_ bytes: [UInt8]) -> Int? {
+        bytes.withUnsafeBufferPointer { firstInvalidUTF8($0) }
+    }
+
+    static func firstInvalidUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
         var index = 0
         let count = bytes.count
+        guard let base = UnsafeRawPointer(bytes.baseAddress) else { return nil }
         while index < count {
+            // Eight ASCII bytes at a time: migrations are nearly all ASCII.
+            if index + 8 <= count, base.loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
+                index += 8
+                continue
+            }
             let byte = bytes[index]
             if byte < 0x80 { index += 1; continue }
             let length: Int
@@ -162,7 +214,7 @@ public enum SourceReader {
 /// Shell-style globs: `*` and `?` within one path segment, `**` across segments, `[abc]` classes.
 public enum Glob {
     public static func isPattern(_ text: String) -> Bool {
-        text.contains("*") || text.contains("?") || text.contains("[")
+        text.utf8.contains { $0 == UInt8(ascii: "*") || $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "[") }
     }
 
     public static func matches(_ pattern: String, _ path: String) -> Bool {
@@ -236,4 +288,14 @@ public enum Glob {
         let normalizedPattern = FileDiscovery.normalize(pattern)
         return candidates.filter { matches(normalizedPattern, FileDiscovery.normalize($0)) }.sorted()
     }
+}
+
+/// `byte` twice in a row in `text` (`//`, `__`), without Foundation's `String.contains(String)`.
+func hasDoubled(_ byte: UInt8, in text: String) -> Bool {
+    var previous: UInt8 = 0
+    for current in text.utf8 {
+        if current == byte && previous == byte { return true }
+        previous = current
+    }
+    return false
 }

@@ -37,11 +37,33 @@ public struct LintEngine: Sendable {
     public let rules: [any Rule]
     public let configuration: Configuration
     public let parser: SQLParser
+    /// Threads that parse the statements of one long file; the runner sets its own count.
+    /// Parsing is most of the work, and a single long file would otherwise use one core.
+    public var parseThreads = 1
+    /// Stack of each parse thread: libpg_query recurses as deep as the statement nests.
+    public var parseStackSize = 64 << 20
 
     public init(rules: [any Rule], configuration: Configuration = Configuration(), parser: SQLParser = SQLParser()) {
         self.rules = rules
         self.configuration = configuration
         self.parser = parser
+    }
+
+    /// Below this many statements a file is parsed on the calling thread: starting threads
+    /// would cost more than it saves.
+    static let parallelParseThreshold = 512
+
+    func parse(_ file: MigrationFile) -> [ParsedStatement] {
+        let slices = parser.slices(of: file.source, ranges: file.lintRanges)
+        guard parseThreads > 1, slices.count >= Self.parallelParseThreshold else { return parser.parse(slices, in: file.source) }
+        // Chunks much smaller than a thread's share, so that a slow chunk does not idle the others.
+        let chunkSize = max(64, slices.count / (parseThreads * 8))
+        let chunkCount = (slices.count + chunkSize - 1) / chunkSize
+        let parser = parser, source = file.source
+        let chunks = ParallelWork.run(count: chunkCount, threads: parseThreads, stackSize: parseStackSize) { chunk in
+            parser.parse(slices[chunk * chunkSize..<min(slices.count, (chunk + 1) * chunkSize)], in: source)
+        }
+        return Array(chunks.joined())
     }
 
     /// Every rule id the engine knows, for configuration and suppression checks.
@@ -51,7 +73,7 @@ public struct LintEngine: Sendable {
 
     /// Parses a file and builds the shared analysis context, as its migration tool would run it.
     public func analyze(_ file: MigrationFile) -> FileAnalysis {
-        let statements = parser.parse(file.source, ranges: file.lintRanges)
+        let statements = parse(file)
         let sqlCount = statements.filter { if case .psqlMetaCommand = $0.content { return false } else { return true } }.count
         let inTransaction: Bool
         switch file.transactionPolicy {

@@ -27,9 +27,12 @@ public struct LintRunner: Sendable {
     public var stackSize: Int
 
     public init(engine: LintEngine, threadCount: Int = ProcessInfo.processInfo.activeProcessorCount, stackSize: Int = 64 << 20) {
-        self.engine = engine
         self.threadCount = max(1, threadCount)
         self.stackSize = stackSize
+        var engine = engine
+        engine.parseThreads = self.threadCount
+        engine.parseStackSize = stackSize
+        self.engine = engine
     }
 
     /// The layout decision for a file under this run's configuration.
@@ -62,8 +65,16 @@ public struct LintRunner: Sendable {
 
     /// Runs `work` for 0..<count on the worker threads and returns the results in order.
     public func run<T: Sendable>(count: Int, _ work: @escaping @Sendable (Int) -> T) -> [T] {
+        ParallelWork.run(count: count, threads: threadCount, stackSize: stackSize, work)
+    }
+}
+
+/// Work spread over threads with a stack of a known size.
+public enum ParallelWork {
+    /// Runs `work` for 0..<count on up to `threads` threads and returns the results in order.
+    public static func run<T: Sendable>(count: Int, threads: Int, stackSize: Int, _ work: @escaping @Sendable (Int) -> T) -> [T] {
         let box = ResultBox<T>(count: count)
-        let workers = min(threadCount, count)
+        let workers = min(threads, count)
         if workers <= 1 {
             // One file (the pre-commit case): still on a large stack, without thread fan-out cost.
             let thread = Thread { for index in 0..<count { box.store(work(index), at: index) }; box.finishWorker() }

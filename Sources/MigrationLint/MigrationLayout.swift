@@ -81,8 +81,9 @@ public enum LayoutDetector {
 
     /// Annotations first (they are explicit), then file and folder names.
     public static func detect(path: String, source: SourceText) -> MigrationLayout {
-        if hasAnnotation(source, { $0.hasPrefix("+goose ") }) { return .goose }
-        if hasAnnotation(source, { $0.hasPrefix("migrate:up") || $0.hasPrefix("migrate:down") }) { return .dbmate }
+        let notes = source.bytes.contains(UInt8(ascii: "-")) ? annotations(source).map(\.text) : []
+        if notes.contains(where: { $0.hasPrefix("+goose ") }) { return .goose }
+        if notes.contains(where: { $0.hasPrefix("migrate:up") || $0.hasPrefix("migrate:down") }) { return .dbmate }
         let components = path.split(separator: "/").map(String.init)
         let fileName = components.last ?? path
         if fileName == "up.sql" || fileName == "down.sql" || fileName.hasSuffix(".up.sql") || fileName.hasSuffix(".down.sql") {
@@ -95,7 +96,7 @@ public enum LayoutDetector {
     }
 
     static func isFlywayName(_ fileName: String) -> Bool {
-        guard let first = fileName.first, ["V", "U", "R"].contains(first), fileName.contains("__"),
+        guard let first = fileName.first, ["V", "U", "R"].contains(first), hasDoubled(UInt8(ascii: "_"), in: fileName),
               fileName.hasSuffix(".sql") else { return false }
         let version = fileName.dropFirst().prefix { $0 != "_" }
         return first == "R" ? version.isEmpty : !version.isEmpty && version.allSatisfy { $0.isNumber || $0 == "." || $0 == "_" }
@@ -110,6 +111,11 @@ public enum LayoutDetector {
             var index = range.lowerBound
             while index < range.upperBound, bytes[index] == 0x20 || bytes[index] == 0x09 { index += 1 }
             guard index + 1 < range.upperBound, bytes[index] == UInt8(ascii: "-"), bytes[index + 1] == UInt8(ascii: "-") else { continue }
+            // Every annotation starts with `+` (goose) or `migrate:` (dbmate): other comments are
+            // not lowercased into strings, which was most of the cost of layout detection.
+            var first = index + 2
+            while first < range.upperBound, bytes[first] == 0x20 || bytes[first] == 0x09 { first += 1 }
+            guard first < range.upperBound, bytes[first] == UInt8(ascii: "+") || bytes[first] | 0x20 == UInt8(ascii: "m") else { continue }
             let text = source.text(index + 2..<range.upperBound).lowercased()
             let trimmed = String(text.drop { $0 == " " || $0 == "\t" })
             let lineEnd = line < source.lineCount ? source.lineStarts[line] : source.count

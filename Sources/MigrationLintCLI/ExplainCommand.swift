@@ -30,14 +30,15 @@ struct ExplainCommand: ParsableCommand {
         let discovery = FileDiscovery(exclude: configuration.exclude)
         let paths = input.inputPaths(configuration)
         var errors: [InputError] = []
-        var sources: [(path: String, source: Result<SourceText, InputError>)] = []
+        var inputs: [(path: String, source: Result<SourceText, InputError>)] = []
         if paths.contains("-") {
             let name = input.stdinFilename ?? "<stdin>"
-            sources.append((name, SourceReader.decode(Array(FileHandle.standardInput.readDataToEndOfFile()), path: name)))
+            inputs.append((name, SourceReader.decode(Array(FileHandle.standardInput.readDataToEndOfFile()), path: name)))
         }
         let (files, discoveryErrors) = discovery.collect(paths.filter { $0 != "-" })
         errors += discoveryErrors
-        sources += files.map { ($0, SourceReader.read(path: $0)) }
+        inputs += files.map { ($0, SourceReader.read(path: $0)) }
+        let sources = inputs
 
         let explained = runner.run(count: sources.count) { index -> ExplainedFile? in
             guard case .success(let source) = sources[index].source else { return nil }

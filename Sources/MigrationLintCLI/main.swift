@@ -6,7 +6,12 @@ import Foundation
 //   1  findings at or above the threshold
 //   2  usage, configuration or I/O errors (wins over 1)
 do {
-    var command = try MigrationLintCommand.parseAsRoot()
+    let arguments = PathArguments(Array(CommandLine.arguments.dropFirst()))
+    var command = try MigrationLintCommand.parseAsRoot(arguments.forParser)
+    if var lint = command as? LintCommand, !arguments.paths.isEmpty {
+        lint.input.paths += arguments.paths
+        command = lint
+    }
     try command.run()
 } catch let exit as ExitCode {
     Foundation.exit(exit.rawValue)

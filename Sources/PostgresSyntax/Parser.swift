@@ -8,15 +8,30 @@ public struct SQLParser: Sendable {
     public var maxParenDepth: Int
     /// Longer statements are refused the same way (bytes).
     public var maxStatementBytes: Int
+    /// Expressions chaining more binary operators are refused the same way: each operator nests
+    /// the tree one level, and libpg_query recurses on that depth (a million overflow a 64 MiB
+    /// stack; 100,000 take seconds).
+    public var maxOperatorChain: Int
 
-    public init(maxParenDepth: Int = 1_000, maxStatementBytes: Int = 8 << 20) {
+    public init(maxParenDepth: Int = 1_000, maxStatementBytes: Int = 8 << 20, maxOperatorChain: Int = 10_000) {
         self.maxParenDepth = maxParenDepth
         self.maxStatementBytes = maxStatementBytes
+        self.maxOperatorChain = maxOperatorChain
     }
 
     /// Splits and parses all of `source`, or only `ranges` of it (the "up" part of a migration).
     public func parse(_ source: SourceText, ranges: [Range<Int>]? = nil) -> [ParsedStatement] {
-        let slices = (ranges ?? [0..<source.count]).flatMap { StatementSplitter.split(source.bytes, in: $0) }
+        parse(slices(of: source, ranges: ranges), in: source)
+    }
+
+    /// The statements of all of `source`, or of `ranges` of it, not yet parsed.
+    public func slices(of source: SourceText, ranges: [Range<Int>]? = nil) -> [StatementSlice] {
+        (ranges ?? [0..<source.count]).flatMap { StatementSplitter.split(source.bytes, in: $0) }
+    }
+
+    /// Parses slices in order. Slices are independent, so callers may parse parts of a long
+    /// file on several threads and concatenate the results.
+    public func parse<C: Collection>(_ slices: C, in source: SourceText) -> [ParsedStatement] where C.Element == StatementSlice {
         var result: [ParsedStatement] = []
         result.reserveCapacity(slices.count)
         for slice in slices {
@@ -25,17 +40,22 @@ public struct SQLParser: Sendable {
         return result
     }
 
-    func parse(_ slice: StatementSlice, in source: SourceText) -> [ParsedStatement] {
+    public func parse(_ slice: StatementSlice, in source: SourceText) -> [ParsedStatement] {
         let comments = Self.comments(in: slice.leadingTrivia.lowerBound..<slice.range.upperBound, of: source)
         if slice.kind == .psqlMetaCommand {
             return [ParsedStatement(slice: slice, content: .psqlMetaCommand(source.text(slice.range)), comments: comments)]
         }
-        if let nul = source.bytes[slice.range].firstIndex(of: 0) {
+        if let nul = source.firstNUL(in: slice.range) {
             return [ParsedStatement(slice: slice, content: .syntaxError(message: "the file contains a NUL byte", offset: nul), comments: comments)]
         }
         if slice.maxParenDepth > maxParenDepth {
             return [ParsedStatement(slice: slice, content: .syntaxError(
                 message: "parentheses nested \(slice.maxParenDepth) deep; MigrationLint refuses more than \(maxParenDepth)",
+                offset: slice.range.lowerBound), comments: comments)]
+        }
+        if slice.maxOperatorChain > maxOperatorChain {
+            return [ParsedStatement(slice: slice, content: .syntaxError(
+                message: "an expression chains \(slice.maxOperatorChain) operators; MigrationLint refuses more than \(maxOperatorChain)",
                 offset: slice.range.lowerBound), comments: comments)]
         }
         if slice.range.count > maxStatementBytes {
@@ -61,12 +81,19 @@ public struct SQLParser: Sendable {
             return [ParsedStatement(slice: slice, content: .syntaxError(message: message, offset: offset), comments: comments)]
         }
 
-        guard let tree = result.parse_tree.data.map({ UnsafeRawPointer($0).assumingMemoryBound(to: UInt8.self) }),
-              let parsed = pg_query__parse_result__unpack(nil, result.parse_tree.len, tree) else {
+        guard let tree = result.parse_tree.data.map({ UnsafeRawPointer($0).assumingMemoryBound(to: UInt8.self) }) else {
             return [ParsedStatement(slice: slice, content: .syntaxError(message: "libpg_query returned no tree", offset: slice.range.lowerBound), comments: comments)]
         }
-        defer { pg_query__parse_result__free_unpacked(parsed, nil) }
+        return UnpackArena.with { allocator in
+            guard let parsed = pg_query__parse_result__unpack(allocator, result.parse_tree.len, tree) else {
+                return [ParsedStatement(slice: slice, content: .syntaxError(message: "libpg_query returned no tree", offset: slice.range.lowerBound), comments: comments)]
+            }
+            return decode(parsed, slice: slice, comments: comments)
+        }
+    }
 
+    /// Typed statements from an unpacked tree, which dies with the arena right after.
+    private func decode(_ parsed: UnsafeMutablePointer<PgQuery__ParseResult>, slice: StatementSlice, comments: [Comment]) -> [ParsedStatement] {
         let decoder = TreeDecoder(base: slice.range.lowerBound)
         let count = parsed.pointee.n_stmts
         guard count > 0 else { return [] } // only `;` or comments
@@ -101,16 +128,18 @@ public struct SQLParser: Sendable {
     }
 
     static func mayContainComment(_ bytes: [UInt8], _ range: Range<Int>) -> Bool {
-        var index = range.lowerBound
-        while index + 1 < range.upperBound {
-            let byte = bytes[index]
-            if (byte == UInt8(ascii: "-") && bytes[index + 1] == UInt8(ascii: "-"))
-                || (byte == UInt8(ascii: "/") && bytes[index + 1] == UInt8(ascii: "*")) {
-                return true
+        bytes.withUnsafeBufferPointer { buffer in
+            var index = range.lowerBound
+            while index + 1 < range.upperBound {
+                let byte = buffer[index]
+                if (byte == UInt8(ascii: "-") && buffer[index + 1] == UInt8(ascii: "-"))
+                    || (byte == UInt8(ascii: "/") && buffer[index + 1] == UInt8(ascii: "*")) {
+                    return true
+                }
+                index += 1
             }
-            index += 1
+            return false
         }
-        return false
     }
 }
 

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The text of one migration file as UTF-8 bytes, with a line-start table.
 ///
 /// Every position inside the tool is a UTF-8 byte offset into `bytes`. Line and column are
@@ -12,8 +18,13 @@ public struct SourceText: Sendable {
         self.bytes = bytes
         var starts = [0]
         starts.reserveCapacity(bytes.count / 32 + 1)
-        for (offset, byte) in bytes.enumerated() where byte == UInt8(ascii: "\n") {
-            starts.append(offset + 1)
+        bytes.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return }
+            var offset = 0
+            while offset < buffer.count, let found = memchr(base + offset, 0x0A, buffer.count - offset) {
+                offset = base.distance(to: found.assumingMemoryBound(to: UInt8.self)) + 1
+                starts.append(offset)
+            }
         }
         self.lineStarts = starts
     }
@@ -64,6 +75,15 @@ public struct SourceText: Sendable {
     }
 
     public var lineCount: Int { lineStarts.count }
+
+    /// The offset of the first NUL byte in `range`, if any.
+    public func firstNUL(in range: Range<Int>) -> Int? {
+        bytes.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress, !range.isEmpty,
+                  let found = memchr(base + range.lowerBound, 0, range.count) else { return nil }
+            return base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+        }
+    }
 
     /// The text of a byte range, decoding invalid UTF-8 with replacement characters.
     public func text(_ range: Range<Int>) -> String {

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// One statement's place in a file, found by `StatementSplitter`.
 public struct StatementSlice: Sendable, Equatable {
     public enum Kind: Sendable, Equatable {
@@ -23,6 +29,10 @@ public struct StatementSlice: Sendable, Equatable {
     public let maxParenDepth: Int
     /// Byte offset of the first psql variable interpolation (`:'var'`, `:"var"`, `:var`).
     public let psqlVariableOffset: Int?
+    /// The most binary operators (`+`, `||`, `::`, `COLLATE`, `AT TIME ZONE`...) chained in one
+    /// expression: each nests the tree one level deeper, and libpg_query's output code recurses
+    /// (and takes quadratic time) on that depth, overflowing even a 64 MiB stack near a million.
+    public var maxOperatorChain = 0
 
     public static func == (lhs: StatementSlice, rhs: StatementSlice) -> Bool {
         lhs.kind == rhs.kind && lhs.range == rhs.range && lhs.leadingTrivia == rhs.leadingTrivia
@@ -68,9 +78,11 @@ public enum StatementSplitter {
                 continue
             }
             let body = scanner.scanStatement()
-            slices.append(StatementSlice(kind: .sql, range: start..<scanner.index, leadingTrivia: triviaStart..<start,
-                                         unterminated: body.unterminated, maxParenDepth: body.maxParenDepth,
-                                         psqlVariableOffset: body.psqlVariableOffset))
+            var slice = StatementSlice(kind: .sql, range: start..<scanner.index, leadingTrivia: triviaStart..<start,
+                                       unterminated: body.unterminated, maxParenDepth: body.maxParenDepth,
+                                       psqlVariableOffset: body.psqlVariableOffset)
+            slice.maxOperatorChain = body.maxOperatorChain
+            slices.append(slice)
         }
         return slices
     }
@@ -140,6 +152,19 @@ private struct Cursor {
         var unterminated: (StatementSlice.Unterminated, Int)?
         var maxParenDepth = 0
         var psqlVariableOffset: Int?
+        var maxOperatorChain = 0
+    }
+
+    /// PostgreSQL's operator characters.
+    static func isOperatorByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "*"), UInt8(ascii: "/"), UInt8(ascii: "<"), UInt8(ascii: ">"),
+             UInt8(ascii: "="), UInt8(ascii: "~"), UInt8(ascii: "!"), UInt8(ascii: "@"), UInt8(ascii: "#"), UInt8(ascii: "%"),
+             UInt8(ascii: "^"), UInt8(ascii: "&"), UInt8(ascii: "|"), UInt8(ascii: "`"), UInt8(ascii: "?"):
+            return true
+        default:
+            return false
+        }
     }
 
     /// Scans one statement up to and including its `;`, or to the end of input.
@@ -151,6 +176,13 @@ private struct Cursor {
         var previousWord: Slice<UnsafeBufferPointer<UInt8>> = text[0..<0]
         var leadingWords: [String] = []
         var isRule = false
+        // Operators chained so far in the current expression, one count per open parenthesis:
+        // a comma starts a new expression, a parenthesis a nested one.
+        var chains = [0]
+        func chained() {
+            chains[chains.count - 1] += 1
+            body.maxOperatorChain = max(body.maxOperatorChain, chains[chains.count - 1])
+        }
 
         while index < end {
             let byte = text[index]
@@ -188,10 +220,27 @@ private struct Cursor {
             case UInt8(ascii: "("):
                 parenDepth += 1
                 body.maxParenDepth = max(body.maxParenDepth, parenDepth)
+                chains.append(0)
                 index += 1
             case UInt8(ascii: ")"):
                 parenDepth = max(0, parenDepth - 1)
+                if chains.count > 1 { chains.removeLast() }
                 index += 1
+            case UInt8(ascii: ","):
+                chains[chains.count - 1] = 0
+                index += 1
+            case UInt8(ascii: ":") where peek(1) == UInt8(ascii: ":"):
+                chained()
+                index += 2
+            case _ where Self.isOperatorByte(byte):
+                // One operator: a run of operator characters up to a comment.
+                chained()
+                index += 1
+                while index < end, Self.isOperatorByte(text[index]),
+                      !(text[index] == UInt8(ascii: "-") && peek(1) == UInt8(ascii: "-")),
+                      !(text[index] == UInt8(ascii: "/") && peek(1) == UInt8(ascii: "*")) {
+                    index += 1
+                }
             case UInt8(ascii: ":"):
                 if body.psqlVariableOffset == nil, peek(1) != UInt8(ascii: ":"),
                    index == 0 || text[index - 1] != UInt8(ascii: ":") {
@@ -212,6 +261,12 @@ private struct Cursor {
                     if leadingWords.count < 4 {
                         leadingWords.append(String(decoding: word, as: UTF8.self).uppercased())
                         isRule = leadingWords.first == "CREATE" && leadingWords.dropFirst().contains("RULE")
+                    }
+                    if equalsKeyword(word, "COLLATE") || (equalsKeyword(word, "ZONE") && equalsKeyword(previousWord, "TIME")) {
+                        chained()
+                    } else if equalsKeyword(word, "AND") || equalsKeyword(word, "OR") {
+                        // The grammar flattens `a AND b AND c` into one list: each operand starts afresh.
+                        chains[chains.count - 1] = 0
                     }
                     if equalsKeyword(word, "ATOMIC"), equalsKeyword(previousWord, "BEGIN") {
                         atomicDepth += 1
@@ -235,6 +290,11 @@ private struct Cursor {
     mutating func skipQuoted(_ quote: UInt8, backslashEscapes: Bool) -> Bool {
         index += 1
         while index < end {
+            if !backslashEscapes, let base = text.baseAddress {
+                // Long literals (data dumps) are skipped with memchr rather than byte by byte.
+                guard let found = memchr(base + index, Int32(quote), end - index) else { break }
+                index = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+            }
             let byte = text[index]
             if backslashEscapes && byte == UInt8(ascii: "\\") {
                 index += 2

@@ -583,10 +583,11 @@ struct TreeDecoder {
     }
 
     func alterTableTypeName(_ type: PgQuery__AlterTableType) -> String {
-        // The lookup must happen inside the closure: the pointer is only valid there.
-        let name = withUnsafePointer(to: pg_query__alter_table_type__descriptor) { descriptor -> String? in
-            protobuf_c_enum_descriptor_get_value(descriptor, Int32(type.rawValue)).map { String(cString: $0.pointee.name) }
+        // The descriptor pointer must not outlive the closure: returning it from
+        // `withUnsafePointer` left a dangling pointer and crashed on real migrations.
+        withUnsafePointer(to: pg_query__alter_table_type__descriptor) { descriptor in
+            guard let value = protobuf_c_enum_descriptor_get_value(descriptor, Int32(type.rawValue)) else { return "Unknown" }
+            return String(cString: value.pointee.name).replacingOccurrences(of: "AT_", with: "")
         }
-        return name.map { $0.replacingOccurrences(of: "AT_", with: "") } ?? "Unknown"
     }
 }

@@ -328,12 +328,8 @@ struct ExplainModel {
     }
 }
 
-/// JSON with keys in the order given, so that output is byte-for-byte stable.
-indirect enum JSONValue {
-    case string(String), int(Int), bool(Bool), null
-    case array([JSONValue])
-    case object([(String, JSONValue)])
-
+extension JSONValue {
+    /// Pretty-printed with `"key": value` members in the order given.
     func rendered(indent: String) -> String {
         let inner = indent + "  "
         switch self {

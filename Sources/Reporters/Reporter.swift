@@ -27,13 +27,19 @@ public struct LintResult: Sendable {
     }
 
     public var summary: Summary {
-        let diagnostics = reports.flatMap(\.diagnostics)
-        return Summary(findings: diagnostics.count,
-                       errors: diagnostics.filter { $0.severity == .error }.count,
-                       warnings: diagnostics.filter { $0.severity == .warning }.count,
-                       infos: diagnostics.filter { $0.severity == .info }.count,
-                       filesWithFindings: reports.filter { !$0.diagnostics.isEmpty }.count,
-                       filesChecked: reports.count)
+        var summary = Summary(findings: 0, errors: 0, warnings: 0, infos: 0,
+                              filesWithFindings: reports.filter { !$0.diagnostics.isEmpty }.count, filesChecked: reports.count)
+        for report in reports {
+            for diagnostic in report.diagnostics {
+                summary.findings += 1
+                switch diagnostic.severity {
+                case .error: summary.errors += 1
+                case .warning: summary.warnings += 1
+                case .info: summary.infos += 1
+                }
+            }
+        }
+        return summary
     }
 
     public struct Summary: Sendable, Equatable {

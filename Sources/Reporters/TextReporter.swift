@@ -12,7 +12,7 @@ public struct TextReporter: Reporter {
         var out = ""
         for report in result.reports {
             for diagnostic in report.diagnostics {
-                out += render(diagnostic, in: report)
+                render(diagnostic, in: report, into: &out)
                 out += "\n"
             }
         }
@@ -24,40 +24,62 @@ public struct TextReporter: Reporter {
     }
 
     func render(_ diagnostic: Diagnostic, in report: FileReport) -> String {
+        var out = ""
+        render(diagnostic, in: report, into: &out)
+        return out
+    }
+
+    // Appends to one string: with 30,000 findings, building lines arrays and splitting
+    // rewrites by Character was a third of the run.
+    func render(_ diagnostic: Diagnostic, in report: FileReport, into out: inout String) {
         let source = report.source
         let start = source.position(of: diagnostic.range.lowerBound)
         let end = source.position(of: max(diagnostic.range.lowerBound, diagnostic.range.upperBound))
         let severityColor: Style = diagnostic.severity == .error ? .red : diagnostic.severity == .warning ? .yellow : .blue
-        var lines: [String] = []
-        lines.append(paint("\(diagnostic.severity.rawValue)[\(diagnostic.ruleID)]", severityColor, bold: true)
-                     + paint(": \(diagnostic.message)", .none, bold: true))
-        let gutterWidth = String(start.line).count
-        let pad = String(repeating: " ", count: gutterWidth)
-        lines.append("\(pad)\(paint("-->", .blue, bold: true)) \(report.path):\(start.line):\(start.column)")
-        lines.append("\(pad) \(paint("|", .blue, bold: true))")
-        let lineText = source.text(source.lineRange(start.line))
-        lines.append("\(paint(String(start.line), .blue, bold: true)) \(paint("|", .blue, bold: true)) \(lineText)")
+        out += paint("\(diagnostic.severity.rawValue)[\(diagnostic.ruleID)]", severityColor, bold: true)
+        out += paint(": \(diagnostic.message)", .none, bold: true)
+        out += "\n"
+        let lineNumber = String(start.line)
+        let pad = String(repeating: " ", count: lineNumber.utf8.count)
+        let bar = paint("|", .blue, bold: true)
+        let equals = paint("=", .blue, bold: true)
+        out += "\(pad)\(paint("-->", .blue, bold: true)) \(report.path):\(start.line):\(start.column)\n"
+        out += "\(pad) \(bar)\n"
+        let lineRange = source.lineRange(start.line)
+        out += "\(paint(lineNumber, .blue, bold: true)) \(bar) \(source.text(lineRange))\n"
         // Carets under the range on its first line; tabs are kept so the carets line up.
-        let prefix = lineText.prefix(start.column - 1).map { $0 == "\t" ? "\t" : " " }.joined()
-        let lineLength = lineText.count
+        // Columns count code points, so the prefix and the line length do too.
+        var prefix = ""
+        var lineLength = 0
+        for byte in source.bytes[lineRange] where byte & 0xC0 != 0x80 {
+            if lineLength < start.column - 1 { prefix.append(byte == UInt8(ascii: "\t") ? "\t" : " ") }
+            lineLength += 1
+        }
         let caretCount = end.line == start.line ? max(1, end.column - start.column) : max(1, lineLength - start.column + 1)
-        lines.append("\(pad) \(paint("|", .blue, bold: true)) \(prefix)\(paint(String(repeating: "^", count: caretCount), severityColor, bold: true))")
+        out += "\(pad) \(bar) \(prefix)\(paint(String(repeating: "^", count: caretCount), severityColor, bold: true))\n"
         for note in diagnostic.notes {
-            lines.append("\(pad) \(paint("=", .blue, bold: true)) \(paint("note", .none, bold: true)): \(note)")
+            out += "\(pad) \(equals) \(paint("note", .none, bold: true)): \(note)\n"
         }
         if let help = diagnostic.help {
-            lines.append("\(pad) \(paint("=", .blue, bold: true)) \(paint("help", .none, bold: true)): \(help)")
+            out += "\(pad) \(equals) \(paint("help", .none, bold: true)): \(help)\n"
         }
         if let fix = diagnostic.fix {
-            lines.append("\(pad) \(paint("=", .blue, bold: true)) \(paint("fix", .none, bold: true)): \(fix.message) (apply with --fix)")
+            out += "\(pad) \(equals) \(paint("fix", .none, bold: true)): \(fix.message) (apply with --fix)\n"
         }
         if let rewrite = diagnostic.rewrite {
-            lines.append("\(pad) \(paint("=", .blue, bold: true)) \(paint("suggested rewrite", .none, bold: true)):")
-            for line in rewrite.text.split(separator: "\n", omittingEmptySubsequences: false) {
-                lines.append("\(pad)     \(paint(String(line), .green, bold: false))")
+            out += "\(pad) \(equals) \(paint("suggested rewrite", .none, bold: true)):\n"
+            let text = rewrite.text.utf8
+            var lineStart = text.startIndex
+            while true {
+                let lineEnd = text[lineStart...].firstIndex(of: UInt8(ascii: "\n")) ?? text.endIndex
+                out += pad
+                out += "     "
+                out += paint(String(Substring(text[lineStart..<lineEnd])), .green, bold: false)
+                out += "\n"
+                guard lineEnd < text.endIndex else { break }
+                lineStart = text.index(after: lineEnd)
             }
         }
-        return lines.joined(separator: "\n") + "\n"
     }
 
     enum Style { case none, red, yellow, blue, green }

@@ -1,0 +1,53 @@
+import Testing
+import MigrationLint
+import MigrationLintRules
+import PostgresSyntax
+@testable import Reporters
+
+/// The fast paths must produce exactly what the simple ones did.
+@Suite struct OutputEquivalenceTests {
+    static let text = """
+        -- migration-lint-ignore: no-such-rule typo
+        CREATE INDEX idx_a ON "Accounts/Ünïcode" (a);
+        ALTER TABLE users ADD COLUMN token uuid DEFAULT gen_random_uuid();
+        SELECT E'\\t tab', 'quote " and \\\\ backslash';
+        CREATE TABLEX broken;
+        UPDATE t SET a = 'never closed;
+
+        """
+
+    @Test func handWrittenJSONIsByteForByteJSONEncoder() {
+        let engine = LintEngine(rules: allRules)
+        var reports = [engine.lint(text: Self.text, path: "a/b.sql")]
+        reports.append(engine.lint(text: "SELECT 1;\n", path: "empty \"quoted\".sql"))
+        let result = LintResult(outcomes: reports.map { .linted($0) },
+                                errors: [InputError(path: "gone.sql", message: "the file disappeared\u{1} before it could be read"),
+                                         InputError(path: "bin.sql", line: 2, column: 3, message: "binary\u{8}\u{c}\r\n")],
+                                rules: allRules.map(\.description))
+        let reporter = JSONReporter()
+        #expect(result.summary.findings >= 4)
+        #expect(reporter.render(result) == reporter.encodedWithFoundation(result))
+        let none = LintResult(outcomes: [])
+        #expect(reporter.render(none) == reporter.encodedWithFoundation(none))
+    }
+
+    @Test func parsingALongFileOnSeveralThreadsGivesTheSameStatements() {
+        let statements = (0..<3_000).map { index -> String in
+            switch index % 4 {
+            case 0: return "CREATE INDEX idx_\(index) ON t (a);"
+            case 1: return "-- comment \(index)\nALTER TABLE t ADD COLUMN c\(index) int;"
+            case 2: return "SELECT (((\(index))));"
+            default: return "CREATE TABLEX broken_\(index);"
+            }
+        }
+        let text = statements.joined(separator: "\n") + "\n"
+        var serial = LintEngine(rules: allRules)
+        serial.parseThreads = 1
+        var parallel = serial
+        parallel.parseThreads = 3
+        let a = serial.lint(text: text, path: "long.sql")
+        let b = parallel.lint(text: text, path: "long.sql")
+        #expect(a.statementCount == 3_000)
+        #expect(a.diagnostics == b.diagnostics)
+    }
+}

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Fuzzes the whole lint path (bytes -> findings -> text and JSON output) with libFuzzer for a
+# bounded time. Usage: scripts/fuzz.sh [seconds=60] [extra libFuzzer flags...]
+# Crashes land in Fuzz/artifacts/; the working corpus is kept in Fuzz/corpus (git-ignored) so
+# that later runs start where earlier ones stopped.
+set -euo pipefail
+seconds="${1:-60}"
+shift || true
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+
+# -sanitize=fuzzer on every module, not only the harness, so that coverage guides the fuzzer
+# through the splitter, decoder, lock model and rules.
+swift build --package-path Fuzz -c release --product FuzzLint \
+    -Xswiftc -sanitize=fuzzer,address -Xswiftc -g -Xswiftc -use-ld=lld >&2
+binary="$(swift build --package-path Fuzz -c release --product FuzzLint -Xswiftc -sanitize=fuzzer,address -Xswiftc -g -Xswiftc -use-ld=lld --show-bin-path)/FuzzLint"
+
+seeds="$(mktemp -d)"
+trap 'rm -rf "$seeds"' EXIT
+# Seeds: every SQL file under Fixtures/ (copied: libFuzzer writes into its first corpus dir).
+find Fixtures -name '*.sql' -type f -print0 | while IFS= read -r -d '' file; do
+    cp "$file" "$seeds/$(echo "$file" | tr '/' '_')"
+done
+mkdir -p Fuzz/corpus Fuzz/artifacts
+
+# -rss_limit_mb: memory must stay bounded per input; -timeout: a hang is a finding.
+"$binary" Fuzz/corpus "$seeds" \
+    -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
+    -dict=Fuzz/sql.dict -artifact_prefix=Fuzz/artifacts/ -print_final_stats=1 "$@"
