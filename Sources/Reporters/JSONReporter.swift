@@ -60,7 +60,7 @@ public struct JSONReporter: Reporter {
 
     public func render(_ result: LintResult) -> String {
         let output = self.output(result)
-        var writer = JSONWriter()
+        var writer = ReportJSONWriter()
         // About 1.5 KB per finding with its rewrite; growing the buffer by doubling copied it.
         writer.out.reserveCapacity(4096 + output.files.reduce(0) { $0 + 256 + $1.diagnostics.count * 1536 })
         writer.write(output.json)
@@ -116,26 +116,26 @@ public struct JSONReporter: Reporter {
 // MARK: Writing
 
 /// A JSON value with its keys already in output order (sorted, nil members left out).
-enum JSONValue {
+enum ReportJSON {
     case string(String)
     case int(Int)
-    case array([JSONValue])
-    case object([(String, JSONValue)])
+    case array([ReportJSON])
+    case object([(String, ReportJSON)])
 
-    static func members(_ members: [(String, JSONValue?)]) -> JSONValue {
+    static func members(_ members: [(String, ReportJSON?)]) -> ReportJSON {
         .object(members.compactMap { key, value in value.map { (key, $0) } }.sorted { $0.0.utf8.lexicographicallyPrecedes($1.0.utf8) })
     }
 }
 
 /// Writes UTF-8 bytes: appending to a `String` piece by piece was most of the cost for large output.
-struct JSONWriter {
+struct ReportJSONWriter {
     var out: [UInt8] = []
 
     mutating func append(_ text: StaticString) {
         text.withUTF8Buffer { out.append(contentsOf: $0) }
     }
 
-    mutating func write(_ value: JSONValue, indent: Int = 0) {
+    mutating func write(_ value: ReportJSON, indent: Int = 0) {
         switch value {
         case .string(let text): writeString(text)
         case .int(let number): out.append(contentsOf: String(number).utf8)
@@ -195,52 +195,52 @@ struct JSONWriter {
 }
 
 extension JSONReporter.Output {
-    var json: JSONValue {
+    var json: ReportJSON {
         .members([("version", .int(version)), ("files", .array(files.map(\.json))), ("errors", .array(errors.map(\.json))),
                  ("summary", summary.json)])
     }
 }
 
 extension JSONReporter.File {
-    var json: JSONValue {
+    var json: ReportJSON {
         .members([("path", .string(path)), ("statements", .int(statements)), ("diagnostics", .array(diagnostics.map(\.json)))])
     }
 }
 
 extension JSONReporter.Position {
-    var json: JSONValue { .members([("line", .int(line)), ("column", .int(column)), ("offset", .int(offset))]) }
+    var json: ReportJSON { .members([("line", .int(line)), ("column", .int(column)), ("offset", .int(offset))]) }
 }
 
 extension JSONReporter.Step {
-    var json: JSONValue { .members([("kind", .string(kind)), ("sql", sql.map(JSONValue.string)), ("note", note.map(JSONValue.string))]) }
+    var json: ReportJSON { .members([("kind", .string(kind)), ("sql", sql.map(ReportJSON.string)), ("note", note.map(ReportJSON.string))]) }
 }
 
 extension JSONReporter.EditItem {
-    var json: JSONValue { .members([("start", start.json), ("end", end.json), ("replacement", .string(replacement))]) }
+    var json: ReportJSON { .members([("start", start.json), ("end", end.json), ("replacement", .string(replacement))]) }
 }
 
 extension JSONReporter.FixItem {
-    var json: JSONValue { .members([("message", .string(message)), ("edits", .array(edits.map(\.json)))]) }
+    var json: ReportJSON { .members([("message", .string(message)), ("edits", .array(edits.map(\.json)))]) }
 }
 
 extension JSONReporter.Item {
-    var json: JSONValue {
+    var json: ReportJSON {
         .members([("rule", .string(rule)), ("severity", .string(severity)), ("message", .string(message)),
-                 ("start", start.json), ("end", end.json), ("notes", .array(notes.map(JSONValue.string))),
-                 ("help", help.map(JSONValue.string)), ("rewrite", rewrite.map(JSONValue.string)),
+                 ("start", start.json), ("end", end.json), ("notes", .array(notes.map(ReportJSON.string))),
+                 ("help", help.map(ReportJSON.string)), ("rewrite", rewrite.map(ReportJSON.string)),
                  ("rewriteSteps", .array(rewriteSteps.map(\.json))), ("fix", fix?.json)])
     }
 }
 
 extension JSONReporter.Error {
-    var json: JSONValue {
-        .members([("path", .string(path)), ("line", line.map(JSONValue.int)), ("column", column.map(JSONValue.int)),
+    var json: ReportJSON {
+        .members([("path", .string(path)), ("line", line.map(ReportJSON.int)), ("column", column.map(ReportJSON.int)),
                  ("message", .string(message))])
     }
 }
 
 extension JSONReporter.Summary {
-    var json: JSONValue {
+    var json: ReportJSON {
         .members([("findings", .int(findings)), ("errors", .int(errors)), ("warnings", .int(warnings)), ("infos", .int(infos)),
                  ("filesWithFindings", .int(filesWithFindings)), ("filesChecked", .int(filesChecked))])
     }
