@@ -77,6 +77,13 @@ public struct SnapshotMap<Key: Hashable & Sendable, Value: Sendable>: Sendable, 
     public var keys: [Key] { map(\.key) }
     public var values: [Value] { map(\.value) }
 
+    /// The entries that satisfy `isIncluded`, as a map of their own (as `Dictionary.filter`).
+    public func filter(_ isIncluded: ((key: Key, value: Value)) throws -> Bool) rethrows -> SnapshotMap {
+        var result = SnapshotMap()
+        for entry in self where try isIncluded(entry) { result[entry.key] = entry.value }
+        return result
+    }
+
     public func makeIterator() -> Array<(key: Key, value: Value)>.Iterator {
         history.lock.lock(); defer { history.lock.unlock() }
         return Array(unlockedElements()).makeIterator()
@@ -134,5 +141,18 @@ public struct SnapshotSet<Element: Hashable & Sendable>: Sendable, ExpressibleBy
 
     public func makeIterator() -> Array<Element>.Iterator {
         map.map(\.key).makeIterator()
+    }
+}
+
+extension SnapshotMap: Equatable where Value: Equatable {
+    public static func == (lhs: SnapshotMap, rhs: SnapshotMap) -> Bool {
+        guard lhs.count == rhs.count else { return false }
+        return lhs.allSatisfy { rhs[$0.key] == $0.value }
+    }
+}
+
+extension SnapshotSet: Equatable {
+    public static func == (lhs: SnapshotSet, rhs: SnapshotSet) -> Bool {
+        lhs.count == rhs.count && lhs.allSatisfy(rhs.contains)
     }
 }

@@ -41,6 +41,20 @@ import Testing
         #expect(checks["t"] == ["a", "b"])
     }
 
+    @Test func dictionaryOperationsTheSchemaCatalogUses() {
+        var map: SnapshotMap<String, String> = ["i1": "t", "i2": "u", "i3": "t"]
+        let before = map
+        #expect(map.removeValue(forKey: "i2") == "u")
+        #expect(map.removeValue(forKey: "missing") == nil)
+        #expect(Set(map.values) == ["t"])
+        let kept = map.filter { $0.key != "i1" }
+        #expect(kept == ["i3": "t"])
+        #expect(before == ["i1": "t", "i2": "u", "i3": "t"])
+        #expect(before != map)
+        let a: SnapshotSet<String> = ["x", "y"], b: SnapshotSet<String> = ["y", "x"]
+        #expect(a == b)
+    }
+
     @Test func keepingAStatePerStatementStaysLinear() {
         // 50,000 snapshots of a growing set: with Set this copied 1.25 billion strings.
         var state = AnalysisState(settings: RunSettings())

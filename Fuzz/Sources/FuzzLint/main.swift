@@ -8,14 +8,14 @@ import Reporters
 private let runner = LintRunner(engine: LintEngine(rules: allRules))
 
 /// Bytes in, findings out, the whole lint path: decoding, layout, splitting, libpg_query, the
-/// lock model, every rule, then the text and JSON reporters. Runs on the runner's own worker
-/// thread (the large stack the CLI uses), so a crash here is a crash users would see.
+/// lock model, every rule, then the text and JSON reporters. Runs on a thread with the stack
+/// size of the runner's workers, so a stack overflow here is one users would see.
 func fuzzLint(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     let bytes = data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? []
     let outcome: FileOutcome
     switch SourceReader.decode(bytes, path: "fuzz.sql") {
     case .success(let source):
-        outcome = runner.run(count: 1) { _ in runner.lint(path: "fuzz.sql", source: source) }[0]
+        outcome = runner.lint(path: "fuzz.sql", source: source)
     case .failure(let error):
         outcome = .failed(error)
     }
@@ -32,6 +32,13 @@ func LLVMFuzzerRunDriver(_ argc: UnsafeMutablePointer<CInt>,
                          _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
                          _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt) -> CInt
 
-var argc = CommandLine.argc
-var argv = CommandLine.unsafeArgv
-exit(LLVMFuzzerRunDriver(&argc, &argv) { fuzzLint($0, $1) })
+// One long-lived worker rather than a thread per input (as `LintRunner.run` would make): the
+// thread-local memory libpg_query keeps per thread would otherwise pile up over millions of runs.
+let driver = Thread {
+    var argc = CommandLine.argc
+    var argv = CommandLine.unsafeArgv
+    exit(LLVMFuzzerRunDriver(&argc, &argv) { fuzzLint($0, $1) })
+}
+driver.stackSize = runner.stackSize
+driver.start()
+while true { sleep(60) }
