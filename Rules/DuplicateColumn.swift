@@ -69,32 +69,10 @@ public struct DuplicateColumn: Rule {
         }
     }
 
-    /// The columns of `table` before this statement, when the file created it; nil when unknown.
+    /// The columns of `table` before this statement, as far as the file shows them (the lock
+    /// model's schema catalog, kept as the statements are walked); nil when the file shows none.
     func columns(of table: QualifiedName, before context: RuleContext) -> Set<String>? {
-        var known: Set<String>?
-        for analysis in context.fileAnalyses where analysis.index < context.analysis.index {
-            guard let statement = analysis.statement else { continue }
-            let state = analysis.state
-            switch statement {
-            case .createTable(let create) where state.resolve(create.relation) == context.state.resolve(table):
-                known = Set(create.columns.map(\.name))
-            case .alterTable(let alter) where state.resolve(alter.relation) == context.state.resolve(table):
-                for action in alter.actions {
-                    switch action {
-                    case .addColumn(let column, _): known?.insert(column.name)
-                    case .dropColumn(let name, _, _): known?.remove(name)
-                    default: break
-                    }
-                }
-            case .rename(let rename) where rename.kind == .column && state.resolve(rename.object) == context.state.resolve(table):
-                if let old = rename.subname, known?.remove(old) != nil { known?.insert(rename.newName) }
-            case .drop(let drop) where drop.kind == .table && drop.objects.contains(where: { state.resolve($0) == context.state.resolve(table) }):
-                known = nil
-            default:
-                break
-            }
-        }
-        return known
+        context.state.schema.tables[context.state.resolve(table).qualified].map { Set($0.columns.keys) }
     }
 
     /// The column name as written (quoted or not).

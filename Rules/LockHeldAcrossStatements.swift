@@ -46,7 +46,9 @@ public struct LockHeldAcrossStatements: Rule {
         // One finding per transaction: the fix (commit after the ACCESS EXCLUSIVE statement)
         // covers every later statement of it.
         let transaction = context.analysis.transactionNumber
-        if Locking.earlier(context).contains(where: { $0.transactionNumber == transaction && Self.offense($0, all) != nil }) { return [] }
+        // The statements of a transaction are contiguous: look only within this one.
+        if context.earlierStatements.reversed().prefix(while: { $0.transactionNumber == transaction })
+            .contains(where: { Self.offense($0, all) != nil }) { return [] }
         let line = Locking.line(of: offense.origin, in: context)
         // DROP INDEX is modelled as a lock on the index; the lock that hurts is on its table.
         var lockedName = offense.relation
@@ -54,7 +56,8 @@ public struct LockHeldAcrossStatements: Rule {
         let doing = context.effects.rewrites.contains(offense.slow) ? "rewrites \(offense.slow.qualified)" : "scans \(offense.slow.qualified)"
         var notes = ["line \(line) takes ACCESS EXCLUSIVE on \(lockedName): it blocks reads and writes until commit"]
         notes.append(contentsOf: Locking.lockNotes(context).filter { !$0.contains("blocks only") })
-        let later = Locking.later(context).filter { $0.transactionNumber == transaction && Self.offense($0, all) != nil }.count
+        let later = context.laterStatements.prefix(while: { $0.transactionNumber == transaction })
+            .filter { Self.offense($0, all) != nil }.count
         if later > 0 { notes.append("\(later) later statement\(later == 1 ? "" : "s") of this transaction extend\(later == 1 ? "s" : "") the lock further") }
         return [Finding(message: "\(lockedName) stays locked ACCESS EXCLUSIVE (since line \(line)) while this statement \(doing)",
                         range: context.statementStartRange, notes: notes,
@@ -77,7 +80,8 @@ public struct LockHeldAcrossStatements: Rule {
         guard let slow = (analysis.effects.rewrites + analysis.effects.scans).first else { return nil }
         let held = analysis.state.accessExclusiveHeldSince.sorted { ($0.value, $0.key) < ($1.value, $1.key) }
         for (relation, index) in held {
-            guard let origin = all.first(where: { $0.index == index }) else { continue }
+            guard all.indices.contains(index) else { continue }
+            let origin = all[index]
             if case .drop(let drop)? = origin.statement, [.table, .view, .materializedView, .sequence].contains(drop.kind) { continue }
             return (slow, relation, origin)
         }

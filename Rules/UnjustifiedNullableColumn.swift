@@ -111,7 +111,7 @@ public struct UnjustifiedNullableColumn: Rule {
     /// safe sequence (add, backfill, constrain), not a decision to allow NULL.
     func becomesNotNullLater(_ context: RuleContext, table: QualifiedName, column: String) -> Bool {
         let target = context.state.resolve(table)
-        return Compatibility.later(context).contains { analysis in
+        return context.laterStatements(naming: table).contains { analysis in
             guard case .alterTable(let alter)? = analysis.statement, analysis.state.resolve(alter.relation) == target else { return false }
             return alter.actions.contains { action in
                 switch action {

@@ -94,12 +94,12 @@ enum Compatibility {
 
     /// The statements before this one in the file.
     static func earlier(_ context: RuleContext) -> ArraySlice<StatementAnalysis> {
-        context.fileAnalyses.prefix { $0.index < context.analysis.index }
+        context.earlierStatements
     }
 
     /// The statements after this one in the file.
     static func later(_ context: RuleContext) -> ArraySlice<StatementAnalysis> {
-        context.fileAnalyses.drop { $0.index <= context.analysis.index }
+        context.laterStatements
     }
 
     /// The column was added earlier in this file (or its table created here): no release that
@@ -107,7 +107,7 @@ enum Compatibility {
     static func columnIsNew(_ context: RuleContext, table: QualifiedName, column: String) -> Bool {
         if context.state.isCreatedInFile(table) { return true }
         let target = context.state.resolve(table)
-        return earlier(context).contains { analysis in
+        return context.earlierStatements(naming: table).contains { analysis in
             guard case .alterTable(let alter)? = analysis.statement, analysis.state.resolve(alter.relation) == target else { return false }
             return alter.actions.contains { if case .addColumn(let added, _) = $0 { return added.name == column } else { return false } }
         }
@@ -119,7 +119,9 @@ enum Compatibility {
         if [.table, .view, .materializedView, .sequence, .index].contains(where: kinds.contains),
            context.state.isCreatedInFile(name) { return true }
         if kinds.contains(.type) || kinds.contains(.domain), context.state.createdEnums.contains(target.qualified) { return true }
-        return earlier(context).contains { created(by: $0, kinds: kinds, matching: target) || renamed(by: $0, kinds: kinds, to: target) }
+        return context.earlierStatements(naming: name).contains {
+            created(by: $0, kinds: kinds, matching: target) || renamed(by: $0, kinds: kinds, to: target)
+        }
     }
 
     /// An earlier `ALTER ... RENAME TO name` gave the object this name in this file (PostgreSQL's
@@ -144,7 +146,7 @@ enum Compatibility {
             return true
         }
         guard context.state.inTransactionBlock else { return false }
-        return later(context).contains {
+        return context.laterStatements(naming: name).contains {
             $0.transactionNumber == context.analysis.transactionNumber
                 && (created(by: $0, kinds: kinds, matching: target) || renamed(by: $0, kinds: kinds, to: target))
         }
@@ -152,7 +154,7 @@ enum Compatibility {
 
     static func recreatedLater(_ context: RuleContext, _ name: QualifiedName, kinds: Set<ObjectKind>) -> Bool {
         let target = context.state.resolve(name)
-        return later(context).contains { created(by: $0, kinds: kinds, matching: target) }
+        return context.laterStatements(naming: name).contains { created(by: $0, kinds: kinds, matching: target) }
     }
 
     static func created(by analysis: StatementAnalysis, kinds: Set<ObjectKind>, matching target: QualifiedName) -> Bool {

@@ -30,12 +30,12 @@ enum Locking {
 
     /// Analyses of the statements before this one in the file.
     static func earlier(_ context: RuleContext) -> ArraySlice<StatementAnalysis> {
-        context.fileAnalyses.prefix { $0.index < context.analysis.index }
+        context.earlierStatements
     }
 
     /// Analyses of the statements after this one in the file.
     static func later(_ context: RuleContext) -> ArraySlice<StatementAnalysis> {
-        context.fileAnalyses.drop { $0.index <= context.analysis.index }
+        context.laterStatements
     }
 
     /// The 1-based line of a statement, for messages that point back at it.
@@ -111,7 +111,7 @@ enum Locking {
     /// TABLE, ADD COLUMN, or an earlier type change), or nil when the file does not say.
     static func knownColumnType(table: QualifiedName, column: String, _ context: RuleContext) -> TypeName? {
         var type: TypeName?
-        for item in earlier(context) {
+        for item in context.earlierStatements(naming: table) {
             guard let statement = item.statement else { continue }
             switch statement {
             case .createTable(let create) where item.state.resolve(create.relation) == table:

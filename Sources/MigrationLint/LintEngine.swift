@@ -101,6 +101,7 @@ public struct LintEngine: Sendable {
         }
 
         let enabled = rules.filter { configuration.severity(of: $0.description) != nil }
+        let fileIndex = FileIndex(analysis.statements)
         for item in analysis.statements {
             switch item.parsed.content {
             case .syntaxError(let message, let offset):
@@ -114,7 +115,8 @@ public struct LintEngine: Sendable {
                     message: "psql variable interpolation: the statement is expanded by psql, so MigrationLint does not check it",
                     range: offset..<min(offset + 2, item.parsed.range.upperBound)), statement: item.index)
             case .statement(let statement):
-                let context = RuleContext(statement: statement, analysis: item, file: file, fileAnalyses: analysis.statements)
+                let context = RuleContext(statement: statement, analysis: item, file: file, fileAnalyses: analysis.statements,
+                                          fileIndex: fileIndex)
                 for rule in enabled {
                     for finding in rule.check(context) { emit(rule.description, finding, statement: item.index) }
                 }

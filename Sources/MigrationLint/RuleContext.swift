@@ -35,6 +35,33 @@ public struct RuleContext: Sendable {
     public let file: MigrationFile
     /// Every analysed statement of the file, for rules that look back or ahead.
     public let fileAnalyses: [StatementAnalysis]
+    /// Which statements of the file name which object: look back or ahead through this, not
+    /// through every statement.
+    public let fileIndex: FileIndex
+
+    public init(statement: Statement, analysis: StatementAnalysis, file: MigrationFile, fileAnalyses: [StatementAnalysis],
+                fileIndex: FileIndex? = nil) {
+        self.statement = statement
+        self.analysis = analysis
+        self.file = file
+        self.fileAnalyses = fileAnalyses
+        self.fileIndex = fileIndex ?? FileIndex(fileAnalyses)
+    }
+
+    /// The statements before this one (O(1): analyses are stored in file order).
+    public var earlierStatements: ArraySlice<StatementAnalysis> { fileAnalyses[..<analysis.index] }
+    /// The statements after this one.
+    public var laterStatements: ArraySlice<StatementAnalysis> { fileAnalyses[(analysis.index + 1)...] }
+
+    /// The earlier statements that name `name` (a table, index, type, ...).
+    public func earlierStatements(naming name: QualifiedName) -> [StatementAnalysis] {
+        fileIndex.statements(naming: state.resolve(name).qualified).prefix { $0 < analysis.index }.map { fileAnalyses[$0] }
+    }
+
+    /// The later statements that name `name`.
+    public func laterStatements(naming name: QualifiedName) -> [StatementAnalysis] {
+        fileIndex.statements(naming: state.resolve(name).qualified).filter { $0 > analysis.index }.map { fileAnalyses[$0] }
+    }
 
     public var parsed: ParsedStatement { analysis.parsed }
     /// Context before this statement: version, transaction, objects created earlier, settings.

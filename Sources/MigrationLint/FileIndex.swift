@@ -1,0 +1,90 @@
+import LockModel
+import PostgresSyntax
+
+/// Which statements of a file name which object, built once per file so that a rule asking
+/// "is this table altered again later?" reads a short list instead of the whole file (asking
+/// the whole file for every statement made long files quadratic).
+public struct FileIndex: Sendable {
+    /// Schema-qualified name (as `QualifiedName.qualified`, after `search_path`) to the indices
+    /// of the statements that name it, in file order.
+    private let statementsByName: [String: [Int]]
+
+    public init(_ analyses: [StatementAnalysis]) {
+        var byName: [String: [Int]] = [:]
+        for analysis in analyses {
+            guard let statement = analysis.statement else { continue }
+            var seen = Set<String>()
+            for name in Self.names(in: statement) {
+                let key = analysis.state.resolve(name).qualified
+                if seen.insert(key).inserted { byName[key, default: []].append(analysis.index) }
+            }
+        }
+        statementsByName = byName
+    }
+
+    /// Indices of the statements that name `qualified`, in file order.
+    public func statements(naming qualified: String) -> [Int] {
+        statementsByName[qualified] ?? []
+    }
+
+    /// The objects a statement names: its table, the objects it creates, drops or renames (and
+    /// their new names), the tables it references.
+    static func names(in statement: Statement) -> [QualifiedName] {
+        switch statement {
+        case .alterTable(let alter):
+            var names = [alter.relation]
+            for action in alter.actions {
+                switch action {
+                case .attachPartition(let partition), .detachPartition(let partition, _), .detachPartitionFinalize(let partition):
+                    names.append(partition)
+                case .addConstraint(let constraint):
+                    if case .foreignKey(let referenced, _) = constraint.kind { names.append(referenced) }
+                case .addColumn(let column, _):
+                    if let type = column.type, type.names.count >= 1 { names.append(QualifiedName(schema: type.schema, name: type.names.last ?? "")) }
+                default: break
+                }
+            }
+            return names
+        case .createTable(let create):
+            var names = [create.relation] + (create.partitionOf.map { [$0] } ?? [])
+            for constraint in create.constraints + create.columns.flatMap(\.constraints) {
+                if case .foreignKey(let referenced, _) = constraint.kind { names.append(referenced) }
+            }
+            for column in create.columns {
+                if let type = column.type { names.append(QualifiedName(schema: type.schema, name: type.names.last ?? "")) }
+            }
+            return names
+        case .createIndex(let index):
+            return [index.relation] + (index.name.map { [QualifiedName(schema: index.relation.schema, name: $0)] } ?? [])
+        case .drop(let drop):
+            return drop.objects + (drop.onTable.map { [$0] } ?? [])
+        case .rename(let rename):
+            var renamed = rename.object
+            if rename.subname == nil { renamed.name = rename.newName }
+            return [rename.object, renamed]
+        case .setSchema(_, let object, let newSchema):
+            return [object, QualifiedName(schema: newSchema, name: object.name)]
+        case .truncate(let relations), .lockTable(let relations, _), .createStatistics(let relations):
+            return relations
+        case .vacuum(_, _, let relations):
+            return relations
+        case .cluster(let relation):
+            return relation.map { [$0] } ?? []
+        case .reindex(_, let name, _):
+            return name.map { [$0] } ?? []
+        case .refreshMaterializedView(let name, _), .update(let name, _), .delete(let name, _), .insert(let name),
+             .alterEnumAddValue(let name, _), .createEnum(let name), .createView(let name, _), .createSequence(let name),
+             .createFunction(let name), .createTrigger(let name, _), .createPolicy(let name, _), .alterPolicy(let name, _):
+            return [name]
+        case .createDomain(let name, _, _):
+            return [name]
+        case .comment(_, let object):
+            return object.map { [$0, QualifiedName(schema: nil, name: $0.schema ?? $0.name)] } ?? []
+        case .createSchema(let name), .createExtension(let name):
+            // Named like DROP SCHEMA / DROP EXTENSION name them: an unqualified name.
+            return [QualifiedName(name: name)]
+        case .transaction, .variableSet, .select, .other:
+            return []
+        }
+    }
+}
