@@ -43,6 +43,8 @@ public struct IdentifierTooLong: Rule {
         ])
 
     public func check(_ context: RuleContext) -> [Finding] {
+        // Almost no statement has a 64-byte word: skip scanning tokens unless one might.
+        guard Self.mayHoldLongIdentifier(context.source.bytes, context.statementRange) else { return [] }
         var findings: [Finding] = []
         var reported: Set<String> = []
         for token in context.tokens where token.keyword == nil {
@@ -62,6 +64,36 @@ public struct IdentifierTooLong: Rule {
                             .map { Edit(range: $0.range, replacement: replacement) })))
         }
         return findings
+    }
+
+    /// False only when no identifier in `range` can exceed the limit: no run of identifier bytes,
+    /// and no double-quoted text, longer than it (string literals are skipped).
+    static func mayHoldLongIdentifier(_ bytes: [UInt8], _ range: Range<Int>) -> Bool {
+        var run = 0
+        var inString = false, inQuotedName = false
+        for index in range {
+            let byte = bytes[index]
+            if inString {
+                if byte == UInt8(ascii: "'") { inString = false }
+                continue
+            }
+            if inQuotedName {
+                run += 1
+                if byte == UInt8(ascii: "\"") { inQuotedName = false; if run > limit + 2 { return true }; run = 0 }
+                continue
+            }
+            switch byte {
+            case UInt8(ascii: "'"): inString = true; run = 0
+            case UInt8(ascii: "\""): inQuotedName = true; run = 1
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                 UInt8(ascii: "_"), UInt8(ascii: "$"), 0x80...0xFF:
+                run += 1
+                if run > limit { return true }
+            default:
+                run = 0
+            }
+        }
+        return inQuotedName && run > limit
     }
 
     /// The name an identifier token denotes: quotes removed, or ASCII down-cased; nil for other tokens.

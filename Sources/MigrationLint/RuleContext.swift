@@ -1,3 +1,4 @@
+import Foundation
 import LockModel
 import PostgresSyntax
 
@@ -75,8 +76,9 @@ public struct RuleContext: Sendable {
     /// The migration tool runs this file inside one transaction.
     public var fileRunsInTransaction: Bool { state.settings.fileRunsInTransaction }
 
-    /// Tokens of the statement from PostgreSQL's scanner.
-    public var tokens: [Token] { SQLScanner.tokens(in: parsed.range, of: source) }
+    /// Tokens of the statement from PostgreSQL's scanner, scanned once for all the rules.
+    public var tokens: [Token] { tokenCache.tokens(in: parsed.range, of: source) }
+    private let tokenCache = TokenCache()
 
     /// The range of the first keyword `keyword` (upper case) at or after `offset`.
     public func keywordRange(_ keyword: String, after offset: Int? = nil) -> Range<Int>? {
@@ -180,4 +182,18 @@ public struct FileContext: Sendable {
 
 private func isIdentifierCharacter(_ byte: UInt8) -> Bool {
     (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39) || byte == 0x5F || byte >= 0x80
+}
+
+/// The statement's tokens, scanned on first use and shared by every rule that asks.
+private final class TokenCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var cached: [Token]?
+
+    func tokens(in range: Range<Int>, of source: SourceText) -> [Token] {
+        lock.lock(); defer { lock.unlock() }
+        if let cached { return cached }
+        let tokens = SQLScanner.tokens(in: range, of: source)
+        cached = tokens
+        return tokens
+    }
 }
