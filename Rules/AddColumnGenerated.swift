@@ -80,10 +80,17 @@ public struct AddColumnGenerated: Rule {
         }
     }
 
+    /// The type as an object name, to find the statements that create or use it.
+    static func typeObject(_ type: TypeName) -> QualifiedName {
+        QualifiedName(schema: type.schema, name: type.names.last ?? "")
+    }
+
     /// A domain created earlier in this file with a CHECK, named like the column's type.
     func checkedDomain(_ column: ColumnDefinition, _ context: RuleContext) -> String? {
-        guard let type = column.type else { return nil }
-        for item in Locking.earlier(context) {
+        guard let type = column.type,
+              // The lock model's catalog knows the domains the file created: most types are not one.
+              context.state.schema.domains[context.state.resolve(Self.typeObject(type)).qualified] != nil else { return nil }
+        for item in context.earlierStatements(naming: Self.typeObject(type)) {
             guard case .createDomain(let name, _, let constraints)? = item.statement,
                   name.name == type.names.last, name.schema == nil || name.schema == type.schema else { continue }
             let hasCheck = constraints.contains { if case .check = $0.kind { return true } else { return false } }
@@ -129,7 +136,7 @@ public struct AddColumnGenerated: Rule {
 
     /// The base type of a domain created earlier in this file.
     func domainBase(_ type: TypeName, _ context: RuleContext) -> String? {
-        for item in Locking.earlier(context) {
+        for item in context.earlierStatements(naming: Self.typeObject(type)) {
             if case .createDomain(let name, let base, _)? = item.statement, name.name == type.names.last { return base.sql }
         }
         return nil

@@ -62,7 +62,7 @@ public struct AttachPartitionScan: Rule {
 
     /// A valid CHECK added, or a CHECK validated, on the partition earlier in this file.
     func hasCheck(on partition: QualifiedName, _ context: RuleContext) -> Bool {
-        Locking.earlier(context).contains { item in
+        context.earlierStatements(naming: partition).contains { item in
             guard case .alterTable(let other)? = item.statement, item.state.resolve(other.relation) == partition else { return false }
             return other.actions.contains {
                 switch $0 {

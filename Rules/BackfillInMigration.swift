@@ -85,7 +85,7 @@ public struct BackfillInMigration: Rule {
             column = column.lowercased()
         }
         let table = context.state.resolve(relation)
-        return Locking.earlier(context).contains { item in
+        return context.earlierStatements(naming: table).contains { item in
             guard case .alterTable(let alter)? = item.statement, item.state.resolve(alter.relation) == table else { return false }
             return alter.actions.contains {
                 guard case .addColumn(let added, _) = $0, added.name == column else { return false }

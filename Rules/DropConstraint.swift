@@ -67,7 +67,7 @@ public struct DropConstraint: Rule {
 
     /// The table itself is dropped later in the file (reported by drop-table): its constraints do not matter.
     func tableDroppedLater(_ context: RuleContext, table: QualifiedName) -> Bool {
-        Compatibility.later(context).contains { analysis in
+        context.laterStatements(naming: table).contains { analysis in
             guard case .drop(let drop)? = analysis.statement, drop.kind == .table else { return false }
             return drop.objects.contains { analysis.state.resolve($0) == table }
         }
@@ -75,7 +75,7 @@ public struct DropConstraint: Rule {
 
     /// The constraint was added earlier in this file: no running release knows it.
     func addedEarlier(_ context: RuleContext, table: QualifiedName, name: String) -> Bool {
-        Compatibility.earlier(context).contains { analysis in
+        context.earlierStatements(naming: table).contains { analysis in
             guard case .alterTable(let alter)? = analysis.statement, analysis.state.resolve(alter.relation) == table else { return false }
             return alter.actions.contains { if case .addConstraint(let c) = $0 { return c.name == name } else { return false } }
         }
@@ -89,7 +89,7 @@ public struct DropConstraint: Rule {
         }
         if adds(alter.actions) { return true }
         guard context.state.inTransactionBlock else { return false }
-        return Compatibility.later(context).contains { analysis in
+        return context.laterStatements(naming: table).contains { analysis in
             guard analysis.transactionNumber == context.analysis.transactionNumber,
                   case .alterTable(let later)? = analysis.statement, analysis.state.resolve(later.relation) == table else { return false }
             return adds(later.actions)

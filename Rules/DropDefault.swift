@@ -62,7 +62,7 @@ public struct DropDefault: Rule {
             actions.contains { if case .setDefault(let name, _) = $0 { return name == column } else { return false } }
         }
         if sets(alter.actions) { return true }
-        return Compatibility.later(context).contains { analysis in
+        return context.laterStatements(naming: table).contains { analysis in
             guard case .alterTable(let later)? = analysis.statement, analysis.state.resolve(later.relation) == table else { return false }
             return sets(later.actions)
         }

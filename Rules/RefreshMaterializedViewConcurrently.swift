@@ -60,7 +60,7 @@ public struct RefreshMaterializedViewConcurrently: Rule {
 
     /// A unique index on plain columns, without WHERE, created on the view earlier in this file.
     func hasUniqueIndex(_ view: QualifiedName, _ context: RuleContext) -> Bool {
-        Locking.earlier(context).contains { item in
+        context.earlierStatements(naming: view).contains { item in
             guard case .createIndex(let index)? = item.statement else { return false }
             return index.isUnique && !index.hasWhere && index.columns.allSatisfy { $0.name != nil }
                 && item.state.resolve(index.relation) == view

@@ -70,10 +70,10 @@ public struct SetNotNull: Rule {
             return other.actions.compactMap(pick)
         }
         let key = column.lowercased()
-        let validated = Locking.earlier(context).flatMap { item in
+        let validated = context.earlierStatements(naming: table).flatMap { item in
             names(item) { if case .validateConstraint(let name) = $0 { return name } else { return nil } }
         }
-        let dropped = Locking.later(context).flatMap { item in
+        let dropped = context.laterStatements(naming: table).flatMap { item in
             names(item) { if case .dropConstraint(let name, _, _) = $0 { return name } else { return nil } }
         }
         return (validated + dropped).contains { $0.lowercased().contains(key) }

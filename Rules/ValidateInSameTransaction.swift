@@ -44,7 +44,7 @@ public struct ValidateInSameTransaction: Rule {
         }.compactMap { occurrence, action -> Finding? in
             guard case .validateConstraint(let name) = action,
                   context.state.notValidConstraintsInTransaction[name] == table.qualified else { return nil }
-            let added = Locking.earlier(context).last { item in
+            let added = context.earlierStatements(naming: table).last { item in
                 guard case .alterTable(let other)? = item.statement, item.state.resolve(other.relation) == table else { return false }
                 return other.actions.contains { if case .addConstraint(let c) = $0 { return c.name == name } else { return false } }
             }

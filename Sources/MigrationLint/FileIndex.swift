@@ -40,7 +40,7 @@ public struct FileIndex: Sendable {
                 case .addConstraint(let constraint):
                     if case .foreignKey(let referenced, _) = constraint.kind { names.append(referenced) }
                 case .addColumn(let column, _):
-                    if let type = column.type, type.names.count >= 1 { names.append(QualifiedName(schema: type.schema, name: type.names.last ?? "")) }
+                    if let type = column.type, type.schema != "pg_catalog" { names.append(QualifiedName(schema: type.schema, name: type.names.last ?? "")) }
                 default: break
                 }
             }
@@ -50,8 +50,9 @@ public struct FileIndex: Sendable {
             for constraint in create.constraints + create.columns.flatMap(\.constraints) {
                 if case .foreignKey(let referenced, _) = constraint.kind { names.append(referenced) }
             }
+            // User types (domains, enums) a column uses; built-in types would make long lists.
             for column in create.columns {
-                if let type = column.type { names.append(QualifiedName(schema: type.schema, name: type.names.last ?? "")) }
+                if let type = column.type, type.schema != "pg_catalog" { names.append(QualifiedName(schema: type.schema, name: type.names.last ?? "")) }
             }
             return names
         case .createIndex(let index):
