@@ -77,7 +77,8 @@ public struct LockHeldAcrossStatements: Rule {
         case .transaction, .variableSet: return nil
         default: break
         }
-        guard let slow = (analysis.effects.rewrites + analysis.effects.scans).first else { return nil }
+        guard let slow = (analysis.effects.rewrites + analysis.effects.scans).first,
+              !analysis.state.accessExclusiveHeldSince.isEmpty else { return nil }
         let held = analysis.state.accessExclusiveHeldSince.sorted { ($0.value, $0.key) < ($1.value, $1.key) }
         for (relation, index) in held {
             guard all.indices.contains(index) else { continue }

@@ -35,6 +35,7 @@ public enum EngineDiagnostics {
 /// prints and keeps no state between files, so files can be linted in parallel.
 public struct LintEngine: Sendable {
     public let rules: [any Rule]
+    private let ruleIDs: Set<String>
     public let configuration: Configuration
     public let parser: SQLParser
     /// Threads that parse the statements of one long file; the runner sets its own count.
@@ -45,6 +46,7 @@ public struct LintEngine: Sendable {
 
     public init(rules: [any Rule], configuration: Configuration = Configuration(), parser: SQLParser = SQLParser()) {
         self.rules = rules
+        self.ruleIDs = Set(rules.map(\.id) + EngineDiagnostics.all.map(\.id))
         self.configuration = configuration
         self.parser = parser
     }
@@ -67,9 +69,7 @@ public struct LintEngine: Sendable {
     }
 
     /// Every rule id the engine knows, for configuration and suppression checks.
-    public var knownRuleIDs: Set<String> {
-        Set(rules.map(\.id) + EngineDiagnostics.all.map(\.id))
-    }
+    public var knownRuleIDs: Set<String> { ruleIDs }
 
     /// Parses a file and builds the shared analysis context, as its migration tool would run it.
     public func analyze(_ file: MigrationFile) -> FileAnalysis {
