@@ -165,6 +165,11 @@ enum Locking {
 extension Locking {
     /// The text inside the first balanced parentheses at or after `offset` in the statement.
     static func parenthesizedText(_ context: RuleContext, after offset: Int) -> String? {
+        parenthesizedRange(context, after: offset).map { context.source.text($0) }
+    }
+
+    /// The byte range inside the first balanced parentheses at or after `offset`.
+    static func parenthesizedRange(_ context: RuleContext, after offset: Int) -> Range<Int>? {
         let bytes = context.source.bytes
         var index = offset
         let end = context.statementRange.upperBound
@@ -183,7 +188,7 @@ extension Locking {
                 depth += 1
             } else if byte == UInt8(ascii: ")") {
                 depth -= 1
-                if depth == 0 { return context.source.text(open + 1..<index) }
+                if depth == 0 { return open + 1..<index }
             }
             index += 1
         }
@@ -246,10 +251,7 @@ extension Locking {
     /// From `offset` through the closing parenthesis of the first balanced group after it:
     /// `CHECK (a > 0)` as a range.
     static func throughParenthesizedGroup(_ context: RuleContext, from offset: Int) -> Range<Int>? {
-        guard let inner = parenthesizedText(context, after: offset) else { return nil }
-        let bytes = context.source.bytes
-        var open = offset
-        while open < context.statementRange.upperBound, bytes[open] != UInt8(ascii: "(") { open += 1 }
-        return offset..<(open + 1 + inner.utf8.count + 1)
+        guard let inner = parenthesizedRange(context, after: offset) else { return nil }
+        return offset..<(inner.upperBound + 1)
     }
 }
