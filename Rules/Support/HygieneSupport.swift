@@ -136,9 +136,12 @@ enum Hygiene {
     /// when the table is new in this migration, where no row and no deployed code depends on it.
     /// The rewrite is the statement with every swap this rule asks for, and nothing else.
     static func typeFindings(_ context: RuleContext, _ judge: (ColumnSite) -> TypeSwap?) -> [Finding] {
+        let swaps = columnSites(context).compactMap { site in judge(site).map { (site: site, swap: $0) } }
+        guard !swaps.isEmpty else { return [] }
+        // Tokens only for statements with something to point at: most have no column to judge.
         let tokens = context.tokens
-        let judged = columnSites(context).compactMap { site -> (site: ColumnSite, swap: TypeSwap, range: Range<Int>)? in
-            guard let swap = judge(site), let range = typeRange(site.type, in: context, tokens: tokens) else { return nil }
+        let judged = swaps.compactMap { site, swap -> (site: ColumnSite, swap: TypeSwap, range: Range<Int>)? in
+            guard let range = typeRange(site.type, in: context, tokens: tokens) else { return nil }
             return (site, swap, range)
         }
         guard !judged.isEmpty else { return [] }

@@ -101,8 +101,8 @@ public struct LintEngine: Sendable {
         }
 
         let enabled = rules.filter { configuration.severity(of: $0.description) != nil }
-        let fileIndex = FileIndex(analysis.statements)
-        for item in analysis.statements {
+        let statementFindings = check(analysis, file: file, rules: enabled)
+        for (position, item) in analysis.statements.enumerated() {
             switch item.parsed.content {
             case .syntaxError(let message, let offset):
                 emit(EngineDiagnostics.syntaxError, syntaxFinding(message, offset: offset, item.parsed, file.source), statement: item.index)
@@ -114,12 +114,8 @@ public struct LintEngine: Sendable {
                 emit(EngineDiagnostics.psqlMetaCommand, Finding(
                     message: "psql variable interpolation: the statement is expanded by psql, so MigrationLint does not check it",
                     range: offset..<min(offset + 2, item.parsed.range.upperBound)), statement: item.index)
-            case .statement(let statement):
-                let context = RuleContext(statement: statement, analysis: item, file: file, fileAnalyses: analysis.statements,
-                                          fileIndex: fileIndex)
-                for rule in enabled {
-                    for finding in rule.check(context) { emit(rule.description, finding, statement: item.index) }
-                }
+            case .statement:
+                for (rule, finding) in statementFindings[position] { emit(enabled[rule].description, finding, statement: item.index) }
             }
         }
         let fileContext = FileContext(file: file, analyses: analysis.statements, finalState: analysis.finalState)
@@ -135,6 +131,34 @@ public struct LintEngine: Sendable {
             }
         }
         return FileReport(path: file.path, source: file.source, diagnostics: diagnostics, statementCount: statements.count)
+    }
+
+    /// The findings of `rules` for each statement, with the index of the rule that found each.
+    /// Rules read the finished analysis and nothing else, so the statements of a long file are
+    /// checked on several threads; the findings come back in statement order all the same.
+    func check(_ analysis: FileAnalysis, file: MigrationFile, rules: [any Rule]) -> [[(rule: Int, finding: Finding)]] {
+        let statements = analysis.statements
+        let fileIndex = FileIndex(statements)
+        let checkOne: @Sendable (Int) -> [(rule: Int, finding: Finding)] = { index in
+            let item = statements[index]
+            guard case .statement(let statement) = item.parsed.content else { return [] }
+            let context = RuleContext(statement: statement, analysis: item, file: file, fileAnalyses: statements, fileIndex: fileIndex)
+            var findings: [(rule: Int, finding: Finding)] = []
+            // Through the buffer, each rule is borrowed in place instead of copied out of the array.
+            rules.withUnsafeBufferPointer { rules in
+                for ruleIndex in rules.indices {
+                    for finding in rules[ruleIndex].check(context) { findings.append((ruleIndex, finding)) }
+                }
+            }
+            return findings
+        }
+        guard parseThreads > 1, statements.count >= Self.parallelParseThreshold else { return statements.indices.map(checkOne) }
+        let chunkSize = max(64, statements.count / (parseThreads * 8))
+        let chunkCount = (statements.count + chunkSize - 1) / chunkSize
+        let chunks = ParallelWork.run(count: chunkCount, threads: parseThreads, stackSize: parseStackSize) { chunk in
+            (chunk * chunkSize..<min(statements.count, (chunk + 1) * chunkSize)).map(checkOne)
+        }
+        return Array(chunks.joined())
     }
 
     func syntaxFinding(_ message: String, offset: Int, _ parsed: ParsedStatement, _ source: SourceText) -> Finding {

@@ -96,7 +96,13 @@ struct LintCommand: ParsableCommand {
             useColor = isatty(STDOUT_FILENO) != 0 && !noColor && ProcessInfo.processInfo.environment["TERM"] != "dumb"
         }
         if !(diff && format == .text) {
-            writeOutput(format.reporter(color: useColor, toolVersion: MigrationLintCommand.version).render(result))
+            let reporter = format.reporter(color: useColor, toolVersion: MigrationLintCommand.version)
+            if let perFile = reporter as? any PerFileReporter {
+                let parts = runner.run(count: result.reports.count) { perFile.renderFile(result.reports[$0]) }
+                writeOutput(perFile.assemble(result, parts: parts))
+            } else {
+                writeOutput(reporter.render(result))
+            }
         }
         if format != .text && format != .gcc {
             // Machine formats carry the errors inside; say them on stderr too for people.

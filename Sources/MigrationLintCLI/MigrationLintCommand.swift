@@ -28,6 +28,10 @@ func writeOutput(_ text: String) {
     FileHandle.standardOutput.write(Data(text.utf8))
 }
 
+func writeOutput(_ bytes: [UInt8]) {
+    FileHandle.standardOutput.write(Data(bytes))
+}
+
 /// A configuration error or bad flag: message already formatted, exit 2.
 struct UsageError: Error, CustomStringConvertible {
     var description: String

@@ -2,18 +2,19 @@ import MigrationLint
 import PostgresSyntax
 
 /// `file:line:col: warning: message [rule-id]`, the form Xcode, SwiftPM, vim and emacs read.
-public struct GCCReporter: Reporter {
+public struct GCCReporter: PerFileReporter {
     public init() {}
 
-    public func render(_ result: LintResult) -> String {
+    public func renderFile(_ report: FileReport) -> [UInt8] {
         var out = ""
-        for report in result.reports {
-            for diagnostic in report.diagnostics {
-                out += line(diagnostic, in: report) + "\n"
-            }
+        for diagnostic in report.diagnostics {
+            out += line(diagnostic, in: report) + "\n"
         }
-        for error in result.errors { out += error.description + "\n" }
-        return out
+        return Array(out.utf8)
+    }
+
+    public func frame(_ result: LintResult) -> ReportFrame {
+        ReportFrame(head: [], separator: [], tail: Array(result.errors.map { $0.description + "\n" }.joined().utf8))
     }
 
     public func line(_ diagnostic: Diagnostic, in report: FileReport) -> String {

@@ -3,7 +3,7 @@ import MigrationLint
 import PostgresSyntax
 
 /// The documented, stable JSON schema (`version` 1), described in the README.
-public struct JSONReporter: Reporter {
+public struct JSONReporter: PerFileReporter {
     public init() {}
 
     struct Output: Encodable {
@@ -58,25 +58,51 @@ public struct JSONReporter: Reporter {
         var findings, errors, warnings, infos, filesWithFindings, filesChecked: Int
     }
 
-    public func render(_ result: LintResult) -> String {
-        let output = self.output(result)
-        var writer = JSONWriter()
+    public func renderFile(_ report: FileReport) -> [UInt8] {
+        var writer = JSONWriter(depth: 2)
         // About 1.5 KB per finding with its rewrite; growing the buffer by doubling copied it.
-        writer.out.reserveCapacity(4096 + output.files.reduce(0) { $0 + 256 + $1.diagnostics.count * 1536 })
-        writer.write(output.json)
-        writer.out.append(UInt8(ascii: "\n"))
-        return String(decoding: writer.out, as: UTF8.self)
+        writer.out.reserveCapacity(256 + report.diagnostics.count * 1536)
+        writer.pad(2)
+        file(report).write(into: &writer)
+        return writer.out
+    }
+
+    public func frame(_ result: LintResult) -> ReportFrame {
+        let output = Output(files: [], errors: errors(result), summary: summary(result))
+        var head = JSONWriter()
+        head.openObject()
+        head.key("errors")
+        head.array(output.errors) { $1.write(into: &$0) }
+        head.key("files")
+        head.openArray()
+        var tail = JSONWriter(depth: 2)
+        tail.closeArray()
+        tail.key("summary")
+        output.summary.write(into: &tail)
+        tail.key("version")
+        tail.int(output.version)
+        tail.closeObject()
+        tail.out.append(UInt8(ascii: "\n"))
+        // The tail closes the `files` array and the root object, which the head opened.
+        return ReportFrame(head: head.out, separator: Array(",\n".utf8), tail: tail.out)
     }
 
     func output(_ result: LintResult) -> Output {
-        let files = result.reports.map { report in
-            File(path: report.path, statements: report.statementCount, diagnostics: report.diagnostics.map { item($0, report.source) })
-        }
+        Output(files: result.reports.map(file), errors: errors(result), summary: summary(result))
+    }
+
+    func file(_ report: FileReport) -> File {
+        File(path: report.path, statements: report.statementCount, diagnostics: report.diagnostics.map { item($0, report.source) })
+    }
+
+    func errors(_ result: LintResult) -> [Error] {
+        result.errors.map { Error(path: $0.path, line: $0.line, column: $0.column, message: $0.message) }
+    }
+
+    func summary(_ result: LintResult) -> Summary {
         let s = result.summary
-        return Output(files: files,
-                            errors: result.errors.map { Error(path: $0.path, line: $0.line, column: $0.column, message: $0.message) },
-                            summary: Summary(findings: s.findings, errors: s.errors, warnings: s.warnings, infos: s.infos,
-                                             filesWithFindings: s.filesWithFindings, filesChecked: s.filesChecked))
+        return Summary(findings: s.findings, errors: s.errors, warnings: s.warnings, infos: s.infos,
+                       filesWithFindings: s.filesWithFindings, filesChecked: s.filesChecked)
     }
 
     /// The same bytes as `JSONEncoder` with `[.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]`
@@ -115,51 +141,61 @@ public struct JSONReporter: Reporter {
 
 // MARK: Writing
 
-extension JSONValue {
-    /// An object with its keys sorted and nil members left out.
-    static func members(_ members: [(String, JSONValue?)]) -> JSONValue {
-        .object(members.compactMap { key, value in value.map { (key, $0) } }.sorted { $0.0.utf8.lexicographicallyPrecedes($1.0.utf8) })
-    }
-}
-
-/// Writes UTF-8 bytes: appending to a `String` piece by piece was most of the cost for large output.
+/// Writes pretty-printed JSON as UTF-8 bytes, straight from the values: building a tree of
+/// values first, or appending to a `String` piece by piece, was most of the cost for large output.
+/// Members must be written in sorted key order, as `JSONEncoder` with `.sortedKeys` does.
 struct JSONWriter {
     var out: [UInt8] = []
+    /// Members or elements written so far at each open level; the count is the nesting depth.
+    private var written: [Int]
+
+    /// A writer whose output sits `depth` levels deep in a larger document.
+    init(depth: Int = 0) { written = Array(repeating: 1, count: depth) }
 
     mutating func append(_ text: StaticString) {
         text.withUTF8Buffer { out.append(contentsOf: $0) }
     }
 
-    mutating func write(_ value: JSONValue, indent: Int = 0) {
-        switch value {
-        case .string(let text): writeString(text)
-        case .int(let number): out.append(contentsOf: String(number).utf8)
-        case .bool(let flag): flag ? append("true") : append("false")
-        case .null: append("null")
-        case .array(let items):
-            append("[\n")
-            for (index, item) in items.enumerated() {
-                if index > 0 { append(",\n") }
-                pad(indent + 1)
-                write(item, indent: indent + 1)
-            }
-            append("\n")
-            pad(indent)
-            append("]")
-        case .object(let members):
-            append("{\n")
-            for (index, member) in members.enumerated() {
-                if index > 0 { append(",\n") }
-                pad(indent + 1)
-                writeString(member.0)
-                append(" : ")
-                write(member.1, indent: indent + 1)
-            }
-            append("\n")
-            pad(indent)
-            append("}")
-        }
+    mutating func openObject() { append("{\n"); written.append(0) }
+    mutating func closeObject() { close("}") }
+    mutating func openArray() { append("[\n"); written.append(0) }
+    mutating func closeArray() { close("]") }
+
+    /// An empty container comes out as its brackets around an empty line, as `JSONEncoder` has it.
+    private mutating func close(_ bracket: StaticString) {
+        written.removeLast()
+        append("\n")
+        pad(written.count)
+        append(bracket)
     }
+
+    /// Starts the next member of the open object.
+    mutating func key(_ name: StaticString) {
+        next()
+        append("\"")
+        append(name)
+        append("\" : ")
+    }
+
+    /// Starts the next element of the open array.
+    mutating func next() {
+        if let last = written.indices.last {
+            if written[last] > 0 { append(",\n") }
+            written[last] += 1
+        }
+        pad(written.count)
+    }
+
+    mutating func array<T>(_ items: [T], _ write: (inout JSONWriter, T) -> Void) {
+        openArray()
+        for item in items {
+            next()
+            write(&self, item)
+        }
+        closeArray()
+    }
+
+    mutating func int(_ value: Int) { out.append(contentsOf: String(value).utf8) }
 
     mutating func pad(_ indent: Int) {
         for _ in 0..<indent { append("  ") }
@@ -167,78 +203,121 @@ struct JSONWriter {
 
     mutating func writeString(_ text: String) {
         out.append(UInt8(ascii: "\""))
-        for byte in text.utf8 {
-            guard byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 else {
-                out.append(byte)
-                continue
+        var text = text
+        text.withUTF8 { bytes in
+            var runStart = 0
+            for index in bytes.indices {
+                let byte = bytes[index]
+                guard byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 else { continue }
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
+                runStart = index + 1
+                switch byte {
+                case UInt8(ascii: "\""): append("\\\"")
+                case UInt8(ascii: "\\"): append("\\\\")
+                case 0x0A: append("\\n")
+                case 0x0D: append("\\r")
+                case 0x09: append("\\t")
+                case 0x08: append("\\b")
+                case 0x0C: append("\\f")
+                default:
+                    let hex: StaticString = "0123456789abcdef"
+                    append("\\u00")
+                    out.append(hex.utf8Start[Int(byte >> 4)])
+                    out.append(hex.utf8Start[Int(byte & 0xF)])
+                }
             }
-            switch byte {
-            case UInt8(ascii: "\""): append("\\\"")
-            case UInt8(ascii: "\\"): append("\\\\")
-            case 0x0A: append("\\n")
-            case 0x0D: append("\\r")
-            case 0x09: append("\\t")
-            case 0x08: append("\\b")
-            case 0x0C: append("\\f")
-            default:
-                let hex = Array("0123456789abcdef".utf8)
-                append("\\u00")
-                out.append(hex[Int(byte >> 4)])
-                out.append(hex[Int(byte & 0xF)])
-            }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...]))
         }
         out.append(UInt8(ascii: "\""))
     }
 }
 
-extension JSONReporter.Output {
-    var json: JSONValue {
-        .members([("version", .int(version)), ("files", .array(files.map(\.json))), ("errors", .array(errors.map(\.json))),
-                 ("summary", summary.json)])
-    }
-}
-
 extension JSONReporter.File {
-    var json: JSONValue {
-        .members([("path", .string(path)), ("statements", .int(statements)), ("diagnostics", .array(diagnostics.map(\.json)))])
+    func write(into w: inout JSONWriter) {
+        w.openObject()
+        w.key("diagnostics"); w.array(diagnostics) { $1.write(into: &$0) }
+        w.key("path"); w.writeString(path)
+        w.key("statements"); w.int(statements)
+        w.closeObject()
     }
 }
 
 extension JSONReporter.Position {
-    var json: JSONValue { .members([("line", .int(line)), ("column", .int(column)), ("offset", .int(offset))]) }
+    func write(into w: inout JSONWriter) {
+        w.openObject()
+        w.key("column"); w.int(column)
+        w.key("line"); w.int(line)
+        w.key("offset"); w.int(offset)
+        w.closeObject()
+    }
 }
 
 extension JSONReporter.Step {
-    var json: JSONValue { .members([("kind", .string(kind)), ("sql", sql.map(JSONValue.string)), ("note", note.map(JSONValue.string))]) }
+    func write(into w: inout JSONWriter) {
+        w.openObject()
+        w.key("kind"); w.writeString(kind)
+        if let note { w.key("note"); w.writeString(note) }
+        if let sql { w.key("sql"); w.writeString(sql) }
+        w.closeObject()
+    }
 }
 
 extension JSONReporter.EditItem {
-    var json: JSONValue { .members([("start", start.json), ("end", end.json), ("replacement", .string(replacement))]) }
+    func write(into w: inout JSONWriter) {
+        w.openObject()
+        w.key("end"); end.write(into: &w)
+        w.key("replacement"); w.writeString(replacement)
+        w.key("start"); start.write(into: &w)
+        w.closeObject()
+    }
 }
 
 extension JSONReporter.FixItem {
-    var json: JSONValue { .members([("message", .string(message)), ("edits", .array(edits.map(\.json)))]) }
+    func write(into w: inout JSONWriter) {
+        w.openObject()
+        w.key("edits"); w.array(edits) { $1.write(into: &$0) }
+        w.key("message"); w.writeString(message)
+        w.closeObject()
+    }
 }
 
 extension JSONReporter.Item {
-    var json: JSONValue {
-        .members([("rule", .string(rule)), ("severity", .string(severity)), ("message", .string(message)),
-                 ("start", start.json), ("end", end.json), ("notes", .array(notes.map(JSONValue.string))),
-                 ("help", help.map(JSONValue.string)), ("rewrite", rewrite.map(JSONValue.string)),
-                 ("rewriteSteps", .array(rewriteSteps.map(\.json))), ("fix", fix?.json)])
+    func write(into w: inout JSONWriter) {
+        w.openObject()
+        w.key("end"); end.write(into: &w)
+        if let fix { w.key("fix"); fix.write(into: &w) }
+        if let help { w.key("help"); w.writeString(help) }
+        w.key("message"); w.writeString(message)
+        w.key("notes"); w.array(notes) { $0.writeString($1) }
+        if let rewrite { w.key("rewrite"); w.writeString(rewrite) }
+        w.key("rewriteSteps"); w.array(rewriteSteps) { $1.write(into: &$0) }
+        w.key("rule"); w.writeString(rule)
+        w.key("severity"); w.writeString(severity)
+        w.key("start"); start.write(into: &w)
+        w.closeObject()
     }
 }
 
 extension JSONReporter.Error {
-    var json: JSONValue {
-        .members([("path", .string(path)), ("line", line.map(JSONValue.int)), ("column", column.map(JSONValue.int)),
-                 ("message", .string(message))])
+    func write(into w: inout JSONWriter) {
+        w.openObject()
+        if let column { w.key("column"); w.int(column) }
+        if let line { w.key("line"); w.int(line) }
+        w.key("message"); w.writeString(message)
+        w.key("path"); w.writeString(path)
+        w.closeObject()
     }
 }
 
 extension JSONReporter.Summary {
-    var json: JSONValue {
-        .members([("findings", .int(findings)), ("errors", .int(errors)), ("warnings", .int(warnings)), ("infos", .int(infos)),
-                 ("filesWithFindings", .int(filesWithFindings)), ("filesChecked", .int(filesChecked))])
+    func write(into w: inout JSONWriter) {
+        w.openObject()
+        w.key("errors"); w.int(errors)
+        w.key("filesChecked"); w.int(filesChecked)
+        w.key("filesWithFindings"); w.int(filesWithFindings)
+        w.key("findings"); w.int(findings)
+        w.key("infos"); w.int(infos)
+        w.key("warnings"); w.int(warnings)
+        w.closeObject()
     }
 }

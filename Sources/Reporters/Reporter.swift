@@ -66,6 +66,43 @@ public protocol Reporter: Sendable {
     func render(_ result: LintResult) -> String
 }
 
+/// A format whose output is one independent part per file inside a frame, so the parts can be
+/// rendered on all cores: for the corpus, JSON output was a fifth of the run on one thread.
+public protocol PerFileReporter: Reporter {
+    /// The part of the output for one file; empty when the file has nothing to show.
+    func renderFile(_ report: FileReport) -> [UInt8]
+    /// What comes before the first part, between two parts, and after the last.
+    func frame(_ result: LintResult) -> ReportFrame
+}
+
+public struct ReportFrame: Sendable {
+    public var head: [UInt8]
+    public var separator: [UInt8]
+    public var tail: [UInt8]
+}
+
+extension PerFileReporter {
+    /// The whole output, from parts rendered in any order or on any thread.
+    public func assemble(_ result: LintResult, parts: [[UInt8]]) -> [UInt8] {
+        let frame = self.frame(result)
+        var out: [UInt8] = []
+        out.reserveCapacity(frame.head.count + frame.tail.count + parts.reduce(0) { $0 + $1.count + frame.separator.count })
+        out += frame.head
+        var first = true
+        for part in parts where !part.isEmpty {
+            if !first { out += frame.separator }
+            first = false
+            out += part
+        }
+        out += frame.tail
+        return out
+    }
+
+    public func render(_ result: LintResult) -> String {
+        String(decoding: assemble(result, parts: result.reports.map(renderFile)), as: UTF8.self)
+    }
+}
+
 /// The output formats, by the name `--format` takes.
 public enum OutputFormat: String, CaseIterable, Sendable {
     case text, gcc, json, github, sarif, markdown, gitlab

@@ -3,24 +3,27 @@ import PostgresSyntax
 
 /// The default, human output: each finding with its source line, a line-number gutter and
 /// carets under the offending clause, then notes, help and the suggested rewrite.
-public struct TextReporter: Reporter {
+public struct TextReporter: PerFileReporter {
     public var color: Bool
 
     public init(color: Bool = false) { self.color = color }
 
-    public func render(_ result: LintResult) -> String {
+    public func renderFile(_ report: FileReport) -> [UInt8] {
         var out = ""
-        for report in result.reports {
-            for diagnostic in report.diagnostics {
-                render(diagnostic, in: report, into: &out)
-                out += "\n"
-            }
+        for diagnostic in report.diagnostics {
+            render(diagnostic, in: report, into: &out)
+            out += "\n"
         }
+        return Array(out.utf8)
+    }
+
+    public func frame(_ result: LintResult) -> ReportFrame {
+        var tail = ""
         for error in result.errors {
-            out += paint(error.description, .red, bold: true) + "\n"
+            tail += paint(error.description, .red, bold: true) + "\n"
         }
-        out += paint(result.summary.line, .none, bold: true) + "\n"
-        return out
+        tail += paint(result.summary.line, .none, bold: true) + "\n"
+        return ReportFrame(head: [], separator: [], tail: Array(tail.utf8))
     }
 
     func render(_ diagnostic: Diagnostic, in report: FileReport) -> String {
