@@ -44,11 +44,21 @@ public struct LintEngine: Sendable {
     /// Stack of each parse thread: libpg_query recurses as deep as the statement nests.
     public var parseStackSize = 64 << 20
 
+    /// The rules the configuration turns on, with their ids and severities, worked out once:
+    /// reading a rule's description copies the whole value.
+    private let enabled: [any Rule]
+    private let enabledIDs: [String]
+    private let enabledSeverities: [Severity]
+
     public init(rules: [any Rule], configuration: Configuration = Configuration(), parser: SQLParser = SQLParser()) {
         self.rules = rules
         self.ruleIDs = Set(rules.map(\.id) + EngineDiagnostics.all.map(\.id))
         self.configuration = configuration
         self.parser = parser
+        let enabled = rules.compactMap { rule in configuration.severity(of: rule.description).map { (rule, rule.id, $0) } }
+        self.enabled = enabled.map(\.0)
+        self.enabledIDs = enabled.map(\.1)
+        self.enabledSeverities = enabled.map(\.2)
     }
 
     /// Below this many statements a file is parsed on the calling thread: starting threads
@@ -96,11 +106,13 @@ public struct LintEngine: Sendable {
 
         func emit(_ description: RuleDescription, _ finding: Finding, statement: Int?) {
             guard let severity = configuration.severity(of: description) else { return }
-            if suppressions.suppresses(description.id, statement: statement) { return }
-            diagnostics.append(Diagnostic(ruleID: description.id, severity: severity, finding: finding))
+            emit(description.id, severity, finding, statement: statement)
+        }
+        func emit(_ ruleID: String, _ severity: Severity, _ finding: Finding, statement: Int?) {
+            if suppressions.suppresses(ruleID, statement: statement) { return }
+            diagnostics.append(Diagnostic(ruleID: ruleID, severity: severity, finding: finding))
         }
 
-        let enabled = rules.filter { configuration.severity(of: $0.description) != nil }
         let statementFindings = check(analysis, file: file, rules: enabled)
         for (position, item) in analysis.statements.enumerated() {
             switch item.parsed.content {
@@ -115,17 +127,19 @@ public struct LintEngine: Sendable {
                     message: "psql variable interpolation: the statement is expanded by psql, so MigrationLint does not check it",
                     range: offset..<min(offset + 2, item.parsed.range.upperBound)), statement: item.index)
             case .statement:
-                for (rule, finding) in statementFindings[position] { emit(enabled[rule].description, finding, statement: item.index) }
+                for (rule, finding) in statementFindings[position] {
+                    emit(enabledIDs[rule], enabledSeverities[rule], finding, statement: item.index)
+                }
             }
         }
         let fileContext = FileContext(file: file, analyses: analysis.statements, finalState: analysis.finalState)
-        for rule in enabled {
+        for (index, rule) in enabled.enumerated() {
             for finding in rule.finish(fileContext) {
                 let statement = analysis.statements.last { $0.parsed.range.lowerBound <= finding.range.lowerBound }?.index
-                emit(rule.description, finding, statement: statement)
+                emit(enabledIDs[index], enabledSeverities[index], finding, statement: statement)
             }
         }
-        for finding in suppressions.unusedFindings(enabledRuleIDs: Set(enabled.map(\.id) + EngineDiagnostics.all.map(\.id))) {
+        for finding in suppressions.unusedFindings(enabledRuleIDs: Set(enabledIDs + EngineDiagnostics.all.map(\.id))) {
             if let severity = configuration.severity(of: EngineDiagnostics.unusedIgnore) {
                 diagnostics.append(Diagnostic(ruleID: EngineDiagnostics.unusedIgnore.id, severity: severity, finding: finding))
             }

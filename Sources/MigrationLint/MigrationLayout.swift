@@ -45,7 +45,7 @@ public enum LayoutDetector {
                               includeDown: Bool = false, assumeInTransaction: Bool = false) -> LayoutDecision {
         let whole = [0..<source.count]
         let layout = override ?? detect(path: path, source: source)
-        let components = path.split(separator: "/").map(String.init)
+        let components = pathComponents(path)
         let fileName = components.last ?? path
 
         switch layout {
@@ -84,7 +84,7 @@ public enum LayoutDetector {
         let notes = source.bytes.contains(UInt8(ascii: "-")) ? annotations(source).map(\.text) : []
         if notes.contains(where: { $0.hasPrefix("+goose ") }) { return .goose }
         if notes.contains(where: { $0.hasPrefix("migrate:up") || $0.hasPrefix("migrate:down") }) { return .dbmate }
-        let components = path.split(separator: "/").map(String.init)
+        let components = pathComponents(path)
         let fileName = components.last ?? path
         if fileName == "up.sql" || fileName == "down.sql" || fileName.hasSuffix(".up.sql") || fileName.hasSuffix(".down.sql") {
             return .upDownFiles
@@ -93,6 +93,12 @@ public enum LayoutDetector {
         if isFlywayName(fileName) { return .flyway }
         if components.dropLast().contains(where: { $0 == "deploy" || $0 == "revert" || $0 == "verify" }) { return .sqitch }
         return .plain
+    }
+
+    /// The folder and file names of `path`. Split as bytes: splitting by `Character` cost more
+    /// than the rest of layout detection.
+    static func pathComponents(_ path: String) -> [String] {
+        path.utf8.split(separator: UInt8(ascii: "/")).map { String(decoding: $0, as: UTF8.self) }
     }
 
     static func isFlywayName(_ fileName: String) -> Bool {

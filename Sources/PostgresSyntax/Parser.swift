@@ -1,4 +1,9 @@
 import CPgQuery
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Parses the statements of a file with libpg_query (the PostgreSQL 15 grammar), one statement at
 /// a time, so that a statement the grammar rejects never hides the others.
@@ -42,6 +47,34 @@ public struct SQLParser: Sendable {
 
     public func parse(_ slice: StatementSlice, in source: SourceText) -> [ParsedStatement] {
         let comments = Self.comments(in: slice.leadingTrivia.lowerBound..<slice.range.upperBound, of: source)
+        if let refused = refusal(slice, in: source, comments: comments) { return refused }
+        var text = Array(source.bytes[slice.range])
+        text.append(0)
+        return text.withUnsafeBufferPointer { buffer -> [ParsedStatement] in
+            let result = buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) { pg_query_parse($0) }
+            defer { pg_query_free_parse_result(result) }
+            if let error = result.error {
+                if let variable = slice.psqlVariableOffset {
+                    return [ParsedStatement(slice: slice, content: .psqlVariable(offset: variable), comments: comments)]
+                }
+                let message = error.pointee.message.map { String(cString: $0) } ?? "syntax error"
+                let cursor = Int(error.pointee.cursorpos)
+                let offset = cursor > 0 ? source.byteOffset(ofCharacter: cursor, in: slice.range) : slice.range.lowerBound
+                return [ParsedStatement(slice: slice, content: .syntaxError(message: message, offset: offset), comments: comments)]
+            }
+            guard let tree = result.parse_tree,
+                  let json = ParseTreeJSON(UnsafeBufferPointer(start: UnsafeRawPointer(tree).assumingMemoryBound(to: UInt8.self),
+                                                               count: strlen(tree))) else {
+                return [ParsedStatement(slice: slice, content: .syntaxError(message: "libpg_query returned no tree", offset: slice.range.lowerBound), comments: comments)]
+            }
+            let statementText = UnsafeBufferPointer(rebasing: buffer[0..<(buffer.count - 1)])
+            return decode(TreeDecoder(json: json, base: slice.range.lowerBound, text: statementText), slice: slice, comments: comments)
+        }
+    }
+
+    /// What a slice is instead of SQL for libpg_query: a psql line, or text refused before it
+    /// reaches the parser (a NUL byte, nesting or length past the limits).
+    func refusal(_ slice: StatementSlice, in source: SourceText, comments: [Comment]) -> [ParsedStatement]? {
         if slice.kind == .psqlMetaCommand {
             return [ParsedStatement(slice: slice, content: .psqlMetaCommand(source.text(slice.range)), comments: comments)]
         }
@@ -63,7 +96,33 @@ public struct SQLParser: Sendable {
                 message: "statement of \(slice.range.count) bytes; MigrationLint refuses more than \(maxStatementBytes)",
                 offset: slice.range.lowerBound), comments: comments)]
         }
+        return nil
+    }
 
+    /// Typed statements from the parse tree, which dies with libpg_query's result right after.
+    private func decode(_ decoder: TreeDecoder, slice: StatementSlice, comments: [Comment]) -> [ParsedStatement] {
+        let statements = decoder.nodes(0, "stmts")
+        guard !statements.isEmpty else { return [] } // only `;` or comments
+        if statements.count == 1 {
+            return [ParsedStatement(slice: slice, content: .statement(decoder.statement(decoder.member(statements[0], "stmt"))), comments: comments)]
+        }
+        // Rare: the grammar saw several statements in one slice. Keep each with its own range.
+        return statements.enumerated().map { index, raw -> ParsedStatement in
+            let start = slice.range.lowerBound + decoder.int(raw, "stmt_location")
+            let length = decoder.int(raw, "stmt_len")
+            let end = length > 0 ? min(slice.range.upperBound, start + length) : slice.range.upperBound
+            let sub = StatementSlice(kind: .sql, range: start..<end, leadingTrivia: index == 0 ? slice.leadingTrivia : start..<start,
+                                     unterminated: nil, maxParenDepth: slice.maxParenDepth, psqlVariableOffset: nil)
+            return ParsedStatement(slice: sub, content: .statement(decoder.statement(decoder.member(raw, "stmt"))),
+                                   comments: comments.filter { index == 0 ? $0.range.upperBound <= end : $0.range.lowerBound >= start && $0.range.upperBound <= end })
+        }
+    }
+
+    /// The same statements through libpg_query's protobuf output, decoded by the former decoder:
+    /// kept to check the JSON decoder against on real migrations.
+    func parseWithProtobuf(_ slice: StatementSlice, in source: SourceText) -> [ParsedStatement] {
+        let comments = Self.comments(in: slice.leadingTrivia.lowerBound..<slice.range.upperBound, of: source)
+        if let refused = refusal(slice, in: source, comments: comments) { return refused }
         var text = Array(source.bytes[slice.range])
         text.append(0)
         let result = text.withUnsafeBufferPointer { buffer in
@@ -88,13 +147,13 @@ public struct SQLParser: Sendable {
             guard let parsed = pg_query__parse_result__unpack(allocator, result.parse_tree.len, tree) else {
                 return [ParsedStatement(slice: slice, content: .syntaxError(message: "libpg_query returned no tree", offset: slice.range.lowerBound), comments: comments)]
             }
-            return decode(parsed, slice: slice, comments: comments)
+            return decodeProtobuf(parsed, slice: slice, comments: comments)
         }
     }
 
     /// Typed statements from an unpacked tree, which dies with the arena right after.
-    private func decode(_ parsed: UnsafeMutablePointer<PgQuery__ParseResult>, slice: StatementSlice, comments: [Comment]) -> [ParsedStatement] {
-        let decoder = TreeDecoder(base: slice.range.lowerBound)
+    private func decodeProtobuf(_ parsed: UnsafeMutablePointer<PgQuery__ParseResult>, slice: StatementSlice, comments: [Comment]) -> [ParsedStatement] {
+        let decoder = ProtobufTreeDecoder(base: slice.range.lowerBound)
         let count = parsed.pointee.n_stmts
         guard count > 0 else { return [] } // only `;` or comments
         if count == 1, let raw = parsed.pointee.stmts[0] {

@@ -1,205 +1,205 @@
-import CPgQuery
-
-/// Reads libpg_query's protobuf-c structs straight into the typed tree: no JSON, no generic tree.
+/// Reads libpg_query's JSON parse tree straight into the typed tree: each node type is decoded
+/// by its own function, which looks up the members it needs; nothing else is read.
 ///
 /// `base` is the byte offset of the parsed text in the file, so every location it produces is a
-/// file offset.
+/// file offset. libpg_query leaves out members that are zero, false or empty, so an absent
+/// member reads as that.
 struct TreeDecoder {
+    let json: ParseTreeJSON
     let base: Int
+    /// The statement's text, for the integer constants libpg_query 15-4.0.0 writes without their
+    /// value (`-5` comes out as `{"ival":{}}`).
+    let text: UnsafeBufferPointer<UInt8>
 
-    typealias NodePointer = UnsafeMutablePointer<PgQuery__Node>
+    /// A value in the JSON, by its entry index.
+    typealias Ref = Int
+
+    func member(_ object: Ref?, _ key: StaticString) -> Ref? {
+        guard let object else { return nil }
+        return json.member(object, key)
+    }
+
+    func string(_ object: Ref?, _ key: StaticString) -> String { json.string(member(object, key)) }
+    func int(_ object: Ref?, _ key: StaticString) -> Int { json.int(member(object, key)) }
+    func bool(_ object: Ref?, _ key: StaticString) -> Bool { json.bool(member(object, key)) }
+    func nodes(_ object: Ref?, _ key: StaticString) -> [Ref] { json.elements(member(object, key)) }
+    /// Whether member `key` holds the enum value `value`.
+    func isEnum(_ object: Ref?, _ key: StaticString, _ value: StaticString) -> Bool {
+        guard let value_ = member(object, key) else { return false }
+        return json.matches(value_, value)
+    }
+
+    /// The body of `node` when it is a node of type `type`.
+    func body(_ node: Ref?, _ type: StaticString) -> Ref? {
+        guard let node, let (name, body) = json.node(node), json.matches(name, type) else { return nil }
+        return body
+    }
 
     // MARK: Statements
 
-    func statement(_ node: NodePointer?) -> Statement {
-        guard let node else { return .other("Empty") }
-        let n = node.pointee
-        switch n.node_case {
-        case PG_QUERY__NODE__NODE_ALTER_TABLE_STMT: return alterTable(n.alter_table_stmt)
-        case PG_QUERY__NODE__NODE_CREATE_STMT: return createTable(n.create_stmt)
-        case PG_QUERY__NODE__NODE_INDEX_STMT: return createIndex(n.index_stmt)
-        case PG_QUERY__NODE__NODE_DROP_STMT: return drop(n.drop_stmt)
-        case PG_QUERY__NODE__NODE_RENAME_STMT: return rename(n.rename_stmt)
-        case PG_QUERY__NODE__NODE_ALTER_OBJECT_SCHEMA_STMT:
-            let s = n.alter_object_schema_stmt.pointee
-            let kind = objectKind(s.object_type)
-            let object = s.relation.map(rangeVar) ?? objectName(s.object) ?? QualifiedName(name: "?")
-            return .setSchema(kind: kind, object: object, newSchema: string(s.newschema))
-        case PG_QUERY__NODE__NODE_TRANSACTION_STMT: return .transaction(transactionKind(n.transaction_stmt.pointee.kind))
-        case PG_QUERY__NODE__NODE_VARIABLE_SET_STMT: return variableSet(n.variable_set_stmt)
-        case PG_QUERY__NODE__NODE_TRUNCATE_STMT:
-            let s = n.truncate_stmt.pointee
-            return .truncate(nodes(s.relations, s.n_relations).compactMap(rangeVarNode))
-        case PG_QUERY__NODE__NODE_VACUUM_STMT: return vacuum(n.vacuum_stmt)
-        case PG_QUERY__NODE__NODE_CLUSTER_STMT: return .cluster(n.cluster_stmt.pointee.relation.map(rangeVar))
-        case PG_QUERY__NODE__NODE_REINDEX_STMT: return reindex(n.reindex_stmt)
-        case PG_QUERY__NODE__NODE_REFRESH_MAT_VIEW_STMT:
-            let s = n.refresh_mat_view_stmt.pointee
-            return .refreshMaterializedView(s.relation.map(rangeVar) ?? QualifiedName(name: "?"), concurrently: s.concurrent != 0)
-        case PG_QUERY__NODE__NODE_LOCK_STMT:
-            let s = n.lock_stmt.pointee
-            return .lockTable(nodes(s.relations, s.n_relations).compactMap(rangeVarNode),
-                              mode: LockMode(rawValue: Int(s.mode)) ?? .accessExclusive)
-        case PG_QUERY__NODE__NODE_UPDATE_STMT:
-            let s = n.update_stmt.pointee
-            return .update(s.relation.map(rangeVar) ?? QualifiedName(name: "?"), hasWhere: s.where_clause != nil)
-        case PG_QUERY__NODE__NODE_DELETE_STMT:
-            let s = n.delete_stmt.pointee
-            return .delete(s.relation.map(rangeVar) ?? QualifiedName(name: "?"), hasWhere: s.where_clause != nil)
-        case PG_QUERY__NODE__NODE_INSERT_STMT:
-            return .insert(n.insert_stmt.pointee.relation.map(rangeVar) ?? QualifiedName(name: "?"))
-        case PG_QUERY__NODE__NODE_ALTER_ENUM_STMT:
-            let s = n.alter_enum_stmt.pointee
-            if s.old_val == nil || string(s.old_val).isEmpty {
-                return .alterEnumAddValue(type: qualified(strings(s.type_name, s.n_type_name)), value: string(s.new_val))
+    func statement(_ node: Ref?) -> Statement {
+        guard let node, let (nameRef, s) = json.node(node) else { return .other("Empty") }
+        let type = json.string(nameRef)
+        switch type {
+        case "AlterTableStmt": return alterTable(s)
+        case "CreateStmt": return createTable(s)
+        case "IndexStmt": return createIndex(s)
+        case "DropStmt": return drop(s)
+        case "RenameStmt": return rename(s)
+        case "AlterObjectSchemaStmt":
+            let kind = objectKind(member(s, "objectType"))
+            let object = rangeVar(member(s, "relation")) ?? objectName(member(s, "object")) ?? QualifiedName(name: "?")
+            return .setSchema(kind: kind, object: object, newSchema: string(s, "newschema"))
+        case "TransactionStmt": return .transaction(transactionKind(member(s, "kind")))
+        case "VariableSetStmt": return variableSet(s)
+        case "TruncateStmt": return .truncate(nodes(s, "relations").compactMap(rangeVarNode))
+        case "VacuumStmt": return vacuum(s)
+        case "ClusterStmt": return .cluster(rangeVar(member(s, "relation")))
+        case "ReindexStmt": return reindex(s)
+        case "RefreshMatViewStmt":
+            return .refreshMaterializedView(rangeVar(member(s, "relation")) ?? QualifiedName(name: "?"), concurrently: bool(s, "concurrent"))
+        case "LockStmt":
+            return .lockTable(nodes(s, "relations").compactMap(rangeVarNode), mode: LockMode(rawValue: int(s, "mode")) ?? .accessExclusive)
+        case "UpdateStmt":
+            return .update(rangeVar(member(s, "relation")) ?? QualifiedName(name: "?"), hasWhere: member(s, "whereClause") != nil)
+        case "DeleteStmt":
+            return .delete(rangeVar(member(s, "relation")) ?? QualifiedName(name: "?"), hasWhere: member(s, "whereClause") != nil)
+        case "InsertStmt":
+            return .insert(rangeVar(member(s, "relation")) ?? QualifiedName(name: "?"))
+        case "AlterEnumStmt":
+            if string(s, "oldVal").isEmpty {
+                return .alterEnumAddValue(type: qualified(strings(s, "typeName")), value: string(s, "newVal"))
             }
             return .other("AlterEnumStmt")
-        case PG_QUERY__NODE__NODE_CREATE_TRIG_STMT:
-            let s = n.create_trig_stmt.pointee
-            return .createTrigger(table: s.relation.map(rangeVar) ?? QualifiedName(name: "?"), name: string(s.trigname))
-        case PG_QUERY__NODE__NODE_CREATE_DOMAIN_STMT:
-            let s = n.create_domain_stmt.pointee
-            return .createDomain(name: qualified(strings(s.domainname, s.n_domainname)),
-                                 base: s.type_name.map(typeName) ?? TypeName(names: []),
-                                 constraints: nodes(s.constraints, s.n_constraints).compactMap(constraintNode))
-        case PG_QUERY__NODE__NODE_CREATE_ENUM_STMT:
-            let s = n.create_enum_stmt.pointee
-            return .createEnum(qualified(strings(s.type_name, s.n_type_name)))
-        case PG_QUERY__NODE__NODE_VIEW_STMT:
-            return .createView(n.view_stmt.pointee.view.map(rangeVar) ?? QualifiedName(name: "?"), materialized: false)
-        case PG_QUERY__NODE__NODE_CREATE_TABLE_AS_STMT:
-            let s = n.create_table_as_stmt.pointee
-            let name = s.into?.pointee.rel.map(rangeVar) ?? QualifiedName(name: "?")
-            if s.objtype == PG_QUERY__OBJECT_TYPE__OBJECT_MATVIEW { return .createView(name, materialized: true) }
+        case "CreateTrigStmt":
+            return .createTrigger(table: rangeVar(member(s, "relation")) ?? QualifiedName(name: "?"), name: string(s, "trigname"))
+        case "CreateDomainStmt":
+            return .createDomain(name: qualified(strings(s, "domainname")),
+                                 base: member(s, "typeName").map(typeName) ?? TypeName(names: []),
+                                 constraints: nodes(s, "constraints").compactMap(constraintNode))
+        case "CreateEnumStmt":
+            return .createEnum(qualified(strings(s, "typeName")))
+        case "ViewStmt":
+            return .createView(rangeVar(member(s, "view")) ?? QualifiedName(name: "?"), materialized: false)
+        case "CreateTableAsStmt":
+            let name = rangeVar(member(member(s, "into"), "rel")) ?? QualifiedName(name: "?")
+            if isEnum(s, "objtype", "OBJECT_MATVIEW") { return .createView(name, materialized: true) }
             return .other("CreateTableAsStmt")
-        case PG_QUERY__NODE__NODE_CREATE_SEQ_STMT:
-            return .createSequence(n.create_seq_stmt.pointee.sequence.map(rangeVar) ?? QualifiedName(name: "?"))
-        case PG_QUERY__NODE__NODE_CREATE_FUNCTION_STMT:
-            let s = n.create_function_stmt.pointee
-            return .createFunction(qualified(strings(s.funcname, s.n_funcname)))
-        case PG_QUERY__NODE__NODE_CREATE_SCHEMA_STMT: return .createSchema(string(n.create_schema_stmt.pointee.schemaname))
-        case PG_QUERY__NODE__NODE_CREATE_EXTENSION_STMT: return .createExtension(string(n.create_extension_stmt.pointee.extname))
-        case PG_QUERY__NODE__NODE_COMMENT_STMT:
-            let s = n.comment_stmt.pointee
-            return .comment(kind: objectKind(s.objtype), object: objectName(s.object))
-        case PG_QUERY__NODE__NODE_CREATE_STATS_STMT:
-            let s = n.create_stats_stmt.pointee
-            return .createStatistics(on: nodes(s.relations, s.n_relations).compactMap(rangeVarNode))
-        case PG_QUERY__NODE__NODE_CREATE_POLICY_STMT:
-            let s = n.create_policy_stmt.pointee
-            return .createPolicy(table: s.table.map(rangeVar) ?? QualifiedName(name: "?"), name: string(s.policy_name))
-        case PG_QUERY__NODE__NODE_ALTER_POLICY_STMT:
-            let s = n.alter_policy_stmt.pointee
-            return .alterPolicy(table: s.table.map(rangeVar) ?? QualifiedName(name: "?"), name: string(s.policy_name))
-        case PG_QUERY__NODE__NODE_SELECT_STMT: return .select
+        case "CreateSeqStmt":
+            return .createSequence(rangeVar(member(s, "sequence")) ?? QualifiedName(name: "?"))
+        case "CreateFunctionStmt":
+            return .createFunction(qualified(strings(s, "funcname")))
+        case "CreateSchemaStmt": return .createSchema(string(s, "schemaname"))
+        case "CreateExtensionStmt": return .createExtension(string(s, "extname"))
+        case "CommentStmt":
+            return .comment(kind: objectKind(member(s, "objtype")), object: objectName(member(s, "object")))
+        case "CreateStatsStmt":
+            return .createStatistics(on: nodes(s, "relations").compactMap(rangeVarNode))
+        case "CreatePolicyStmt":
+            return .createPolicy(table: rangeVar(member(s, "table")) ?? QualifiedName(name: "?"), name: string(s, "policy_name"))
+        case "AlterPolicyStmt":
+            return .alterPolicy(table: rangeVar(member(s, "table")) ?? QualifiedName(name: "?"), name: string(s, "policy_name"))
+        case "SelectStmt": return .select
         default:
-            return .other(nodeTypeName(node))
+            return .other(type)
         }
     }
 
-    func alterTable(_ pointer: UnsafeMutablePointer<PgQuery__AlterTableStmt>) -> Statement {
-        let s = pointer.pointee
-        let relation = s.relation.map(rangeVar) ?? QualifiedName(name: "?")
-        let actions = nodes(s.cmds, s.n_cmds).compactMap { node -> AlterTableAction? in
-            guard node.pointee.node_case == PG_QUERY__NODE__NODE_ALTER_TABLE_CMD else { return nil }
-            return alterTableAction(node.pointee.alter_table_cmd)
-        }
-        return .alterTable(AlterTable(relation: relation, kind: relationKind(s.objtype), ifExists: s.missing_ok != 0, actions: actions))
+    func alterTable(_ s: Ref) -> Statement {
+        let relation = rangeVar(member(s, "relation")) ?? QualifiedName(name: "?")
+        let actions = nodes(s, "cmds").compactMap { node in body(node, "AlterTableCmd").map(alterTableAction) }
+        return .alterTable(AlterTable(relation: relation, kind: relationKind(member(s, "objtype")), ifExists: bool(s, "missing_ok"),
+                                      actions: actions))
     }
 
-    func alterTableAction(_ pointer: UnsafeMutablePointer<PgQuery__AlterTableCmd>) -> AlterTableAction {
-        let c = pointer.pointee
-        let name = string(c.name)
-        let behavior: DropBehavior = c.behavior == PG_QUERY__DROP_BEHAVIOR__DROP_CASCADE ? .cascade : .restrict
-        switch c.subtype {
-        case PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumn, PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumnRecurse:
-            if let def = c.def, def.pointee.node_case == PG_QUERY__NODE__NODE_COLUMN_DEF {
-                return .addColumn(columnDefinition(def.pointee.column_def), ifNotExists: c.missing_ok != 0)
+    func alterTableAction(_ c: Ref) -> AlterTableAction {
+        let name = string(c, "name")
+        let behavior: DropBehavior = isEnum(c, "behavior", "DROP_CASCADE") ? .cascade : .restrict
+        let subtype = json.string(member(c, "subtype"))
+        let def = member(c, "def")
+        switch subtype {
+        case "AT_AddColumn", "AT_AddColumnRecurse":
+            if let column = body(def, "ColumnDef") {
+                return .addColumn(columnDefinition(column), ifNotExists: bool(c, "missing_ok"))
             }
-        case PG_QUERY__ALTER_TABLE_TYPE__AT_DropColumn, PG_QUERY__ALTER_TABLE_TYPE__AT_DropColumnRecurse:
-            return .dropColumn(name, ifExists: c.missing_ok != 0, behavior: behavior)
-        case PG_QUERY__ALTER_TABLE_TYPE__AT_AlterColumnType:
-            if let def = c.def, def.pointee.node_case == PG_QUERY__NODE__NODE_COLUMN_DEF {
-                let column = def.pointee.column_def.pointee
-                return .alterColumnType(column: name, type: column.type_name.map(typeName) ?? TypeName(names: []),
-                                        using: column.raw_default.map(expression))
+        case "AT_DropColumn", "AT_DropColumnRecurse":
+            return .dropColumn(name, ifExists: bool(c, "missing_ok"), behavior: behavior)
+        case "AT_AlterColumnType":
+            if let column = body(def, "ColumnDef") {
+                return .alterColumnType(column: name, type: member(column, "typeName").map(typeName) ?? TypeName(names: []),
+                                        using: member(column, "raw_default").map(expression))
             }
-        case PG_QUERY__ALTER_TABLE_TYPE__AT_ColumnDefault:
-            if let def = c.def { return .setDefault(column: name, expression(def)) }
+        case "AT_ColumnDefault":
+            if let def { return .setDefault(column: name, expression(def)) }
             return .dropDefault(column: name)
-        case PG_QUERY__ALTER_TABLE_TYPE__AT_SetNotNull: return .setNotNull(column: name)
-        case PG_QUERY__ALTER_TABLE_TYPE__AT_DropNotNull: return .dropNotNull(column: name)
-        case PG_QUERY__ALTER_TABLE_TYPE__AT_AddConstraint, PG_QUERY__ALTER_TABLE_TYPE__AT_AddConstraintRecurse:
-            if let def = c.def, let constraint = constraintNode(def) { return .addConstraint(constraint) }
-        case PG_QUERY__ALTER_TABLE_TYPE__AT_ValidateConstraint, PG_QUERY__ALTER_TABLE_TYPE__AT_ValidateConstraintRecurse:
+        case "AT_SetNotNull": return .setNotNull(column: name)
+        case "AT_DropNotNull": return .dropNotNull(column: name)
+        case "AT_AddConstraint", "AT_AddConstraintRecurse":
+            if let def, let constraint = constraintNode(def) { return .addConstraint(constraint) }
+        case "AT_ValidateConstraint", "AT_ValidateConstraintRecurse":
             return .validateConstraint(name)
-        case PG_QUERY__ALTER_TABLE_TYPE__AT_DropConstraint, PG_QUERY__ALTER_TABLE_TYPE__AT_DropConstraintRecurse:
-            return .dropConstraint(name, ifExists: c.missing_ok != 0, behavior: behavior)
-        case PG_QUERY__ALTER_TABLE_TYPE__AT_AddIdentity: return .addIdentity(column: name)
-        case PG_QUERY__ALTER_TABLE_TYPE__AT_SetTableSpace: return .setTablespace(name)
-        case PG_QUERY__ALTER_TABLE_TYPE__AT_SetLogged: return .setLogged
-        case PG_QUERY__ALTER_TABLE_TYPE__AT_SetUnLogged: return .setUnlogged
-        case PG_QUERY__ALTER_TABLE_TYPE__AT_SetAccessMethod: return .setAccessMethod(name)
-        case PG_QUERY__ALTER_TABLE_TYPE__AT_AttachPartition, PG_QUERY__ALTER_TABLE_TYPE__AT_DetachPartition,
-             PG_QUERY__ALTER_TABLE_TYPE__AT_DetachPartitionFinalize:
-            if let def = c.def, def.pointee.node_case == PG_QUERY__NODE__NODE_PARTITION_CMD {
-                let cmd = def.pointee.partition_cmd.pointee
-                let partition = cmd.name.map(rangeVar) ?? QualifiedName(name: "?")
-                switch c.subtype {
-                case PG_QUERY__ALTER_TABLE_TYPE__AT_AttachPartition: return .attachPartition(partition)
-                case PG_QUERY__ALTER_TABLE_TYPE__AT_DetachPartition: return .detachPartition(partition, concurrently: cmd.concurrent != 0)
+        case "AT_DropConstraint", "AT_DropConstraintRecurse":
+            return .dropConstraint(name, ifExists: bool(c, "missing_ok"), behavior: behavior)
+        case "AT_AddIdentity": return .addIdentity(column: name)
+        case "AT_SetTableSpace": return .setTablespace(name)
+        case "AT_SetLogged": return .setLogged
+        case "AT_SetUnLogged": return .setUnlogged
+        case "AT_SetAccessMethod": return .setAccessMethod(name)
+        case "AT_AttachPartition", "AT_DetachPartition", "AT_DetachPartitionFinalize":
+            if let cmd = body(def, "PartitionCmd") {
+                let partition = rangeVar(member(cmd, "name")) ?? QualifiedName(name: "?")
+                switch subtype {
+                case "AT_AttachPartition": return .attachPartition(partition)
+                case "AT_DetachPartition": return .detachPartition(partition, concurrently: bool(cmd, "concurrent"))
                 default: return .detachPartitionFinalize(partition)
                 }
             }
         default:
             break
         }
-        return .other(alterTableTypeName(c.subtype), column: name.isEmpty ? nil : name)
+        return .other(subtype.hasPrefix("AT_") ? String(subtype.dropFirst(3)) : subtype, column: name.isEmpty ? nil : name)
     }
 
-    func createTable(_ pointer: UnsafeMutablePointer<PgQuery__CreateStmt>) -> Statement {
-        let s = pointer.pointee
+    func createTable(_ s: Ref) -> Statement {
         var columns: [ColumnDefinition] = []
-        var constraints: [Constraint] = nodes(s.constraints, s.n_constraints).compactMap(constraintNode)
-        for element in nodes(s.table_elts, s.n_table_elts) {
-            switch element.pointee.node_case {
-            case PG_QUERY__NODE__NODE_COLUMN_DEF: columns.append(columnDefinition(element.pointee.column_def))
-            case PG_QUERY__NODE__NODE_CONSTRAINT: if let c = constraintNode(element) { constraints.append(c) }
-            default: break
+        var constraints: [Constraint] = nodes(s, "constraints").compactMap(constraintNode)
+        for element in nodes(s, "tableElts") {
+            if let column = body(element, "ColumnDef") {
+                columns.append(columnDefinition(column))
+            } else if let constraint = constraintNode(element) {
+                constraints.append(constraint)
             }
         }
-        let persistence = s.relation.map { string($0.pointee.relpersistence) } ?? "p"
-        let partitionOf = s.partbound != nil ? nodes(s.inh_relations, s.n_inh_relations).compactMap(rangeVarNode).first : nil
+        let relation = member(s, "relation")
+        let persistence = relation.map { string($0, "relpersistence") } ?? "p"
+        let partitionOf = member(s, "partbound") != nil ? nodes(s, "inhRelations").compactMap(rangeVarNode).first : nil
         return .createTable(CreateTable(
-            relation: s.relation.map(rangeVar) ?? QualifiedName(name: "?"), columns: columns, constraints: constraints,
-            ifNotExists: s.if_not_exists != 0, partitionOf: partitionOf, isPartitioned: s.partspec != nil,
+            relation: rangeVar(relation) ?? QualifiedName(name: "?"), columns: columns, constraints: constraints,
+            ifNotExists: bool(s, "if_not_exists"), partitionOf: partitionOf, isPartitioned: member(s, "partspec") != nil,
             isTemporary: persistence == "t", isUnlogged: persistence == "u"))
     }
 
-    func createIndex(_ pointer: UnsafeMutablePointer<PgQuery__IndexStmt>) -> Statement {
-        let s = pointer.pointee
-        let columns = nodes(s.index_params, s.n_index_params).compactMap { node -> IndexColumn? in
-            guard node.pointee.node_case == PG_QUERY__NODE__NODE_INDEX_ELEM else { return nil }
-            let element = node.pointee.index_elem.pointee
-            let name = string(element.name)
-            return IndexColumn(name: name.isEmpty ? nil : name, expression: element.expr.map(expression))
+    func createIndex(_ s: Ref) -> Statement {
+        let columns = nodes(s, "indexParams").compactMap { node -> IndexColumn? in
+            guard let element = body(node, "IndexElem") else { return nil }
+            let name = string(element, "name")
+            return IndexColumn(name: name.isEmpty ? nil : name, expression: member(element, "expr").map(expression))
         }
-        let name = string(s.idxname)
+        let name = string(s, "idxname")
         return .createIndex(CreateIndex(
-            name: name.isEmpty ? nil : name, relation: s.relation.map(rangeVar) ?? QualifiedName(name: "?"),
-            isUnique: s.unique != 0, isConcurrent: s.concurrent != 0, ifNotExists: s.if_not_exists != 0,
-            columns: columns, accessMethod: string(s.access_method), hasWhere: s.where_clause != nil))
+            name: name.isEmpty ? nil : name, relation: rangeVar(member(s, "relation")) ?? QualifiedName(name: "?"),
+            isUnique: bool(s, "unique"), isConcurrent: bool(s, "concurrent"), ifNotExists: bool(s, "if_not_exists"),
+            columns: columns, accessMethod: string(s, "accessMethod"), hasWhere: member(s, "whereClause") != nil))
     }
 
-    func drop(_ pointer: UnsafeMutablePointer<PgQuery__DropStmt>) -> Statement {
-        let s = pointer.pointee
-        let kind = objectKind(s.remove_type)
+    func drop(_ s: Ref) -> Statement {
+        let kind = objectKind(member(s, "removeType"))
         var objects: [QualifiedName] = []
         var onTable: QualifiedName?
-        for object in nodes(s.objects, s.n_objects) {
-            if [.trigger, .rule, .policy].contains(kind), object.pointee.node_case == PG_QUERY__NODE__NODE_LIST {
+        for object in nodes(s, "objects") {
+            if [.trigger, .rule, .policy].contains(kind), let list = body(object, "List") {
                 // `DROP TRIGGER name ON schema.table` arrives as [schema, table, name].
-                var parts = strings(object.pointee.list.pointee.items, object.pointee.list.pointee.n_items)
+                var parts = strings(list, "items")
                 let name = parts.popLast() ?? "?"
                 onTable = qualified(parts)
                 objects.append(QualifiedName(name: name))
@@ -207,31 +207,29 @@ struct TreeDecoder {
                 objects.append(name)
             }
         }
-        return .drop(Drop(kind: kind, objects: objects, onTable: onTable, ifExists: s.missing_ok != 0,
-                          isConcurrent: s.concurrent != 0,
-                          behavior: s.behavior == PG_QUERY__DROP_BEHAVIOR__DROP_CASCADE ? .cascade : .restrict))
+        return .drop(Drop(kind: kind, objects: objects, onTable: onTable, ifExists: bool(s, "missing_ok"),
+                          isConcurrent: bool(s, "concurrent"),
+                          behavior: isEnum(s, "behavior", "DROP_CASCADE") ? .cascade : .restrict))
     }
 
-    func rename(_ pointer: UnsafeMutablePointer<PgQuery__RenameStmt>) -> Statement {
-        let s = pointer.pointee
-        let kind = objectKind(s.rename_type)
-        let object = s.relation.map(rangeVar) ?? objectName(s.object) ?? QualifiedName(name: "?")
-        let subname = string(s.subname)
+    func rename(_ s: Ref) -> Statement {
+        let kind = objectKind(member(s, "renameType"))
+        let object = rangeVar(member(s, "relation")) ?? objectName(member(s, "object")) ?? QualifiedName(name: "?")
+        let subname = string(s, "subname")
         return .rename(Rename(kind: kind, object: object, subname: subname.isEmpty ? nil : subname,
-                              newName: string(s.newname), ifExists: s.missing_ok != 0))
+                              newName: string(s, "newname"), ifExists: bool(s, "missing_ok")))
     }
 
-    func variableSet(_ pointer: UnsafeMutablePointer<PgQuery__VariableSetStmt>) -> Statement {
-        let s = pointer.pointee
+    func variableSet(_ s: Ref) -> Statement {
         let kind: VariableSet.Kind
-        switch s.kind {
-        case PG_QUERY__VARIABLE_SET_KIND__VAR_SET_VALUE: kind = .set
-        case PG_QUERY__VARIABLE_SET_KIND__VAR_SET_DEFAULT: kind = .setDefault
-        case PG_QUERY__VARIABLE_SET_KIND__VAR_RESET: kind = .reset
-        case PG_QUERY__VARIABLE_SET_KIND__VAR_RESET_ALL: kind = .resetAll
+        switch json.string(member(s, "kind")) {
+        case "VAR_SET_VALUE": kind = .set
+        case "VAR_SET_DEFAULT": kind = .setDefault
+        case "VAR_RESET": kind = .reset
+        case "VAR_RESET_ALL": kind = .resetAll
         default: kind = .other
         }
-        let values = nodes(s.args, s.n_args).map { node -> String in
+        let values = nodes(s, "args").map { node -> String in
             switch expression(node) {
             case .integer(let v, _): return String(v)
             case .float(let v, _), .string(let v, _): return v
@@ -239,251 +237,220 @@ struct TreeDecoder {
             default: return "?"
             }
         }
-        return .variableSet(VariableSet(kind: kind, name: string(s.name).lowercased(),
-                                        value: values.isEmpty ? nil : values.joined(separator: ", "), isLocal: s.is_local != 0))
+        return .variableSet(VariableSet(kind: kind, name: string(s, "name").lowercased(),
+                                        value: values.isEmpty ? nil : values.joined(separator: ", "), isLocal: bool(s, "is_local")))
     }
 
-    func vacuum(_ pointer: UnsafeMutablePointer<PgQuery__VacuumStmt>) -> Statement {
-        let s = pointer.pointee
+    func vacuum(_ s: Ref) -> Statement {
         var full = false
-        for option in nodes(s.options, s.n_options) where option.pointee.node_case == PG_QUERY__NODE__NODE_DEF_ELEM {
-            let element = option.pointee.def_elem.pointee
-            if string(element.defname).lowercased() == "full" {
-                // `FULL` alone, or `(FULL true)`; `(FULL false)` turns it off.
-                if let arg = element.arg, case .boolean(false, _) = expression(arg) { continue }
-                if let arg = element.arg, case .string(let v, _) = expression(arg), ["false", "off", "0"].contains(v.lowercased()) { continue }
-                full = true
+        for option in nodes(s, "options") {
+            guard let element = body(option, "DefElem"), string(element, "defname").lowercased() == "full" else { continue }
+            // `FULL` alone, or `(FULL true)`; `(FULL false)` turns it off.
+            if let arg = member(element, "arg") {
+                switch expression(arg) {
+                case .boolean(false, _): continue
+                case .string(let v, _) where ["false", "off", "0"].contains(v.lowercased()): continue
+                default: break
+                }
             }
+            full = true
         }
-        let relations = nodes(s.rels, s.n_rels).compactMap { node -> QualifiedName? in
-            guard node.pointee.node_case == PG_QUERY__NODE__NODE_VACUUM_RELATION else { return nil }
-            return node.pointee.vacuum_relation.pointee.relation.map(rangeVar)
-        }
-        return .vacuum(full: full, isAnalyzeOnly: s.is_vacuumcmd == 0, relations: relations)
+        let relations = nodes(s, "rels").compactMap { node in body(node, "VacuumRelation").flatMap { rangeVar(member($0, "relation")) } }
+        return .vacuum(full: full, isAnalyzeOnly: !bool(s, "is_vacuumcmd"), relations: relations)
     }
 
-    func reindex(_ pointer: UnsafeMutablePointer<PgQuery__ReindexStmt>) -> Statement {
-        let s = pointer.pointee
+    func reindex(_ s: Ref) -> Statement {
         var concurrently = false
-        for option in nodes(s.params, s.n_params) where option.pointee.node_case == PG_QUERY__NODE__NODE_DEF_ELEM {
-            if string(option.pointee.def_elem.pointee.defname).lowercased() == "concurrently" {
-                if let arg = option.pointee.def_elem.pointee.arg, case .boolean(false, _) = expression(arg) { continue }
-                concurrently = true
-            }
+        for option in nodes(s, "params") {
+            guard let element = body(option, "DefElem"), string(element, "defname").lowercased() == "concurrently" else { continue }
+            if let arg = member(element, "arg"), case .boolean(false, _) = expression(arg) { continue }
+            concurrently = true
         }
         let kind: ObjectKind
-        switch s.kind {
-        case PG_QUERY__REINDEX_OBJECT_TYPE__REINDEX_OBJECT_INDEX: kind = .index
-        case PG_QUERY__REINDEX_OBJECT_TYPE__REINDEX_OBJECT_TABLE: kind = .table
-        case PG_QUERY__REINDEX_OBJECT_TYPE__REINDEX_OBJECT_SCHEMA: kind = .schema
+        switch json.string(member(s, "kind")) {
+        case "REINDEX_OBJECT_INDEX": kind = .index
+        case "REINDEX_OBJECT_TABLE": kind = .table
+        case "REINDEX_OBJECT_SCHEMA": kind = .schema
         default: kind = .database
         }
-        let name = s.relation.map(rangeVar) ?? (string(s.name).isEmpty ? nil : QualifiedName(name: string(s.name)))
-        return .reindex(kind: kind, name: name, concurrently: concurrently)
+        let name = string(s, "name")
+        return .reindex(kind: kind, name: rangeVar(member(s, "relation")) ?? (name.isEmpty ? nil : QualifiedName(name: name)),
+                        concurrently: concurrently)
     }
 
     // MARK: Clauses
 
-    func columnDefinition(_ pointer: UnsafeMutablePointer<PgQuery__ColumnDef>) -> ColumnDefinition {
-        let c = pointer.pointee
-        var constraints = nodes(c.constraints, c.n_constraints).compactMap(constraintNode)
-        if let rawDefault = c.raw_default {
+    func columnDefinition(_ c: Ref) -> ColumnDefinition {
+        var constraints = nodes(c, "constraints").compactMap(constraintNode)
+        if let rawDefault = member(c, "raw_default") {
             constraints.append(Constraint(kind: .defaultValue(expression(rawDefault))))
         }
-        if c.is_not_null != 0, !constraints.contains(where: { $0.kind == .notNull }) {
+        if bool(c, "is_not_null"), !constraints.contains(where: { $0.kind == .notNull }) {
             constraints.append(Constraint(kind: .notNull))
         }
-        return ColumnDefinition(name: string(c.colname), type: c.type_name.map(typeName), constraints: constraints,
-                                location: location(c.location))
+        return ColumnDefinition(name: string(c, "colname"), type: member(c, "typeName").map(typeName), constraints: constraints,
+                                location: location(of: c))
     }
 
-    func constraintNode(_ node: NodePointer) -> Constraint? {
-        guard node.pointee.node_case == PG_QUERY__NODE__NODE_CONSTRAINT else { return nil }
-        let c = node.pointee.constraint.pointee
+    func constraintNode(_ node: Ref) -> Constraint? {
+        guard let c = body(node, "Constraint") else { return nil }
         let kind: Constraint.Kind
-        switch c.contype {
-        case PG_QUERY__CONSTR_TYPE__CONSTR_NULL: kind = .null
-        case PG_QUERY__CONSTR_TYPE__CONSTR_NOTNULL: kind = .notNull
-        case PG_QUERY__CONSTR_TYPE__CONSTR_DEFAULT: kind = .defaultValue(c.raw_expr.map(expression) ?? .null(location: nil))
-        case PG_QUERY__CONSTR_TYPE__CONSTR_IDENTITY: kind = .identity(always: string(c.generated_when) == "a")
-        case PG_QUERY__CONSTR_TYPE__CONSTR_GENERATED: kind = .generated(c.raw_expr.map(expression) ?? .null(location: nil))
-        case PG_QUERY__CONSTR_TYPE__CONSTR_CHECK: kind = .check(c.raw_expr.map(expression) ?? .null(location: nil))
-        case PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY: kind = .primaryKey
-        case PG_QUERY__CONSTR_TYPE__CONSTR_UNIQUE: kind = .unique
-        case PG_QUERY__CONSTR_TYPE__CONSTR_EXCLUSION: kind = .exclusion
-        case PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN:
-            kind = .foreignKey(references: c.pktable.map(rangeVar) ?? QualifiedName(name: "?"),
-                               referencedColumns: strings(c.pk_attrs, c.n_pk_attrs))
-        case PG_QUERY__CONSTR_TYPE__CONSTR_ATTR_DEFERRABLE: kind = .deferrable
-        case PG_QUERY__CONSTR_TYPE__CONSTR_ATTR_NOT_DEFERRABLE: kind = .notDeferrable
-        case PG_QUERY__CONSTR_TYPE__CONSTR_ATTR_DEFERRED: kind = .initiallyDeferred
+        let type = json.string(member(c, "contype"))
+        let expression = member(c, "raw_expr").map(self.expression) ?? .null(location: nil)
+        switch type {
+        case "CONSTR_NULL": kind = .null
+        case "CONSTR_NOTNULL": kind = .notNull
+        case "CONSTR_DEFAULT": kind = .defaultValue(expression)
+        case "CONSTR_IDENTITY": kind = .identity(always: string(c, "generated_when") == "a")
+        case "CONSTR_GENERATED": kind = .generated(expression)
+        case "CONSTR_CHECK": kind = .check(expression)
+        case "CONSTR_PRIMARY": kind = .primaryKey
+        case "CONSTR_UNIQUE": kind = .unique
+        case "CONSTR_EXCLUSION": kind = .exclusion
+        case "CONSTR_FOREIGN":
+            kind = .foreignKey(references: rangeVar(member(c, "pktable")) ?? QualifiedName(name: "?"),
+                               referencedColumns: strings(c, "pk_attrs"))
+        case "CONSTR_ATTR_DEFERRABLE": kind = .deferrable
+        case "CONSTR_ATTR_NOT_DEFERRABLE": kind = .notDeferrable
+        case "CONSTR_ATTR_DEFERRED": kind = .initiallyDeferred
         default: kind = .initiallyImmediate
         }
-        let columns = c.contype == PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN
-            ? strings(c.fk_attrs, c.n_fk_attrs) : strings(c.keys, c.n_keys)
-        let name = string(c.conname)
-        let index = string(c.indexname)
+        let columns = type == "CONSTR_FOREIGN" ? strings(c, "fk_attrs") : strings(c, "keys")
+        let name = string(c, "conname")
+        let index = string(c, "indexname")
         return Constraint(kind: kind, name: name.isEmpty ? nil : name, columns: columns,
-                          isNotValid: c.skip_validation != 0, usingIndex: index.isEmpty ? nil : index,
-                          location: location(c.location))
+                          isNotValid: bool(c, "skip_validation"), usingIndex: index.isEmpty ? nil : index,
+                          location: location(of: c))
     }
 
-    func typeName(_ pointer: UnsafeMutablePointer<PgQuery__TypeName>) -> TypeName {
-        let t = pointer.pointee
-        let modifiers = nodes(t.typmods, t.n_typmods).map { node -> Int? in
+    func typeName(_ t: Ref) -> TypeName {
+        let modifiers = nodes(t, "typmods").map { node -> Int? in
             if case .integer(let v, _) = expression(node) { return v }
             return nil
         }
-        return TypeName(names: strings(t.names, t.n_names), modifiers: modifiers, isArray: t.n_array_bounds > 0,
-                        location: location(t.location))
+        return TypeName(names: strings(t, "names"), modifiers: modifiers, isArray: !nodes(t, "arrayBounds").isEmpty,
+                        location: location(of: t))
     }
 
-    func expression(_ node: NodePointer) -> Expression {
-        let n = node.pointee
-        switch n.node_case {
-        case PG_QUERY__NODE__NODE_A_CONST:
-            let c = n.a_const.pointee
-            let loc = location(c.location)
-            if c.isnull != 0 { return .null(location: loc) }
-            switch c.val_case {
-            case PG_QUERY__A__CONST__VAL_IVAL: return .integer(Int(c.ival.pointee.ival), location: loc)
-            case PG_QUERY__A__CONST__VAL_FVAL: return .float(string(c.fval.pointee.fval), location: loc)
-            case PG_QUERY__A__CONST__VAL_BOOLVAL: return .boolean(c.boolval.pointee.boolval != 0, location: loc)
-            case PG_QUERY__A__CONST__VAL_SVAL: return .string(string(c.sval.pointee.sval), location: loc)
-            case PG_QUERY__A__CONST__VAL_BSVAL: return .string(string(c.bsval.pointee.bsval), location: loc)
-            default: return .integer(0, location: loc) // zero values are omitted from the wire form
+    func expression(_ node: Ref) -> Expression {
+        guard let (nameRef, n) = json.node(node) else { return .other(kind: "Unknown", children: [], location: nil) }
+        let type = json.string(nameRef)
+        switch type {
+        case "A_Const":
+            let loc = location(of: n)
+            if bool(n, "isnull") { return .null(location: loc) }
+            if let value = member(n, "ival") { return .integer(integerConstant(member(value, "ival"), at: loc), location: loc) }
+            if let value = member(n, "fval") { return .float(string(value, "fval"), location: loc) }
+            if let value = member(n, "boolval") { return .boolean(bool(value, "boolval"), location: loc) }
+            if let value = member(n, "sval") { return .string(string(value, "sval"), location: loc) }
+            if let value = member(n, "bsval") { return .string(string(value, "bsval"), location: loc) }
+            return .integer(0, location: loc)
+        case "Integer": return .integer(int(n, "ival"), location: nil)
+        case "String": return .string(string(n, "sval"), location: nil)
+        case "Float": return .float(string(n, "fval"), location: nil)
+        case "Boolean": return .boolean(bool(n, "boolval"), location: nil)
+        case "FuncCall":
+            return .functionCall(name: strings(n, "funcname").map { $0.lowercased() },
+                                 arguments: nodes(n, "args").map(expression), location: location(of: n))
+        case "SQLValueFunction":
+            return .sqlValueFunction(sqlValueFunctionName(member(n, "op")), location: location(of: n))
+        case "TypeCast":
+            return .typeCast(member(n, "arg").map(expression) ?? .null(location: nil),
+                             member(n, "typeName").map(typeName) ?? TypeName(names: []), location: location(of: n))
+        case "ColumnRef":
+            return .columnReference(strings(n, "fields"), location: location(of: n))
+        case "A_Expr":
+            if isEnum(n, "kind", "AEXPR_OP") {
+                return .binaryOperator(strings(n, "name").joined(separator: "."), member(n, "lexpr").map(expression),
+                                       member(n, "rexpr").map(expression), location: location(of: n))
             }
-        case PG_QUERY__NODE__NODE_INTEGER: return .integer(Int(n.integer.pointee.ival), location: nil)
-        case PG_QUERY__NODE__NODE_STRING: return .string(string(n.string.pointee.sval), location: nil)
-        case PG_QUERY__NODE__NODE_FLOAT: return .float(string(n.float_.pointee.fval), location: nil)
-        case PG_QUERY__NODE__NODE_BOOLEAN: return .boolean(n.boolean.pointee.boolval != 0, location: nil)
-        case PG_QUERY__NODE__NODE_FUNC_CALL:
-            let f = n.func_call.pointee
-            return .functionCall(name: strings(f.funcname, f.n_funcname).map { $0.lowercased() },
-                                 arguments: nodes(f.args, f.n_args).map(expression), location: location(f.location))
-        case PG_QUERY__NODE__NODE_SQLVALUE_FUNCTION:
-            let f = n.sqlvalue_function.pointee
-            return .sqlValueFunction(sqlValueFunctionName(f.op), location: location(f.location))
-        case PG_QUERY__NODE__NODE_TYPE_CAST:
-            let c = n.type_cast.pointee
-            return .typeCast(c.arg.map(expression) ?? .null(location: nil), c.type_name.map(typeName) ?? TypeName(names: []),
-                             location: location(c.location))
-        case PG_QUERY__NODE__NODE_COLUMN_REF:
-            let c = n.column_ref.pointee
-            return .columnReference(strings(c.fields, c.n_fields), location: location(c.location))
-        case PG_QUERY__NODE__NODE_A_EXPR:
-            let e = n.a_expr.pointee
-            if e.kind == PG_QUERY__A__EXPR__KIND__AEXPR_OP {
-                return .binaryOperator(strings(e.name, e.n_name).joined(separator: "."), e.lexpr.map(expression),
-                                       e.rexpr.map(expression), location: location(e.location))
-            }
-        case PG_QUERY__NODE__NODE_BOOL_EXPR:
-            let e = n.bool_expr.pointee
-            let op = e.boolop == PG_QUERY__BOOL_EXPR_TYPE__AND_EXPR ? "AND" : e.boolop == PG_QUERY__BOOL_EXPR_TYPE__OR_EXPR ? "OR" : "NOT"
-            return .bool(op, nodes(e.args, e.n_args).map(expression), location: location(e.location))
-        case PG_QUERY__NODE__NODE_NULL_TEST:
-            let e = n.null_test.pointee
-            return .nullTest(e.arg.map(expression) ?? .null(location: nil),
-                             isNotNull: e.nulltesttype == PG_QUERY__NULL_TEST_TYPE__IS_NOT_NULL, location: location(e.location))
+        case "BoolExpr":
+            let op = isEnum(n, "boolop", "AND_EXPR") ? "AND" : isEnum(n, "boolop", "OR_EXPR") ? "OR" : "NOT"
+            return .bool(op, nodes(n, "args").map(expression), location: location(of: n))
+        case "NullTest":
+            return .nullTest(member(n, "arg").map(expression) ?? .null(location: nil),
+                             isNotNull: isEnum(n, "nulltesttype", "IS_NOT_NULL"), location: location(of: n))
         default:
             break
         }
-        return genericExpression(node)
+        return genericExpression(type, n)
     }
 
-    /// Any other node: its name, its location, and every expression below it, found through
-    /// protobuf-c's reflection so that no nested call goes unseen.
-    func genericExpression(_ node: NodePointer) -> Expression {
-        let kind = nodeTypeName(node)
-        guard let inner = innerMessage(node) else { return .other(kind: kind, children: [], location: nil) }
+    /// An integer constant's value. libpg_query 15-4.0.0 writes a negative one as `{}`, the form
+    /// of zero, so an empty value is read back from the statement's text at its location.
+    func integerConstant(_ value: Ref?, at location: Int?) -> Int {
+        if value != nil { return json.int(value) }
+        guard let location else { return 0 }
+        var index = location - base
+        guard index >= 0, index < text.count, text[index] == UInt8(ascii: "-") else { return 0 }
+        index += 1
+        var magnitude = 0
+        while index < text.count, text[index] >= UInt8(ascii: "0"), text[index] <= UInt8(ascii: "9") {
+            let (times, overflow) = magnitude.multipliedReportingOverflow(by: 10)
+            guard !overflow else { return 0 }
+            magnitude = times &+ Int(text[index] - UInt8(ascii: "0"))
+            index += 1
+        }
+        return -magnitude
+    }
+
+    /// Any other node: its name, its location, and every expression below it, so that no nested
+    /// call goes unseen. Members holding a node are expressions; other objects (a `RangeVar`, a
+    /// `TypeName` typed as such) are searched for nodes in turn.
+    func genericExpression(_ kind: String, _ body: Ref) -> Expression {
         var children: [Expression] = []
         var loc: Int?
-        collectChildren(of: inner, into: &children, location: &loc, nodeDescriptor: node.pointee.base.descriptor)
+        collectChildren(of: body, into: &children, location: &loc)
         return .other(kind: kind, children: children, location: loc)
     }
 
-    private func collectChildren(of message: UnsafeMutablePointer<ProtobufCMessage>, into children: inout [Expression],
-                                 location loc: inout Int?, nodeDescriptor: UnsafePointer<ProtobufCMessageDescriptor>) {
-        let descriptor = message.pointee.descriptor.pointee
-        let raw = UnsafeMutableRawPointer(message)
-        for index in 0..<Int(descriptor.n_fields) {
-            let field = descriptor.fields[index]
-            if field.type == PROTOBUF_C_TYPE_INT32, loc == nil, String(cString: field.name) == "location" {
-                let value = raw.load(fromByteOffset: Int(field.offset), as: Int32.self)
-                loc = location(value)
+    private func collectChildren(of object: Ref, into children: inout [Expression], location loc: inout Int?) {
+        for (key, value) in json.members(object) {
+            if loc == nil, json.matches(key, "location") {
+                loc = location(json.int(value))
                 continue
             }
-            guard field.type == PROTOBUF_C_TYPE_MESSAGE else { continue }
-            let isNode = field.descriptor?.assumingMemoryBound(to: ProtobufCMessageDescriptor.self) == nodeDescriptor
-            func visit(_ pointer: UnsafeMutableRawPointer) {
-                if isNode {
-                    children.append(expression(pointer.assumingMemoryBound(to: PgQuery__Node.self)))
-                } else {
-                    var ignored: Int? = loc
-                    collectChildren(of: pointer.assumingMemoryBound(to: ProtobufCMessage.self), into: &children,
-                                    location: &ignored, nodeDescriptor: nodeDescriptor)
-                }
-            }
-            if field.label == PROTOBUF_C_LABEL_REPEATED {
-                let count = raw.load(fromByteOffset: Int(field.quantifier_offset), as: Int.self)
-                guard count > 0, let array = raw.load(fromByteOffset: Int(field.offset), as: UnsafeMutablePointer<UnsafeMutableRawPointer?>?.self) else { continue }
-                for i in 0..<count { if let element = array[i] { visit(element) } }
-            } else if let pointer = raw.load(fromByteOffset: Int(field.offset), as: UnsafeMutableRawPointer?.self) {
-                visit(pointer)
-            }
+            visit(value, into: &children)
         }
     }
 
-    /// The message a `Node` wraps (the member of its oneof).
-    private func innerMessage(_ node: NodePointer) -> UnsafeMutablePointer<ProtobufCMessage>? {
-        let descriptor = node.pointee.base.descriptor.pointee
-        let caseValue = node.pointee.node_case.rawValue
-        for index in 0..<Int(descriptor.n_fields) where descriptor.fields[index].id == caseValue {
-            let raw = UnsafeMutableRawPointer(node)
-            return raw.load(fromByteOffset: Int(descriptor.fields[index].offset), as: UnsafeMutablePointer<ProtobufCMessage>?.self)
-        }
-        return nil
-    }
-
-    /// PostgreSQL's node name for a `Node` (`GrantStmt`), from the oneof field's name.
-    func nodeTypeName(_ node: NodePointer) -> String {
-        let descriptor = node.pointee.base.descriptor.pointee
-        let caseValue = node.pointee.node_case.rawValue
-        for index in 0..<Int(descriptor.n_fields) where descriptor.fields[index].id == caseValue {
-            let field = descriptor.fields[index]
-            if let message = field.descriptor?.assumingMemoryBound(to: ProtobufCMessageDescriptor.self) {
-                return String(cString: message.pointee.short_name)
+    private func visit(_ value: Ref, into children: inout [Expression]) {
+        switch json.entries[value].kind {
+        case .object:
+            if json.node(value) != nil {
+                children.append(expression(value))
+            } else {
+                var ignored: Int? = -1
+                collectChildren(of: value, into: &children, location: &ignored)
             }
-            return String(cString: field.name)
+        case .array:
+            for element in json.elements(value) { visit(element, into: &children) }
+        default:
+            break
         }
-        return "Unknown"
     }
 
     // MARK: Names and small values
 
-    func rangeVar(_ pointer: UnsafeMutablePointer<PgQuery__RangeVar>) -> QualifiedName {
-        let r = pointer.pointee
-        let schema = string(r.schemaname)
-        return QualifiedName(schema: schema.isEmpty ? nil : schema, name: string(r.relname), location: location(r.location))
+    func rangeVar(_ r: Ref?) -> QualifiedName? {
+        guard let r else { return nil }
+        let schema = string(r, "schemaname")
+        return QualifiedName(schema: schema.isEmpty ? nil : schema, name: string(r, "relname"), location: location(of: r))
     }
 
-    func rangeVarNode(_ node: NodePointer) -> QualifiedName? {
-        node.pointee.node_case == PG_QUERY__NODE__NODE_RANGE_VAR ? rangeVar(node.pointee.range_var) : nil
+    func rangeVarNode(_ node: Ref) -> QualifiedName? {
+        rangeVar(body(node, "RangeVar"))
     }
 
     /// A dropped or renamed object's name: a list of strings, a function signature, a type name.
-    func objectName(_ node: NodePointer?) -> QualifiedName? {
-        guard let node else { return nil }
-        let n = node.pointee
-        switch n.node_case {
-        case PG_QUERY__NODE__NODE_LIST: return qualified(strings(n.list.pointee.items, n.list.pointee.n_items))
-        case PG_QUERY__NODE__NODE_STRING: return QualifiedName(name: string(n.string.pointee.sval))
-        case PG_QUERY__NODE__NODE_OBJECT_WITH_ARGS:
-            return qualified(strings(n.object_with_args.pointee.objname, n.object_with_args.pointee.n_objname))
-        case PG_QUERY__NODE__NODE_TYPE_NAME:
-            let t = typeName(n.type_name)
-            return qualified(t.names)
-        case PG_QUERY__NODE__NODE_RANGE_VAR: return rangeVar(n.range_var)
+    func objectName(_ node: Ref?) -> QualifiedName? {
+        guard let node, let (nameRef, n) = json.node(node) else { return nil }
+        switch json.string(nameRef) {
+        case "List": return qualified(strings(n, "items"))
+        case "String": return QualifiedName(name: string(n, "sval"))
+        case "ObjectWithArgs": return qualified(strings(n, "objname"))
+        case "TypeName": return qualified(typeName(n).names)
+        case "RangeVar": return rangeVar(n)
         default: return nil
         }
     }
@@ -492,102 +459,83 @@ struct TreeDecoder {
         QualifiedName(schema: parts.count > 1 ? parts[parts.count - 2] : nil, name: parts.last ?? "?")
     }
 
-    func nodes(_ array: UnsafeMutablePointer<NodePointer?>?, _ count: Int) -> [NodePointer] {
-        guard let array, count > 0 else { return [] }
-        return (0..<count).compactMap { array[$0] }
-    }
-
     /// The string values of a list of `String` nodes (names such as `["public", "users"]`).
-    func strings(_ array: UnsafeMutablePointer<NodePointer?>?, _ count: Int) -> [String] {
-        nodes(array, count).compactMap { node in
-            node.pointee.node_case == PG_QUERY__NODE__NODE_STRING ? string(node.pointee.string.pointee.sval) : nil
-        }
+    func strings(_ object: Ref?, _ key: StaticString) -> [String] {
+        nodes(object, key).compactMap { node in body(node, "String").map { string($0, "sval") } }
     }
 
-    func string(_ pointer: UnsafeMutablePointer<CChar>?) -> String {
-        guard let pointer else { return "" }
-        return String(cString: pointer)
-    }
+    /// The object's `location` (statement-relative; -1 when unknown, absent when 0) as a file offset.
+    func location(of object: Ref) -> Int? { location(int(object, "location")) }
 
-    /// A statement-relative location (-1 when unknown) as a file offset.
-    func location(_ value: Int32) -> Int? { value >= 0 ? base + Int(value) : nil }
+    func location(_ value: Int) -> Int? { value >= 0 ? base + value : nil }
 
-    func transactionKind(_ kind: PgQuery__TransactionStmtKind) -> TransactionKind {
-        switch kind {
-        case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_BEGIN, PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_START: return .begin
-        case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_COMMIT: return .commit
-        case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_ROLLBACK: return .rollback
-        case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_SAVEPOINT: return .savepoint
-        case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_RELEASE: return .release
-        case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_ROLLBACK_TO: return .rollbackToSavepoint
-        case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_PREPARE: return .prepare
-        case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_COMMIT_PREPARED: return .commitPrepared
+    func transactionKind(_ kind: Ref?) -> TransactionKind {
+        switch json.string(kind) {
+        case "TRANS_STMT_BEGIN", "TRANS_STMT_START": return .begin
+        case "TRANS_STMT_COMMIT": return .commit
+        case "TRANS_STMT_ROLLBACK": return .rollback
+        case "TRANS_STMT_SAVEPOINT": return .savepoint
+        case "TRANS_STMT_RELEASE": return .release
+        case "TRANS_STMT_ROLLBACK_TO": return .rollbackToSavepoint
+        case "TRANS_STMT_PREPARE": return .prepare
+        case "TRANS_STMT_COMMIT_PREPARED": return .commitPrepared
         default: return .rollbackPrepared
         }
     }
 
-    func relationKind(_ type: PgQuery__ObjectType) -> RelationKind {
-        switch type {
-        case PG_QUERY__OBJECT_TYPE__OBJECT_TABLE: return .table
-        case PG_QUERY__OBJECT_TYPE__OBJECT_INDEX: return .index
-        case PG_QUERY__OBJECT_TYPE__OBJECT_VIEW: return .view
-        case PG_QUERY__OBJECT_TYPE__OBJECT_MATVIEW: return .materializedView
-        case PG_QUERY__OBJECT_TYPE__OBJECT_SEQUENCE: return .sequence
-        case PG_QUERY__OBJECT_TYPE__OBJECT_FOREIGN_TABLE: return .foreignTable
-        case PG_QUERY__OBJECT_TYPE__OBJECT_TYPE: return .type
+    func relationKind(_ type: Ref?) -> RelationKind {
+        switch json.string(type) {
+        case "OBJECT_TABLE": return .table
+        case "OBJECT_INDEX": return .index
+        case "OBJECT_VIEW": return .view
+        case "OBJECT_MATVIEW": return .materializedView
+        case "OBJECT_SEQUENCE": return .sequence
+        case "OBJECT_FOREIGN_TABLE": return .foreignTable
+        case "OBJECT_TYPE": return .type
         default: return .other
         }
     }
 
-    func objectKind(_ type: PgQuery__ObjectType) -> ObjectKind {
-        switch type {
-        case PG_QUERY__OBJECT_TYPE__OBJECT_TABLE: return .table
-        case PG_QUERY__OBJECT_TYPE__OBJECT_INDEX: return .index
-        case PG_QUERY__OBJECT_TYPE__OBJECT_VIEW: return .view
-        case PG_QUERY__OBJECT_TYPE__OBJECT_MATVIEW: return .materializedView
-        case PG_QUERY__OBJECT_TYPE__OBJECT_SEQUENCE: return .sequence
-        case PG_QUERY__OBJECT_TYPE__OBJECT_SCHEMA: return .schema
-        case PG_QUERY__OBJECT_TYPE__OBJECT_DATABASE: return .database
-        case PG_QUERY__OBJECT_TYPE__OBJECT_TYPE: return .type
-        case PG_QUERY__OBJECT_TYPE__OBJECT_DOMAIN: return .domain
-        case PG_QUERY__OBJECT_TYPE__OBJECT_FUNCTION: return .function
-        case PG_QUERY__OBJECT_TYPE__OBJECT_PROCEDURE: return .procedure
-        case PG_QUERY__OBJECT_TYPE__OBJECT_ROUTINE: return .routine
-        case PG_QUERY__OBJECT_TYPE__OBJECT_AGGREGATE: return .aggregate
-        case PG_QUERY__OBJECT_TYPE__OBJECT_TRIGGER: return .trigger
-        case PG_QUERY__OBJECT_TYPE__OBJECT_EXTENSION: return .extension
-        case PG_QUERY__OBJECT_TYPE__OBJECT_COLUMN: return .column
-        case PG_QUERY__OBJECT_TYPE__OBJECT_TABCONSTRAINT, PG_QUERY__OBJECT_TYPE__OBJECT_DOMCONSTRAINT: return .constraint
-        case PG_QUERY__OBJECT_TYPE__OBJECT_FOREIGN_TABLE: return .foreignTable
-        case PG_QUERY__OBJECT_TYPE__OBJECT_POLICY: return .policy
-        case PG_QUERY__OBJECT_TYPE__OBJECT_RULE: return .rule
-        case PG_QUERY__OBJECT_TYPE__OBJECT_COLLATION: return .collation
+    func objectKind(_ type: Ref?) -> ObjectKind {
+        switch json.string(type) {
+        case "OBJECT_TABLE": return .table
+        case "OBJECT_INDEX": return .index
+        case "OBJECT_VIEW": return .view
+        case "OBJECT_MATVIEW": return .materializedView
+        case "OBJECT_SEQUENCE": return .sequence
+        case "OBJECT_SCHEMA": return .schema
+        case "OBJECT_DATABASE": return .database
+        case "OBJECT_TYPE": return .type
+        case "OBJECT_DOMAIN": return .domain
+        case "OBJECT_FUNCTION": return .function
+        case "OBJECT_PROCEDURE": return .procedure
+        case "OBJECT_ROUTINE": return .routine
+        case "OBJECT_AGGREGATE": return .aggregate
+        case "OBJECT_TRIGGER": return .trigger
+        case "OBJECT_EXTENSION": return .extension
+        case "OBJECT_COLUMN": return .column
+        case "OBJECT_TABCONSTRAINT", "OBJECT_DOMCONSTRAINT": return .constraint
+        case "OBJECT_FOREIGN_TABLE": return .foreignTable
+        case "OBJECT_POLICY": return .policy
+        case "OBJECT_RULE": return .rule
+        case "OBJECT_COLLATION": return .collation
         default: return .other
         }
     }
 
-    func sqlValueFunctionName(_ op: PgQuery__SQLValueFunctionOp) -> String {
-        switch op {
-        case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_CURRENT_DATE: return "CURRENT_DATE"
-        case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_CURRENT_TIME, PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_CURRENT_TIME_N: return "CURRENT_TIME"
-        case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_CURRENT_TIMESTAMP, PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_CURRENT_TIMESTAMP_N: return "CURRENT_TIMESTAMP"
-        case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_LOCALTIME, PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_LOCALTIME_N: return "LOCALTIME"
-        case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_LOCALTIMESTAMP, PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_LOCALTIMESTAMP_N: return "LOCALTIMESTAMP"
-        case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_CURRENT_ROLE: return "CURRENT_ROLE"
-        case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_CURRENT_USER: return "CURRENT_USER"
-        case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_USER: return "USER"
-        case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_SESSION_USER: return "SESSION_USER"
-        case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_CURRENT_CATALOG: return "CURRENT_CATALOG"
+    func sqlValueFunctionName(_ op: Ref?) -> String {
+        switch json.string(op) {
+        case "SVFOP_CURRENT_DATE": return "CURRENT_DATE"
+        case "SVFOP_CURRENT_TIME", "SVFOP_CURRENT_TIME_N": return "CURRENT_TIME"
+        case "SVFOP_CURRENT_TIMESTAMP", "SVFOP_CURRENT_TIMESTAMP_N": return "CURRENT_TIMESTAMP"
+        case "SVFOP_LOCALTIME", "SVFOP_LOCALTIME_N": return "LOCALTIME"
+        case "SVFOP_LOCALTIMESTAMP", "SVFOP_LOCALTIMESTAMP_N": return "LOCALTIMESTAMP"
+        case "SVFOP_CURRENT_ROLE": return "CURRENT_ROLE"
+        case "SVFOP_CURRENT_USER": return "CURRENT_USER"
+        case "SVFOP_USER": return "USER"
+        case "SVFOP_SESSION_USER": return "SESSION_USER"
+        case "SVFOP_CURRENT_CATALOG": return "CURRENT_CATALOG"
         default: return "CURRENT_SCHEMA"
-        }
-    }
-
-    func alterTableTypeName(_ type: PgQuery__AlterTableType) -> String {
-        // The descriptor pointer must not outlive the closure: returning it from
-        // `withUnsafePointer` left a dangling pointer and crashed on real migrations.
-        withUnsafePointer(to: pg_query__alter_table_type__descriptor) { descriptor in
-            guard let value = protobuf_c_enum_descriptor_get_value(descriptor, Int32(type.rawValue)) else { return "Unknown" }
-            return String(cString: value.pointee.name).replacingOccurrences(of: "AT_", with: "")
         }
     }
 }
