@@ -118,59 +118,6 @@ public struct SQLParser: Sendable {
         }
     }
 
-    /// The same statements through libpg_query's protobuf output, decoded by the former decoder:
-    /// kept to check the JSON decoder against on real migrations.
-    func parseWithProtobuf(_ slice: StatementSlice, in source: SourceText) -> [ParsedStatement] {
-        let comments = Self.comments(in: slice.leadingTrivia.lowerBound..<slice.range.upperBound, of: source)
-        if let refused = refusal(slice, in: source, comments: comments) { return refused }
-        var text = Array(source.bytes[slice.range])
-        text.append(0)
-        let result = text.withUnsafeBufferPointer { buffer in
-            buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) { pg_query_parse_protobuf($0) }
-        }
-        defer { pg_query_free_protobuf_parse_result(result) }
-
-        if let error = result.error {
-            if let variable = slice.psqlVariableOffset {
-                return [ParsedStatement(slice: slice, content: .psqlVariable(offset: variable), comments: comments)]
-            }
-            let message = error.pointee.message.map { String(cString: $0) } ?? "syntax error"
-            let cursor = Int(error.pointee.cursorpos)
-            let offset = cursor > 0 ? source.byteOffset(ofCharacter: cursor, in: slice.range) : slice.range.lowerBound
-            return [ParsedStatement(slice: slice, content: .syntaxError(message: message, offset: offset), comments: comments)]
-        }
-
-        guard let tree = result.parse_tree.data.map({ UnsafeRawPointer($0).assumingMemoryBound(to: UInt8.self) }) else {
-            return [ParsedStatement(slice: slice, content: .syntaxError(message: "libpg_query returned no tree", offset: slice.range.lowerBound), comments: comments)]
-        }
-        return UnpackArena.with { allocator in
-            guard let parsed = pg_query__parse_result__unpack(allocator, result.parse_tree.len, tree) else {
-                return [ParsedStatement(slice: slice, content: .syntaxError(message: "libpg_query returned no tree", offset: slice.range.lowerBound), comments: comments)]
-            }
-            return decodeProtobuf(parsed, slice: slice, comments: comments)
-        }
-    }
-
-    /// Typed statements from an unpacked tree, which dies with the arena right after.
-    private func decodeProtobuf(_ parsed: UnsafeMutablePointer<PgQuery__ParseResult>, slice: StatementSlice, comments: [Comment]) -> [ParsedStatement] {
-        let decoder = ProtobufTreeDecoder(base: slice.range.lowerBound)
-        let count = parsed.pointee.n_stmts
-        guard count > 0 else { return [] } // only `;` or comments
-        if count == 1, let raw = parsed.pointee.stmts[0] {
-            return [ParsedStatement(slice: slice, content: .statement(decoder.statement(raw.pointee.stmt)), comments: comments)]
-        }
-        // Rare: the grammar saw several statements in one slice. Keep each with its own range.
-        return (0..<count).compactMap { index -> ParsedStatement? in
-            guard let raw = parsed.pointee.stmts[index] else { return nil }
-            let start = slice.range.lowerBound + Int(raw.pointee.stmt_location)
-            let end = raw.pointee.stmt_len > 0 ? min(slice.range.upperBound, start + Int(raw.pointee.stmt_len)) : slice.range.upperBound
-            let sub = StatementSlice(kind: .sql, range: start..<end, leadingTrivia: index == 0 ? slice.leadingTrivia : start..<start,
-                                     unterminated: nil, maxParenDepth: slice.maxParenDepth, psqlVariableOffset: nil)
-            return ParsedStatement(slice: sub, content: .statement(decoder.statement(raw.pointee.stmt)),
-                                   comments: comments.filter { index == 0 ? $0.range.upperBound <= end : $0.range.lowerBound >= start && $0.range.upperBound <= end })
-        }
-    }
-
     /// Comments in `range`, found with libpg_query's scanner so that text inside strings and
     /// dollar quotes never counts. Text without `--` or `/*` is not scanned at all.
     static func comments(in range: Range<Int>, of source: SourceText) -> [Comment] {

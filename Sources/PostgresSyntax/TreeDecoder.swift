@@ -384,6 +384,7 @@ struct TreeDecoder {
         var index = location - base
         guard index >= 0, index < text.count, text[index] == UInt8(ascii: "-") else { return 0 }
         index += 1
+        while index < text.count, [0x20, 0x09, 0x0A, 0x0D].contains(text[index]) { index += 1 } // `- 7`
         var magnitude = 0
         while index < text.count, text[index] >= UInt8(ascii: "0"), text[index] <= UInt8(ascii: "9") {
             let (times, overflow) = magnitude.multipliedReportingOverflow(by: 10)

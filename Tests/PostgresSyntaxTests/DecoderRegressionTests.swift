@@ -22,8 +22,8 @@ import Testing
         #expect(kind == name)
     }
 
-    @Test func unpackedTreesSurviveManyStatementsInOneArena() {
-        // Statements large enough to need several arena chunks, decoded after the arena grew.
+    @Test func wideStatementsDecodeWhole() {
+        // A statement whose JSON tree runs to hundreds of kilobytes, then another after it.
         let columns = (0..<2_000).map { "c\($0) integer DEFAULT \($0)" }.joined(separator: ", ")
         let statements = SQLParser().parse(SourceText("CREATE TABLE wide (\(columns));\nCREATE TABLE other (id bigint);"))
         guard case .createTable(let wide) = statements.first?.statement else { Issue.record("not CREATE TABLE"); return }
@@ -38,5 +38,36 @@ import Testing
         #expect(slices.map(\.maxOperatorChain) == [2, 2])
         let chain = StatementSplitter.split(Array("SELECT 1 + (2) + (3) + 4::int -- + + +\n;".utf8))
         #expect(chain.map(\.maxOperatorChain) == [4])
+    }
+
+    // libpg_query 15-4.0.0 writes a negative integer constant as `{"ival":{}}`, the form of zero;
+    // the decoder reads such a constant back from the statement text.
+    @Test func negativeIntegerConstantsKeepTheirValue() {
+        let sql = "ALTER TABLE t ADD COLUMN a int DEFAULT -5, ADD COLUMN b numeric(10, -2) DEFAULT 0, ADD COLUMN c int DEFAULT - 7;"
+        let columns = actions(sql).compactMap { action -> ColumnDefinition? in
+            if case .addColumn(let column, _) = action { return column } else { return nil }
+        }
+        #expect(columns.map(\.defaultValue) == [.integer(-5, location: 39), .integer(0, location: 80), .integer(-7, location: 108)])
+        #expect(columns[1].type?.modifiers == [10, -2])
+        guard case .variableSet(let set)? = SQLParser().parse(SourceText("SET statement_timeout = -1;")).first?.statement else {
+            Issue.record("not SET"); return
+        }
+        #expect(set.value == "-1")
+    }
+
+    @Test func escapedAndNonASCIIStringsDecodeExactly() {
+        let sql = #"ALTER TABLE "we""ird" ADD COLUMN "Ünï ""x""" text DEFAULT E'tab\there "q" \\ \u00e9 😀\nnext';"#
+        guard case .alterTable(let alter)? = SQLParser().parse(SourceText(sql)).first?.statement,
+              case .addColumn(let column, _) = alter.actions.first else { Issue.record("not ALTER TABLE ADD COLUMN"); return }
+        #expect(alter.relation.name == "we\"ird")
+        #expect(column.name == "Ünï \"x\"")
+        #expect(column.defaultValue == .string("tab\there \"q\" \\ é 😀\nnext", location: 60))
+    }
+
+    @Test func severalStatementsInOneSliceKeepTheirRanges() {
+        let sql = "CREATE RULE r AS ON INSERT TO t DO ALSO (INSERT INTO u VALUES (1); INSERT INTO u VALUES (-2));"
+        let statements = SQLParser().parse(SourceText(sql))
+        #expect(statements.count == 1)
+        #expect(statements.first?.range == 0..<sql.utf8.count)
     }
 }
