@@ -46,7 +46,8 @@ let package = Package(
                 verb: "lint",
                 description: "Lint the package's SQL migrations (Migrations/, migrations/, db/migrations/, Sources/*/Migrations/, or --path)")),
             dependencies: ["migration-lint"]),
-        .testTarget(name: "PostgresSyntaxTests", dependencies: ["PostgresSyntax"]),
+        // CPgQuery: the lexer is tested against libpg_query's own scanner.
+        .testTarget(name: "PostgresSyntaxTests", dependencies: ["PostgresSyntax", "CPgQuery"]),
         .testTarget(name: "LockModelTests", dependencies: ["LockModel", "PostgresSyntax"]),
         // End-to-end: runs the built `migration-lint` binary as a user would.
         .testTarget(name: "CLITests", dependencies: ["migration-lint", "MigrationLint", "MigrationLintRules"]),

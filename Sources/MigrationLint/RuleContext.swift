@@ -76,7 +76,7 @@ public struct RuleContext: Sendable {
     /// The migration tool runs this file inside one transaction.
     public var fileRunsInTransaction: Bool { state.settings.fileRunsInTransaction }
 
-    /// Tokens of the statement from PostgreSQL's scanner, scanned once for all the rules.
+    /// Tokens of the statement as PostgreSQL's scanner reads them (`SQLScanner`), scanned once for all the rules.
     public var tokens: [Token] { tokenCache.tokens(in: parsed.range, of: source) }
     private let tokenCache = TokenCache()
 

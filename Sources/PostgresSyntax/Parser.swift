@@ -118,19 +118,27 @@ public struct SQLParser: Sendable {
         }
     }
 
-    /// Comments in `range`, found with libpg_query's scanner so that text inside strings and
-    /// dollar quotes never counts. Text without `--` or `/*` is not scanned at all.
+    /// Comments in `range`, found with the SQL lexer so that text inside strings and dollar
+    /// quotes never counts. Text without `--` or `/*` is not lexed at all.
     static func comments(in range: Range<Int>, of source: SourceText) -> [Comment] {
         guard mayContainComment(source.bytes, range) else { return [] }
-        var comments: [Comment] = []
-        SQLScanner.scan(range, of: source) { kind, _, tokenRange in
-            let isLine = kind == PG_QUERY__TOKEN__SQL_COMMENT
-            guard isLine || kind == PG_QUERY__TOKEN__C_COMMENT else { return }
-            var body = source.text(tokenRange)
-            if isLine { body.removeFirst(2) } else { body = String(body.dropFirst(2).dropLast(2)) }
-            comments.append(Comment(range: tokenRange, text: body.trimmingWhitespace(), isBlock: !isLine))
+        return source.bytes.withUnsafeBufferPointer { text in
+            var lexer = SQLLexer(text, in: range)
+            var comments: [Comment] = []
+            while let token = lexer.next() {
+                let isLine = token.kind == .lineComment
+                guard isLine || token.kind == .blockComment else { continue }
+                var body = source.text(token.range)
+                if isLine {
+                    body.removeFirst(2)
+                } else {
+                    // A comment still open at the end of the input has no `*/` to drop.
+                    body = String(body.dropFirst(2).dropLast(token.isTerminated ? 2 : 0))
+                }
+                comments.append(Comment(range: token.range, text: body.trimmingWhitespace(), isBlock: !isLine))
+            }
+            return comments
         }
-        return comments
     }
 
     static func mayContainComment(_ bytes: [UInt8], _ range: Range<Int>) -> Bool {

@@ -398,7 +398,7 @@ public struct ParsedStatement: Sendable {
     }
 }
 
-/// A comment found by libpg_query's scanner: never text inside a string or dollar quote.
+/// A comment found by the SQL lexer (`SQLLexer`): never text inside a string or dollar quote.
 public struct Comment: Sendable, Equatable {
     public let range: Range<Int>
     /// The comment text without `--` or `/* */`, trimmed.
