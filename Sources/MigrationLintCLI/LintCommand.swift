@@ -99,7 +99,9 @@ struct LintCommand: ParsableCommand {
             let reporter = format.reporter(color: useColor, toolVersion: MigrationLintCommand.version)
             if let perFile = reporter as? any PerFileReporter {
                 let parts = runner.run(count: result.reports.count) { perFile.renderFile(result.reports[$0]) }
-                writeOutput(perFile.assemble(result, parts: parts))
+                var output = BufferedOutput()
+                perFile.pieces(result, parts: parts) { output.append($0) }
+                output.flush()
             } else {
                 writeOutput(reporter.render(result))
             }
@@ -108,7 +110,6 @@ struct LintCommand: ParsableCommand {
             // Machine formats carry the errors inside; say them on stderr too for people.
             for error in result.errors { printError(error.description) }
         }
-        if !result.errors.isEmpty { throw ExitCode(2) }
         let threshold: Severity?
         switch failOn {
         case .error?: threshold = .error
@@ -116,9 +117,15 @@ struct LintCommand: ParsableCommand {
         case .never?: threshold = nil
         case nil: threshold = configuredFailOn ?? .warning
         }
-        if let threshold, result.reports.contains(where: { $0.diagnostics.contains { $0.severity >= threshold } }) {
-            throw ExitCode(1)
+        let code: Int32
+        if !result.errors.isEmpty {
+            code = 2
+        } else if let threshold, result.reports.contains(where: { $0.diagnostics.contains { $0.severity >= threshold } }) {
+            code = 1
+        } else {
+            code = 0
         }
+        if code != 0 { throw ExitCode(code) }
     }
 
     /// Applies a file's fixes, re-lints the result, and writes it (or prints the diff) only when

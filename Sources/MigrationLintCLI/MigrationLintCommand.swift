@@ -25,11 +25,41 @@ func printError(_ text: String) {
 
 /// Writes to standard output without the per-line cost of `print` on large outputs.
 func writeOutput(_ text: String) {
-    FileHandle.standardOutput.write(Data(text.utf8))
+    writeOutput(Array(text.utf8))
 }
 
+/// Standard output gathered into large writes: output made of many small pieces would
+/// otherwise cost a system call each, and joining it all first would copy megabytes.
+struct BufferedOutput {
+    private var buffer: [UInt8] = []
+    private let capacity = 1 << 20
+
+    init() { buffer.reserveCapacity(capacity) }
+
+    mutating func append(_ bytes: [UInt8]) {
+        if buffer.count + bytes.count > capacity { flush() }
+        if bytes.count >= capacity { writeOutput(bytes) } else { buffer += bytes }
+    }
+
+    mutating func flush() {
+        writeOutput(buffer)
+        buffer.removeAll(keepingCapacity: true)
+    }
+}
+
+/// Writes bytes to standard output as they are, without copying them into a `Data` first.
 func writeOutput(_ bytes: [UInt8]) {
-    FileHandle.standardOutput.write(Data(bytes))
+    bytes.withUnsafeBytes { buffer in
+        var offset = 0
+        while offset < buffer.count {
+            let written = write(STDOUT_FILENO, buffer.baseAddress! + offset, buffer.count - offset)
+            if written < 0 {
+                if errno == EINTR { continue }
+                return // a closed pipe: nothing more can be said
+            }
+            offset += written
+        }
+    }
 }
 
 /// A configuration error or bad flag: message already formatted, exit 2.

@@ -82,19 +82,25 @@ public struct ReportFrame: Sendable {
 }
 
 extension PerFileReporter {
-    /// The whole output, from parts rendered in any order or on any thread.
-    public func assemble(_ result: LintResult, parts: [[UInt8]]) -> [UInt8] {
+    /// The pieces of the whole output in order, from parts rendered in any order or on any
+    /// thread: a caller can write them one by one instead of joining megabytes first.
+    public func pieces(_ result: LintResult, parts: [[UInt8]], _ body: ([UInt8]) -> Void) {
         let frame = self.frame(result)
-        var out: [UInt8] = []
-        out.reserveCapacity(frame.head.count + frame.tail.count + parts.reduce(0) { $0 + $1.count + frame.separator.count })
-        out += frame.head
+        body(frame.head)
         var first = true
         for part in parts where !part.isEmpty {
-            if !first { out += frame.separator }
+            if !first { body(frame.separator) }
             first = false
-            out += part
+            body(part)
         }
-        out += frame.tail
+        body(frame.tail)
+    }
+
+    /// The whole output as one buffer.
+    public func assemble(_ result: LintResult, parts: [[UInt8]]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(parts.reduce(4096) { $0 + $1.count + 8 })
+        pieces(result, parts: parts) { out += $0 }
         return out
     }
 
