@@ -7,7 +7,9 @@ import PostgresSyntax
 public struct AddColumnGenerated: Rule {
     public init() {}
 
-    public let description = RuleDescription(
+    public var description: RuleDescription { Self.documentation }
+
+    static let documentation = RuleDescription(
         id: "add-column-generated",
         category: .rewrite,
         defaultSeverity: .error,

@@ -6,7 +6,9 @@ import PostgresSyntax
 public struct AddColumnNotNullWithoutDefault: Rule {
     public init() {}
 
-    public let description = RuleDescription(
+    public var description: RuleDescription { Self.documentation }
+
+    static let documentation = RuleDescription(
         id: "add-column-not-null-without-default",
         category: .nullability,
         defaultSeverity: .error,

@@ -6,7 +6,9 @@ import PostgresSyntax
 public struct AddColumnVolatileDefault: Rule {
     public init() {}
 
-    public let description = RuleDescription(
+    public var description: RuleDescription { Self.documentation }
+
+    static let documentation = RuleDescription(
         id: "add-column-volatile-default",
         category: .rewrite,
         defaultSeverity: .error,

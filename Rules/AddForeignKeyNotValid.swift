@@ -6,7 +6,9 @@ import PostgresSyntax
 public struct AddForeignKeyNotValid: Rule {
     public init() {}
 
-    public let description = RuleDescription(
+    public var description: RuleDescription { Self.documentation }
+
+    static let documentation = RuleDescription(
         id: "add-foreign-key-not-valid",
         category: .locking,
         defaultSeverity: .warning,

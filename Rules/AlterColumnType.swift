@@ -6,7 +6,9 @@ import PostgresSyntax
 public struct AlterColumnType: Rule {
     public init() {}
 
-    public let description = RuleDescription(
+    public var description: RuleDescription { Self.documentation }
+
+    static let documentation = RuleDescription(
         id: "alter-column-type",
         category: .rewrite,
         defaultSeverity: .warning,

@@ -7,7 +7,9 @@ import PostgresSyntax
 public struct AttachPartitionScan: Rule {
     public init() {}
 
-    public let description = RuleDescription(
+    public var description: RuleDescription { Self.documentation }
+
+    static let documentation = RuleDescription(
         id: "attach-partition-scan",
         category: .locking,
         defaultSeverity: .warning,

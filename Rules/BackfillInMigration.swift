@@ -7,7 +7,9 @@ import PostgresSyntax
 public struct BackfillInMigration: Rule {
     public init() {}
 
-    public let description = RuleDescription(
+    public var description: RuleDescription { Self.documentation }
+
+    static let documentation = RuleDescription(
         id: "backfill-in-migration",
         category: .locking,
         defaultSeverity: .warning,

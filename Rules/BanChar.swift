@@ -6,7 +6,9 @@ import PostgresSyntax
 public struct BanChar: Rule {
     public init() {}
 
-    public let description = RuleDescription(
+    public var description: RuleDescription { Self.documentation }
+
+    static let documentation = RuleDescription(
         id: "ban-char",
         category: .hygiene,
         defaultSeverity: .warning,

@@ -6,7 +6,9 @@ import PostgresSyntax
 public struct ConcurrentlyInTransaction: Rule {
     public init() {}
 
-    public let description = RuleDescription(
+    public var description: RuleDescription { Self.documentation }
+
+    static let documentation = RuleDescription(
         id: "concurrently-in-transaction",
         category: .correctness,
         defaultSeverity: .error,

@@ -6,7 +6,9 @@ import PostgresSyntax
 public struct CreateIndexConcurrently: Rule {
     public init() {}
 
-    public let description = RuleDescription(
+    public var description: RuleDescription { Self.documentation }
+
+    static let documentation = RuleDescription(
         id: "create-index-concurrently",
         category: .locking,
         defaultSeverity: .warning,

@@ -6,7 +6,9 @@ import PostgresSyntax
 public struct DetachPartitionConcurrently: Rule {
     public init() {}
 
-    public let description = RuleDescription(
+    public var description: RuleDescription { Self.documentation }
+
+    static let documentation = RuleDescription(
         id: "detach-partition-concurrently",
         category: .locking,
         defaultSeverity: .warning,

@@ -6,7 +6,9 @@ import PostgresSyntax
 public struct DomainConstraint: Rule {
     public init() {}
 
-    public let description = RuleDescription(
+    public var description: RuleDescription { Self.documentation }
+
+    static let documentation = RuleDescription(
         id: "domain-constraint",
         category: .locking,
         defaultSeverity: .warning,

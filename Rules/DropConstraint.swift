@@ -6,7 +6,9 @@ import PostgresSyntax
 public struct DropConstraint: Rule {
     public init() {}
 
-    public let description = RuleDescription(
+    public var description: RuleDescription { Self.documentation }
+
+    static let documentation = RuleDescription(
         id: "drop-constraint",
         category: .compatibility,
         defaultSeverity: .info,

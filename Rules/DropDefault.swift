@@ -6,7 +6,9 @@ import PostgresSyntax
 public struct DropDefault: Rule {
     public init() {}
 
-    public let description = RuleDescription(
+    public var description: RuleDescription { Self.documentation }
+
+    static let documentation = RuleDescription(
         id: "drop-default",
         category: .compatibility,
         defaultSeverity: .warning,

@@ -6,7 +6,9 @@ import PostgresSyntax
 public struct DropFunction: Rule {
     public init() {}
 
-    public let description = RuleDescription(
+    public var description: RuleDescription { Self.documentation }
+
+    static let documentation = RuleDescription(
         id: "drop-function",
         category: .compatibility,
         defaultSeverity: .warning,

@@ -6,7 +6,9 @@ import PostgresSyntax
 public struct DropSchema: Rule {
     public init() {}
 
-    public let description = RuleDescription(
+    public var description: RuleDescription { Self.documentation }
+
+    static let documentation = RuleDescription(
         id: "drop-schema",
         category: .compatibility,
         defaultSeverity: .warning,

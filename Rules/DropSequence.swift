@@ -6,7 +6,9 @@ import PostgresSyntax
 public struct DropSequence: Rule {
     public init() {}
 
-    public let description = RuleDescription(
+    public var description: RuleDescription { Self.documentation }
+
+    static let documentation = RuleDescription(
         id: "drop-sequence",
         category: .compatibility,
         defaultSeverity: .warning,

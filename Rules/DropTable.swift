@@ -6,7 +6,9 @@ import PostgresSyntax
 public struct DropTable: Rule {
     public init() {}
 
-    public let description = RuleDescription(
+    public var description: RuleDescription { Self.documentation }
+
+    static let documentation = RuleDescription(
         id: "drop-table",
         category: .compatibility,
         defaultSeverity: .warning,

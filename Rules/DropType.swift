@@ -6,7 +6,9 @@ import PostgresSyntax
 public struct DropType: Rule {
     public init() {}
 
-    public let description = RuleDescription(
+    public var description: RuleDescription { Self.documentation }
+
+    static let documentation = RuleDescription(
         id: "drop-type",
         category: .compatibility,
         defaultSeverity: .info,

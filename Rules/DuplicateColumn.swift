@@ -6,7 +6,9 @@ import PostgresSyntax
 public struct DuplicateColumn: Rule {
     public init() {}
 
-    public let description = RuleDescription(
+    public var description: RuleDescription { Self.documentation }
+
+    static let documentation = RuleDescription(
         id: "duplicate-column",
         category: .correctness,
         defaultSeverity: .error,

@@ -6,7 +6,9 @@ import PostgresSyntax
 public struct EnumAddValueInTransaction: Rule {
     public init() {}
 
-    public let description = RuleDescription(
+    public var description: RuleDescription { Self.documentation }
+
+    static let documentation = RuleDescription(
         id: "enum-add-value-in-transaction",
         category: .correctness,
         defaultSeverity: .error,

@@ -8,7 +8,9 @@ public struct IdentifierTooLong: Rule {
 
     static let limit = 63
 
-    public let description = RuleDescription(
+    public var description: RuleDescription { Self.documentation }
+
+    static let documentation = RuleDescription(
         id: "identifier-too-long",
         category: .hygiene,
         defaultSeverity: .warning,

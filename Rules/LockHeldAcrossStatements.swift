@@ -6,7 +6,9 @@ import PostgresSyntax
 public struct LockHeldAcrossStatements: Rule {
     public init() {}
 
-    public let description = RuleDescription(
+    public var description: RuleDescription { Self.documentation }
+
+    static let documentation = RuleDescription(
         id: "lock-held-across-statements",
         category: .locking,
         defaultSeverity: .warning,

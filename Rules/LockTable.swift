@@ -6,7 +6,9 @@ import PostgresSyntax
 public struct LockTable: Rule {
     public init() {}
 
-    public let description = RuleDescription(
+    public var description: RuleDescription { Self.documentation }
+
+    static let documentation = RuleDescription(
         id: "lock-table",
         category: .locking,
         defaultSeverity: .warning,

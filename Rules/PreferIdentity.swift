@@ -6,7 +6,9 @@ import PostgresSyntax
 public struct PreferIdentity: Rule {
     public init() {}
 
-    public let description = RuleDescription(
+    public var description: RuleDescription { Self.documentation }
+
+    static let documentation = RuleDescription(
         id: "prefer-identity",
         category: .hygiene,
         defaultSeverity: nil,

@@ -6,7 +6,9 @@ import PostgresSyntax
 public struct PreferTimestamptz: Rule {
     public init() {}
 
-    public let description = RuleDescription(
+    public var description: RuleDescription { Self.documentation }
+
+    static let documentation = RuleDescription(
         id: "prefer-timestamptz",
         category: .hygiene,
         defaultSeverity: nil,

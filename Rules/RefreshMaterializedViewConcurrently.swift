@@ -6,7 +6,9 @@ import PostgresSyntax
 public struct RefreshMaterializedViewConcurrently: Rule {
     public init() {}
 
-    public let description = RuleDescription(
+    public var description: RuleDescription { Self.documentation }
+
+    static let documentation = RuleDescription(
         id: "refresh-materialized-view-concurrently",
         category: .locking,
         defaultSeverity: .warning,

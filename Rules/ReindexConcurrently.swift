@@ -6,7 +6,9 @@ import PostgresSyntax
 public struct ReindexConcurrently: Rule {
     public init() {}
 
-    public let description = RuleDescription(
+    public var description: RuleDescription { Self.documentation }
+
+    static let documentation = RuleDescription(
         id: "reindex-concurrently",
         category: .locking,
         defaultSeverity: .warning,

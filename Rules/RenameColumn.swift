@@ -6,7 +6,9 @@ import PostgresSyntax
 public struct RenameColumn: Rule {
     public init() {}
 
-    public let description = RuleDescription(
+    public var description: RuleDescription { Self.documentation }
+
+    static let documentation = RuleDescription(
         id: "rename-column",
         category: .compatibility,
         defaultSeverity: .warning,

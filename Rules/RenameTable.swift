@@ -6,7 +6,9 @@ import PostgresSyntax
 public struct RenameTable: Rule {
     public init() {}
 
-    public let description = RuleDescription(
+    public var description: RuleDescription { Self.documentation }
+
+    static let documentation = RuleDescription(
         id: "rename-table",
         category: .compatibility,
         defaultSeverity: .warning,

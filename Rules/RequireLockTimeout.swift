@@ -6,7 +6,9 @@ import PostgresSyntax
 public struct RequireLockTimeout: Rule {
     public init() {}
 
-    public let description = RuleDescription(
+    public var description: RuleDescription { Self.documentation }
+
+    static let documentation = RuleDescription(
         id: "require-lock-timeout",
         category: .locking,
         defaultSeverity: nil,

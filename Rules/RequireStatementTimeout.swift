@@ -6,7 +6,9 @@ import PostgresSyntax
 public struct RequireStatementTimeout: Rule {
     public init() {}
 
-    public let description = RuleDescription(
+    public var description: RuleDescription { Self.documentation }
+
+    static let documentation = RuleDescription(
         id: "require-statement-timeout",
         category: .locking,
         defaultSeverity: nil,

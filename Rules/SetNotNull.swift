@@ -6,7 +6,9 @@ import PostgresSyntax
 public struct SetNotNull: Rule {
     public init() {}
 
-    public let description = RuleDescription(
+    public var description: RuleDescription { Self.documentation }
+
+    static let documentation = RuleDescription(
         id: "set-not-null",
         category: .locking,
         defaultSeverity: .warning,

@@ -6,7 +6,9 @@ import PostgresSyntax
 public struct SetSchema: Rule {
     public init() {}
 
-    public let description = RuleDescription(
+    public var description: RuleDescription { Self.documentation }
+
+    static let documentation = RuleDescription(
         id: "set-schema",
         category: .compatibility,
         defaultSeverity: .warning,

@@ -7,7 +7,9 @@ import PostgresSyntax
 public struct TableRewrite: Rule {
     public init() {}
 
-    public let description = RuleDescription(
+    public var description: RuleDescription { Self.documentation }
+
+    static let documentation = RuleDescription(
         id: "table-rewrite",
         category: .rewrite,
         defaultSeverity: .warning,

@@ -6,7 +6,9 @@ import PostgresSyntax
 public struct TransactionNesting: Rule {
     public init() {}
 
-    public let description = RuleDescription(
+    public var description: RuleDescription { Self.documentation }
+
+    static let documentation = RuleDescription(
         id: "transaction-nesting",
         category: .correctness,
         defaultSeverity: .warning,

@@ -6,7 +6,9 @@ import PostgresSyntax
 public struct UncommittedTransaction: Rule {
     public init() {}
 
-    public let description = RuleDescription(
+    public var description: RuleDescription { Self.documentation }
+
+    static let documentation = RuleDescription(
         id: "uncommitted-transaction",
         category: .correctness,
         defaultSeverity: .warning,

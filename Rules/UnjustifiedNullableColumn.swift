@@ -6,7 +6,9 @@ import PostgresSyntax
 public struct UnjustifiedNullableColumn: Rule {
     public init() {}
 
-    public let description = RuleDescription(
+    public var description: RuleDescription { Self.documentation }
+
+    static let documentation = RuleDescription(
         id: "unjustified-nullable-column",
         category: .nullability,
         defaultSeverity: .warning,

@@ -6,7 +6,9 @@ import PostgresSyntax
 public struct ValidateInSameTransaction: Rule {
     public init() {}
 
-    public let description = RuleDescription(
+    public var description: RuleDescription { Self.documentation }
+
+    static let documentation = RuleDescription(
         id: "validate-in-same-transaction",
         category: .locking,
         defaultSeverity: .warning,

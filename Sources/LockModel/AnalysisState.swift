@@ -47,7 +47,12 @@ public struct AnalysisState: Sendable {
     /// Tables, indexes, views, types and sequences created earlier in this file (qualified names).
     public var createdInFile: SnapshotSet<String> = []
     /// `SET` values seen so far (`lock_timeout`, `statement_timeout`, `search_path`), lowercased keys.
-    public var sessionSettings: [String: String] = [:]
+    public var sessionSettings: [String: String] = [:] {
+        didSet { searchPathSchema = Self.firstSchema(ofSearchPath: sessionSettings["search_path"]) }
+    }
+    /// The schema unqualified names resolve to when `search_path` was set; nil means `public`.
+    /// Kept apart because every rule resolves names, many times per statement.
+    public private(set) var searchPathSchema: String?
     /// Values that `SET LOCAL` replaced in the current transaction, restored at its end.
     public var settingsBeforeSetLocal: [String: String?] = [:]
     /// Valid `CHECK (col IS NOT NULL)` constraints seen earlier: qualified table to columns.
@@ -79,14 +84,16 @@ public struct AnalysisState: Sendable {
     /// `search_path` aware: a name without a schema resolves to the first schema of a `SET
     /// search_path` seen earlier, else `public`.
     public func resolve(_ name: QualifiedName) -> QualifiedName {
-        guard name.schema == nil else { return name }
+        guard name.schema == nil, let schema = searchPathSchema else { return name }
         var resolved = name
-        if let path = sessionSettings["search_path"],
-           let first = path.split(separator: ",").first.map({ String($0).trimmed(" \"'") }),
-           !first.isEmpty, first != "$user" {
-            resolved.schema = first
-        }
+        resolved.schema = schema
         return resolved
+    }
+
+    static func firstSchema(ofSearchPath path: String?) -> String? {
+        guard let path, let first = path.split(separator: ",").first.map({ String($0).trimmed(" \"'") }),
+              !first.isEmpty, first != "$user" else { return nil }
+        return first
     }
 
     public func isCreatedInFile(_ name: QualifiedName) -> Bool {

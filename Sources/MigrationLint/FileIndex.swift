@@ -11,12 +11,13 @@ public struct FileIndex: Sendable {
 
     public init(_ analyses: [StatementAnalysis]) {
         var byName: [String: [Int]] = [:]
-        for analysis in analyses {
-            guard let statement = analysis.statement else { continue }
-            var seen = Set<String>()
+        for position in analyses.indices {
+            guard let statement = analyses[position].statement else { continue }
+            let index = analyses[position].index
             for name in Self.names(in: statement) {
-                let key = analysis.state.resolve(name).qualified
-                if seen.insert(key).inserted { byName[key, default: []].append(analysis.index) }
+                let key = analyses[position].state.resolve(name).qualified
+                // A statement naming one object twice is listed once: it was just appended.
+                if byName[key]?.last != index { byName[key, default: []].append(index) }
             }
         }
         statementsByName = byName

@@ -49,6 +49,8 @@ public struct LintEngine: Sendable {
     private let enabled: [any Rule]
     private let enabledIDs: [String]
     private let enabledSeverities: [Severity]
+    /// The enabled rule ids and the engine's own diagnostics, for unused suppressions.
+    private let enabledIDSet: Set<String>
 
     public init(rules: [any Rule], configuration: Configuration = Configuration(), parser: SQLParser = SQLParser()) {
         self.rules = rules
@@ -59,6 +61,7 @@ public struct LintEngine: Sendable {
         self.enabled = enabled.map(\.0)
         self.enabledIDs = enabled.map(\.1)
         self.enabledSeverities = enabled.map(\.2)
+        self.enabledIDSet = Set(enabledIDs + EngineDiagnostics.all.map(\.id))
     }
 
     /// Below this many statements a file is parsed on the calling thread: starting threads
@@ -139,7 +142,7 @@ public struct LintEngine: Sendable {
                 emit(enabledIDs[index], enabledSeverities[index], finding, statement: statement)
             }
         }
-        for finding in suppressions.unusedFindings(enabledRuleIDs: Set(enabledIDs + EngineDiagnostics.all.map(\.id))) {
+        for finding in suppressions.unusedFindings(enabledRuleIDs: enabledIDSet) {
             if let severity = configuration.severity(of: EngineDiagnostics.unusedIgnore) {
                 diagnostics.append(Diagnostic(ruleID: EngineDiagnostics.unusedIgnore.id, severity: severity, finding: finding))
             }

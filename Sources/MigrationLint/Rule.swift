@@ -88,6 +88,9 @@ public struct RuleDescription: Sendable {
 
 /// A lint rule: a small value with its description and its check.
 public protocol Rule: Sendable {
+    /// The rules of this package return a static value here, so that a rule is an empty value:
+    /// the engine calls every rule on every statement, and copying a rule that held its
+    /// documentation cost a retain each time.
     var description: RuleDescription { get }
     /// Findings for one statement, in the context the engine built.
     func check(_ context: RuleContext) -> [Finding]

@@ -20,15 +20,19 @@ public struct QualifiedName: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// `schema.name`, with `public` when no schema was written.
-    public var qualified: String { "\(schema ?? "public").\(name)" }
+    public var qualified: String { (schema ?? "public") + "." + name }
     /// As written, identifiers quoted only where PostgreSQL needs it.
     public var sql: String { [schema, name].compactMap { $0 }.map(quoteIdentifier).joined(separator: ".") }
     public var description: String { qualified }
 
+    /// Same schema (`public` when none was written) and same name; the location does not count.
     public static func == (lhs: QualifiedName, rhs: QualifiedName) -> Bool {
-        lhs.qualified == rhs.qualified
+        lhs.name == rhs.name && (lhs.schema ?? "public") == (rhs.schema ?? "public")
     }
-    public func hash(into hasher: inout Hasher) { hasher.combine(qualified) }
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(schema ?? "public")
+        hasher.combine(name)
+    }
 }
 
 /// A type as written: `names` as PostgreSQL resolves them (`int` is `pg_catalog.int4`).
