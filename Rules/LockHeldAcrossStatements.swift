@@ -79,15 +79,15 @@ public struct LockHeldAcrossStatements: Rule {
         case .transaction, .variableSet: return nil
         default: break
         }
-        guard let slow = (analysis.effects.rewrites + analysis.effects.scans).first,
+        guard let slow = analysis.effects.rewrites.first ?? analysis.effects.scans.first,
               !analysis.state.accessExclusiveHeldSince.isEmpty else { return nil }
-        let held = analysis.state.accessExclusiveHeldSince.sorted { ($0.value, $0.key) < ($1.value, $1.key) }
-        for (relation, index) in held {
-            guard all.indices.contains(index) else { continue }
-            let origin = all[index]
-            if case .drop(let drop)? = origin.statement, [.table, .view, .materializedView, .sequence].contains(drop.kind) { continue }
-            return (slow, relation, origin)
+        // The earliest lock (then by name), without sorting them all for every statement.
+        var earliest: (relation: String, index: Int)?
+        for (relation, index) in analysis.state.accessExclusiveHeldSince where all.indices.contains(index) {
+            if let best = earliest, (best.index, best.relation) <= (index, relation) { continue }
+            if case .drop(let drop)? = all[index].statement, [.table, .view, .materializedView, .sequence].contains(drop.kind) { continue }
+            earliest = (relation, index)
         }
-        return nil
+        return earliest.map { (slow, $0.relation, all[$0.index]) }
     }
 }

@@ -261,16 +261,26 @@ extension Compatibility {
     /// The end of a column definition that starts at `start`: the last token before the comma or
     /// parenthesis that closes it (comments after it are not part of it).
     static func columnEnd(_ context: RuleContext, from start: Int) -> Int {
-        let source = context.source
+        let bytes = context.source.bytes
+        let tokens = context.tokens
         var depth = 0
         var end = start + 1
-        for token in context.tokens where token.range.lowerBound >= start {
-            let text = source.text(token.range)
+        // Tokens are in order: skip to the first at `start` instead of testing every one.
+        var low = 0, high = tokens.count
+        while low < high {
+            let middle = (low + high) / 2
+            if tokens[middle].range.lowerBound < start { low = middle + 1 } else { high = middle }
+        }
+        for token in tokens[low...] {
+            // Punctuation is one byte; anything longer is a word, a literal or an operator.
+            let byte = token.range.count == 1 ? bytes[token.range.lowerBound] : 0
             // Brackets count too: `DEFAULT ARRAY['a', 'b']` has a comma inside.
-            if text == "(" || text == "[" { depth += 1 } else if text == ")" || text == "]" {
+            if byte == UInt8(ascii: "(") || byte == UInt8(ascii: "[") {
+                depth += 1
+            } else if byte == UInt8(ascii: ")") || byte == UInt8(ascii: "]") {
                 if depth == 0 { break }
                 depth -= 1
-            } else if depth == 0, text == "," || text == ";" {
+            } else if depth == 0, byte == UInt8(ascii: ",") || byte == UInt8(ascii: ";") {
                 break
             }
             end = token.range.upperBound
