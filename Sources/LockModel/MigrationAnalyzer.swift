@@ -44,20 +44,40 @@ public struct MigrationAnalyzer: Sendable {
     public init(settings: RunSettings) { self.settings = settings }
 
     public func analyze(_ statements: [ParsedStatement]) -> FileAnalysis {
-        var state = AnalysisState(settings: settings)
-        var result: [StatementAnalysis] = []
-        result.reserveCapacity(statements.count)
+        var run = Run(analyzer: self)
+        run.reserveCapacity(statements.count)
+        for parsed in statements { run.append(parsed) }
+        return run.finish()
+    }
+
+    /// An analysis fed one statement at a time, in file order, so that it can start while the
+    /// rest of a long file is still being parsed.
+    public struct Run: Sendable {
+        let analyzer: MigrationAnalyzer
+        var state: AnalysisState
+        public private(set) var statements: [StatementAnalysis] = []
         var nextTransaction = 1
         var transactionCount = 0
 
-        for (index, parsed) in statements.enumerated() {
+        public init(analyzer: MigrationAnalyzer) {
+            self.analyzer = analyzer
+            self.state = AnalysisState(settings: analyzer.settings)
+        }
+
+        public mutating func reserveCapacity(_ count: Int) { statements.reserveCapacity(count) }
+
+        /// Analyses the next statement of the file and returns its analysis.
+        @discardableResult
+        public mutating func append(_ parsed: ParsedStatement) -> StatementAnalysis {
+            let index = statements.count
             guard let statement = parsed.statement else {
-                result.append(StatementAnalysis(index: index, parsed: parsed, state: state, effects: StatementEffects(),
-                                                transactionNumber: state.transaction?.id ?? 0))
-                continue
+                statements.append(StatementAnalysis(index: index, parsed: parsed, state: state, effects: StatementEffects(),
+                                                    transactionNumber: state.transaction?.id ?? 0))
+                return statements[index]
             }
             // The tool's implicit transaction opens with the first statement.
-            if state.transaction == nil, settings.fileRunsInTransaction, transactionCount == 0, !isTransactionControl(statement) {
+            if state.transaction == nil, analyzer.settings.fileRunsInTransaction, transactionCount == 0,
+               !analyzer.isTransactionControl(statement) {
                 state.transaction = TransactionInfo(id: nextTransaction, isImplicit: true, startIndex: index)
                 nextTransaction += 1
                 transactionCount += 1
@@ -77,10 +97,14 @@ public struct MigrationAnalyzer: Sendable {
                 number = nextTransaction
                 nextTransaction += 1
             }
-            result.append(StatementAnalysis(index: index, parsed: parsed, state: before, effects: effects, transactionNumber: number))
-            update(&state, after: statement, effects: effects, index: index)
+            statements.append(StatementAnalysis(index: index, parsed: parsed, state: before, effects: effects, transactionNumber: number))
+            analyzer.update(&state, after: statement, effects: effects, index: index)
+            return statements[index]
         }
-        return FileAnalysis(statements: result, finalState: state)
+
+        public func finish() -> FileAnalysis {
+            FileAnalysis(statements: statements, finalState: state)
+        }
     }
 
     func isTransactionControl(_ statement: Statement) -> Bool {

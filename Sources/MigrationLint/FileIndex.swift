@@ -7,20 +7,22 @@ import PostgresSyntax
 public struct FileIndex: Sendable {
     /// Schema-qualified name (as `QualifiedName.qualified`, after `search_path`) to the indices
     /// of the statements that name it, in file order.
-    private let statementsByName: [String: [Int]]
+    private var statementsByName: [String: [Int]] = [:]
+
+    public init() {}
 
     public init(_ analyses: [StatementAnalysis]) {
-        var byName: [String: [Int]] = [:]
-        for position in analyses.indices {
-            guard let statement = analyses[position].statement else { continue }
-            let index = analyses[position].index
-            for name in Self.names(in: statement) {
-                let key = analyses[position].state.resolve(name).qualified
-                // A statement naming one object twice is listed once: it was just appended.
-                if byName[key]?.last != index { byName[key, default: []].append(index) }
-            }
+        for position in analyses.indices { add(analyses[position]) }
+    }
+
+    /// Adds the next statement of the file.
+    public mutating func add(_ analysis: StatementAnalysis) {
+        guard let statement = analysis.statement else { return }
+        for name in Self.names(in: statement) {
+            let key = analysis.state.resolve(name).qualified
+            // A statement naming one object twice is listed once: it was just appended.
+            if statementsByName[key]?.last != analysis.index { statementsByName[key, default: []].append(analysis.index) }
         }
-        statementsByName = byName
     }
 
     /// Indices of the statements that name `qualified`, in file order.

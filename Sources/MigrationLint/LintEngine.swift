@@ -1,3 +1,4 @@
+import Foundation
 import LockModel
 import PostgresSyntax
 
@@ -68,40 +69,62 @@ public struct LintEngine: Sendable {
     /// would cost more than it saves.
     static let parallelParseThreshold = 512
 
-    func parse(_ file: MigrationFile) -> [ParsedStatement] {
-        let slices = parser.slices(of: file.source, ranges: file.lintRanges)
-        guard parseThreads > 1, slices.count >= Self.parallelParseThreshold else { return parser.parse(slices, in: file.source) }
-        // Chunks much smaller than a thread's share, so that a slow chunk does not idle the others.
-        let chunkSize = max(64, slices.count / (parseThreads * 8))
-        let chunkCount = (slices.count + chunkSize - 1) / chunkSize
-        let parser = parser, source = file.source
-        let chunks = ParallelWork.run(count: chunkCount, threads: parseThreads, stackSize: parseStackSize) { chunk in
-            parser.parse(slices[chunk * chunkSize..<min(slices.count, (chunk + 1) * chunkSize)], in: source)
-        }
-        return Array(chunks.joined())
-    }
-
     /// Every rule id the engine knows, for configuration and suppression checks.
     public var knownRuleIDs: Set<String> { ruleIDs }
 
     /// Parses a file and builds the shared analysis context, as its migration tool would run it.
     public func analyze(_ file: MigrationFile) -> FileAnalysis {
-        let statements = parse(file)
-        let sqlCount = statements.filter { if case .psqlMetaCommand = $0.content { return false } else { return true } }.count
-        let inTransaction: Bool
-        switch file.transactionPolicy {
-        case .none: inTransaction = false
-        case .whole: inTransaction = true
-        case .ifMultipleStatements: inTransaction = sqlCount > 1
+        analyzeAndIndex(file).analysis
+    }
+
+    /// Parses and analyses a file, and indexes which statements name which object. A long file
+    /// is parsed in chunks on several threads while this thread analyses the chunks already
+    /// parsed, in file order: the analysis is sequential, and waiting for the whole parse first
+    /// left a core idle for a third of the run.
+    func analyzeAndIndex(_ file: MigrationFile) -> (analysis: FileAnalysis, index: FileIndex) {
+        let slices = parser.slices(of: file.source, ranges: file.lintRanges)
+        var feeder = AnalysisFeeder(policy: file.transactionPolicy, expectedCount: slices.count, settings: { inTransaction in
+            RunSettings(postgresVersion: configuration.postgresVersion, fileRunsInTransaction: inTransaction,
+                        timeZone: configuration.timeZone)
+        })
+        if parseThreads > 1, slices.count >= Self.parallelParseThreshold {
+            // Chunks much smaller than a thread's share, so that a slow chunk does not idle the others.
+            let chunkSize = max(64, slices.count / (parseThreads * 8))
+            let chunkCount = (slices.count + chunkSize - 1) / chunkSize
+            let parser = parser, source = file.source
+            ParallelWork.stream(count: chunkCount, threads: parseThreads, stackSize: parseStackSize, { chunk in
+                parser.parse(slices[chunk * chunkSize..<min(slices.count, (chunk + 1) * chunkSize)], in: source)
+            }, consume: { _, statements in
+                for parsed in statements { feeder.append(parsed) }
+            })
+        } else {
+            for parsed in parser.parse(slices, in: file.source) { feeder.append(parsed) }
         }
-        let settings = RunSettings(postgresVersion: configuration.postgresVersion, fileRunsInTransaction: inTransaction,
-                                   timeZone: configuration.timeZone)
-        return MigrationAnalyzer(settings: settings).analyze(statements)
+        return feeder.finish()
     }
 
     /// Lints one file whose layout was already decided.
     public func lint(_ file: MigrationFile) -> FileReport {
-        let analysis = analyze(file)
+        let (analysis, fileIndex) = analyzeAndIndex(file)
+        let statementCount = analysis.statements.count
+        let diagnostics = diagnose(file, analysis, fileIndex)
+        if parseThreads > 1, statementCount >= Self.parallelParseThreshold {
+            // Freeing the analysis of a long file (a state and a tree per statement) took as long
+            // as rendering its findings: it is freed on a thread of its own meanwhile.
+            let retired = Retired(analysis: consume analysis, index: consume fileIndex)
+            Thread { withExtendedLifetime(retired) {} }.start()
+        }
+        return FileReport(path: file.path, source: file.source, diagnostics: diagnostics, statementCount: statementCount)
+    }
+
+    private struct Retired: Sendable {
+        let analysis: FileAnalysis
+        let index: FileIndex
+    }
+
+    /// The diagnostics of an analysed file: rule findings, engine diagnostics and unused
+    /// suppressions, in statement order, suppressions applied.
+    func diagnose(_ file: MigrationFile, _ analysis: FileAnalysis, _ fileIndex: FileIndex) -> [Diagnostic] {
         let statements = analysis.statements.map(\.parsed)
 
         var diagnostics: [Diagnostic] = []
@@ -116,7 +139,7 @@ public struct LintEngine: Sendable {
             diagnostics.append(Diagnostic(ruleID: ruleID, severity: severity, finding: finding))
         }
 
-        let statementFindings = check(analysis, file: file, rules: enabled)
+        let statementFindings = check(analysis, index: fileIndex, file: file, rules: enabled)
         for (position, item) in analysis.statements.enumerated() {
             switch item.parsed.content {
             case .syntaxError(let message, let offset):
@@ -147,15 +170,14 @@ public struct LintEngine: Sendable {
                 diagnostics.append(Diagnostic(ruleID: EngineDiagnostics.unusedIgnore.id, severity: severity, finding: finding))
             }
         }
-        return FileReport(path: file.path, source: file.source, diagnostics: diagnostics, statementCount: statements.count)
+        return diagnostics
     }
 
     /// The findings of `rules` for each statement, with the index of the rule that found each.
     /// Rules read the finished analysis and nothing else, so the statements of a long file are
     /// checked on several threads; the findings come back in statement order all the same.
-    func check(_ analysis: FileAnalysis, file: MigrationFile, rules: [any Rule]) -> [[(rule: Int, finding: Finding)]] {
+    func check(_ analysis: FileAnalysis, index fileIndex: FileIndex, file: MigrationFile, rules: [any Rule]) -> [[(rule: Int, finding: Finding)]] {
         let statements = analysis.statements
-        let fileIndex = FileIndex(statements)
         let checkOne: @Sendable (Int) -> [(rule: Int, finding: Finding)] = { index in
             let item = statements[index]
             guard case .statement(let statement) = item.parsed.content else { return [] }
@@ -195,6 +217,53 @@ public struct LintEngine: Sendable {
         return Finding(message: message + " (PostgreSQL 15 grammar)", range: offset..<max(end, offset),
                        notes: notes,
                        help: "newer syntax (PostgreSQL 16+) is not understood; lower `syntax-error` in the configuration if your server accepts it")
+    }
+}
+
+/// Feeds parsed statements to the analysis in file order. Under a transaction policy that
+/// depends on the number of statements, the first statements wait until a second SQL statement
+/// (or the end of the file) decides it.
+struct AnalysisFeeder {
+    let policy: TransactionPolicy
+    /// About one statement per slice: room for them up front, as growing the array of
+    /// analyses copied it again and again on long files.
+    let expectedCount: Int
+    let settings: (Bool) -> RunSettings
+    private var waiting: [ParsedStatement] = []
+    private var sqlCount = 0
+    private var run: MigrationAnalyzer.Run?
+    private var index = FileIndex()
+
+    init(policy: TransactionPolicy, expectedCount: Int, settings: @escaping (Bool) -> RunSettings) {
+        self.policy = policy
+        self.expectedCount = expectedCount
+        self.settings = settings
+    }
+
+    mutating func append(_ parsed: ParsedStatement) {
+        if run != nil {
+            index.add(run!.append(parsed))
+            return
+        }
+        if case .psqlMetaCommand = parsed.content {} else { sqlCount += 1 }
+        waiting.append(parsed)
+        switch policy {
+        case .none: start(inTransaction: false)
+        case .whole: start(inTransaction: true)
+        case .ifMultipleStatements: if sqlCount > 1 { start(inTransaction: true) }
+        }
+    }
+
+    mutating func finish() -> (analysis: FileAnalysis, index: FileIndex) {
+        if run == nil { start(inTransaction: policy == .whole || (policy == .ifMultipleStatements && sqlCount > 1)) }
+        return (run!.finish(), index)
+    }
+
+    private mutating func start(inTransaction: Bool) {
+        run = MigrationAnalyzer.Run(analyzer: MigrationAnalyzer(settings: settings(inTransaction)))
+        run!.reserveCapacity(expectedCount)
+        for parsed in waiting { index.add(run!.append(parsed)) }
+        waiting = []
     }
 }
 

@@ -98,12 +98,36 @@ public enum ParallelWork {
     }
 }
 
+extension ParallelWork {
+    /// Runs `work` for 0..<count on up to `threads` threads, and hands each result to `consume`
+    /// on the calling thread in index order as soon as it and those before it are done: the
+    /// caller works through the first results while the later ones are still being computed.
+    public static func stream<T: Sendable>(count: Int, threads: Int, stackSize: Int, _ work: @escaping @Sendable (Int) -> T,
+                                           consume: (Int, T) -> Void) {
+        let box = ResultBox<T>(count: count)
+        let workers = max(1, min(threads, count))
+        box.expectWorkers(workers)
+        for _ in 0..<workers {
+            let thread = Thread {
+                while let index = box.nextIndex() { box.store(work(index), at: index) }
+                box.finishWorker()
+            }
+            thread.stackSize = stackSize
+            thread.start()
+        }
+        for index in 0..<count { consume(index, box.take(index)) }
+        box.waitForWorkers()
+    }
+}
+
 /// Shared between the worker threads of one run; every access is under the lock.
 private final class ResultBox<T>: @unchecked Sendable {
     private let condition = NSCondition()
     private var slots: [T?]
     private var next = 0
     private var running = 0
+    /// The index `take` waits for, if it waits.
+    private var awaited: Int?
 
     init(count: Int) { slots = Array(repeating: nil, count: count) }
 
@@ -119,7 +143,22 @@ private final class ResultBox<T>: @unchecked Sendable {
     }
 
     func store(_ value: T, at index: Int) {
-        condition.lock(); slots[index] = value; condition.unlock()
+        condition.lock()
+        slots[index] = value
+        // Wake a consumer only when one waits for this very result: waking the thread that waits
+        // for all workers on every file cost a context switch each.
+        if index == awaited { condition.broadcast() }
+        condition.unlock()
+    }
+
+    /// Waits for the result at `index` and takes it out, so that it is freed once consumed.
+    func take(_ index: Int) -> T {
+        condition.lock(); defer { condition.unlock() }
+        awaited = index
+        while slots[index] == nil { condition.wait() }
+        awaited = nil
+        defer { slots[index] = nil }
+        return slots[index]!
     }
 
     func finishWorker() {

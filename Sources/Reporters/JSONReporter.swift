@@ -195,10 +195,31 @@ struct JSONWriter {
         closeArray()
     }
 
-    mutating func int(_ value: Int) { out.append(contentsOf: String(value).utf8) }
+    mutating func int(_ value: Int) {
+        guard value >= 0 else { out.append(contentsOf: String(value).utf8); return }
+        // Digits straight into the buffer: lines, columns and offsets are most of the numbers.
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            var index = buffer.count
+            var rest = value
+            repeat {
+                index -= 1
+                buffer[index] = UInt8(ascii: "0") + UInt8(rest % 10)
+                rest /= 10
+            } while rest > 0
+            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[index...]))
+        }
+    }
+
+    private static let spaces = [UInt8](repeating: 0x20, count: 64)
 
     mutating func pad(_ indent: Int) {
-        for _ in 0..<indent { append("  ") }
+        let count = 2 * indent
+        if count <= Self.spaces.count { out.append(contentsOf: Self.spaces[0..<count]) } else {
+            out.append(contentsOf: [UInt8](repeating: 0x20, count: count))
+        }
     }
 
     mutating func writeString(_ text: String) {
