@@ -8,12 +8,28 @@ enum Compatibility {
     /// The name a token spells: quoted identifiers unquoted, plain ones folded to lower case, as
     /// PostgreSQL folds them.
     static func identifier(_ token: Token, in source: SourceText) -> String {
-        let text = source.text(token.range)
-        if text.hasPrefix("\""), text.hasSuffix("\""), text.count >= 2 {
-            return String(text.dropFirst().dropLast()).replacingOccurrences(of: "\"\"", with: "\"")
+        let bytes = source.bytes[token.range]
+        if bytes.count >= 2, bytes.first == UInt8(ascii: "\""), bytes.last == UInt8(ascii: "\"") {
+            var name: [UInt8] = []
+            var previousWasQuote = false
+            for byte in bytes.dropFirst().dropLast() {
+                // `""` inside a quoted identifier is one `"`.
+                if byte == UInt8(ascii: "\""), previousWasQuote { previousWasQuote = false; continue }
+                previousWasQuote = byte == UInt8(ascii: "\"")
+                name.append(byte)
+            }
+            return String(decoding: name, as: UTF8.self)
         }
-        return text.lowercased()
+        // PostgreSQL folds only ASCII letters.
+        return String(decoding: bytes.map { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") ? $0 | 0x20 : $0 }, as: UTF8.self)
     }
+
+    /// Whether the token is the one-byte punctuation `character`.
+    static func isPunctuation(_ token: Token, _ character: Unicode.Scalar, in source: SourceText) -> Bool {
+        token.range.count == 1 && source.bytes[token.range.lowerBound] == UInt8(ascii: character)
+    }
+
+    private static let noiseWords: Set<String> = ["COLUMN", "CONSTRAINT", "IF", "EXISTS"]
 
     /// The range of an ALTER TABLE subcommand such as `DROP COLUMN email` or `ALTER COLUMN email
     /// DROP NOT NULL`: it starts at `leading` (not the statement's own first keyword), skips the
@@ -23,7 +39,7 @@ enum Compatibility {
                                 forbidding: String? = nil, containing: [String] = []) -> Range<Int> {
         let tokens = context.tokens
         let source = context.source
-        let noise: Set<String> = ["COLUMN", "CONSTRAINT", "IF", "EXISTS"]
+        let noise = noiseWords
         for (index, token) in tokens.enumerated() where index > 0 && token.keyword == leading {
             var cursor = index + 1
             var sawRequired = requiring == nil
@@ -40,9 +56,13 @@ enum Compatibility {
             // Without a name the words right after `leading` belong to the clause (`SET SCHEMA`).
             var probe = name == nil ? cursor : cursor + 1
             while probe < tokens.count {
-                let text = source.text(tokens[probe].range)
-                if text == "(" || text == "[" { depth += 1 } else if text == ")" || text == "]" { depth -= 1 }
-                if depth == 0, text == "," || text == ";" { break }
+                let token = tokens[probe]
+                if isPunctuation(token, "(", in: source) || isPunctuation(token, "[", in: source) {
+                    depth += 1
+                } else if isPunctuation(token, ")", in: source) || isPunctuation(token, "]", in: source) {
+                    depth -= 1
+                }
+                if depth == 0, isPunctuation(token, ",", in: source) || isPunctuation(token, ";", in: source) { break }
                 if let keyword = tokens[probe].keyword { keywords.append(keyword) }
                 probe += 1
             }

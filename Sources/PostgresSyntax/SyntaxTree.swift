@@ -22,7 +22,7 @@ public struct QualifiedName: Sendable, Hashable, CustomStringConvertible {
     /// `schema.name`, with `public` when no schema was written.
     public var qualified: String { (schema ?? "public") + "." + name }
     /// As written, identifiers quoted only where PostgreSQL needs it.
-    public var sql: String { [schema, name].compactMap { $0 }.map(quoteIdentifier).joined(separator: ".") }
+    public var sql: String { schema.map { quoteIdentifier($0) + "." + quoteIdentifier(name) } ?? quoteIdentifier(name) }
     public var description: String { qualified }
 
     /// Same schema (`public` when none was written) and same name; the location does not count.
@@ -418,10 +418,25 @@ public struct Comment: Sendable, Equatable {
 
 /// Quotes an identifier only where PostgreSQL needs it (upper case, spaces, keywords).
 public func quoteIdentifier(_ name: String) -> String {
-    let isPlain = name.first.map { $0 == "_" || ($0.isLetter && $0.isLowercase && $0.isASCII) } ?? false
-        && name.allSatisfy { ($0.isASCII && ($0.isLowercase || $0.isNumber)) || $0 == "_" || $0 == "$" }
-        && !reservedKeywords.contains(name)
-    return isPlain ? name : "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    // By bytes: a plain name is ASCII (`a-z`, `_` first; then also digits and `$`).
+    var isPlain = !name.isEmpty
+    for (index, byte) in name.utf8.enumerated() {
+        let isLower = byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")
+        let isDigit = byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")
+        guard isLower || byte == UInt8(ascii: "_") || (index > 0 && (isDigit || byte == UInt8(ascii: "$"))) else {
+            isPlain = false
+            break
+        }
+    }
+    if isPlain && !reservedKeywords.contains(name) { return name }
+    var quoted: [UInt8] = [UInt8(ascii: "\"")]
+    quoted.reserveCapacity(name.utf8.count + 2)
+    for byte in name.utf8 {
+        quoted.append(byte)
+        if byte == UInt8(ascii: "\"") { quoted.append(byte) }
+    }
+    quoted.append(UInt8(ascii: "\""))
+    return String(decoding: quoted, as: UTF8.self)
 }
 
 /// PostgreSQL's reserved keywords (and the type-function ones), which must be quoted as names.

@@ -83,3 +83,22 @@ extension ParserTests {
         #expect(second.actions == [.other("SetStatistics", column: "c")])
     }
 }
+
+/// Names in rewrites and messages are quoted exactly where PostgreSQL needs it.
+@Suite struct QuoteIdentifierTests {
+    @Test(arguments: [
+        ("users", "users"), ("_tmp$1", "_tmp$1"), ("a1", "a1"),
+        ("Users", "\"Users\""), ("1st", "\"1st\""), ("$x", "\"$x\""), ("order", "\"order\""),
+        ("we\"ird", "\"we\"\"ird\""), ("ünï", "\"ünï\""), ("with space", "\"with space\""), ("", "\"\""),
+    ])
+    func quotesOnlyWhatNeedsIt(_ name: String, _ expected: String) {
+        #expect(quoteIdentifier(name) == expected)
+    }
+
+    @Test func qualifiedNamesQuoteEachPart() {
+        #expect(QualifiedName(schema: "App", name: "order").sql == "\"App\".\"order\"")
+        #expect(QualifiedName(name: "users").sql == "users")
+        #expect(QualifiedName(schema: "public", name: "users") == QualifiedName(name: "users"))
+        #expect(QualifiedName(schema: "a.b", name: "c") != QualifiedName(schema: "a", name: "b.c"))
+    }
+}
