@@ -55,13 +55,25 @@ public struct RuleContext: Sendable {
     public var laterStatements: ArraySlice<StatementAnalysis> { fileAnalyses[(analysis.index + 1)...] }
 
     /// The earlier statements that name `name` (a table, index, type, ...).
-    public func earlierStatements(naming name: QualifiedName) -> [StatementAnalysis] {
-        fileIndex.statements(naming: state.resolve(name).qualified).prefix { $0 < analysis.index }.map { fileAnalyses[$0] }
+    public func earlierStatements(naming name: QualifiedName) -> StatementSubset {
+        let indices = fileIndex.statements(naming: state.resolve(name).qualified)
+        return StatementSubset(all: fileAnalyses, indices: indices[..<firstPosition(in: indices, after: analysis.index - 1)])
     }
 
     /// The later statements that name `name`.
-    public func laterStatements(naming name: QualifiedName) -> [StatementAnalysis] {
-        fileIndex.statements(naming: state.resolve(name).qualified).filter { $0 > analysis.index }.map { fileAnalyses[$0] }
+    public func laterStatements(naming name: QualifiedName) -> StatementSubset {
+        let indices = fileIndex.statements(naming: state.resolve(name).qualified)
+        return StatementSubset(all: fileAnalyses, indices: indices[firstPosition(in: indices, after: analysis.index)...])
+    }
+
+    /// The position of the first index greater than `index` in sorted `indices`.
+    private func firstPosition(in indices: [Int], after index: Int) -> Int {
+        var low = 0, high = indices.count
+        while low < high {
+            let middle = (low + high) / 2
+            if indices[middle] <= index { low = middle + 1 } else { high = middle }
+        }
+        return low
     }
 
     public var parsed: ParsedStatement { analysis.parsed }
@@ -170,6 +182,22 @@ public struct RuleContext: Sendable {
             return commentLine == line || commentLine == line - 1
         }
     }
+}
+
+/// Some statements of the file, in file order, read only as far as a rule looks: most rules stop
+/// at the first match, and copying every match out first cost more than the search.
+public struct StatementSubset: RandomAccessCollection, Sendable {
+    let all: [StatementAnalysis]
+    let indices_: ArraySlice<Int>
+
+    init(all: [StatementAnalysis], indices: ArraySlice<Int>) {
+        self.all = all
+        self.indices_ = indices
+    }
+
+    public var startIndex: Int { 0 }
+    public var endIndex: Int { indices_.count }
+    public subscript(position: Int) -> StatementAnalysis { all[indices_[indices_.startIndex + position]] }
 }
 
 /// What a rule sees at the end of a file.
