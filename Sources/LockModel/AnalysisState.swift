@@ -39,7 +39,7 @@ public struct TransactionInfo: Sendable, Equatable {
 /// statement, and copying a `Set` per statement made long files quadratic in time and memory.
 public struct AnalysisState: Sendable {
     public var settings: RunSettings
-    public var postgresVersion: Int { settings.postgresVersion }
+    @inlinable public var postgresVersion: Int { settings.postgresVersion }
     /// The transaction the statement runs in, nil when it runs in autocommit.
     public var transaction: TransactionInfo?
     /// True inside an explicit `BEGIN` block (as opposed to the tool's implicit transaction).
@@ -79,11 +79,15 @@ public struct AnalysisState: Sendable {
         sessionSettings["timezone"] ?? sessionSettings["time zone"] ?? settings.timeZone
     }
 
-    public var inTransactionBlock: Bool { transaction != nil }
+    @inlinable public var inTransactionBlock: Bool { transaction != nil }
 
     /// `search_path` aware: a name without a schema resolves to the first schema of a `SET
     /// search_path` seen earlier, else `public`.
     public func resolve(_ name: QualifiedName) -> QualifiedName {
+        Self.resolve(name, searchPathSchema: searchPathSchema)
+    }
+
+    static func resolve(_ name: QualifiedName, searchPathSchema: String?) -> QualifiedName {
         guard name.schema == nil, let schema = searchPathSchema else { return name }
         var resolved = name
         resolved.schema = schema

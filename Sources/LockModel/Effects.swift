@@ -121,6 +121,18 @@ public struct StatementEffects: Sendable, Equatable {
 
     /// The strongest lock per relation, strongest first.
     public var strongestLocks: [RelationLock] {
+        // A statement locks a handful of relations: a linear search beats hashing names.
+        if locks.count <= 16 {
+            var strongest: [RelationLock] = []
+            for lock in locks {
+                if let index = strongest.firstIndex(where: { $0.relation == lock.relation }) {
+                    if lock.mode > strongest[index].mode { strongest[index] = lock }
+                } else {
+                    strongest.append(lock)
+                }
+            }
+            return strongest
+        }
         var byRelation: [QualifiedName: RelationLock] = [:]
         var order: [QualifiedName] = []
         for lock in locks {

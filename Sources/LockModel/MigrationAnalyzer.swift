@@ -114,8 +114,10 @@ public struct MigrationAnalyzer: Sendable {
 
     /// Folds a statement into the context the next statement sees.
     func update(_ state: inout AnalysisState, after statement: Statement, effects: StatementEffects, index: Int) {
-        let resolve = state.resolve
-        state.schema.learn(statement, resolve: resolve)
+        // Resolve through the search path alone: `state.resolve` as a closure would copy the
+        // whole state for every statement.
+        let searchPathSchema = state.searchPathSchema
+        state.schema.learn(statement) { AnalysisState.resolve($0, searchPathSchema: searchPathSchema) }
         if state.transaction != nil {
             for lock in effects.strongestLocks where lock.mode == .accessExclusive && !lock.isNew {
                 if state.accessExclusiveHeldSince[lock.relation.qualified] == nil {

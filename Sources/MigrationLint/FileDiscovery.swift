@@ -40,7 +40,6 @@ public struct FileDiscovery: Sendable {
     public func collect(_ arguments: [String]) -> (files: [String], errors: [InputError]) {
         var files: [String] = []
         var errors: [InputError] = []
-        let manager = FileManager.default
         for argument in arguments {
             if Glob.isPattern(argument) {
                 let matches = Glob.expand(argument).filter { $0.hasSuffix(".sql") }
@@ -48,12 +47,11 @@ public struct FileDiscovery: Sendable {
                 files += matches
                 continue
             }
-            var isDirectory: ObjCBool = false
-            guard manager.fileExists(atPath: argument, isDirectory: &isDirectory) else {
+            guard let isDirectory = Self.isDirectory(argument) else {
                 errors.append(InputError(path: argument, message: "no such file or directory"))
                 continue
             }
-            if isDirectory.boolValue {
+            if isDirectory {
                 let found = sqlFiles(under: argument)
                 if found.isEmpty { errors.append(InputError(path: argument, message: "directory contains no .sql files")) }
                 files += found
@@ -64,6 +62,14 @@ public struct FileDiscovery: Sendable {
         var seen = Set<String>()
         let unique = files.map(Self.normalize).filter { seen.insert($0).inserted && !isExcluded($0) }
         return (unique.sorted(), errors)
+    }
+
+    /// Whether `path` is a directory (following links); nil when nothing is there. A plain
+    /// `stat`: through `FileManager`, checking 1,500 named files was most of the start-up.
+    static func isDirectory(_ path: String) -> Bool? {
+        var status = stat()
+        guard stat(path, &status) == 0 else { return nil }
+        return (status.st_mode & S_IFMT) == S_IFDIR
     }
 
     /// `exclude` globs match the path relative to the working directory; a pattern without a

@@ -76,17 +76,17 @@ public struct RuleContext: Sendable {
         return low
     }
 
-    public var parsed: ParsedStatement { analysis.parsed }
+    @inlinable public var parsed: ParsedStatement { analysis.parsed }
     /// Context before this statement: version, transaction, objects created earlier, settings.
-    public var state: AnalysisState { analysis.state }
+    @inlinable public var state: AnalysisState { analysis.state }
     /// What this statement locks, rewrites and scans.
-    public var effects: StatementEffects { analysis.effects }
-    public var source: SourceText { file.source }
-    public var statementRange: Range<Int> { parsed.range }
+    @inlinable public var effects: StatementEffects { analysis.effects }
+    @inlinable public var source: SourceText { file.source }
+    @inlinable public var statementRange: Range<Int> { parsed.range }
     public var statementText: String { source.text(parsed.range) }
-    public var postgresVersion: Int { state.postgresVersion }
+    @inlinable public var postgresVersion: Int { analysis.state.settings.postgresVersion }
     /// The migration tool runs this file inside one transaction.
-    public var fileRunsInTransaction: Bool { state.settings.fileRunsInTransaction }
+    @inlinable public var fileRunsInTransaction: Bool { analysis.state.settings.fileRunsInTransaction }
 
     /// Tokens of the statement as PostgreSQL's scanner reads them (`SQLScanner`), scanned once for all the rules.
     public var tokens: [Token] { tokenCache.tokens(in: parsed.range, of: source) }

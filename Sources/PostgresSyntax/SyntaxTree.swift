@@ -395,7 +395,7 @@ public struct ParsedStatement: Sendable {
         self.comments = comments
     }
 
-    public var range: Range<Int> { slice.range }
+    @inlinable public var range: Range<Int> { slice.range }
     public var statement: Statement? {
         if case .statement(let statement) = content { return statement }
         return nil
