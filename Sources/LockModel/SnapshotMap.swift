@@ -11,21 +11,26 @@ import Foundation
 /// A write through a copy that is not the latest (another copy wrote after it) first takes a
 /// private history of what that copy sees, so copies never observe each other's writes.
 public struct SnapshotMap<Key: Hashable & Sendable, Value: Sendable>: Sendable, ExpressibleByDictionaryLiteral, Sequence {
-    private final class History: @unchecked Sendable {
+    // Internals are usable from inlinable code so that rules in other modules get code
+    // specialized for their key and value types: unspecialized, every read went through
+    // runtime metadata lookups.
+    @usableFromInline final class History: @unchecked Sendable {
         // Copies of one state may be read on another thread after the analysis; every access
         // to the history is under this lock.
-        let lock = NSLock()
+        @usableFromInline let lock = NSLock()
         /// Per key, its writes in increasing generation (nil: removed).
-        var writes: [Key: [(generation: Int, value: Value?)]] = [:]
+        @usableFromInline var writes: [Key: [(generation: Int, value: Value?)]] = [:]
         /// Keys in the order of their first write, for iteration.
-        var keys: [Key] = []
+        @usableFromInline var keys: [Key] = []
         /// Writes made so far, through any copy.
-        var generation = 0
+        @usableFromInline var generation = 0
+
+        @usableFromInline init() {}
     }
 
-    private var history: History
+    @usableFromInline var history: History
     /// Writes this copy sees.
-    private var generation: Int
+    @usableFromInline var generation: Int
     public private(set) var count: Int
 
     public init() {
@@ -39,10 +44,10 @@ public struct SnapshotMap<Key: Hashable & Sendable, Value: Sendable>: Sendable, 
         for (key, value) in elements { self[key] = value }
     }
 
-    public var isEmpty: Bool { count == 0 }
+    @inlinable public var isEmpty: Bool { count == 0 }
 
     public subscript(key: Key) -> Value? {
-        get {
+        @inlinable get {
             history.lock.lock(); defer { history.lock.unlock() }
             return value(of: key)
         }
@@ -84,20 +89,29 @@ public struct SnapshotMap<Key: Hashable & Sendable, Value: Sendable>: Sendable, 
         return result
     }
 
-    public func makeIterator() -> Array<(key: Key, value: Value)>.Iterator {
+    @inlinable public func makeIterator() -> Array<(key: Key, value: Value)>.Iterator {
         history.lock.lock(); defer { history.lock.unlock() }
-        return Array(unlockedElements()).makeIterator()
+        return unlockedElements().makeIterator()
     }
 
     // Callers hold the lock.
-    private func value(of key: Key) -> Value? {
+    @inlinable func value(of key: Key) -> Value? {
         guard let writes = history.writes[key] else { return nil }
-        for write in writes.reversed() where write.generation < generation { return write.value }
+        var index = writes.count
+        while index > 0 {
+            index -= 1
+            if writes[index].generation < generation { return writes[index].value }
+        }
         return nil
     }
 
-    private func unlockedElements() -> [(key: Key, value: Value)] {
-        history.keys.compactMap { key in value(of: key).map { (key: key, value: $0) } }
+    @inlinable func unlockedElements() -> [(key: Key, value: Value)] {
+        var elements: [(key: Key, value: Value)] = []
+        elements.reserveCapacity(count)
+        for key in history.keys {
+            if let value = value(of: key) { elements.append((key: key, value: value)) }
+        }
+        return elements
     }
 
     private mutating func write(_ key: Key, _ newValue: Value?) {
@@ -112,7 +126,6 @@ public struct SnapshotMap<Key: Hashable & Sendable, Value: Sendable>: Sendable, 
 
 /// A set with the sharing of `SnapshotMap`.
 public struct SnapshotSet<Element: Hashable & Sendable>: Sendable, ExpressibleByArrayLiteral, Sequence {
-    private var map = SnapshotMap<Element, Bool>()
 
     public init() {}
 
@@ -120,10 +133,11 @@ public struct SnapshotSet<Element: Hashable & Sendable>: Sendable, ExpressibleBy
         for element in elements { insert(element) }
     }
 
+    @usableFromInline var map = SnapshotMap<Element, Bool>()
     public var count: Int { map.count }
-    public var isEmpty: Bool { map.isEmpty }
+    @inlinable public var isEmpty: Bool { map.isEmpty }
 
-    public func contains(_ element: Element) -> Bool { map[element] != nil }
+    @inlinable public func contains(_ element: Element) -> Bool { map[element] != nil }
 
     @discardableResult
     public mutating func insert(_ element: Element) -> Bool {
