@@ -125,7 +125,9 @@ struct LintCommand: ParsableCommand {
         } else {
             code = 0
         }
-        if code != 0 { throw ExitCode(code) }
+        // Everything is written (unbuffered): end the process here instead of freeing every
+        // report, finding and source on the way out (6% of the CPU time of a corpus run).
+        Foundation.exit(code)
     }
 
     /// Applies a file's fixes, re-lints the result, and writes it (or prints the diff) only when

@@ -45,7 +45,14 @@ struct ParseTreeJSON {
             case UInt8(ascii: "\""):
                 var end = index + 1
                 var escaped = false
-                while end < count, bytes[end] != UInt8(ascii: "\"") {
+                let base = UnsafeRawPointer(bytes.baseAddress!)
+                while end < count {
+                    // Eight bytes at a time while none is a quote or a backslash.
+                    if end + 8 <= count, !Self.hasQuoteOrBackslash(base.loadUnaligned(fromByteOffset: end, as: UInt64.self)) {
+                        end += 8
+                        continue
+                    }
+                    if bytes[end] == UInt8(ascii: "\"") { break }
                     if bytes[end] == UInt8(ascii: "\\") { escaped = true; end += 1 }
                     end += 1
                 }
@@ -68,6 +75,13 @@ struct ParseTreeJSON {
             }
         }
         guard open.isEmpty, !entries.isEmpty else { return nil }
+    }
+
+    @inline(__always)
+    private static func hasQuoteOrBackslash(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        let quotes = word ^ 0x2222_2222_2222_2222, backslashes = word ^ 0x5C5C_5C5C_5C5C_5C5C
+        return ((quotes &- ones) & ~quotes | (backslashes &- ones) & ~backslashes) & highs != 0
     }
 
     private static func isNumberByte(_ byte: UInt8) -> Bool {
