@@ -98,9 +98,17 @@ struct LintCommand: ParsableCommand {
         if !(diff && format == .text) {
             let reporter = format.reporter(color: useColor, toolVersion: MigrationLintCommand.version)
             if let perFile = reporter as? any PerFileReporter {
-                let parts = runner.run(count: result.reports.count) { perFile.renderFile(result.reports[$0]) }
+                // Parts are rendered on the worker threads and written here, in order, as they
+                // are done.
                 var output = BufferedOutput()
-                perFile.pieces(result, parts: parts) { output.append($0) }
+                var joiner = PartJoiner(frame: perFile.frame(result))
+                output.append(joiner.frame.head)
+                ParallelWork.stream(count: result.reports.count, threads: runner.threadCount, stackSize: runner.stackSize, {
+                    perFile.renderFile(result.reports[$0])
+                }, consume: { _, part in
+                    joiner.append(part) { output.append($0) }
+                })
+                output.append(joiner.frame.tail)
                 output.flush()
             } else {
                 writeOutput(reporter.render(result))

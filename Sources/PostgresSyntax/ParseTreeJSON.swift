@@ -23,7 +23,8 @@ struct ParseTreeJSON {
     init?(_ bytes: UnsafeBufferPointer<UInt8>) {
         self.bytes = bytes
         guard bytes.count < Int(Int32.max) else { return nil }
-        entries.reserveCapacity(bytes.count / 12)
+        // libpg_query's JSON holds a value every 7 to 10 bytes.
+        entries.reserveCapacity(bytes.count / 6)
         var open: [Int] = []
         var index = 0
         let count = bytes.count

@@ -60,11 +60,23 @@ public struct JSONReporter: PerFileReporter {
 
     public func renderFile(_ report: FileReport) -> [UInt8] {
         var writer = JSONWriter(depth: 2)
-        // About 1.5 KB per finding with its rewrite; growing the buffer by doubling copied it.
-        writer.out.reserveCapacity(256 + report.diagnostics.count * 1536)
+        // Room for everything up front (the rewrite is written twice, as text and as steps):
+        // growing the buffer by doubling copied it again and again.
+        writer.out.reserveCapacity(report.diagnostics.reduce(256 + report.path.utf8.count) { size, d in
+            size + 900 + d.message.utf8.count + (d.help?.utf8.count ?? 0) + d.notes.reduce(0) { $0 + $1.utf8.count + 16 }
+                + 3 * (d.rewrite?.steps.reduce(0) { $0 + Self.length(of: $1) } ?? 0)
+        })
         writer.pad(2)
         file(report).write(into: &writer)
         return writer.out
+    }
+
+    static func length(of step: RewritePlan.Step) -> Int {
+        switch step {
+        case .migration(let sql, let note): return sql.utf8.count + (note?.utf8.count ?? 0) + 64
+        case .backfill(let sql, let note): return sql.utf8.count + note.utf8.count + 64
+        case .deploy(let text): return text.utf8.count + 64
+        }
     }
 
     public func frame(_ result: LintResult) -> ReportFrame {

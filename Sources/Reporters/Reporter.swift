@@ -81,19 +81,30 @@ public struct ReportFrame: Sendable {
     public var tail: [UInt8]
 }
 
+/// Places the parts of a framed output as they come, in order: an empty part is left out, and
+/// the separator goes before every part but the first.
+public struct PartJoiner {
+    public let frame: ReportFrame
+    private var placedOne = false
+
+    public init(frame: ReportFrame) { self.frame = frame }
+
+    public mutating func append(_ part: [UInt8], _ body: ([UInt8]) -> Void) {
+        guard !part.isEmpty else { return }
+        if placedOne { body(frame.separator) }
+        placedOne = true
+        body(part)
+    }
+}
+
 extension PerFileReporter {
     /// The pieces of the whole output in order, from parts rendered in any order or on any
     /// thread: a caller can write them one by one instead of joining megabytes first.
     public func pieces(_ result: LintResult, parts: [[UInt8]], _ body: ([UInt8]) -> Void) {
-        let frame = self.frame(result)
-        body(frame.head)
-        var first = true
-        for part in parts where !part.isEmpty {
-            if !first { body(frame.separator) }
-            first = false
-            body(part)
-        }
-        body(frame.tail)
+        var joiner = PartJoiner(frame: frame(result))
+        body(joiner.frame.head)
+        for part in parts { joiner.append(part, body) }
+        body(joiner.frame.tail)
     }
 
     /// The whole output as one buffer.
