@@ -87,7 +87,8 @@ public struct AnalysisState: Sendable {
         Self.resolve(name, searchPathSchema: searchPathSchema)
     }
 
-    static func resolve(_ name: QualifiedName, searchPathSchema: String?) -> QualifiedName {
+    /// `name` with the schema unqualified names resolve to (nil: `public`).
+    public static func resolve(_ name: QualifiedName, searchPathSchema: String?) -> QualifiedName {
         guard name.schema == nil, let schema = searchPathSchema else { return name }
         var resolved = name
         resolved.schema = schema

@@ -66,14 +66,16 @@ public struct MigrationAnalyzer: Sendable {
 
         public mutating func reserveCapacity(_ count: Int) { statements.reserveCapacity(count) }
 
-        /// Analyses the next statement of the file and returns its analysis.
-        @discardableResult
-        public mutating func append(_ parsed: ParsedStatement) -> StatementAnalysis {
+        /// The schema unqualified names resolve to before the next statement (nil: `public`).
+        public var searchPathSchema: String? { state.searchPathSchema }
+
+        /// Analyses the next statement of the file.
+        public mutating func append(_ parsed: ParsedStatement) {
             let index = statements.count
             guard let statement = parsed.statement else {
                 statements.append(StatementAnalysis(index: index, parsed: parsed, state: state, effects: StatementEffects(),
                                                     transactionNumber: state.transaction?.id ?? 0))
-                return statements[index]
+                return
             }
             // The tool's implicit transaction opens with the first statement.
             if state.transaction == nil, analyzer.settings.fileRunsInTransaction, transactionCount == 0,
@@ -99,7 +101,6 @@ public struct MigrationAnalyzer: Sendable {
             }
             statements.append(StatementAnalysis(index: index, parsed: parsed, state: before, effects: effects, transactionNumber: number))
             analyzer.update(&state, after: statement, effects: effects, index: index)
-            return statements[index]
         }
 
         public func finish() -> FileAnalysis {

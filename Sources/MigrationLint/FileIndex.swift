@@ -12,16 +12,19 @@ public struct FileIndex: Sendable {
     public init() {}
 
     public init(_ analyses: [StatementAnalysis]) {
-        for position in analyses.indices { add(analyses[position]) }
+        for position in analyses.indices {
+            add(analyses[position].parsed, index: analyses[position].index, searchPathSchema: analyses[position].state.searchPathSchema)
+        }
     }
 
-    /// Adds the next statement of the file.
-    public mutating func add(_ analysis: StatementAnalysis) {
-        guard let statement = analysis.statement else { return }
+    /// Adds the next statement of the file, whose unqualified names resolve to
+    /// `searchPathSchema` (nil: `public`).
+    public mutating func add(_ parsed: ParsedStatement, index: Int, searchPathSchema: String?) {
+        guard let statement = parsed.statement else { return }
         for name in Self.names(in: statement) {
-            let key = analysis.state.resolve(name).qualified
+            let key = AnalysisState.resolve(name, searchPathSchema: searchPathSchema).qualified
             // A statement naming one object twice is listed once: it was just appended.
-            if statementsByName[key]?.last != analysis.index { statementsByName[key, default: []].append(analysis.index) }
+            if statementsByName[key]?.last != index { statementsByName[key, default: []].append(index) }
         }
     }
 

@@ -233,6 +233,7 @@ struct AnalysisFeeder {
     private var sqlCount = 0
     private var run: MigrationAnalyzer.Run?
     private var index = FileIndex()
+    private var added = 0
 
     init(policy: TransactionPolicy, expectedCount: Int, settings: @escaping (Bool) -> RunSettings) {
         self.policy = policy
@@ -242,7 +243,7 @@ struct AnalysisFeeder {
 
     mutating func append(_ parsed: ParsedStatement) {
         if run != nil {
-            index.add(run!.append(parsed))
+            add(parsed)
             return
         }
         if case .psqlMetaCommand = parsed.content {} else { sqlCount += 1 }
@@ -262,8 +263,14 @@ struct AnalysisFeeder {
     private mutating func start(inTransaction: Bool) {
         run = MigrationAnalyzer.Run(analyzer: MigrationAnalyzer(settings: settings(inTransaction)))
         run!.reserveCapacity(expectedCount)
-        for parsed in waiting { index.add(run!.append(parsed)) }
+        for parsed in waiting { add(parsed) }
         waiting = []
+    }
+
+    private mutating func add(_ parsed: ParsedStatement) {
+        index.add(parsed, index: added, searchPathSchema: run?.searchPathSchema)
+        run?.append(parsed)
+        added += 1
     }
 }
 
