@@ -71,31 +71,46 @@ public struct IdentifierTooLong: Rule {
     /// False only when no identifier in `range` can exceed the limit: no run of identifier bytes,
     /// and no double-quoted text, longer than it (string literals are skipped).
     static func mayHoldLongIdentifier(_ bytes: [UInt8], _ range: Range<Int>) -> Bool {
-        var run = 0
-        var inString = false, inQuotedName = false
-        for index in range {
-            let byte = bytes[index]
-            if inString {
-                if byte == UInt8(ascii: "'") { inString = false }
-                continue
+        guard range.count > limit else { return false }
+        let classes = byteClass
+        return bytes.withUnsafeBufferPointer { text in
+            var run = 0
+            var inString = false, inQuotedName = false
+            for index in range {
+                let byte = text[index]
+                if inString {
+                    if byte == UInt8(ascii: "'") { inString = false }
+                    continue
+                }
+                if inQuotedName {
+                    run += 1
+                    if byte == UInt8(ascii: "\"") { inQuotedName = false; if run > limit + 2 { return true }; run = 0 }
+                    continue
+                }
+                switch classes[Int(byte)] {
+                case 1:
+                    run += 1
+                    if run > limit { return true }
+                case 2: inString = true; run = 0
+                case 3: inQuotedName = true; run = 1
+                default: run = 0
+                }
             }
-            if inQuotedName {
-                run += 1
-                if byte == UInt8(ascii: "\"") { inQuotedName = false; if run > limit + 2 { return true }; run = 0 }
-                continue
-            }
-            switch byte {
-            case UInt8(ascii: "'"): inString = true; run = 0
-            case UInt8(ascii: "\""): inQuotedName = true; run = 1
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-                 UInt8(ascii: "_"), UInt8(ascii: "$"), 0x80...0xFF:
-                run += 1
-                if run > limit { return true }
-            default:
-                run = 0
-            }
+            return inQuotedName && run > limit
         }
-        return inQuotedName && run > limit
+    }
+
+    /// 1: a byte of a name (letters, digits, `_`, `$`, non-ASCII); 2: `'`; 3: `"`; 0: anything else.
+    private static let byteClass: [UInt8] = (0..<256).map { value in
+        let byte = UInt8(value)
+        switch byte {
+        case UInt8(ascii: "'"): return 2
+        case UInt8(ascii: "\""): return 3
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+             UInt8(ascii: "_"), UInt8(ascii: "$"), 0x80...0xFF:
+            return 1
+        default: return 0
+        }
     }
 
     /// The name an identifier token denotes: quotes removed, or ASCII down-cased; nil for other tokens.

@@ -44,8 +44,8 @@ public enum LayoutDetector {
     public static func decide(path: String, source: SourceText, override: MigrationLayout? = nil,
                               includeDown: Bool = false, assumeInTransaction: Bool = false) -> LayoutDecision {
         let whole = [0..<source.count]
-        let layout = override ?? detect(path: path, source: source)
         let components = pathComponents(path)
+        let layout = override ?? detect(path: path, components: components, source: source)
         let fileName = components.last ?? path
 
         switch layout {
@@ -81,10 +81,13 @@ public enum LayoutDetector {
 
     /// Annotations first (they are explicit), then file and folder names.
     public static func detect(path: String, source: SourceText) -> MigrationLayout {
+        detect(path: path, components: pathComponents(path), source: source)
+    }
+
+    static func detect(path: String, components: [String], source: SourceText) -> MigrationLayout {
         let notes = source.bytes.contains(UInt8(ascii: "-")) ? annotations(source).map(\.text) : []
         if notes.contains(where: { $0.hasPrefix("+goose ") }) { return .goose }
         if notes.contains(where: { $0.hasPrefix("migrate:up") || $0.hasPrefix("migrate:down") }) { return .dbmate }
-        let components = pathComponents(path)
         let fileName = components.last ?? path
         if fileName == "up.sql" || fileName == "down.sql" || fileName.hasSuffix(".up.sql") || fileName.hasSuffix(".down.sql") {
             return .upDownFiles
