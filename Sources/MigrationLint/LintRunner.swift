@@ -73,37 +73,25 @@ public struct LintRunner: Sendable {
 public enum ParallelWork {
     /// Runs `work` for 0..<count on up to `threads` threads and returns the results in order.
     public static func run<T: Sendable>(count: Int, threads: Int, stackSize: Int, _ work: @escaping @Sendable (Int) -> T) -> [T] {
-        let box = ResultBox<T>(count: count)
-        let workers = min(threads, count)
-        if workers <= 1 {
-            // One file (the pre-commit case): still on a large stack, without thread fan-out cost.
-            let thread = Thread { for index in 0..<count { box.store(work(index), at: index) }; box.finishWorker() }
-            box.expectWorkers(1)
-            thread.stackSize = stackSize
-            thread.start()
-            box.waitForWorkers()
-            return box.results()
-        }
-        box.expectWorkers(workers)
-        for _ in 0..<workers {
-            let thread = Thread {
-                while let index = box.nextIndex() { box.store(work(index), at: index) }
-                box.finishWorker()
-            }
-            thread.stackSize = stackSize
-            thread.start()
-        }
+        // Even one file (the pre-commit case) runs on a worker, for its large stack.
+        let box = startWorkers(count: count, threads: threads, stackSize: stackSize, work)
         box.waitForWorkers()
         return box.results()
     }
-}
 
-extension ParallelWork {
     /// Runs `work` for 0..<count on up to `threads` threads, and hands each result to `consume`
     /// on the calling thread in index order as soon as it and those before it are done: the
     /// caller works through the first results while the later ones are still being computed.
     public static func stream<T: Sendable>(count: Int, threads: Int, stackSize: Int, _ work: @escaping @Sendable (Int) -> T,
                                            consume: (Int, T) -> Void) {
+        let box = startWorkers(count: count, threads: threads, stackSize: stackSize, work)
+        for index in 0..<count { consume(index, box.take(index)) }
+        box.waitForWorkers()
+    }
+
+    /// Starts the worker threads, each taking the next index until none is left.
+    private static func startWorkers<T: Sendable>(count: Int, threads: Int, stackSize: Int,
+                                                  _ work: @escaping @Sendable (Int) -> T) -> ResultBox<T> {
         let box = ResultBox<T>(count: count)
         let workers = max(1, min(threads, count))
         box.expectWorkers(workers)
@@ -115,8 +103,7 @@ extension ParallelWork {
             thread.stackSize = stackSize
             thread.start()
         }
-        for index in 0..<count { consume(index, box.take(index)) }
-        box.waitForWorkers()
+        return box
     }
 }
 
