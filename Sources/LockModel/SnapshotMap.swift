@@ -54,7 +54,7 @@ public struct SnapshotMap<Key: Hashable & Sendable, Value: Sendable>: Sendable, 
         set {
             history.lock.lock()
             if history.generation != generation {
-                let visible = Array(unlockedElements())
+                let visible = unlockedElements()
                 history.lock.unlock()
                 history = History()
                 generation = 0

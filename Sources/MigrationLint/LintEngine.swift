@@ -39,8 +39,8 @@ public struct LintEngine: Sendable {
     private let ruleIDs: Set<String>
     public let configuration: Configuration
     public let parser: SQLParser
-    /// Threads that parse the statements of one long file; the runner sets its own count.
-    /// Parsing is most of the work, and a single long file would otherwise use one core.
+    /// Threads that parse the statements of one long file and check its rules; the runner sets
+    /// its own count. A single long file would otherwise use one core.
     public var parseThreads = 1
     /// Stack of each parse thread: libpg_query recurses as deep as the statement nests.
     public var parseStackSize = 64 << 20

@@ -89,7 +89,7 @@ struct SQLLexer {
             return lineComment()
         case UInt8(ascii: "/") where peek(start + 1) == UInt8(ascii: "*"):
             return blockComment()
-        case _ where isOperatorCharacter(byte):
+        case _ where isOperatorByte(byte):
             return operatorToken()
         default:
             return fixed(.punctuation, length: 1)
@@ -329,7 +329,7 @@ struct SQLLexer {
     private mutating func operatorToken() -> LexicalToken {
         let start = index
         var stop = start + 1
-        while stop < end, isOperatorCharacter(text[stop]) {
+        while stop < end, isOperatorByte(text[stop]) {
             // `--` and `/*` start a comment, never continue an operator (they cannot start one:
             // `next()` reads those as comments first).
             let previous = text[stop - 1], current = text[stop]
@@ -416,14 +416,3 @@ struct SQLLexer {
     isIdentifierStart(byte) || isDigit(byte)
 }
 
-/// {op_chars}: ~ ! @ # ^ & | ` ? + - * / % < > =
-@inline(__always) private func isOperatorCharacter(_ byte: UInt8) -> Bool {
-    switch byte {
-    case UInt8(ascii: "~"), UInt8(ascii: "!"), UInt8(ascii: "@"), UInt8(ascii: "#"), UInt8(ascii: "^"), UInt8(ascii: "&"),
-         UInt8(ascii: "|"), UInt8(ascii: "`"), UInt8(ascii: "?"), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "*"),
-         UInt8(ascii: "/"), UInt8(ascii: "%"), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "="):
-        return true
-    default:
-        return false
-    }
-}

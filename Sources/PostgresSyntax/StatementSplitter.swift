@@ -155,18 +155,6 @@ private struct Cursor {
         var maxOperatorChain = 0
     }
 
-    /// PostgreSQL's operator characters.
-    static func isOperatorByte(_ byte: UInt8) -> Bool {
-        switch byte {
-        case UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "*"), UInt8(ascii: "/"), UInt8(ascii: "<"), UInt8(ascii: ">"),
-             UInt8(ascii: "="), UInt8(ascii: "~"), UInt8(ascii: "!"), UInt8(ascii: "@"), UInt8(ascii: "#"), UInt8(ascii: "%"),
-             UInt8(ascii: "^"), UInt8(ascii: "&"), UInt8(ascii: "|"), UInt8(ascii: "`"), UInt8(ascii: "?"):
-            return true
-        default:
-            return false
-        }
-    }
-
     /// Scans one statement up to and including its `;`, or to the end of input.
     mutating func scanStatement() -> Body {
         var body = Body()
@@ -232,11 +220,11 @@ private struct Cursor {
             case UInt8(ascii: ":") where peek(1) == UInt8(ascii: ":"):
                 chained()
                 index += 2
-            case _ where Self.isOperatorByte(byte):
+            case _ where isOperatorByte(byte):
                 // One operator: a run of operator characters up to a comment.
                 chained()
                 index += 1
-                while index < end, Self.isOperatorByte(text[index]),
+                while index < end, isOperatorByte(text[index]),
                       !(text[index] == UInt8(ascii: "-") && peek(1) == UInt8(ascii: "-")),
                       !(text[index] == UInt8(ascii: "/") && peek(1) == UInt8(ascii: "*")) {
                     index += 1
@@ -346,6 +334,18 @@ private struct Cursor {
 
 @inline(__always) func isSpace(_ byte: UInt8) -> Bool {
     byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D || byte == 0x0C || byte == 0x0B
+}
+
+/// scan.l's {op_chars}: ~ ! @ # ^ & | ` ? + - * / % < > =
+@inline(__always) func isOperatorByte(_ byte: UInt8) -> Bool {
+    switch byte {
+    case UInt8(ascii: "~"), UInt8(ascii: "!"), UInt8(ascii: "@"), UInt8(ascii: "#"), UInt8(ascii: "^"), UInt8(ascii: "&"),
+         UInt8(ascii: "|"), UInt8(ascii: "`"), UInt8(ascii: "?"), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "*"),
+         UInt8(ascii: "/"), UInt8(ascii: "%"), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "="):
+        return true
+    default:
+        return false
+    }
 }
 
 @inline(__always) func isIdentifierStart(_ byte: UInt8) -> Bool {

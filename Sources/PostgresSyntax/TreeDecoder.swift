@@ -25,8 +25,8 @@ struct TreeDecoder {
     func nodes(_ object: Ref?, _ key: StaticString) -> [Ref] { json.elements(member(object, key)) }
     /// Whether member `key` holds the enum value `value`.
     func isEnum(_ object: Ref?, _ key: StaticString, _ value: StaticString) -> Bool {
-        guard let value_ = member(object, key) else { return false }
-        return json.matches(value_, value)
+        guard let member = member(object, key) else { return false }
+        return json.matches(member, value)
     }
 
     /// The body of `node` when it is a node of type `type`.

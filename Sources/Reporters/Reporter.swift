@@ -98,25 +98,14 @@ public struct PartJoiner {
 }
 
 extension PerFileReporter {
-    /// The pieces of the whole output in order, from parts rendered in any order or on any
-    /// thread: a caller can write them one by one instead of joining megabytes first.
-    public func pieces(_ result: LintResult, parts: [[UInt8]], _ body: ([UInt8]) -> Void) {
-        var joiner = PartJoiner(frame: frame(result))
-        body(joiner.frame.head)
-        for part in parts { joiner.append(part, body) }
-        body(joiner.frame.tail)
-    }
-
-    /// The whole output as one buffer.
-    public func assemble(_ result: LintResult, parts: [[UInt8]]) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(parts.reduce(4096) { $0 + $1.count + 8 })
-        pieces(result, parts: parts) { out += $0 }
-        return out
-    }
-
+    /// The whole output, the parts rendered one after another (the CLI renders them on all
+    /// cores and writes them as they come, through the same `PartJoiner`).
     public func render(_ result: LintResult) -> String {
-        String(decoding: assemble(result, parts: result.reports.map(renderFile)), as: UTF8.self)
+        var joiner = PartJoiner(frame: frame(result))
+        var out = joiner.frame.head
+        for report in result.reports { joiner.append(renderFile(report)) { out += $0 } }
+        out += joiner.frame.tail
+        return String(decoding: out, as: UTF8.self)
     }
 }
 
