@@ -18,6 +18,32 @@ import Testing
         ])
     }
 
+    /// Many files are rendered on the worker threads and written as they finish: the output is
+    /// still one JSON document, files in path order, an input error in it, exit 2.
+    @Test func manyFilesGiveOneOrderedOutput() throws {
+        let sandbox = try Sandbox()
+        for index in (0..<12).reversed() {
+            let sql = index % 3 == 0 ? "SELECT \(index);\n" : "CREATE INDEX idx_\(index) ON t\(index) (a);\n"
+            try sandbox.write(String(format: "m%02d.sql", index), sql)
+        }
+        let names = (0..<12).map { String(format: "m%02d.sql", $0) }
+        let json = try CLI.run(["lint", "--format", "json"] + names.reversed() + ["gone.sql"], in: sandbox.path)
+        #expect(json.status == 2)
+        let object = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
+        let files = object?["files"] as? [[String: Any]] ?? []
+        #expect(files.compactMap { $0["path"] as? String } == names)
+        #expect(files.map { ($0["diagnostics"] as? [Any])?.count ?? -1 } == (0..<12).map { $0 % 3 == 0 ? 0 : 1 })
+        #expect((object?["errors"] as? [[String: Any]])?.first?["path"] as? String == "gone.sql")
+        #expect((object?["summary"] as? [String: Int])?["findings"] == 8)
+
+        let text = try CLI.run(["lint", "--color", "never"] + names.reversed(), in: sandbox.path)
+        #expect(text.status == 1)
+        let locations = text.stdout.split(separator: "\n").filter { $0.contains("--> ") }
+            .map { String($0.split(separator: " ").last ?? "") }
+        #expect(locations == names.enumerated().filter { $0.offset % 3 != 0 }.map { "\($0.element):1:8" })
+        #expect(text.stdout.hasSuffix("8 findings (8 warnings) in 8 files; 12 files checked\n"))
+    }
+
     @Test func jsonFormatCarriesPositionsRewritesAndEdits() throws {
         let result = try CLI.run(["lint", "--format", "json", "Fixtures/examples/002_index_email.sql"])
         let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
