@@ -99,9 +99,8 @@ public struct FileDiscovery: Sendable {
             guard let entries = try? manager.contentsOfDirectory(atPath: current) else { continue }
             for entry in entries.sorted() where !entry.hasPrefix(".") {
                 let path = current.hasSuffix("/") ? current + entry : current + "/" + entry
-                var isDirectory: ObjCBool = false
-                guard manager.fileExists(atPath: path, isDirectory: &isDirectory) else { continue }
-                if isDirectory.boolValue {
+                guard let isDirectory = Self.isDirectory(path) else { continue }
+                if isDirectory {
                     if !isExcluded(path) { stack.append(path) }
                 } else if entry.hasSuffix(".sql") {
                     result.append(path)
