@@ -47,6 +47,13 @@ public struct FileDiscovery: Sendable {
                 files += matches
                 continue
             }
+            if argument.hasSuffix(".sql") {
+                // Named as a migration: read as one, without a look first. Reading finds out
+                // whether it is there, so each file's path is resolved once, on the worker
+                // threads: checking 1,500 named files here first was a twentieth of a run.
+                files.append(argument)
+                continue
+            }
             guard let isDirectory = Self.isDirectory(argument) else {
                 errors.append(InputError(path: argument, message: "no such file or directory"))
                 continue
@@ -75,6 +82,7 @@ public struct FileDiscovery: Sendable {
     /// `exclude` globs match the path relative to the working directory; a pattern without a
     /// slash matches a file or folder name anywhere, as in .gitignore.
     public func isExcluded(_ path: String) -> Bool {
+        if exclude.isEmpty { return false }
         let normalized = Self.normalize(path)
         return exclude.contains { pattern in
             let pattern = Self.normalize(pattern)
@@ -124,20 +132,33 @@ public struct FileDiscovery: Sendable {
 /// Reads a migration file, refusing what is not text.
 public enum SourceReader {
     public static func read(path: String) -> Result<SourceText, InputError> {
-        guard let bytes = readBytes(path) else {
-            let exists = FileManager.default.fileExists(atPath: path)
-            return .failure(InputError(path: path, message: exists ? "cannot read the file (permission denied?)" : "the file disappeared before it could be read"))
+        switch readBytes(path) {
+        case .success(let bytes): return decode(bytes, path: path)
+        case .failure(let failure): return .failure(InputError(path: path, message: failure.message))
         }
-        return decode(bytes, path: path)
     }
 
-    /// The file's bytes straight into an array (no `Data` and copy); nil when it cannot be read.
-    static func readBytes(_ path: String) -> [UInt8]? {
+    /// Why a file could not be read.
+    enum ReadFailure: Error {
+        case missing, directory, unreadable
+
+        var message: String {
+            switch self {
+            case .missing: return "no such file or directory"
+            case .directory: return "is a directory, not a migration file (a path ending in .sql is read as a file)"
+            case .unreadable: return "cannot read the file (permission denied?)"
+            }
+        }
+    }
+
+    /// The file's bytes straight into an array (no `Data` and copy).
+    static func readBytes(_ path: String) -> Result<[UInt8], ReadFailure> {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { return nil }
+        guard descriptor >= 0 else { return .failure(errno == ENOENT || errno == ENOTDIR ? .missing : .unreadable) }
         defer { close(descriptor) }
         var status = stat()
-        guard fstat(descriptor, &status) == 0, status.st_mode & S_IFMT != S_IFDIR else { return nil }
+        guard fstat(descriptor, &status) == 0 else { return .failure(.unreadable) }
+        guard status.st_mode & S_IFMT != S_IFDIR else { return .failure(.directory) }
         // The size is a hint: the file may grow or shrink while it is read, so read to EOF.
         let size = max(Int(status.st_size), 0)
         var failed = false
@@ -160,7 +181,7 @@ public enum SourceReader {
             bytes += chunk[0..<got]
             if got < chunk.count { break }
         }
-        return failed ? nil : bytes
+        return failed ? .failure(.unreadable) : .success(bytes)
     }
 
     public static func decode(_ bytes: [UInt8], path: String) -> Result<SourceText, InputError> {

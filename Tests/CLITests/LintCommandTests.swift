@@ -111,6 +111,19 @@ import Testing
         #expect(result.stdout.contains("no/such/dir: error: no such file or directory"))
     }
 
+    @Test func namedSQLPathsAreReadAsFiles() throws {
+        let sandbox = try Sandbox()
+        try sandbox.write("odd.sql/inner.sql", "CREATE INDEX i ON t (a);\n")
+        try sandbox.write("ok.sql", "SELECT 1;\n")
+        let result = try CLI.run(["lint", "--format", "gcc", "missing.sql", "odd.sql", "ok.sql"], in: sandbox.path)
+        #expect(result.status == 2)
+        #expect(result.stdout == """
+            missing.sql: error: no such file or directory
+            odd.sql: error: is a directory, not a migration file (a path ending in .sql is read as a file)
+
+            """)
+    }
+
     @Test func directoryWithoutSQL() throws {
         let sandbox = try Sandbox()
         try sandbox.write("docs/readme.txt", "hello")
