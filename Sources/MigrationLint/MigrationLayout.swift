@@ -44,9 +44,9 @@ public enum LayoutDetector {
     public static func decide(path: String, source: SourceText, override: MigrationLayout? = nil,
                               includeDown: Bool = false, assumeInTransaction: Bool = false) -> LayoutDecision {
         let whole = [0..<source.count]
-        let components = pathComponents(path)
+        let components = PathComponents(path)
         let layout = override ?? detect(path: path, components: components, source: source)
-        let fileName = components.last ?? path
+        let fileName = components.fileName
 
         switch layout {
         case .goose:
@@ -81,27 +81,41 @@ public enum LayoutDetector {
 
     /// Annotations first (they are explicit), then file and folder names.
     public static func detect(path: String, source: SourceText) -> MigrationLayout {
-        detect(path: path, components: pathComponents(path), source: source)
+        detect(path: path, components: PathComponents(path), source: source)
     }
 
-    static func detect(path: String, components: [String], source: SourceText) -> MigrationLayout {
+    static func detect(path: String, components: PathComponents, source: SourceText) -> MigrationLayout {
         let notes = source.bytes.contains(UInt8(ascii: "-")) ? annotations(source).map(\.text) : []
         if notes.contains(where: { $0.hasPrefix("+goose ") }) { return .goose }
         if notes.contains(where: { $0.hasPrefix("migrate:up") || $0.hasPrefix("migrate:down") }) { return .dbmate }
-        let fileName = components.last ?? path
+        let fileName = components.fileName
         if fileName == "up.sql" || fileName == "down.sql" || fileName.hasSuffix(".up.sql") || fileName.hasSuffix(".down.sql") {
             return .upDownFiles
         }
-        if fileName == "migration.sql", components.count >= 3, components[components.count - 3] == "migrations" { return .prisma }
+        if fileName == "migration.sql", components.count >= 3, components.is(components.count - 3, "migrations") { return .prisma }
         if isFlywayName(fileName) { return .flyway }
-        if components.dropLast().contains(where: { $0 == "deploy" || $0 == "revert" || $0 == "verify" }) { return .sqitch }
+        if components.folders.contains(where: { PathComponents.equal($0, "deploy") || PathComponents.equal($0, "revert") || PathComponents.equal($0, "verify") }) {
+            return .sqitch
+        }
         return .plain
     }
 
-    /// The folder and file names of `path`. Split as bytes: splitting by `Character` cost more
-    /// than the rest of layout detection.
-    static func pathComponents(_ path: String) -> [String] {
-        path.utf8.split(separator: UInt8(ascii: "/")).map { String(decoding: $0, as: UTF8.self) }
+    /// The folder and file names of a path, as bytes: splitting into strings (or by `Character`)
+    /// cost more than the rest of layout detection.
+    struct PathComponents {
+        let parts: [Substring.UTF8View]
+        let fileName: String
+
+        init(_ path: String) {
+            parts = path.utf8.split(separator: UInt8(ascii: "/"))
+            fileName = parts.last.map { String(Substring($0)) } ?? path
+        }
+
+        var count: Int { parts.count }
+        var folders: ArraySlice<Substring.UTF8View> { parts.dropLast() }
+        func `is`(_ index: Int, _ name: String) -> Bool { Self.equal(parts[index], name) }
+        func contains(_ name: String) -> Bool { parts.contains { Self.equal($0, name) } }
+        static func equal(_ part: Substring.UTF8View, _ name: String) -> Bool { part.elementsEqual(name.utf8) }
     }
 
     static func isFlywayName(_ fileName: String) -> Bool {
