@@ -52,9 +52,15 @@ public struct FileIndex: Sendable {
             }
             return names
         case .createTable(let create):
-            var names = [create.relation] + (create.partitionOf.map { [$0] } ?? [])
-            for constraint in create.constraints + create.columns.flatMap(\.constraints) {
+            var names = [create.relation]
+            if let parent = create.partitionOf { names.append(parent) }
+            for constraint in create.constraints {
                 if case .foreignKey(let referenced, _) = constraint.kind { names.append(referenced) }
+            }
+            for column in create.columns {
+                for constraint in column.constraints {
+                    if case .foreignKey(let referenced, _) = constraint.kind { names.append(referenced) }
+                }
             }
             // User types (domains, enums) a column uses; built-in types would make long lists.
             for column in create.columns {

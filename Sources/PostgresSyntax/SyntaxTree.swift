@@ -51,7 +51,12 @@ public struct TypeName: Sendable, Equatable {
     }
 
     /// The last name part, lowercased: `int4`, `varchar`, `serial`, `my_domain`.
-    public var baseName: String { (names.last ?? "").lowercased() }
+    public var baseName: String {
+        let name = names.last ?? ""
+        // The parser folds unquoted names already: lower-case only what still needs it, as
+        // five type rules ask for this of every column.
+        return name.utf8.contains { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") || $0 >= 0x80 } ? name.lowercased() : name
+    }
     /// The schema part when the type was qualified (`pg_catalog` for built-ins spelled with keywords).
     public var schema: String? { names.count > 1 ? names[names.count - 2] : nil }
 
