@@ -58,9 +58,24 @@ public struct LintRunner: Sendable {
         }
     }
 
-    /// Lints `paths` in parallel.
+    /// Lints `paths` in parallel; the outcomes come back in the order of `paths`.
+    ///
+    /// All files are read first, then linted largest first: in path order a large file could come
+    /// last and keep one core busy while the others had nothing left to do.
     public func lint(paths: [String]) -> [FileOutcome] {
-        run(count: paths.count) { lint(path: paths[$0]) }
+        let sources = run(count: paths.count) { SourceReader.read(path: paths[$0]) }
+        let sizes = sources.map { source in (try? source.get())?.count ?? 0 }
+        let order = paths.indices.sorted { sizes[$0] != sizes[$1] ? sizes[$0] > sizes[$1] : $0 < $1 }
+        let outcomes = run(count: order.count) { position in
+            let index = order[position]
+            switch sources[index] {
+            case .success(let source): return lint(path: paths[index], source: source)
+            case .failure(let error): return .failed(error)
+            }
+        }
+        var inPathOrder = outcomes
+        for (position, index) in order.enumerated() { inPathOrder[index] = outcomes[position] }
+        return inPathOrder
     }
 
     /// Runs `work` for 0..<count on the worker threads and returns the results in order.
