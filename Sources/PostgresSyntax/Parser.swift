@@ -128,6 +128,10 @@ public struct SQLParser: Sendable {
             while let token = lexer.next() {
                 let isLine = token.kind == .lineComment
                 guard isLine || token.kind == .blockComment else { continue }
+                if let text = asciiCommentText(text, token.range, isLine: isLine, isTerminated: token.isTerminated) {
+                    comments.append(Comment(range: token.range, text: text, isBlock: !isLine))
+                    continue
+                }
                 var body = source.text(token.range)
                 if isLine {
                     body.removeFirst(2)
@@ -139,6 +143,20 @@ public struct SQLParser: Sendable {
             }
             return comments
         }
+    }
+
+    /// The text of an all-ASCII comment, without its markers and the whitespace around it, cut
+    /// from the bytes (nil for other comments): trimming by `Character` was half the cost of
+    /// finding comments. Same result as the general path below for ASCII text.
+    static func asciiCommentText(_ text: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, isLine: Bool, isTerminated: Bool) -> String? {
+        var lower = range.lowerBound + 2
+        var upper = isLine || !isTerminated ? range.upperBound : range.upperBound - 2
+        guard lower <= upper, !text[range].contains(where: { $0 >= 0x80 }) else { return nil }
+        // Unicode's White_Space in ASCII: tab, line feed, vertical tab, form feed, carriage return, space.
+        func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) }
+        while lower < upper, isSpace(text[lower]) { lower += 1 }
+        while upper > lower, isSpace(text[upper - 1]) { upper -= 1 }
+        return String(decoding: UnsafeBufferPointer(rebasing: text[lower..<upper]), as: UTF8.self)
     }
 
     static func mayContainComment(_ bytes: [UInt8], _ range: Range<Int>) -> Bool {
