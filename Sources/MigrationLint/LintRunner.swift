@@ -112,6 +112,7 @@ public enum ParallelWork {
         box.expectWorkers(workers)
         for _ in 0..<workers {
             let thread = Thread {
+                HugePages.adviseThreadHeap()
                 while let index = box.nextIndex() { box.store(work(index), at: index) }
                 box.finishWorker()
             }
