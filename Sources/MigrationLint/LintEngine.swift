@@ -183,10 +183,11 @@ public struct LintEngine: Sendable {
             guard case .statement(let statement) = item.parsed.content else { return [] }
             let context = RuleContext(statement: statement, analysis: item, file: file, fileAnalyses: statements, fileIndex: fileIndex)
             var findings: [(rule: Int, finding: Finding)] = []
-            // Through the buffer, each rule is borrowed in place instead of copied out of the array.
+            // Through a pointer, each rule is borrowed in place instead of copied out of the array.
             rules.withUnsafeBufferPointer { rules in
+                guard let first = rules.baseAddress else { return }
                 for ruleIndex in rules.indices {
-                    for finding in rules[ruleIndex].check(context) { findings.append((ruleIndex, finding)) }
+                    for finding in (first + ruleIndex).pointee.check(context) { findings.append((ruleIndex, finding)) }
                 }
             }
             return findings
