@@ -72,35 +72,85 @@ public struct IdentifierTooLong: Rule {
     /// and no double-quoted text, longer than it (string literals are skipped).
     static func mayHoldLongIdentifier(_ bytes: [UInt8], _ range: Range<Int>) -> Bool {
         guard range.count > limit else { return false }
-        let classes = byteClass
         return bytes.withUnsafeBufferPointer { text in
-            var run = 0
-            var inString = false, inQuotedName = false
-            for index in range {
-                let byte = text[index]
-                if inString {
-                    if byte == UInt8(ascii: "'") { inString = false }
+            guard let base = UnsafeRawPointer(text.baseAddress) else { return false }
+            var scan = LongWordScan()
+            var index = range.lowerBound
+            while index < range.upperBound {
+                // Eight bytes at a time outside quotes, while they hold no quote character.
+                if !scan.inString, !scan.inQuotedName, index + 8 <= range.upperBound,
+                   let found = scan.plainWord(UInt64(littleEndian: base.loadUnaligned(fromByteOffset: index, as: UInt64.self))) {
+                    if found { return true }
+                    index += 8
                     continue
                 }
-                if inQuotedName {
-                    run += 1
-                    if byte == UInt8(ascii: "\"") { inQuotedName = false; if run > limit + 2 { return true }; run = 0 }
-                    continue
-                }
-                switch classes[Int(byte)] {
-                case 1:
-                    run += 1
-                    if run > limit { return true }
-                case 2: inString = true; run = 0
-                case 3: inQuotedName = true; run = 1
-                default: run = 0
-                }
+                if scan.step(text[index]) { return true }
+                index += 1
             }
-            return inQuotedName && run > limit
+            return scan.inQuotedName && scan.run > limit
         }
     }
 
-    /// 1: a byte of a name (letters, digits, `_`, `$`, non-ASCII); 2: `'`; 3: `"`; 0: anything else.
+    /// Where a scan for a word longer than `limit` bytes stands: the length of the current run of
+    /// name bytes, and whether it is inside a string or a quoted name.
+    struct LongWordScan {
+        var run = 0
+        var inString = false
+        var inQuotedName = false
+
+        /// One byte; true once a name longer than the limit is found.
+        mutating func step(_ byte: UInt8) -> Bool {
+            if inString {
+                if byte == UInt8(ascii: "'") { inString = false }
+                return false
+            }
+            if inQuotedName {
+                run += 1
+                if byte == UInt8(ascii: "\"") {
+                    inQuotedName = false
+                    if run > IdentifierTooLong.limit + 2 { return true }
+                    run = 0
+                }
+                return false
+            }
+            switch IdentifierTooLong.byteClass[Int(byte)] {
+            case 1:
+                run += 1
+                if run > IdentifierTooLong.limit { return true }
+            case 2: inString = true; run = 0
+            case 3: inQuotedName = true; run = 1
+            default: run = 0
+            }
+            return false
+        }
+
+        /// Eight bytes (the first in the low byte) outside quotes, the same as eight `step`s; nil
+        /// when one of them is a quote character, which only `step` follows.
+        mutating func plainWord(_ word: UInt64) -> Bool? {
+            let highs: UInt64 = 0x8080_8080_8080_8080
+            let low = word & ~highs
+            // The high bit of each byte whose low seven bits are in lower...upper.
+            func within(_ lower: UInt8, _ upper: UInt8) -> UInt64 {
+                let ones: UInt64 = 0x0101_0101_0101_0101
+                return (low &+ ones &* UInt64(0x80 - lower)) & ~(low &+ ones &* UInt64(0x7F - upper)) & highs
+            }
+            let ascii = ~word & highs
+            guard (within(0x27, 0x27) | within(0x22, 0x22)) & ascii == 0 else { return nil }
+            let nameBytes = (word & highs) | within(0x61, 0x7A) | within(0x41, 0x5A) | within(0x30, 0x39)
+                | within(0x5F, 0x5F) | within(0x24, 0x24)
+            let others = ~nameBytes & highs
+            if others == 0 {
+                run += 8
+                return run > IdentifierTooLong.limit
+            }
+            // A run inside eight bytes is too short to matter: only the ends continue runs.
+            run += others.trailingZeroBitCount / 8
+            if run > IdentifierTooLong.limit { return true }
+            run = others.leadingZeroBitCount / 8
+            return false
+        }
+    }
+
     private static let byteClass: [UInt8] = (0..<256).map { value in
         let byte = UInt8(value)
         switch byte {
