@@ -43,10 +43,14 @@ public struct DropFunction: Rule {
             RuleExample("DROP FUNCTION compute_size(integer);\nCREATE FUNCTION compute_size(n bigint) RETURNS bigint LANGUAGE sql AS $$ SELECT n $$;"),
         ])
 
+    /// What this rule reports dropping, built once rather than for every statement.
+    static let kinds: Set<ObjectKind> = [.function, .procedure, .routine]
+    static let kindKeywords = ["FUNCTION", "PROCEDURE", "ROUTINE"]
+
     public func check(_ context: RuleContext) -> [Finding] {
         if isTriggerFunctionOfDroppedTrigger(context) { return [] }
-        return Compatibility.dropFindings(context, kinds: [.function, .procedure, .routine], kindKeywords: ["FUNCTION", "PROCEDURE", "ROUTINE"],
-                                   ruleID: description.id, silentWhenRecreated: true) { name in
+        return Compatibility.dropFindings(context, kinds: Self.kinds, kindKeywords: Self.kindKeywords,
+                                   ruleID: Self.documentation.id, silentWhenRecreated: true) { name in
             "stop calling \(name) from the application (and from triggers and other functions) and deploy that release everywhere"
         }
     }

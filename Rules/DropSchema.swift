@@ -36,8 +36,12 @@ public struct DropSchema: Rule {
             RuleExample("CREATE SCHEMA IF NOT EXISTS reporting;"),
         ])
 
+    /// What this rule reports dropping, built once rather than for every statement.
+    static let kinds: Set<ObjectKind> = [.schema]
+    static let kindKeywords = ["SCHEMA"]
+
     public func check(_ context: RuleContext) -> [Finding] {
-        Compatibility.dropFindings(context, kinds: [.schema], kindKeywords: ["SCHEMA"], ruleID: description.id,
+        Compatibility.dropFindings(context, kinds: Self.kinds, kindKeywords: Self.kindKeywords, ruleID: Self.documentation.id,
                                    silentWhenRecreated: false) { name in
             "stop using every object in schema \(name) in the application, drop those objects in earlier migrations, and deploy that release everywhere"
         }

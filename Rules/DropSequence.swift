@@ -35,8 +35,12 @@ public struct DropSequence: Rule {
             RuleExample("DROP SEQUENCE counter_seq;\nCREATE SEQUENCE counter_seq START 1000;", inTransaction: true),
         ])
 
+    /// What this rule reports dropping, built once rather than for every statement.
+    static let kinds: Set<ObjectKind> = [.sequence]
+    static let kindKeywords = ["SEQUENCE"]
+
     public func check(_ context: RuleContext) -> [Finding] {
-        Compatibility.dropFindings(context, kinds: [.sequence], kindKeywords: ["SEQUENCE"], ruleID: description.id,
+        Compatibility.dropFindings(context, kinds: Self.kinds, kindKeywords: Self.kindKeywords, ruleID: Self.documentation.id,
                                    silentWhenRecreated: true) { name in
             "stop calling nextval('\(name)') in the application and remove it from column defaults, and deploy that release everywhere"
         }

@@ -41,8 +41,12 @@ public struct DropType: Rule {
                         inTransaction: true),
         ])
 
+    /// What this rule reports dropping, built once rather than for every statement.
+    static let kinds: Set<ObjectKind> = [.type, .domain]
+    static let kindKeywords = ["TYPE", "DOMAIN"]
+
     public func check(_ context: RuleContext) -> [Finding] {
-        Compatibility.dropFindings(context, kinds: [.type, .domain], kindKeywords: ["TYPE", "DOMAIN"], ruleID: description.id,
+        Compatibility.dropFindings(context, kinds: Self.kinds, kindKeywords: Self.kindKeywords, ruleID: Self.documentation.id,
                                    silentWhenRecreated: true) { name in
             "stop using \(name) in the application (casts, parameters, functions) and in columns, and deploy that release everywhere"
         }

@@ -39,8 +39,12 @@ public struct DropView: Rule {
             RuleExample("DROP MATERIALIZED VIEW app.totals;\nCREATE MATERIALIZED VIEW app.totals AS SELECT 1 AS id;"),
         ])
 
+    /// What this rule reports dropping, built once rather than for every statement.
+    static let kinds: Set<ObjectKind> = [.view, .materializedView]
+    static let kindKeywords = ["VIEW"]
+
     public func check(_ context: RuleContext) -> [Finding] {
-        Compatibility.dropFindings(context, kinds: [.view, .materializedView], kindKeywords: ["VIEW"], ruleID: description.id,
+        Compatibility.dropFindings(context, kinds: Self.kinds, kindKeywords: Self.kindKeywords, ruleID: Self.documentation.id,
                                    silentWhenRecreated: true) { name in
             "stop querying \(name) in the application and deploy that release everywhere"
         }
