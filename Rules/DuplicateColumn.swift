@@ -40,9 +40,8 @@ public struct DuplicateColumn: Rule {
     public func check(_ context: RuleContext) -> [Finding] {
         switch context.statement {
         case .createTable(let create):
-            var seen: Set<String> = []
             var findings: [Finding] = []
-            for column in create.columns where !seen.insert(column.name).inserted {
+            for column in Self.repeated(create.columns.map(\.name)).map({ create.columns[$0] }) {
                 guard let location = column.location else { continue }
                 findings.append(Finding(
                     message: "column \(quoteIdentifier(column.name)) is defined twice in \(create.relation.sql): PostgreSQL rejects the table",
@@ -69,6 +68,16 @@ public struct DuplicateColumn: Rule {
         default:
             return []
         }
+    }
+
+    /// The positions of names that appeared earlier in `names`. A short list is compared in
+    /// place: hashing every column of every new table was most of this rule's time.
+    static func repeated(_ names: [String]) -> [Int] {
+        if names.count > 32 {
+            var seen: Set<String> = []
+            return names.indices.filter { !seen.insert(names[$0]).inserted }
+        }
+        return names.indices.filter { index in names[..<index].contains(names[index]) }
     }
 
     /// The columns of `table` before this statement, as far as the file shows them (the lock
