@@ -41,14 +41,13 @@ enum MigrationLintCommand {
     }
 
     static func run(_ arguments: [String]) throws {
-        let rootHelp = Help.root(tool: name, abstract: abstract, discussion: discussion, commands: commands.map { $0.spec })
         switch arguments.first {
         case "-h", "--help":
-            return writeOutput(rootHelp)
+            return writeOutput(rootHelp())
         case "--version":
             return writeOutput(versionLine)
         case "help":
-            guard let topic = arguments.dropFirst().first, topic != "help" else { return writeOutput(rootHelp) }
+            guard let topic = arguments.dropFirst().first, topic != "help" else { return writeOutput(rootHelp()) }
             guard let command = commands.first(where: { $0.spec.name == topic }) else {
                 let error = ArgumentError.unknownCommand(topic, suggestion: closestMatch(to: topic, in: commands.map { $0.spec.name }))
                 throw usageError(error, usage: "\(name) help [<subcommand>]", helpCommand: "\(name) --help")
@@ -70,6 +69,10 @@ enum MigrationLintCommand {
         case .version: writeOutput(versionLine)
         case .run(let parsed): try command.init(parsed).run()
         }
+    }
+
+    static func rootHelp() -> String {
+        Help.root(tool: name, abstract: abstract, discussion: discussion, commands: commands.map { $0.spec })
     }
 
     /// Says what is wrong with the command line, and how it is used.
