@@ -11,7 +11,6 @@ let package = Package(
         .plugin(name: "MigrationLintPlugin", targets: ["MigrationLintPlugin"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     ],
     targets: [
@@ -34,10 +33,8 @@ let package = Package(
         // Findings to text, gcc, json and the CI formats.
         .target(name: "Reporters", dependencies: ["MigrationLint", "LockModel", "PostgresSyntax"]),
         // Named like its product: a plugin reaches a tool of its own package by the target's name.
-        .executableTarget(name: "migration-lint", dependencies: [
-            "MigrationLint", "MigrationLintRules", "Reporters",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ], path: "Sources/MigrationLintCLI"),
+        .executableTarget(name: "migration-lint", dependencies: ["MigrationLint", "MigrationLintRules", "Reporters"],
+                          path: "Sources/MigrationLintCLI"),
         // No declared permission: linting is read-only and must not ask. `--fix` uses the write
         // access SwiftPM grants with --allow-writing-to-package-directory.
         .plugin(

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Regenerates the golden lint output and the README parts generated from the code (the example
-# output and the rules table). Review the diff before committing.
+# Regenerates the golden lint output, the help pages and the README parts generated from the code
+# (the example output and the rules table). Review the diff before committing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 swift build -q
 bin=.build/debug/migration-lint
 NO_COLOR=1 "$bin" lint Fixtures/examples > Fixtures/golden/lint/examples.txt || true
+"$bin" --help > Fixtures/golden/help/migration-lint.txt
+for command in lint explain rules init; do "$bin" "$command" --help > "Fixtures/golden/help/$command.txt"; done
 "$bin" rules --markdown > /tmp/migration-lint-rules.md
 python3 - <<'PY'
 import re

@@ -1,21 +1,22 @@
-import ArgumentParser
 import Foundation
 import MigrationLint
 import MigrationLintRules
 import PostgresSyntax
 import Reporters
 
-extension ExplainFormat: ExpressibleByArgument {}
+struct ExplainCommand: Command {
+    static let format = Option.choice("--format", of: ExplainFormat.self, default: .text, help: "Output format: text, markdown, json.")
+    static let spec = CommandSpec(
+        name: "explain", abstract: "Show what each statement locks, rewrites and scans, and which locks each transaction holds.",
+        positional: InputOptions.paths, options: InputOptions.options + [format])
 
-struct ExplainCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "explain",
-        abstract: "Show what each statement locks, rewrites and scans, and which locks each transaction holds.")
+    var input: InputOptions
+    var format: ExplainFormat
 
-    @OptionGroup var input: InputOptions
-
-    @Option(help: "Output format: text, markdown, json.")
-    var format: ExplainFormat = .text
+    init(_ arguments: ParsedArguments) {
+        input = InputOptions(arguments)
+        format = arguments.choice(Self.format) ?? .text
+    }
 
     func run() throws {
         let configuration: Configuration

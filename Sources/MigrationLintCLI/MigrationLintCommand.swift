@@ -1,21 +1,85 @@
-import ArgumentParser
 import Foundation
 import MigrationLint
-import MigrationLintRules
 
-struct MigrationLintCommand: ParsableCommand {
+/// A command: what it accepts, how it is filled from a command line, and what it does.
+protocol Command {
+    static var spec: CommandSpec { get }
+    init(_ arguments: ParsedArguments)
+    func run() throws
+}
+
+/// Ends the process with this status once the command has said why.
+struct ExitCode: Error {
+    let rawValue: Int32
+    init(_ rawValue: Int32) { self.rawValue = rawValue }
+}
+
+/// The tool: picks the command (`lint` when the first argument names none), reads its arguments,
+/// and runs it, or prints help or the version.
+enum MigrationLintCommand {
     static let version = "0.1.0"
+    static let name = "migration-lint"
+    static let abstract = "Finds dangerous PostgreSQL migrations before they run: locks, rewrites, breaking changes."
+    static let discussion = """
+        Exit codes: 0 no finding at or above --fail-on; 1 findings at or above it; 2 usage, configuration or I/O error.
+        Docs for a rule: migration-lint rules RULE-ID.
+        """
+    static let versionLine = "migration-lint \(version) (PostgreSQL 15 grammar, libpg_query)\n"
+    /// The first is the default.
+    static let commands: [any Command.Type] = [LintCommand.self, ExplainCommand.self, RulesCommand.self, InitCommand.self]
 
-    static let configuration = CommandConfiguration(
-        commandName: "migration-lint",
-        abstract: "Finds dangerous PostgreSQL migrations before they run: locks, rewrites, breaking changes.",
-        discussion: """
-            Exit codes: 0 no finding at or above --fail-on; 1 findings at or above it; 2 usage, configuration or I/O error.
-            Docs for a rule: migration-lint rules RULE-ID.
-            """,
-        version: "migration-lint \(version) (PostgreSQL 15 grammar, libpg_query)",
-        subcommands: [LintCommand.self, ExplainCommand.self, RulesCommand.self, InitCommand.self],
-        defaultSubcommand: LintCommand.self)
+    static func main(_ arguments: [String]) -> Never {
+        do {
+            try run(arguments)
+            exit(0)
+        } catch let error as ExitCode {
+            exit(error.rawValue)
+        } catch {
+            printError("error: \(error)")
+            exit(2)
+        }
+    }
+
+    static func run(_ arguments: [String]) throws {
+        switch arguments.first {
+        case "-h", "--help":
+            return writeOutput(rootHelp())
+        case "--version":
+            return writeOutput(versionLine)
+        case "help":
+            guard let topic = arguments.dropFirst().first, topic != "help" else { return writeOutput(rootHelp()) }
+            guard let command = commands.first(where: { $0.spec.name == topic }) else {
+                let error = ArgumentError.unknownCommand(topic, suggestion: closestMatch(to: topic, in: commands.map { $0.spec.name }))
+                throw usageError(error, usage: "\(name) help [<subcommand>]", helpCommand: "\(name) --help")
+            }
+            return writeOutput(Help.page(command.spec, tool: name))
+        default:
+            break
+        }
+        let named = commands.first { $0.spec.name == arguments.first }
+        let command = named ?? LintCommand.self
+        let request: ParsedArguments.Request
+        do {
+            request = try ParsedArguments.parse(arguments.dropFirst(named == nil ? 0 : 1), as: command.spec)
+        } catch let error as ArgumentError {
+            throw usageError(error, usage: Help.usage(command.spec, tool: name), helpCommand: "\(name) \(command.spec.name) --help")
+        }
+        switch request {
+        case .help: writeOutput(Help.page(command.spec, tool: name))
+        case .version: writeOutput(versionLine)
+        case .run(let parsed): try command.init(parsed).run()
+        }
+    }
+
+    static func rootHelp() -> String {
+        Help.root(tool: name, abstract: abstract, discussion: discussion, commands: commands.map { $0.spec })
+    }
+
+    /// Says what is wrong with the command line, and how it is used.
+    static func usageError(_ error: ArgumentError, usage: String, helpCommand: String) -> ExitCode {
+        printError("\(error)\nUsage: \(usage)\n  See '\(helpCommand)' for more information.")
+        return ExitCode(2)
+    }
 }
 
 /// Writes to standard error.

@@ -1,30 +1,35 @@
-import ArgumentParser
 import Foundation
 import MigrationLint
 import MigrationLintRules
 
 /// Options shared by `lint` and `explain`: which files, which configuration, which server.
-struct InputOptions: ParsableArguments {
-    @Argument(help: "Files, directories (searched for *.sql) or globs. `-` reads standard input. Default: `paths` from the configuration, else the current directory.")
-    var paths: [String] = []
+struct InputOptions {
+    static let paths = Positional(name: "paths", help: "Files, directories (searched for *.sql) or globs. `-` reads standard input. Default: `paths` from the configuration, else the current directory.", repeating: true)
+    static let config = Option.text("--config", help: "Configuration file (default: the nearest .migration-lint.yml from the working directory up).")
+    static let postgresVersion = Option.integer("--postgres-version", help: "Target PostgreSQL major version (default 15).")
+    static let exclude = Option.text("--exclude", repeatable: true, help: "Glob of files not to lint (repeatable; adds to the configuration's `exclude`).")
+    static let includeDown = Option.flag("--include-down", help: "Lint down migrations too.")
+    static let stdinFilename = Option.text("--stdin-filename", help: "The path to report for standard input (`-`); also decides its layout.")
+    static let rule = Option.text("--rule", repeatable: true, help: "Set a rule's severity: ID=off|info|warning|error (repeatable).")
+    static let options = [config, postgresVersion, exclude, includeDown, stdinFilename, rule]
 
-    @Option(help: "Configuration file (default: the nearest .migration-lint.yml from the working directory up).")
+    var paths: [String]
     var config: String?
-
-    @Option(name: .customLong("postgres-version"), help: "Target PostgreSQL major version (default 15).")
     var postgresVersion: Int?
-
-    @Option(help: "Glob of files not to lint (repeatable; adds to the configuration's `exclude`).")
-    var exclude: [String] = []
-
-    @Flag(name: .customLong("include-down"), help: "Lint down migrations too.")
-    var includeDown = false
-
-    @Option(name: .customLong("stdin-filename"), help: "The path to report for standard input (`-`); also decides its layout.")
+    var exclude: [String]
+    var includeDown: Bool
     var stdinFilename: String?
+    var ruleOverrides: [String]
 
-    @Option(name: .customLong("rule"), help: "Set a rule's severity: ID=off|info|warning|error (repeatable).")
-    var ruleOverrides: [String] = []
+    init(_ arguments: ParsedArguments) {
+        paths = arguments.positionals
+        config = arguments.value(Self.config)
+        postgresVersion = arguments.integer(Self.postgresVersion)
+        exclude = arguments.values(Self.exclude)
+        includeDown = arguments.flag(Self.includeDown)
+        stdinFilename = arguments.value(Self.stdinFilename)
+        ruleOverrides = arguments.values(Self.rule)
+    }
 
     /// Reads the configuration file and applies the flags over it.
     func resolve() throws -> (configuration: Configuration, failOn: Severity??) {
@@ -68,5 +73,3 @@ struct InputOptions: ParsableArguments {
         return ["."]
     }
 }
-
-extension Severity: ExpressibleByArgument {}

@@ -1,4 +1,3 @@
-import ArgumentParser
 import Foundation
 import MigrationLint
 
@@ -21,23 +20,4 @@ if let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mallopt") {
 HugePages.adviseMainHeap()
 #endif
 
-do {
-    let arguments = PathArguments(Array(CommandLine.arguments.dropFirst()))
-    var command = try MigrationLintCommand.parseAsRoot(arguments.forParser)
-    if var lint = command as? LintCommand, !arguments.paths.isEmpty {
-        lint.input.paths += arguments.paths
-        command = lint
-    }
-    try command.run()
-} catch let exit as ExitCode {
-    Foundation.exit(exit.rawValue)
-} catch {
-    let code = MigrationLintCommand.exitCode(for: error)
-    if code == .success {
-        // --help and --version
-        print(MigrationLintCommand.fullMessage(for: error))
-        Foundation.exit(0)
-    }
-    FileHandle.standardError.write(Data((MigrationLintCommand.fullMessage(for: error) + "\n").utf8))
-    Foundation.exit(2)
-}
+MigrationLintCommand.main(Array(CommandLine.arguments.dropFirst()))

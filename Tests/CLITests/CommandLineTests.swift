@@ -1,0 +1,155 @@
+import Foundation
+import Testing
+
+/// The command line as a user types it: commands, options in both forms, help, and the errors.
+@Suite struct CommandLineTests {
+    static let lintUsage = "Usage: migration-lint lint [<options>] [<paths> ...]\n  See 'migration-lint lint --help' for more information.\n"
+
+    /// A usage error: the message and the usage line on stderr, nothing on stdout, exit 2.
+    func expectUsageError(_ arguments: [String], _ message: String, usage: String = lintUsage) throws {
+        let result = try CLI.run(arguments)
+        #expect(result.status == 2, "\(arguments)")
+        #expect(result.stdout == "", "\(arguments)")
+        #expect(result.stderr == message + "\n" + usage, "\(arguments)")
+    }
+
+    @Test func unknownOptionSuggestsTheClosestOne() throws {
+        try expectUsageError(["lint", "--fromat", "json", "x.sql"], "error: unknown option '--fromat'; did you mean '--format'?")
+        try expectUsageError(["--fromat", "json", "x.sql"], "error: unknown option '--fromat'; did you mean '--format'?")
+        try expectUsageError(["lint", "-x"], "error: unknown option '-x'")
+        try expectUsageError(["init", "--forc"], "error: unknown option '--forc'; did you mean '--force'?",
+                             usage: "Usage: migration-lint init [--force]\n  See 'migration-lint init --help' for more information.\n")
+    }
+
+    @Test func missingValue() throws {
+        try expectUsageError(["lint", "--config"], "error: missing value for '--config <config>'")
+        // A forgotten value is not taken from the next option.
+        try expectUsageError(["lint", "--config", "--format", "json"], "error: missing value for '--config <config>'")
+        try expectUsageError(["lint", "--fail-on="], "error: missing value for '--fail-on <fail-on>'")
+    }
+
+    @Test func badValueListsTheAllowedOnes() throws {
+        try expectUsageError(["lint", "--format", "yaml", "x.sql"],
+                             "error: invalid value 'yaml' for '--format': expected one of text, gcc, json, github, sarif, markdown, gitlab")
+        try expectUsageError(["lint", "--fail-on", "warnings"],
+                             "error: invalid value 'warnings' for '--fail-on': expected one of error, warning, never; did you mean 'warning'?")
+        try expectUsageError(["lint", "--color=sometimes"], "error: invalid value 'sometimes' for '--color': expected one of auto, always, never")
+        try expectUsageError(["lint", "--postgres-version", "fifteen"], "error: invalid value 'fifteen' for '--postgres-version': expected a number")
+        try expectUsageError(["explain", "--format", "gcc"], "error: invalid value 'gcc' for '--format': expected one of text, markdown, json",
+                             usage: "Usage: migration-lint explain [<options>] [<paths> ...]\n  See 'migration-lint explain --help' for more information.\n")
+    }
+
+    @Test func flagGivenAValue() throws {
+        try expectUsageError(["lint", "--fix=yes"], "error: '--fix' takes no value, got 'yes'")
+    }
+
+    @Test func unexpectedArgument() throws {
+        try expectUsageError(["init", "extra"], "error: unexpected argument 'extra'",
+                             usage: "Usage: migration-lint init [--force]\n  See 'migration-lint init --help' for more information.\n")
+        try expectUsageError(["rules", "create-index-concurrently", "add-column-generated"], "error: unexpected argument 'add-column-generated'",
+                             usage: "Usage: migration-lint rules [<rule-id>] [--markdown]\n  See 'migration-lint rules --help' for more information.\n")
+        try expectUsageError(["help", "lnt"], "error: unknown command 'lnt'; did you mean 'lint'?",
+                             usage: "Usage: migration-lint help [<subcommand>]\n  See 'migration-lint --help' for more information.\n")
+    }
+
+    @Test func equalsAndSpaceFormsAreTheSame() throws {
+        let sandbox = try Sandbox()
+        try sandbox.write("m.sql", "CREATE INDEX i ON t (a);\n")
+        let spaced = try CLI.run(["lint", "--format", "gcc", "--fail-on", "never", "m.sql"], in: sandbox.path)
+        let joined = try CLI.run(["lint", "--format=gcc", "m.sql", "--fail-on=never"], in: sandbox.path)
+        #expect(spaced.status == 0)
+        #expect(spaced.stdout.hasPrefix("m.sql:1:8: warning: CREATE INDEX"))
+        #expect(joined.stdout == spaced.stdout)
+        #expect(joined.status == spaced.status)
+    }
+
+    @Test func repeatableOptionsAddUpAndOthersKeepTheLastValue() throws {
+        let sandbox = try Sandbox()
+        try sandbox.write("a/1.sql", "CREATE INDEX i ON t (a);\n")
+        try sandbox.write("b/2.sql", "CREATE INDEX j ON t (a);\n")
+        try sandbox.write("c/3.sql", "ALTER TABLE t ADD COLUMN c uuid NOT NULL DEFAULT gen_random_uuid();\nCREATE INDEX k ON t (a);\n")
+        let result = try CLI.run(["lint", "--format", "json", "--exclude", "a", "--exclude=b", "--format", "gcc",
+                                  "--rule", "create-index-concurrently=off", "--rule=add-column-volatile-default=info", "."], in: sandbox.path)
+        #expect(result.stdout == "c/3.sql:1:50: note: ADD COLUMN c rewrites public.t: the default gen_random_uuid() is volatile [add-column-volatile-default]\n")
+        #expect(result.status == 0)
+    }
+
+    @Test func doubleDashEndsTheOptions() throws {
+        let sandbox = try Sandbox()
+        try sandbox.write("-x.sql", "CREATE INDEX i ON t (a);\n")
+        let result = try CLI.run(["lint", "--format", "gcc", "--", "-x.sql"], in: sandbox.path)
+        #expect(result.stdout.hasPrefix("-x.sql:1:8: warning: CREATE INDEX"))
+        #expect(result.status == 1)
+        let named = try CLI.run(["lint", "--", "--help"], in: sandbox.path)
+        #expect(named.stdout.contains("--help: error: no such file or directory"))
+        #expect(named.status == 2)
+    }
+
+    @Test func lintIsTheDefaultCommand() throws {
+        let sandbox = try Sandbox()
+        try sandbox.write("m.sql", "CREATE INDEX i ON t (a);\n")
+        let implicit = try CLI.run(["--format", "gcc", "m.sql"], in: sandbox.path)
+        let explicit = try CLI.run(["lint", "--format", "gcc", "m.sql"], in: sandbox.path)
+        #expect(implicit.stdout.hasPrefix("m.sql:1:8: warning: CREATE INDEX"))
+        #expect(implicit.stdout == explicit.stdout)
+        #expect(implicit.status == 1)
+        #expect(try CLI.run(["m.sql"], in: sandbox.path).stdout == CLI.run(["lint", "m.sql"], in: sandbox.path).stdout)
+        #expect(try CLI.run([], in: sandbox.path).stdout.hasSuffix("1 finding (1 warning) in 1 file; 1 file checked\n"))
+    }
+
+    /// Every page is in Fixtures/golden/help; `help X`, `X --help` and `X -h` print the same page.
+    @Test(arguments: ["lint", "explain", "rules", "init"])
+    func helpOfEachCommand(_ command: String) throws {
+        let golden = try String(contentsOfFile: CLI.packageRoot + "/Fixtures/golden/help/\(command).txt", encoding: .utf8)
+        for arguments in [["help", command], [command, "--help"], [command, "-h"]] {
+            let result = try CLI.run(arguments)
+            #expect(result.stdout == golden, "\(arguments)")
+            #expect(result.stderr == "")
+            #expect(result.status == 0)
+        }
+        let options = ["lint": ["--config <config>", "--postgres-version <postgres-version>", "--exclude <exclude>", "--include-down",
+                                "--stdin-filename <stdin-filename>", "--rule <rule>", "--format <format>", "--fail-on <fail-on>", "--fix",
+                                "--diff", "--changed-since <REF>", "--color <color>"],
+                       "explain": ["--config <config>", "--postgres-version <postgres-version>", "--exclude <exclude>", "--include-down",
+                                   "--stdin-filename <stdin-filename>", "--rule <rule>", "--format <format>"],
+                       "rules": ["--markdown"], "init": ["--force"]]
+        for option in options[command, default: []] + ["--version", "-h, --help"] {
+            // Its description follows on the same line, or on the next one for a long label.
+            #expect(golden.contains("\n  \(option) ") || golden.contains("\n  \(option)\n"), "\(command) \(option)")
+        }
+    }
+
+    @Test func rootHelpListsTheCommands() throws {
+        let golden = try String(contentsOfFile: CLI.packageRoot + "/Fixtures/golden/help/migration-lint.txt", encoding: .utf8)
+        for arguments in [["--help"], ["-h"], ["help"]] {
+            let result = try CLI.run(arguments)
+            #expect(result.stdout == golden, "\(arguments)")
+            #expect(result.status == 0)
+        }
+        #expect(golden.contains("  lint (default)          Lint migration files (the default command).\n"))
+    }
+
+    @Test func versionFromTheRootAndFromACommand() throws {
+        for arguments in [["--version"], ["lint", "--version"], ["rules", "--version"]] {
+            let result = try CLI.run(arguments)
+            #expect(result.stdout == "migration-lint 0.1.0 (PostgreSQL 15 grammar, libpg_query)\n", "\(arguments)")
+            #expect(result.stderr == "")
+            #expect(result.status == 0)
+        }
+    }
+
+    /// As `git diff --name-only | xargs migration-lint` passes them: every file linted, options
+    /// among and after the paths still read.
+    @Test func fiveThousandPaths() throws {
+        let sandbox = try Sandbox()
+        let names = (0..<5_000).map { String(format: "%04d_index.sql", $0) }
+        for name in names { try sandbox.write(name, "CREATE INDEX i ON t (a);\n") }
+        let arguments = ["lint", "--format", "json"] + names[..<2_500] + ["--fail-on", "never"] + names[2_500...]
+        let result = try CLI.run(arguments, in: sandbox.path)
+        #expect(result.status == 0)
+        let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+        #expect((object?["summary"] as? [String: Int])?["filesChecked"] == 5_000)
+        #expect((object?["summary"] as? [String: Int])?["findings"] == 5_000)
+        #expect((object?["files"] as? [[String: Any]])?.compactMap { $0["path"] as? String } == names)
+    }
+}
