@@ -17,6 +17,11 @@ let package = Package(
         // libpg_query: PostgreSQL's own parser. Debian ships no pkg-config file for it.
         .systemLibrary(
             name: "CPgQuery",
+            providers: [.apt(["libpg-query-dev"])]
+        ),
+        // libpg_query's protobuf structs, for a test only: the tool does not need libprotobuf-c-dev.
+        .systemLibrary(
+            name: "CPgQueryProtobuf",
             providers: [.apt(["libpg-query-dev", "libprotobuf-c-dev"])]
         ),
         // Files to statements with byte ranges, then a typed syntax tree.
@@ -43,8 +48,8 @@ let package = Package(
                 verb: "lint",
                 description: "Lint the package's SQL migrations (Migrations/, migrations/, db/migrations/, Sources/*/Migrations/, or --path)")),
             dependencies: ["migration-lint"]),
-        // CPgQuery: the lexer is tested against libpg_query's own scanner.
-        .testTarget(name: "PostgresSyntaxTests", dependencies: ["PostgresSyntax", "CPgQuery"]),
+        // CPgQuery and CPgQueryProtobuf: the lexer is tested against libpg_query's own scanner.
+        .testTarget(name: "PostgresSyntaxTests", dependencies: ["PostgresSyntax", "CPgQuery", "CPgQueryProtobuf"]),
         .testTarget(name: "LockModelTests", dependencies: ["LockModel", "PostgresSyntax"]),
         // End-to-end: runs the built `migration-lint` binary as a user would.
         .testTarget(name: "CLITests", dependencies: ["migration-lint", "MigrationLint", "MigrationLintRules"]),

@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Installs what MigrationLint needs on a fresh Debian 12 machine (run as root, or with sudo).
 #   libpg-query-dev     libpg_query, PostgreSQL's own parser (no pkg-config file; links as -lpg_query)
-#   libprotobuf-c-dev   the protobuf-c header that libpg_query's pg_query.pb-c.h includes
-# With --test it also installs what the test suite talks to: a real PostgreSQL 15 server,
-# pre-commit and jsonschema (for the SARIF schema check).
+# With --test it also installs what the test suite needs and talks to: libprotobuf-c-dev (the
+# protobuf-c header that libpg_query's pg_query.pb-c.h includes, for the lexer's differential
+# test), a real PostgreSQL 15 server, pre-commit and jsonschema (for the SARIF schema check).
 set -euo pipefail
-packages=(libpg-query-dev libprotobuf-c-dev)
+packages=(libpg-query-dev)
 if [ "${1:-}" = "--test" ]; then
-  packages+=(postgresql-15 postgresql-client-15 git)
+  packages+=(libprotobuf-c-dev postgresql-15 postgresql-client-15 git)
 fi
 missing=()
 for p in "${packages[@]}"; do

@@ -1,4 +1,5 @@
 import CPgQuery
+import CPgQueryProtobuf
 @testable import PostgresSyntax
 
 /// libpg_query's own scanner (`pg_query_scan`), which `SQLScanner` and `SQLParser.comments`
