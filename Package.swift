@@ -6,7 +6,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "migration-lint", targets: ["migration-lint"]),
-        .library(name: "MigrationLint", targets: ["PostgresSyntax", "LockModel", "MigrationLint", "MigrationLintRules", "Reporters"]),
+        .library(name: "MigrationLint", targets: ["PostgresSyntax", "LockModel", "MigrationLint", "MigrationInput", "MigrationLintRules", "Reporters"]),
         // `swift package lint` in a package that depends on this one.
         .plugin(name: "MigrationLintPlugin", targets: ["MigrationLintPlugin"]),
     ],
@@ -28,9 +28,14 @@ let package = Package(
         .target(name: "PostgresSyntax", dependencies: ["CPgQuery"]),
         // What each statement locks, rewrites and scans, and the context built as a file is walked.
         .target(name: "LockModel", dependencies: ["PostgresSyntax"]),
-        // Diagnostics, rule protocol, analysis context, engine, configuration, suppressions.
-        .target(name: "MigrationLint", dependencies: [
-            "PostgresSyntax", "LockModel",
+        // The core: diagnostics, rule protocol, rule context, engine, suppressions, the
+        // configuration model. Its input is `MigrationFile`: SQL, its transaction context and a
+        // map back to the file the user wrote. It reads no file and never prints.
+        .target(name: "MigrationLint", dependencies: ["PostgresSyntax", "LockModel"]),
+        // Front ends and the file system: discovery, reading, layouts, globbing, git,
+        // configuration files, the runner that lints many files on all cores.
+        .target(name: "MigrationInput", dependencies: [
+            "MigrationLint", "PostgresSyntax",
             .product(name: "Yams", package: "Yams"),
         ]),
         // One rule per file.
@@ -38,7 +43,7 @@ let package = Package(
         // Findings to text, gcc, json and the CI formats.
         .target(name: "Reporters", dependencies: ["MigrationLint", "LockModel", "PostgresSyntax"]),
         // Named like its product: a plugin reaches a tool of its own package by the target's name.
-        .executableTarget(name: "migration-lint", dependencies: ["MigrationLint", "MigrationLintRules", "Reporters"],
+        .executableTarget(name: "migration-lint", dependencies: ["MigrationLint", "MigrationInput", "MigrationLintRules", "Reporters"],
                           path: "Sources/MigrationLintCLI"),
         // No declared permission: linting is read-only and must not ask. `--fix` uses the write
         // access SwiftPM grants with --allow-writing-to-package-directory.
@@ -52,11 +57,11 @@ let package = Package(
         .testTarget(name: "PostgresSyntaxTests", dependencies: ["PostgresSyntax", "CPgQuery", "CPgQueryProtobuf"]),
         .testTarget(name: "LockModelTests", dependencies: ["LockModel", "PostgresSyntax"]),
         // End-to-end: runs the built `migration-lint` binary as a user would.
-        .testTarget(name: "CLITests", dependencies: ["migration-lint", "MigrationLint", "MigrationLintRules"]),
-        .testTarget(name: "MigrationLintTests", dependencies: ["MigrationLint", "MigrationLintRules", "Reporters"]),
+        .testTarget(name: "CLITests", dependencies: ["migration-lint", "MigrationLint", "MigrationInput", "MigrationLintRules"]),
+        .testTarget(name: "MigrationLintTests", dependencies: ["MigrationLint", "MigrationInput", "MigrationLintRules", "Reporters"]),
         // Real counterparts: git, SwiftPM (plugin), pre-commit. Needs the built `migration-lint`.
-        .testTarget(name: "IntegrationTests", dependencies: ["MigrationLint", .product(name: "Yams", package: "Yams")]),
-        .testTarget(name: "ReportersTests", dependencies: ["Reporters", "MigrationLint", "MigrationLintRules", "LockModel", "PostgresSyntax"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["MigrationLint", "MigrationInput", .product(name: "Yams", package: "Yams")]),
+        .testTarget(name: "ReportersTests", dependencies: ["Reporters", "MigrationLint", "MigrationInput", "MigrationLintRules", "LockModel", "PostgresSyntax"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -40,7 +40,7 @@ enum Locking {
 
     /// The 1-based line of a statement, for messages that point back at it.
     static func line(of analysis: StatementAnalysis, in context: RuleContext) -> Int {
-        context.source.position(of: analysis.parsed.range.lowerBound).line
+        context.file.position(of: analysis.parsed.range.lowerBound).line
     }
 
     /// The range of the `occurrence`-th run of consecutive keyword tokens `keywords`, starting at

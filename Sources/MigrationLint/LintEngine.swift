@@ -103,23 +103,13 @@ public struct LintEngine: Sendable {
         return feeder.finish()
     }
 
-    /// Lints one file whose layout was already decided.
+    /// Lints one migration; the findings are placed in the file the user wrote.
     public func lint(_ file: MigrationFile) -> FileReport {
         let (analysis, fileIndex) = analyzeAndIndex(file)
-        let statementCount = analysis.statements.count
-        let diagnostics = diagnose(file, analysis, fileIndex)
-        if parseThreads > 1, statementCount >= Self.parallelParseThreshold {
-            // Freeing the analysis of a long file (a state and a tree per statement) took as long
-            // as rendering its findings: it is freed on a thread of its own meanwhile.
-            let retired = Retired(analysis: consume analysis, index: consume fileIndex)
-            Thread { withExtendedLifetime(retired) {} }.start()
-        }
-        return FileReport(path: file.path, source: file.source, diagnostics: diagnostics, statementCount: statementCount)
-    }
-
-    private struct Retired: Sendable {
-        let analysis: FileAnalysis
-        let index: FileIndex
+        var diagnostics = diagnose(file, analysis, fileIndex)
+        if let origin = file.origin { diagnostics = diagnostics.map { origin.map.translate($0) } }
+        return FileReport(path: file.path, source: file.userSource, diagnostics: diagnostics,
+                          statementCount: analysis.statements.count)
     }
 
     /// The diagnostics of an analysed file: rule findings, engine diagnostics and unused
@@ -143,7 +133,7 @@ public struct LintEngine: Sendable {
         for (position, item) in analysis.statements.enumerated() {
             switch item.parsed.content {
             case .syntaxError(let message, let offset):
-                emit(EngineDiagnostics.syntaxError, syntaxFinding(message, offset: offset, item.parsed, file.source), statement: item.index)
+                emit(EngineDiagnostics.syntaxError, syntaxFinding(message, offset: offset, item.parsed, file), statement: item.index)
             case .psqlMetaCommand(let text):
                 emit(EngineDiagnostics.psqlMetaCommand, Finding(
                     message: "psql meta-command `\(text.prefix(40))` is not SQL: only psql runs it, and MigrationLint skips it",
@@ -183,12 +173,8 @@ public struct LintEngine: Sendable {
             guard case .statement(let statement) = item.parsed.content else { return [] }
             let context = RuleContext(statement: statement, analysis: item, file: file, fileAnalyses: statements, fileIndex: fileIndex)
             var findings: [(rule: Int, finding: Finding)] = []
-            // Through a pointer, each rule is borrowed in place instead of copied out of the array.
-            rules.withUnsafeBufferPointer { rules in
-                guard let first = rules.baseAddress else { return }
-                for ruleIndex in rules.indices {
-                    for finding in (first + ruleIndex).pointee.check(context) { findings.append((ruleIndex, finding)) }
-                }
+            for (ruleIndex, rule) in rules.enumerated() {
+                for finding in rule.check(context) { findings.append((ruleIndex, finding)) }
             }
             return findings
         }
@@ -201,7 +187,7 @@ public struct LintEngine: Sendable {
         return Array(chunks.joined())
     }
 
-    func syntaxFinding(_ message: String, offset: Int, _ parsed: ParsedStatement, _ source: SourceText) -> Finding {
+    func syntaxFinding(_ message: String, offset: Int, _ parsed: ParsedStatement, _ file: MigrationFile) -> Finding {
         var notes: [String] = []
         if let open = parsed.slice.unterminated {
             let what: String
@@ -211,7 +197,7 @@ public struct LintEngine: Sendable {
             case .blockComment: what = "block comment"
             case .dollarQuote(let tag): what = "dollar-quoted string \(tag)"
             }
-            let position = source.position(of: open.offset)
+            let position = file.position(of: open.offset)
             notes.append("unterminated \(what) starting at line \(position.line), column \(position.column)")
         }
         let end = min(parsed.range.upperBound, offset + 1)

@@ -2,33 +2,6 @@ import Foundation
 import LockModel
 import PostgresSyntax
 
-/// How the file being linted is run, from its layout (see `MigrationLayout`).
-public struct MigrationFile: Sendable {
-    public let path: String
-    public let source: SourceText
-    /// The byte ranges to lint (the "up" part); the whole file for plain files.
-    public let lintRanges: [Range<Int>]
-    public let layout: MigrationLayout
-    /// How the migration tool runs the file (one transaction, or statement by statement).
-    public let transactionPolicy: TransactionPolicy
-
-    public init(path: String, source: SourceText, lintRanges: [Range<Int>]? = nil, layout: MigrationLayout = .plain,
-                transactionPolicy: TransactionPolicy = .none) {
-        self.path = path
-        self.source = source
-        self.lintRanges = lintRanges ?? [0..<source.count]
-        self.layout = layout
-        self.transactionPolicy = transactionPolicy
-    }
-
-    /// A file as its layout decides: nil when the layout skips it (a down migration).
-    public init?(path: String, source: SourceText, decision: LayoutDecision) {
-        guard let ranges = decision.lintRanges else { return nil }
-        self.init(path: path, source: source, lintRanges: ranges, layout: decision.layout,
-                  transactionPolicy: decision.transactionPolicy)
-    }
-}
-
 /// What a rule sees for one statement: the tree, the file, and the shared analysis context.
 public struct RuleContext: Sendable {
     public let statement: Statement

@@ -1,4 +1,5 @@
 import MigrationLint
+import MigrationInput
 
 /// One option of a command: the parser reads it and the help describes it from this value.
 struct Option {

@@ -1,5 +1,6 @@
 import Foundation
 import MigrationLint
+import MigrationInput
 import MigrationLintRules
 import PostgresSyntax
 import Reporters
@@ -47,7 +48,7 @@ struct ExplainCommand: Command {
             guard let file = MigrationFile(path: path, source: source, decision: runner.decide(path: path, source: source)) else {
                 return nil
             }
-            return ExplainedFile(path: path, source: source, analysis: engine.analyze(file))
+            return ExplainedFile(file, analysis: engine.analyze(file))
         }
         for item in sources { if case .failure(let error) = item.source { errors.append(error) } }
         writeOutput(renderExplain(explained.compactMap { $0 }, format: format))

@@ -1,5 +1,6 @@
 import Foundation
 import MigrationLint
+import MigrationInput
 
 /// A command: what it accepts, how it is filled from a command line, and what it does.
 protocol Command {

@@ -1,5 +1,6 @@
 import Foundation
 import MigrationLint
+import MigrationInput
 import MigrationLintRules
 
 /// Options shared by `lint` and `explain`: which files, which configuration, which server.

@@ -1,5 +1,6 @@
 import Foundation
 import MigrationLint
+import MigrationInput
 
 // Exit codes, as documented in the README:
 //   0  nothing at or above the failure threshold
@@ -17,7 +18,6 @@ if let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mallopt") {
     _ = mallopt(-3, 256 << 20)
     _ = mallopt(-2, 64 << 20)
 }
-HugePages.adviseMainHeap()
 #endif
 
 MigrationLintCommand.main(Array(CommandLine.arguments.dropFirst()))

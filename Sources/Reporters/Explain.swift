@@ -1,4 +1,5 @@
 import LockModel
+import MigrationLint
 import PostgresSyntax
 
 /// The formats of `migration-lint explain`.
@@ -16,11 +17,24 @@ public struct ExplainedFile: Sendable {
     public let path: String
     public let source: SourceText
     public let analysis: FileAnalysis
+    /// Where the SQL came from, when it is not the file itself (see `MigrationFile.origin`).
+    public let origin: MigrationFile.Origin?
 
-    public init(path: String, source: SourceText, analysis: FileAnalysis) {
+    public init(path: String, source: SourceText, analysis: FileAnalysis, origin: MigrationFile.Origin? = nil) {
         self.path = path
         self.source = source
         self.analysis = analysis
+        self.origin = origin
+    }
+
+    public init(_ file: MigrationFile, analysis: FileAnalysis) {
+        self.init(path: file.path, source: file.source, analysis: analysis, origin: file.origin)
+    }
+
+    /// The line in the user's file where the SQL at `offset` came from.
+    func line(of offset: Int) -> Int {
+        guard let origin else { return source.position(of: offset).line }
+        return origin.file.position(of: origin.map.fileOffset(offset)).line
     }
 }
 
@@ -82,9 +96,7 @@ struct ExplainModel {
     init(_ file: ExplainedFile) {
         path = file.path
         let source = file.source
-        func line(_ index: Int) -> Int {
-            source.position(of: file.analysis.statements[index].parsed.range.lowerBound).line
-        }
+        func line(_ index: Int) -> Int { file.line(of: file.analysis.statements[index].parsed.range.lowerBound) }
         for analysis in file.analysis.statements {
             let parsed = analysis.parsed
             let sql = Self.oneLine(source.text(parsed.range))
@@ -98,7 +110,7 @@ struct ExplainModel {
             let effects = analysis.effects
             var locks = effects.strongestLocks.map { Lock(relation: Self.name($0.relation), mode: $0.mode, isNew: $0.isNew, isIndirect: false) }
             locks += Self.grouped(effects.indirectLocks).map { Lock(relation: $0.description, mode: $0.mode, isNew: false, isIndirect: true) }
-            rows.append(Row(line: source.position(of: parsed.range.lowerBound).line, sql: sql,
+            rows.append(Row(line: file.line(of: parsed.range.lowerBound), sql: sql,
                             transaction: analysis.statement == nil ? nil : analysis.transactionNumber,
                             locks: locks, rewrites: effects.rewrites.map(Self.name), scans: effects.scans.map(Self.name),
                             assumptions: effects.assumptions, error: error))

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import MigrationLint
+import MigrationInput
 
 /// `--changed-since REF` against a real git repository: a branch with a rename, a file changed on
 /// the base branch after the branch point, an uncommitted edit and an untracked file.

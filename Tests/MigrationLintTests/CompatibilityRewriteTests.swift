@@ -1,5 +1,6 @@
 import Testing
 import MigrationLint
+import MigrationInput
 import MigrationLintRules
 
 /// The SQL a user pastes from the nullable-column and backward-compatibility rules: built from

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import MigrationLint
+import MigrationInput
 import MigrationLintRules
 import PostgresSyntax
 

@@ -1,5 +1,6 @@
 import Testing
 import MigrationLint
+import MigrationInput
 import MigrationLintRules
 
 /// Behaviour of the schema-hygiene rules that depends on how the migration tool runs a file,

@@ -1,5 +1,6 @@
 import Testing
 import MigrationLint
+import MigrationInput
 import MigrationLintRules
 
 /// What the blocking-lock rules tell the user: the lock model's words, the plan built from the

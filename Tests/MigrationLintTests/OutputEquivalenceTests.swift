@@ -1,5 +1,6 @@
 import Testing
 import MigrationLint
+import MigrationInput
 import MigrationLintRules
 import PostgresSyntax
 @testable import Reporters

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import MigrationLint
+import MigrationInput
 import MigrationLintRules
 
 /// The README's rules table is generated from the rule values; this fails when it drifts.

@@ -1,4 +1,5 @@
 import Foundation
+import MigrationLint
 
 /// The files a branch touched, for `--changed-since REF`: a pull request's old migrations
 /// already ran in production, so only what the branch adds or changes is worth failing it.

@@ -1,4 +1,5 @@
 import Foundation
+import MigrationLint
 
 /// Writes a file atomically: a temporary file in the same folder, then a rename, so that a
 /// crash or a failure leaves either the old file or the new one, never half of one.

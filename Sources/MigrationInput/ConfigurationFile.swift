@@ -1,4 +1,5 @@
 import Foundation
+import MigrationLint
 import Yams
 
 /// `.migration-lint.yml`: the keys it allows, how it is found and read.

@@ -1,0 +1,70 @@
+import Foundation
+import MigrationLint
+import PostgresSyntax
+
+/// Lints many files on all cores. Each file is read, classified and analysed on its own, so the
+/// result is the same whatever the thread timing; outcomes come back in input order.
+public struct LintRunner: Sendable {
+    public let engine: LintEngine
+    /// Worker threads; libpg_query recurses deeply on deeply nested SQL, so workers get a large
+    /// stack of their own instead of the default 512 KiB.
+    public var threadCount: Int
+    public var stackSize: Int
+
+    public init(engine: LintEngine, threadCount: Int = ProcessInfo.processInfo.activeProcessorCount, stackSize: Int = 64 << 20) {
+        self.threadCount = max(1, threadCount)
+        self.stackSize = stackSize
+        var engine = engine
+        engine.parseThreads = self.threadCount
+        engine.parseStackSize = stackSize
+        self.engine = engine
+    }
+
+    /// The layout decision for a file under this run's configuration.
+    public func decide(path: String, source: SourceText) -> LayoutDecision {
+        let configuration = engine.configuration
+        return LayoutDetector.decide(path: path, source: source, override: configuration.layout,
+                                     includeDown: configuration.includeDown,
+                                     assumeInTransaction: configuration.assumeInTransaction)
+    }
+
+    public func lint(path: String, source: SourceText) -> FileOutcome {
+        let decision = decide(path: path, source: source)
+        guard let file = MigrationFile(path: path, source: source, decision: decision) else {
+            return .skipped(path: path, reason: decision.skipReason ?? "not linted")
+        }
+        return .linted(engine.lint(file))
+    }
+
+    public func lint(path: String) -> FileOutcome {
+        switch SourceReader.read(path: path) {
+        case .success(let source): return lint(path: path, source: source)
+        case .failure(let error): return .failed(error)
+        }
+    }
+
+    /// Lints `paths` in parallel; the outcomes come back in the order of `paths`.
+    ///
+    /// All files are read first, then linted largest first: in path order a large file could come
+    /// last and keep one core busy while the others had nothing left to do.
+    public func lint(paths: [String]) -> [FileOutcome] {
+        let sources = run(count: paths.count) { SourceReader.read(path: paths[$0]) }
+        let sizes = sources.map { source in (try? source.get())?.count ?? 0 }
+        let order = paths.indices.sorted { sizes[$0] != sizes[$1] ? sizes[$0] > sizes[$1] : $0 < $1 }
+        let outcomes = run(count: order.count) { position in
+            let index = order[position]
+            switch sources[index] {
+            case .success(let source): return lint(path: paths[index], source: source)
+            case .failure(let error): return .failed(error)
+            }
+        }
+        var inPathOrder = outcomes
+        for (position, index) in order.enumerated() { inPathOrder[index] = outcomes[position] }
+        return inPathOrder
+    }
+
+    /// Runs `work` for 0..<count on the worker threads and returns the results in order.
+    public func run<T: Sendable>(count: Int, _ work: @escaping @Sendable (Int) -> T) -> [T] {
+        ParallelWork.run(count: count, threads: threadCount, stackSize: stackSize, work)
+    }
+}

@@ -1,0 +1,96 @@
+import Foundation
+
+/// Work spread over threads with a stack of a known size.
+public enum ParallelWork {
+    /// Runs `work` for 0..<count on up to `threads` threads and returns the results in order.
+    public static func run<T: Sendable>(count: Int, threads: Int, stackSize: Int, _ work: @escaping @Sendable (Int) -> T) -> [T] {
+        // Even one file (the pre-commit case) runs on a worker, for its large stack.
+        let box = startWorkers(count: count, threads: threads, stackSize: stackSize, work)
+        box.waitForWorkers()
+        return box.results()
+    }
+
+    /// Runs `work` for 0..<count on up to `threads` threads, and hands each result to `consume`
+    /// on the calling thread in index order as soon as it and those before it are done: the
+    /// caller works through the first results while the later ones are still being computed.
+    public static func stream<T: Sendable>(count: Int, threads: Int, stackSize: Int, _ work: @escaping @Sendable (Int) -> T,
+                                           consume: (Int, T) -> Void) {
+        let box = startWorkers(count: count, threads: threads, stackSize: stackSize, work)
+        for index in 0..<count { consume(index, box.take(index)) }
+        box.waitForWorkers()
+    }
+
+    /// Starts the worker threads, each taking the next index until none is left.
+    private static func startWorkers<T: Sendable>(count: Int, threads: Int, stackSize: Int,
+                                                  _ work: @escaping @Sendable (Int) -> T) -> ResultBox<T> {
+        let box = ResultBox<T>(count: count)
+        let workers = max(1, min(threads, count))
+        box.expectWorkers(workers)
+        for _ in 0..<workers {
+            let thread = Thread {
+                while let index = box.nextIndex() { box.store(work(index), at: index) }
+                box.finishWorker()
+            }
+            thread.stackSize = stackSize
+            thread.start()
+        }
+        return box
+    }
+}
+
+/// Shared between the worker threads of one run; every access is under the lock.
+private final class ResultBox<T>: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var slots: [T?]
+    private var next = 0
+    private var running = 0
+    /// The index `take` waits for, if it waits.
+    private var awaited: Int?
+
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+    func expectWorkers(_ count: Int) {
+        condition.lock(); running = count; condition.unlock()
+    }
+
+    func nextIndex() -> Int? {
+        condition.lock(); defer { condition.unlock() }
+        guard next < slots.count else { return nil }
+        next += 1
+        return next - 1
+    }
+
+    func store(_ value: T, at index: Int) {
+        condition.lock()
+        slots[index] = value
+        // Wake a consumer only when one waits for this very result: waking the thread that waits
+        // for all workers on every file cost a context switch each.
+        if index == awaited { condition.broadcast() }
+        condition.unlock()
+    }
+
+    /// Waits for the result at `index` and takes it out, so that it is freed once consumed.
+    func take(_ index: Int) -> T {
+        condition.lock(); defer { condition.unlock() }
+        awaited = index
+        while slots[index] == nil { condition.wait() }
+        awaited = nil
+        defer { slots[index] = nil }
+        return slots[index]!
+    }
+
+    func finishWorker() {
+        condition.lock(); running -= 1; condition.broadcast(); condition.unlock()
+    }
+
+    func waitForWorkers() {
+        condition.lock()
+        while running > 0 { condition.wait() }
+        condition.unlock()
+    }
+
+    func results() -> [T] {
+        condition.lock(); defer { condition.unlock() }
+        return slots.map { $0! }
+    }
+}
