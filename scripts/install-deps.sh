@@ -1,10 +1,21 @@
 #!/usr/bin/env bash
-# Installs what MigrationLint needs on a fresh Debian 12 machine (run as root, or with sudo).
+# Installs what MigrationLint needs on a fresh Debian 12 machine. As root it runs apt-get
+# directly (a fresh container has no sudo); as another user it asks sudo.
 #   libpg-query-dev     libpg_query, PostgreSQL's own parser (no pkg-config file; links as -lpg_query)
 # With --test it also installs what the test suite needs and talks to: libprotobuf-c-dev (the
 # protobuf-c header that libpg_query's pg_query.pb-c.h includes, for the lexer's differential
 # test), a real PostgreSQL 15 server, pre-commit and jsonschema (for the SARIF schema check).
 set -euo pipefail
+as_root() {
+  if [ "$(id -u)" = "0" ]; then
+    "$@"
+  elif command -v sudo >/dev/null 2>&1; then
+    sudo "$@"
+  else
+    echo "install-deps: installing packages needs root: run this as root, or install sudo" >&2
+    exit 1
+  fi
+}
 packages=(libpg-query-dev)
 if [ "${1:-}" = "--test" ]; then
   packages+=(libprotobuf-c-dev postgresql-15 postgresql-client-15 git)
@@ -14,9 +25,8 @@ for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 if [ ${#missing[@]} -gt 0 ]; then
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 if [ "${1:-}" = "--test" ]; then
   # pre-commit drives the hook test; jsonschema validates SARIF against the official schema.
