@@ -17,6 +17,7 @@ public enum ConfigurationFile {
         case includeDown = "include-down"
         case timeZone = "time-zone"
         case failOn = "fail-on"
+        case squawkCompat = "squawk-compat"
     }
 
     /// The nearest configuration file, walking up from `directory`.
@@ -109,6 +110,9 @@ public enum ConfigurationFile {
             case .timeZone:
                 guard let zone = value.string else { throw error(path, value, "`time-zone` must be a time zone name such as UTC") }
                 loaded.configuration.timeZone = zone
+            case .squawkCompat:
+                guard let flag = value.bool else { throw error(path, value, "`squawk-compat` must be true or false") }
+                loaded.configuration.squawkCompat = flag
             case .failOn:
                 guard let text = value.string, ["error", "warning", "never", "info"].contains(text) else {
                     throw error(path, value, "`fail-on` must be error, warning or never")

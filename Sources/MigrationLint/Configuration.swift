@@ -16,6 +16,8 @@ public struct Configuration: Sendable, Equatable {
     public var includeDown: Bool = false
     /// The session time zone migrations run under (timestamp to timestamptz is free under UTC).
     public var timeZone: String?
+    /// Honour squawk's `-- squawk-ignore` comments as suppressions of the matching rules.
+    public var squawkCompat: Bool = false
 
     public init() {}
 

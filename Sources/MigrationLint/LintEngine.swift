@@ -118,7 +118,8 @@ public struct LintEngine: Sendable {
         let statements = analysis.statements.map(\.parsed)
 
         var diagnostics: [Diagnostic] = []
-        var suppressions = SuppressionTracker(statements: statements, knownRuleIDs: knownRuleIDs)
+        var suppressions = SuppressionTracker(statements: statements, knownRuleIDs: knownRuleIDs,
+                                             squawkCompat: configuration.squawkCompat)
 
         func emit(_ description: RuleDescription, _ finding: Finding, statement: Int?) {
             guard let severity = configuration.severity(of: description) else { return }
@@ -267,11 +268,11 @@ struct SuppressionTracker {
     private var fileWide: [(suppression: Suppression, used: Set<String>)] = []
     private let knownRuleIDs: Set<String>
 
-    init(statements: [ParsedStatement], knownRuleIDs: Set<String>) {
+    init(statements: [ParsedStatement], knownRuleIDs: Set<String>, squawkCompat: Bool = false) {
         self.knownRuleIDs = knownRuleIDs
         for (index, statement) in statements.enumerated() {
             for comment in statement.comments {
-                guard let suppression = Suppression.parse(comment) else { continue }
+                guard let suppression = Suppression.parse(comment, squawkCompat: squawkCompat) else { continue }
                 switch suppression.scope {
                 case .file:
                     fileWide.append((suppression, []))
@@ -287,12 +288,12 @@ struct SuppressionTracker {
 
     mutating func suppresses(_ ruleID: String, statement: Int?) -> Bool {
         if let statement, let entries = byStatement[statement] {
-            for (k, entry) in entries.enumerated() where entry.suppression.ruleIDs.contains(ruleID) {
+            for (k, entry) in entries.enumerated() where entry.suppression.covers(ruleID) {
                 byStatement[statement]![k].used.insert(ruleID)
                 return true
             }
         }
-        for (k, entry) in fileWide.enumerated() where entry.suppression.ruleIDs.contains(ruleID) {
+        for (k, entry) in fileWide.enumerated() where entry.suppression.covers(ruleID) {
             fileWide[k].used.insert(ruleID)
             return true
         }
@@ -304,6 +305,10 @@ struct SuppressionTracker {
         let all = byStatement.keys.sorted().flatMap { byStatement[$0]! } + fileWide
         for entry in all {
             let suppression = entry.suppression
+            if let names = suppression.squawkNames {
+                findings += unusedSquawkFindings(suppression, names: names, used: entry.used, enabledRuleIDs: enabledRuleIDs)
+                continue
+            }
             if suppression.ruleIDs.isEmpty {
                 findings.append(Finding(message: "migration-lint-ignore names no rule", range: suppression.range,
                                         help: "write the rule ids after the colon: `-- migration-lint-ignore: rule-id reason`"))
@@ -318,6 +323,37 @@ struct SuppressionTracker {
                     findings.append(Finding(message: "migration-lint-ignore for `\(id)` silences nothing in \(target)", range: suppression.range,
                                             help: "remove `\(id)` from the comment"))
                 }
+            }
+        }
+        return findings
+    }
+}
+
+extension SuppressionTracker {
+    /// A squawk comment is used when any MigrationLint counterpart of any of its names silenced
+    /// a finding; names squawk does not know, or without a counterpart, are said.
+    func unusedSquawkFindings(_ suppression: Suppression, names: [String], used: Set<String>,
+                              enabledRuleIDs: Set<String>) -> [Finding] {
+        let comment = suppression.scope == .file ? "squawk-ignore-file" : "squawk-ignore"
+        let target = suppression.scope == .file ? "this file" : "the next statement"
+        if names.isEmpty {
+            return used.isEmpty ? [Finding(message: "\(comment) silences nothing in \(target)", range: suppression.range,
+                                           help: "remove the comment")] : []
+        }
+        var findings: [Finding] = []
+        for name in names {
+            guard let ids = SquawkRules.counterpart(of: name) else {
+                let suggestion = name.contains(" ") ? "; separate rule names with commas"
+                    : closestMatch(to: name, in: SquawkRules.counterparts.map(\.key)).map { "; did you mean `\($0)`?" } ?? ""
+                findings.append(Finding(message: "unknown squawk rule `\(name)` in \(comment)\(suggestion)", range: suppression.range))
+                continue
+            }
+            if ids.isEmpty {
+                findings.append(Finding(message: "squawk rule `\(name)` has no MigrationLint counterpart: \(comment) for it silences nothing",
+                                        range: suppression.range, help: "remove `\(name)` from the comment"))
+            } else if used.isDisjoint(with: ids), !enabledRuleIDs.isDisjoint(with: ids) {
+                findings.append(Finding(message: "\(comment) for `\(name)` (MigrationLint's \(ids.map { "`\($0)`" }.joined(separator: ", "))) silences nothing in \(target)",
+                                        range: suppression.range, help: "remove `\(name)` from the comment"))
             }
         }
         return findings

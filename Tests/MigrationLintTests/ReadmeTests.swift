@@ -30,3 +30,14 @@ extension ReadmeTests {
                 "README example output differs from Fixtures/golden/lint/examples.txt")
     }
 }
+
+extension ReadmeTests {
+    /// The squawk mapping in the README is the table `init --from-squawk` and `squawk-compat` use.
+    @Test func squawkTableMatchesTheCode() throws {
+        let readme = try String(contentsOfFile: Self.root + "/README.md", encoding: .utf8)
+        let start = try #require(readme.range(of: "<!-- squawk-table:start -->\n"))
+        let end = try #require(readme.range(of: "<!-- squawk-table:end -->"))
+        #expect(String(readme[start.upperBound..<end.lowerBound]) == SquawkRules.markdownTable(),
+                "README squawk table is out of date: run scripts/update-goldens.sh")
+    }
+}

@@ -1,0 +1,108 @@
+/// Squawk's rules and the MigrationLint rules that check the same danger: the one table behind
+/// `init --from-squawk` and `squawk-compat: true` (`-- squawk-ignore` comments). Squawk's names
+/// are every name squawk-cli 2.70 accepts for `--exclude`; a name maps onto a rule of ours only
+/// where both check the same danger, and to nothing (said to the user) where none of ours does.
+public enum SquawkRules {
+    /// Squawk rule name to MigrationLint rule ids; an empty list means no counterpart.
+    public static let counterparts: KeyValuePairs<String, [String]> = [
+        "adding-field-with-default": ["add-column-volatile-default"],
+        "adding-foreign-key-constraint": ["add-foreign-key-not-valid"],
+        "adding-not-nullable-field": ["set-not-null"],
+        "adding-required-field": ["add-column-not-null-without-default"],
+        "adding-serial-primary-key-field": ["add-unique-constraint"],
+        "ban-add-column": [],
+        "ban-add-composite-attribute": [],
+        "ban-add-enum-value": [],
+        "ban-alter-database-options": [],
+        "ban-alter-domain-with-add-constraint": ["domain-constraint"],
+        "ban-alter-extension": [],
+        "ban-alter-function-options": [],
+        "ban-alter-generated-expression": [],
+        "ban-alter-identity": [],
+        "ban-alter-policy-condition": [],
+        "ban-alter-policy-roles": [],
+        "ban-alter-role-options": [],
+        "ban-alter-row-level-security": [],
+        "ban-alter-sequence-values": [],
+        "ban-alter-system-options": [],
+        "ban-alter-view-options": [],
+        "ban-char-field": ["ban-char"],
+        "ban-concurrent-index-creation-in-transaction": ["concurrently-in-transaction"],
+        "ban-create-domain-with-constraint": ["domain-constraint"],
+        "ban-create-policy": [],
+        "ban-detach-inheritance": [],
+        "ban-disable-trigger": [],
+        "ban-drop-column": ["drop-column"],
+        "ban-drop-constraint": ["drop-constraint"],
+        "ban-drop-database": ["drop-database"],
+        "ban-drop-default": ["drop-default"],
+        "ban-drop-domain": [],
+        "ban-drop-extension": [],
+        "ban-drop-function": ["drop-function"],
+        "ban-drop-generated-expression": [],
+        "ban-drop-index": [],
+        "ban-drop-not-null": ["drop-not-null"],
+        "ban-drop-policy": [],
+        "ban-drop-schema": ["drop-schema"],
+        "ban-drop-sequence": ["drop-sequence"],
+        "ban-drop-table": ["drop-table"],
+        "ban-drop-trigger": [],
+        "ban-drop-type": ["drop-type"],
+        "ban-drop-view": ["drop-view"],
+        "ban-duplicate-column-assignments": [],
+        "ban-new-write-restriction": [],
+        "ban-replace-view-function": [],
+        "ban-replica-identity": [],
+        "ban-revoke": [],
+        "ban-set-default": [],
+        "ban-set-schema": ["set-schema"],
+        "ban-truncate-cascade": ["truncate"],
+        "ban-uncommitted-transaction": ["uncommitted-transaction"],
+        "changing-column-type": ["alter-column-type"],
+        "constraint-missing-not-valid": ["add-check-not-valid", "add-foreign-key-not-valid"],
+        "disallowed-unique-constraint": ["add-unique-constraint"],
+        "identifier-too-long": ["identifier-too-long"],
+        "prefer-bigint-over-int": ["prefer-bigint"],
+        "prefer-bigint-over-smallint": ["prefer-bigint"],
+        "prefer-identity": ["prefer-identity"],
+        "prefer-repack": [],
+        "prefer-robust-stmts": ["prefer-robust-statements"],
+        "prefer-text-field": ["prefer-text"],
+        "prefer-timestamp-tz": ["prefer-timestamptz"],
+        "prefer-timestamptz": ["prefer-timestamptz"],
+        "renaming-column": ["rename-column"],
+        "renaming-object": ["rename-object"],
+        "renaming-table": ["rename-table"],
+        "require-concurrent-index-creation": ["create-index-concurrently"],
+        "require-concurrent-index-deletion": ["drop-index-concurrently"],
+        "require-concurrent-partition-detach": ["detach-partition-concurrently"],
+        "require-concurrent-reindex": ["reindex-concurrently"],
+        "require-enum-value-ordering": [],
+        "require-lock-timeout": ["require-lock-timeout"],
+        "require-statement-timeout": ["require-statement-timeout"],
+        "require-table-schema": [],
+        "require-timeout-settings": ["require-lock-timeout", "require-statement-timeout"],
+        "transaction-nesting": ["transaction-nesting"],
+    ]
+
+    /// The MigrationLint rules of a squawk rule; nil when squawk has no rule of that name.
+    public static func counterpart(of squawkName: String) -> [String]? {
+        counterparts.first { $0.key == squawkName }?.value
+    }
+
+    /// The squawk rules that map onto a MigrationLint rule.
+    public static func squawkNames(for ruleID: String) -> [String] {
+        counterparts.filter { $0.value.contains(ruleID) }.map(\.key)
+    }
+}
+
+extension SquawkRules {
+    /// The table as the README shows it (regenerated by scripts/update-goldens.sh).
+    public static func markdownTable() -> String {
+        var out = "| squawk rule | MigrationLint rule |\n|---|---|\n"
+        for (name, ids) in counterparts.sorted(by: { $0.key < $1.key }) {
+            out += "| `\(name)` | \(ids.isEmpty ? "none" : ids.map { "`\($0)`" }.joined(separator: ", ")) |\n"
+        }
+        return out
+    }
+}
