@@ -75,8 +75,8 @@ public enum ConfigurationFile {
             }
             switch key {
             case .postgresVersion:
-                guard let version = value.int, (9...18).contains(version) else {
-                    throw error(path, value, "`postgres-version` must be a major version such as 15")
+                guard let version = value.int, SupportedVersions.range.contains(version) else {
+                    throw error(path, value, "`postgres-version` must be a major version from \(SupportedVersions.range.lowerBound) to \(SupportedVersions.range.upperBound)")
                 }
                 loaded.configuration.postgresVersion = version
             case .rules:

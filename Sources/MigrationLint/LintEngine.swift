@@ -7,9 +7,9 @@ import PostgresSyntax
 public enum EngineDiagnostics {
     public static let syntaxError = RuleDescription(
         id: "syntax-error", category: .correctness, defaultSeverity: .error,
-        summary: "A statement the PostgreSQL 15 grammar cannot read.",
-        rationale: "MigrationLint parses every statement with libpg_query, PostgreSQL's own parser (the 15.1 grammar). A statement it cannot read is not checked by any rule; PostgreSQL would reject it too, unless it uses syntax from a newer release.",
-        safeAlternative: "Fix the statement. If it is valid on your newer server (PostgreSQL 16+ syntax), lower this rule's severity with `rules: {syntax-error: warning}` or silence it for that statement with `-- migration-lint-ignore: syntax-error`.",
+        summary: "A statement the bundled PostgreSQL grammar cannot read.",
+        rationale: "MigrationLint parses every statement with libpg_query, PostgreSQL's own parser, whose grammar is that of PostgreSQL \(GrammarVersion.text) (`migration-lint --version` says so). A statement it cannot read is not checked by any rule. When the target version (`postgres-version`) is not newer than the grammar, PostgreSQL would reject the statement too, and the finding is an error; when the target is newer, the statement may use newer syntax, and the finding is a warning that says so.",
+        safeAlternative: "Fix the statement. If it is valid on your newer server, it is simply not checked: silence it for that statement with `-- migration-lint-ignore: syntax-error <reason>`, or set `rules: {syntax-error: info}`.",
         badExamples: [RuleExample("CREATE ↓TABLEX users (id bigint);")],
         goodExamples: [RuleExample("CREATE TABLE users (id bigint PRIMARY KEY);")])
 
@@ -134,7 +134,10 @@ public struct LintEngine: Sendable {
         for (position, item) in analysis.statements.enumerated() {
             switch item.parsed.content {
             case .syntaxError(let message, let offset):
-                emit(EngineDiagnostics.syntaxError, syntaxFinding(message, offset: offset, item.parsed, file), statement: item.index)
+                if let severity = syntaxErrorSeverity(item.parsed) {
+                    emit(EngineDiagnostics.syntaxError.id, severity, syntaxFinding(message, offset: offset, item.parsed, file),
+                         statement: item.index)
+                }
             case .psqlMetaCommand(let text):
                 emit(EngineDiagnostics.psqlMetaCommand, Finding(
                     message: "psql meta-command `\(text.prefix(40))` is not SQL: only psql runs it, and MigrationLint skips it",
@@ -202,9 +205,28 @@ public struct LintEngine: Sendable {
             notes.append("unterminated \(what) starting at line \(position.line), column \(position.column)")
         }
         let end = min(parsed.range.upperBound, offset + 1)
-        return Finding(message: message + " (PostgreSQL 15 grammar)", range: offset..<max(end, offset),
-                       notes: notes,
-                       help: "newer syntax (PostgreSQL 16+) is not understood; lower `syntax-error` in the configuration if your server accepts it")
+        let grammar = "PostgreSQL \(GrammarVersion.text)"
+        let target = configuration.postgresVersion
+        guard target > GrammarVersion.major, parsed.slice.unterminated == nil else {
+            return Finding(message: "\(message) (\(grammar) grammar)", range: offset..<max(end, offset), notes: notes,
+                           help: "PostgreSQL \(target) would reject this statement too: fix it")
+        }
+        notes.append("the target is PostgreSQL \(target), and MigrationLint reads statements with the \(grammar) grammar: this may be newer syntax that it cannot read, not a mistake")
+        return Finding(message: "\(message) (\(grammar) grammar)", range: offset..<max(end, offset), notes: notes,
+                       help: "if PostgreSQL \(target) accepts it, the statement is simply not checked; silence it with `-- migration-lint-ignore: syntax-error <reason>`")
+    }
+
+    /// A syntax error is an error when the target server would reject the statement too; when
+    /// the target is newer than the grammar, it may be valid newer syntax, so it is a warning
+    /// unless the configuration sets the severity itself.
+    func syntaxErrorSeverity(_ parsed: ParsedStatement) -> Severity? {
+        let description = EngineDiagnostics.syntaxError
+        guard let severity = configuration.severity(of: description) else { return nil }
+        if configuration.ruleSeverities[description.id] == nil, configuration.postgresVersion > GrammarVersion.major,
+           parsed.slice.unterminated == nil {
+            return min(severity, .warning)
+        }
+        return severity
     }
 }
 

@@ -1,6 +1,7 @@
 import Foundation
 import MigrationLint
 import MigrationInput
+import PostgresSyntax
 
 /// A command: what it accepts, how it is filled from a command line, and what it does.
 protocol Command {
@@ -25,7 +26,7 @@ enum MigrationLintCommand {
         Exit codes: 0 no finding at or above --fail-on; 1 findings at or above it; 2 usage, configuration or I/O error.
         Docs for a rule: migration-lint rules RULE-ID.
         """
-    static let versionLine = "migration-lint \(version) (PostgreSQL 15 grammar, libpg_query)\n"
+    static let versionLine = "migration-lint \(version) (PostgreSQL \(GrammarVersion.text) grammar, libpg_query)\n"
     /// The first is the default.
     static let commands: [any Command.Type] = [LintCommand.self, ExplainCommand.self, RulesCommand.self, InitCommand.self]
 

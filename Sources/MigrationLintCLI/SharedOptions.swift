@@ -45,8 +45,8 @@ struct InputOptions {
         }
         var configuration = loaded.configuration
         if let postgresVersion {
-            guard (9...18).contains(postgresVersion) else {
-                throw UsageError(description: "error: --postgres-version must be a major version such as 15")
+            guard SupportedVersions.range.contains(postgresVersion) else {
+                throw UsageError(description: "error: --postgres-version must be a major version from \(SupportedVersions.range.lowerBound) to \(SupportedVersions.range.upperBound)")
             }
             configuration.postgresVersion = postgresVersion
         }

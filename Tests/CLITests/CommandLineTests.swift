@@ -132,7 +132,7 @@ import Testing
     @Test func versionFromTheRootAndFromACommand() throws {
         for arguments in [["--version"], ["lint", "--version"], ["rules", "--version"]] {
             let result = try CLI.run(arguments)
-            #expect(result.stdout == "migration-lint 0.1.0 (PostgreSQL 15 grammar, libpg_query)\n", "\(arguments)")
+            #expect(result.stdout == "migration-lint 0.1.0 (PostgreSQL 15.1 grammar, libpg_query)\n", "\(arguments)")
             #expect(result.stderr == "")
             #expect(result.status == 0)
         }

@@ -188,7 +188,7 @@ import Testing
         try sandbox.write("m.sql", "-- é\nCREATE TABLEX t ();\nCREATE INDEX i ON t (a);\n")
         let result = try CLI.run(["lint", "--format", "gcc", "m.sql"], in: sandbox.path)
         #expect(result.stdout == """
-            m.sql:2:8: error: syntax error at or near "TABLEX" (PostgreSQL 15 grammar) [syntax-error]
+            m.sql:2:8: error: syntax error at or near "TABLEX" (PostgreSQL 15.1 grammar) [syntax-error]
             m.sql:3:8: warning: CREATE INDEX on public.t without CONCURRENTLY blocks writes while the index builds [create-index-concurrently]
 
             """)

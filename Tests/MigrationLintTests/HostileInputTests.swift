@@ -65,7 +65,7 @@ import Reporters
         let text = "SELECT " + String(repeating: "(", count: 10_000) + "1" + String(repeating: ")", count: 10_000) + ";\n"
         let error = try #require(syntaxErrors(lint(text)).first)
         #expect(error.message.contains("nested 10000 deep"))
-        #expect(error.message.contains("PostgreSQL 15 grammar"))
+        #expect(error.message.contains("PostgreSQL \(GrammarVersion.text) grammar"))
     }
 
     static let longExpressions: [(String, String)] = {
