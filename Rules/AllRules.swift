@@ -57,4 +57,6 @@ public let allRules: [any Rule] = [
     SetSchema(),
     RenameObject(),
     Truncate(),
+    // Correctness
+    CatalogWrite(),
 ]

@@ -52,7 +52,8 @@ public struct BackfillInMigration: Rule {
         default: return []
         }
         let table = context.state.resolve(relation)
-        guard !context.state.isCreatedInFile(relation), everyRow else { return [] }
+        // A write to a system catalog is catalog-write's: batching it would not make it safe.
+        guard !context.state.isCreatedInFile(relation), everyRow, !CatalogWrite.isCatalog(relation, context) else { return [] }
         let batch: String
         if verb == "DELETE" {
             batch = "DELETE FROM \(relation.sql)\n  WHERE ctid IN (SELECT ctid FROM \(relation.sql) LIMIT 10000);\n-- repeat until no row is deleted"
