@@ -109,7 +109,27 @@ public struct LintEngine: Sendable {
         var diagnostics = diagnose(file, analysis, fileIndex)
         if let origin = file.origin { diagnostics = diagnostics.map { origin.map.translate($0) } }
         return FileReport(path: file.path, source: file.userSource, diagnostics: diagnostics,
-                          statementCount: analysis.statements.count)
+                          statementCount: analysis.statements.count, coverage: coverage(of: file, analysis))
+    }
+
+    /// Every statement counts; those the parser could not read, psql's own commands and what the
+    /// front end could not turn into SQL are named with their place.
+    func coverage(of file: MigrationFile, _ analysis: FileAnalysis) -> Coverage {
+        var entries = file.unanalyzed
+        var analyzed = 0
+        for item in analysis.statements {
+            let reason: String
+            switch item.parsed.content {
+            case .statement: analyzed += 1; continue
+            case .syntaxError:
+                reason = configuration.postgresVersion > GrammarVersion.major && item.parsed.slice.unterminated == nil
+                    ? "syntax error (PostgreSQL \(GrammarVersion.major + 1)+ syntax?)" : "syntax error"
+            case .psqlMetaCommand: reason = "psql meta-command"
+            case .psqlVariable: reason = "psql variable"
+            }
+            entries.append(Coverage.Entry(range: file.userRange(item.parsed.range), reason: reason))
+        }
+        return Coverage(statements: analysis.statements.count + file.unanalyzed.count, analyzed: analyzed, unanalyzed: entries)
     }
 
     /// The diagnostics of an analysed file: rule findings, engine diagnostics and unused

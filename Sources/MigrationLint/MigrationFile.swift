@@ -19,6 +19,8 @@ public struct MigrationFile: Sendable {
     public let transactionPolicy: TransactionPolicy
     /// The file the SQL was taken from, when it is not the SQL itself.
     public let origin: Origin?
+    /// What the front end found but could not turn into SQL (ranges in the user's file).
+    public var unanalyzed: [Coverage.Entry] = []
 
     public struct Origin: Sendable {
         /// The file as the user wrote it.
