@@ -5,6 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 swift build -q
 bin=.build/debug/migration-lint
+# Help pages are wrapped to the terminal's width; the goldens (and the tests) use 80 columns.
+export COLUMNS=80
 NO_COLOR=1 "$bin" lint Fixtures/examples > Fixtures/golden/lint/examples.txt || true
 "$bin" --help > Fixtures/golden/help/migration-lint.txt
 for command in lint explain rules init; do "$bin" "$command" --help > "Fixtures/golden/help/$command.txt"; done
