@@ -9,6 +9,14 @@ import Testing
         #expect(result.stdout == golden)
     }
 
+    /// The documented JSON schema, byte for byte: keys sorted, `"key" : value`, two-space indent.
+    @Test func jsonOutputOfTheExamplesMatchesTheGoldenFile() throws {
+        let result = try CLI.run(["lint", "--format", "json", "Fixtures/examples"])
+        #expect(result.status == 1)
+        let golden = try String(contentsOfFile: CLI.packageRoot + "/Fixtures/golden/lint/examples.json", encoding: .utf8)
+        #expect(result.stdout == golden)
+    }
+
     @Test func gccFormatIsOneLinePerFinding() throws {
         let result = try CLI.run(["lint", "--format", "gcc", "Fixtures/examples"])
         #expect(result.status == 1)
