@@ -338,6 +338,33 @@ import Testing
         #expect(result.status == 1)
     }
 
+    static let strace = ["/usr/bin/strace", "/bin/strace"].first { FileManager.default.isExecutableFile(atPath: $0) }
+
+    /// The temporary file reaches the disk before it replaces the file: a crash cannot leave an
+    /// empty or half-written migration. Read from the system calls the tool makes.
+    @Test(.enabled(if: strace != nil, "strace is not installed"))
+    func fixFlushesTheTemporaryFileBeforeTheRename() throws {
+        let sandbox = try Sandbox()
+        try sandbox.write("m.sql", "CREATE INDEX i ON t (a);\n")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try #require(Self.strace))
+        process.arguments = ["-f", "-e", "trace=openat,fsync,close,rename,renameat,renameat2", CLI.binary, "lint", "--fix", "m.sql"]
+        process.currentDirectoryURL = URL(fileURLWithPath: sandbox.path)
+        let trace = Pipe()
+        process.standardError = trace
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let calls = String(decoding: trace.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            .split(separator: "\n").map(String.init).filter { !$0.contains("ENOENT") }
+        process.waitUntilExit()
+        #expect(sandbox.read("m.sql") == "CREATE INDEX CONCURRENTLY i ON t (a);\n")
+        let open = try #require(calls.firstIndex { $0.contains("openat(") && $0.contains(".m.sql.migration-lint-") }, "\(calls)")
+        let descriptor = try #require(calls[open].split(separator: "=").last?.trimmingCharacters(in: .whitespaces))
+        let rename = try #require(calls.firstIndex { $0.contains("rename") && $0.contains(".m.sql.migration-lint-") }, "\(calls)")
+        let fsync = calls.firstIndex { $0.contains("fsync(\(descriptor))") }
+        #expect(fsync.map { open < $0 && $0 < rename } == true, "\(calls[open...rename])")
+    }
+
     @Test func noFixInsideATransaction() throws {
         let sandbox = try Sandbox()
         // goose runs this file in a transaction: CONCURRENTLY would make it fail.

@@ -142,6 +142,17 @@ import PostgresSyntax
         try AtomicWriter().write(Array("new".utf8), to: path)
         #expect(String(decoding: FileManager.default.contents(atPath: path)!, as: UTF8.self) == "new")
     }
+
+    @Test func aRewrittenFileKeepsItsPermissions() throws {
+        let directory = NSTemporaryDirectory() + "ml-writer-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let path = directory + "/m.sql"
+        FileManager.default.createFile(atPath: path, contents: Data("old".utf8), attributes: [.posixPermissions: 0o640])
+        try AtomicWriter().write(Array("new".utf8), to: path)
+        #expect(try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int == 0o640)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory) == ["m.sql"])
+    }
 }
 
 @Suite struct SuppressionParsingTests {
