@@ -21,13 +21,7 @@ struct ExplainCommand: ParsableCommand {
     var format: ExplainFormat = .text
 
     func run() throws {
-        let configuration: Configuration
-        do {
-            configuration = try input.resolve().configuration
-        } catch let error as UsageError {
-            printError(error.description)
-            throw ExitCode(2)
-        }
+        let configuration = try input.resolve()
         let engine = LintEngine(rules: allRules, configuration: configuration)
         let runner = LintRunner(engine: engine)
         let discovery = FileDiscovery(exclude: configuration.exclude)

@@ -7,7 +7,6 @@ import PostgresSyntax
 import Reporters
 
 enum ColorChoice: String, CaseIterable { case auto, always, never }
-enum FailOn: String, CaseIterable { case error, warning, never }
 
 extension OutputFormat: ExpressibleByArgument {}
 extension ColorChoice: ExpressibleByArgument {}
@@ -37,13 +36,8 @@ struct LintCommand: ParsableCommand {
     var color: ColorChoice = .auto
 
     func run() throws {
-        let (configuration, configuredFailOn): (Configuration, Severity??)
-        do {
-            (configuration, configuredFailOn) = try input.resolve()
-        } catch let error as UsageError {
-            printError(error.description)
-            throw ExitCode(2)
-        }
+        var configuration = try input.resolve()
+        if let failOn { configuration.failOn = failOn }
         let engine = LintEngine(rules: allRules, configuration: configuration)
         let runner = LintRunner(engine: engine)
 
@@ -117,13 +111,7 @@ struct LintCommand: ParsableCommand {
             // Machine formats carry the errors inside; say them on stderr too for people.
             for error in result.errors { printError(error.description) }
         }
-        let threshold: Severity?
-        switch failOn {
-        case .error?: threshold = .error
-        case .warning?: threshold = .warning
-        case .never?: threshold = nil
-        case nil: threshold = configuredFailOn ?? .warning
-        }
+        let threshold = configuration.failOn.threshold
         let code: Int32
         if !result.errors.isEmpty {
             code = 2

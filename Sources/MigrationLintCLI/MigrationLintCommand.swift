@@ -40,6 +40,9 @@ struct MigrationLintCommand: ParsableCommand {
         } catch let code as ExitCode {
             // A command's own result: it has said what there was to say.
             return code.rawValue
+        } catch let error as UsageError {
+            printError(error.description)
+            return 2
         } catch {
             // Help, the version and completion scripts come here too, with status 0.
             let text = fullMessage(for: error)

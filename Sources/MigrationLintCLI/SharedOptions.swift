@@ -28,20 +28,20 @@ struct InputOptions: ParsableArguments {
     var ruleOverrides: [String] = []
 
     /// Reads the configuration file and applies the flags over it.
-    func resolve() throws -> (configuration: Configuration, failOn: Severity??) {
+    func resolve() throws -> Configuration {
         let known = Set(allRules.map(\.id) + EngineDiagnostics.all.map(\.id))
-        var loaded = ConfigurationFile.Loaded(configuration: Configuration(), failOn: nil)
+        var configuration = Configuration()
         if let path = config ?? ConfigurationFile.find(from: FileManager.default.currentDirectoryPath) {
             do {
-                loaded = try ConfigurationFile.load(path: path, knownRuleIDs: known)
+                configuration = try ConfigurationFile.load(path: path, knownRuleIDs: known)
             } catch let error as InputError {
                 throw UsageError(description: error.description)
             }
         }
-        var configuration = loaded.configuration
         if let postgresVersion {
-            guard (9...18).contains(postgresVersion) else {
-                throw UsageError(description: "error: --postgres-version must be a major version such as 15")
+            let supported = Configuration.supportedPostgresVersions
+            guard supported.contains(postgresVersion) else {
+                throw UsageError(description: "error: --postgres-version must be a major version from \(supported.lowerBound) to \(supported.upperBound)")
             }
             configuration.postgresVersion = postgresVersion
         }
@@ -54,12 +54,12 @@ struct InputOptions: ParsableArguments {
                 let hint = closestMatch(to: parts[0], in: known).map { "; did you mean `\($0)`?" } ?? ""
                 throw UsageError(description: "error: unknown rule `\(parts[0])`\(hint)")
             }
-            guard let severity = ConfigurationFile.parseSeverity(parts[1]) else {
-                throw UsageError(description: "error: --rule \(parts[0]): severity must be off, info, warning or error")
+            guard let setting = RuleSetting(word: parts[1]) else {
+                throw UsageError(description: "error: --rule \(parts[0]): severity must be \(ConfigurationFile.words(RuleSetting.self))")
             }
-            configuration.ruleSeverities[parts[0]] = severity
+            configuration.ruleSettings[parts[0]] = setting
         }
-        return (configuration, loaded.failOn)
+        return configuration
     }
 
     /// The input paths: arguments, else configuration `paths`, else the working directory.

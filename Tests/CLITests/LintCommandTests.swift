@@ -87,6 +87,18 @@ import Testing
         #expect(try CLI.run(["lint", "m.sql"], in: sandbox.path).status == 0)
     }
 
+    /// `info` fails on any finding, in the file as on the command line; the flag wins.
+    @Test func failOnInfoInTheFileAndOnTheCommandLine() throws {
+        let sandbox = try Sandbox()
+        try sandbox.write("m.sql", "CREATE INDEX i ON t (a);\n")
+        let info = ["lint", "--rule", "create-index-concurrently=info", "m.sql"]
+        #expect(try CLI.run(info, in: sandbox.path).status == 0)
+        #expect(try CLI.run(info + ["--fail-on", "info"], in: sandbox.path).status == 1)
+        try sandbox.write(".migration-lint.yml", "fail-on: info\n")
+        #expect(try CLI.run(info, in: sandbox.path).status == 1)
+        #expect(try CLI.run(info + ["--fail-on", "warning"], in: sandbox.path).status == 0)
+    }
+
     @Test func cleanAndCommentOnlyFilesExitZero() throws {
         let sandbox = try Sandbox()
         try sandbox.write("empty.sql", "")
