@@ -88,7 +88,7 @@ public struct RuleContext: Sendable {
     /// The migration tool runs this file inside one transaction.
     @inlinable public var fileRunsInTransaction: Bool { analysis.state.settings.fileRunsInTransaction }
 
-    /// Tokens of the statement as PostgreSQL's scanner reads them (`SQLScanner`), scanned once for all the rules.
+    /// Tokens of the statement as PostgreSQL's scanner reads them (`SQLLexer.tokens`), scanned once for all the rules.
     public var tokens: [Token] { tokenCache.tokens(in: parsed.range, of: source) }
     private let tokenCache = TokenCache()
 
@@ -220,7 +220,7 @@ private final class TokenCache: @unchecked Sendable {
     func tokens(in range: Range<Int>, of source: SourceText) -> [Token] {
         lock.lock(); defer { lock.unlock() }
         if let cached { return cached }
-        let tokens = SQLScanner.tokens(in: range, of: source)
+        let tokens = SQLLexer.tokens(in: range, of: source)
         cached = tokens
         return tokens
     }
