@@ -64,7 +64,8 @@ public struct AddCheckNotValid: Rule {
                 // A column-level CHECK has no NOT VALID form: split it into a table constraint.
                 for constraint in column.constraints {
                     guard case .check = constraint.kind, let start = constraint.location,
-                          let range = Locking.throughParenthesizedGroup(context, from: start) else { continue }
+                          let group = context.balancedGroup(from: start) else { continue }
+                    let range = start..<group.upperBound
                     findings.append(Finding(message: "CHECK on new column \(quoteIdentifier(column.name)) scans \(table.qualified) to check every row",
                                             range: range,
                                             notes: Locking.lockNotes(context, suffix: " while every row is checked"),
@@ -79,18 +80,17 @@ public struct AddCheckNotValid: Rule {
     }
 
     func columnPlan(_ context: RuleContext, table: QualifiedName, column: ColumnDefinition, check: Range<Int>) -> RewritePlan? {
-        guard let start = column.location, let condition = Locking.parenthesizedText(context, after: check.lowerBound) else { return nil }
+        guard let start = column.location, let condition = context.parenthesizedText(from: check.lowerBound) else { return nil }
         let clauseEnd = context.clauseRange(at: start).upperBound
         guard check.upperBound <= clauseEnd else { return nil }
         // The column as written, without its CHECK clause.
-        let definition = (context.source.text(start..<check.lowerBound) + context.source.text(check.upperBound..<clauseEnd))
-            .split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
+        let definition = context.compactText(start..<clauseEnd, omitting: check)
         let justification = column.hasNotNull ? "" : "-- nullable: as in the original statement\n"
         let name = quoteIdentifier(SQLText.constraintName(table.name, column.name, "check"))
         return RewritePlan([
-            .migration(sql: Locking.withLockTimeout("\(justification)ALTER TABLE \(table.sql) ADD COLUMN IF NOT EXISTS \(definition);\nALTER TABLE \(table.sql) ADD CONSTRAINT \(name) CHECK (\(condition)) NOT VALID;"),
+            .migration(sql: SQLText.withLockTimeout("\(justification)ALTER TABLE \(table.sql) ADD COLUMN IF NOT EXISTS \(definition);\nALTER TABLE \(table.sql) ADD CONSTRAINT \(name) CHECK (\(condition)) NOT VALID;"),
                        note: "the column, and its check for new and updated rows only: no scan"),
-            .migration(sql: Locking.withStatementTimeout("ALTER TABLE \(table.sql) VALIDATE CONSTRAINT \(name);"),
+            .migration(sql: SQLText.withStatementTimeout("ALTER TABLE \(table.sql) VALIDATE CONSTRAINT \(name);"),
                        note: "in its own transaction: scans under SHARE UPDATE EXCLUSIVE, reads and writes continue"),
         ])
     }

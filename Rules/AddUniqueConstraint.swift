@@ -96,20 +96,18 @@ public struct AddUniqueConstraint: Rule {
         var steps: [RewritePlan.Step] = []
         if let column {
             // The column as written, without the constraint that builds the index.
-            var definition = Locking.clauseText(context, at: column.location)
+            var definition = context.clauseText(at: column.location)
             if let head = Locking.columnConstraintHead(context, constraint), let start = column.location, head.lowerBound >= start {
-                let prefix = context.source.text(start..<head.lowerBound)
-                let rest = context.source.text(head.upperBound..<context.clauseRange(at: start).upperBound)
-                definition = (prefix + rest).split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
+                definition = context.compactText(start..<context.clauseRange(at: start).upperBound, omitting: head)
             }
             let justification = column.hasNotNull ? "" : "-- nullable: existing rows have no value yet\n"
-            steps.append(.migration(sql: Locking.withLockTimeout("\(justification)ALTER TABLE \(table.sql) ADD COLUMN IF NOT EXISTS \(definition);"),
+            steps.append(.migration(sql: SQLText.withLockTimeout("\(justification)ALTER TABLE \(table.sql) ADD COLUMN IF NOT EXISTS \(definition);"),
                                     note: "the column without its constraint (instant)"))
         }
         steps += [
             .migration(sql: "CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS \(index) ON \(table.sql) (\(columnList));",
                        note: "in a migration without a transaction; writes continue while it builds"),
-            .migration(sql: Locking.withLockTimeout("ALTER TABLE \(table.sql) ADD CONSTRAINT \(index) \(isPrimary ? "PRIMARY KEY" : "UNIQUE") USING INDEX \(index);"),
+            .migration(sql: SQLText.withLockTimeout("ALTER TABLE \(table.sql) ADD CONSTRAINT \(index) \(isPrimary ? "PRIMARY KEY" : "UNIQUE") USING INDEX \(index);"),
                        note: isPrimary ? "brief lock; the columns must already be NOT NULL or this scans" : "brief lock: the index already exists"),
         ]
         return RewritePlan(steps)

@@ -44,7 +44,7 @@ public struct CreateIndexConcurrently: Rule {
     public func check(_ context: RuleContext) -> [Finding] {
         guard case .createIndex(let index) = context.statement, !index.isConcurrent,
               !context.state.isCreatedInFile(index.relation) else { return [] }
-        guard let indexKeyword = context.keywordRange("INDEX") else { return [] }
+        guard let indexKeyword = context.nextKeyword("INDEX") else { return [] }
         let table = context.state.resolve(index.relation)
         let concurrentSQL = insertConcurrently(context, at: indexKeyword.upperBound)
         var notes: [String] = []
@@ -63,9 +63,6 @@ public struct CreateIndexConcurrently: Rule {
     }
 
     func insertConcurrently(_ context: RuleContext, at offset: Int) -> String {
-        let range = context.statementRange
-        var text = context.source.text(range.lowerBound..<offset) + " CONCURRENTLY" + context.source.text(offset..<range.upperBound)
-        if !text.hasSuffix(";") { text += ";" }
-        return text
+        context.statementSQL(inserting: " CONCURRENTLY", at: offset)
     }
 }

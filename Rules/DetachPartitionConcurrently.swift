@@ -48,7 +48,7 @@ public struct DetachPartitionConcurrently: Rule {
             if case .detachPartition(_, false) = $0 { return true } else { return false }
         }.compactMap { occurrence, action -> Finding? in
             guard case .detachPartition(let partition, _) = action else { return nil }
-            let range = Locking.keywordClause(context, ["DETACH", "PARTITION"], occurrence: occurrence) ?? context.statementStartRange
+            let range = Locking.keywordClause(context, ["DETACH", "PARTITION"], occurrence: occurrence) ?? context.firstWordRange
             let end = range.upperBound
             let inTransaction = context.state.inTransactionBlock
             let canFix = !inTransaction && alter.actions.count == 1

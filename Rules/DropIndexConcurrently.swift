@@ -42,7 +42,7 @@ public struct DropIndexConcurrently: Rule {
     public func check(_ context: RuleContext) -> [Finding] {
         guard case .drop(let drop) = context.statement, drop.kind == .index, !drop.isConcurrent else { return [] }
         let existing = drop.objects.filter { !context.state.isCreatedInFile($0) }
-        guard !existing.isEmpty, let keyword = context.keywordRange("INDEX") else { return [] }
+        guard !existing.isEmpty, let keyword = context.nextKeyword("INDEX") else { return [] }
         let names = existing.map { context.state.resolve($0).qualified }.joined(separator: ", ")
         var notes = Locking.lockNotes(context)
         notes.append(contentsOf: context.effects.assumptions)

@@ -96,9 +96,11 @@ public struct DuplicateColumn: Rule {
     func withoutDefinition(at location: Int, _ context: RuleContext) -> String {
         let clause = context.clauseRange(at: location)
         var start = location
-        let bytes = context.source.bytes
-        while start > context.statementRange.lowerBound, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[start - 1]) { start -= 1 }
-        if start > context.statementRange.lowerBound, bytes[start - 1] == UInt8(ascii: ",") { start -= 1 }
-        return Hygiene.statementText(context, applying: [Edit(range: start..<clause.upperBound, replacement: "")])
+        let before = context.tokenIndex(at: location) - 1
+        if before >= 0 {
+            let previous = context.tokens[before]
+            start = context.isPunctuation(previous, ",") ? previous.range.lowerBound : previous.range.upperBound
+        }
+        return context.statementSQL(applying: [Edit(range: start..<clause.upperBound, replacement: "")])
     }
 }

@@ -213,9 +213,7 @@ public struct PreferRobustStatements: Rule {
         default:
             return nil
         }
-        var text = Hygiene.statementText(context, applying: edits)
-        if context.effects.locks.contains(where: { !$0.isNew && $0.mode.blocksWrites }) { text = SQLText.lockTimeout + "\n" + text }
-        return RewritePlan([.migration(sql: text, note: "safe to re-run")])
+        return RewritePlan([.migration(sql: context.withLockTimeoutIfBlocking(context.statementSQL(applying: edits)), note: "safe to re-run")])
     }
 
     /// A failed CREATE INDEX CONCURRENTLY leaves an INVALID index: IF NOT EXISTS would keep it.
@@ -232,7 +230,7 @@ public struct PreferRobustStatements: Rule {
             return drop.objects.contains { analysis.state.resolve($0) == context.state.resolve(qualified) }
         }
         if dropsLeftover { return [] }
-        let sql = "DROP INDEX CONCURRENTLY IF EXISTS \(indexName);\n" + Hygiene.statementText(context, applying: [])
+        let sql = "DROP INDEX CONCURRENTLY IF EXISTS \(indexName);\n" + context.statementSQL(applying: [])
         return [Finding(
             message: "if CREATE INDEX CONCURRENTLY fails it leaves the INVALID index \(indexName) behind, and a retry stops on it with \"already exists\"",
             range: token.range,

@@ -77,7 +77,7 @@ public struct RenameObject: Rule {
         } else {
             plan = RewritePlan([
                 .deploy("prepare the release that uses \(rename.newName) instead of \(rename.object.name)"),
-                Compatibility.contractStep(Compatibility.statementSQL(context), ruleID: description.id,
+                Compatibility.contractStep(context.statementSQL(), ruleID: description.id,
                                            reason: "deployed together with the release that uses the new name",
                                            lockTimeout: !context.effects.locks.isEmpty, note: "rename, then deploy that release at once"),
             ])

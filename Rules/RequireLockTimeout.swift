@@ -64,9 +64,9 @@ public struct RequireLockTimeout: Rule {
         notes.append("without lock_timeout, while it waits for running queries every new query on \(lock.relation.qualified) that conflicts queues behind it")
         if later > 0 { notes.append("\(later) later statement\(later == 1 ? "" : "s") in this file also take\(later == 1 ? "s" : "") blocking locks; one SET at the top covers them all") }
         return [Finding(message: "no lock_timeout before a lock that \(lock.mode.blockingSummary) on \(lock.relation.qualified)",
-                        range: context.statementStartRange, notes: notes,
+                        range: context.firstWordRange, notes: notes,
                         help: "add `\(SQLText.lockTimeout)` before this statement",
-                        fix: Fix(message: "add SET lock_timeout", edits: [Locking.lockTimeoutEdit(context)]))]
+                        fix: Fix(message: "add SET lock_timeout", edits: [context.lockTimeoutEdit]))]
     }
 
     /// The strongest lock the statement takes on an existing relation that blocks reads or

@@ -53,7 +53,7 @@ public struct RequireStatementTimeout: Rule {
         guard let table = touched.first(where: { effects.lock(on: $0)?.mode.blocksWrites == true }),
               let lock = effects.lock(on: table) else { return [] }
         let what = effects.rewrites.contains(table) ? "rewrites" : "scans"
-        let range = clause(context) ?? context.statementStartRange
+        let range = clause(context) ?? context.firstWordRange
         let start = context.statementRange.lowerBound
         return [Finding(message: "\(what) \(table.qualified) under \(lock.mode) with no statement_timeout: the outage lasts as long as the table is large",
                         range: range, notes: Locking.lockNotes(context),
@@ -64,7 +64,7 @@ public struct RequireStatementTimeout: Rule {
     /// The clause that scans, where one names it.
     func clause(_ context: RuleContext) -> Range<Int>? {
         switch context.statement {
-        case .vacuum: return context.keywordRange("FULL")
+        case .vacuum: return context.nextKeyword("FULL")
         case .alterTable(let alter):
             for action in alter.actions {
                 switch action {

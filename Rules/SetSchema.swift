@@ -62,7 +62,7 @@ public struct SetSchema: Rule {
         } else {
             plan = RewritePlan([
                 .deploy("add \(newSchema) to the application's search_path (or name \(moved.qualified) explicitly) and deploy that everywhere"),
-                Compatibility.contractStep(Compatibility.statementSQL(context), ruleID: description.id,
+                Compatibility.contractStep(context.statementSQL(), ruleID: description.id,
                                            reason: "the running release finds it in either schema since step 1",
                                            lockTimeout: !context.effects.locks.isEmpty, note: "move the object"),
             ])

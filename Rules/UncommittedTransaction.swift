@@ -49,13 +49,11 @@ public struct UncommittedTransaction: Rule {
               transaction.startIndex < context.analyses.count,
               let last = context.analyses.last(where: { $0.statement != nil }) else { return [] }
         let begin = context.analyses[transaction.startIndex].parsed
-        let source = context.file.source
-        let end = last.parsed.range.upperBound
-        let endsWithSemicolon = end > 0 && source.bytes[end - 1] == UInt8(ascii: ";")
+        let (end, endsWithSemicolon) = context.appendingPoint(of: last.parsed)
         let insertion = (endsWithSemicolon ? "" : ";") + "\nCOMMIT;"
         return [Finding(
             message: "transaction opened here is never committed: the session ends with it open and PostgreSQL rolls it back",
-            range: Hygiene.firstWordRange(begin, in: source),
+            range: context.firstWordRange(of: begin),
             notes: ["its locks are held until the connection closes"],
             help: "end the transaction with COMMIT after the last statement",
             fix: Fix(message: "append COMMIT", edits: [Edit(range: end..<end, replacement: insertion)]))]

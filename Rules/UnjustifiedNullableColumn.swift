@@ -191,18 +191,10 @@ public struct UnjustifiedNullableColumn: Rule {
                 : "NOT NULL; or keep the column nullable with `-- nullable: <reason>`"
             return RewritePlan([.migration(sql: ([SQLText.lockTimeout] + statements).joined(separator: "\n"), note: note)])
         }
-        let range = context.statementRange
-        var text = ""
-        var last = range.lowerBound
-        for addition in additions.sorted(by: { $0.end < $1.end }) {
-            text += context.source.text(last..<addition.end) + addition.text
-            last = addition.end
-        }
-        text += context.source.text(last..<range.upperBound)
-        if !text.hasSuffix(";") { text += ";" }
+        let text = context.statementSQL(applying: additions.map { Edit(range: $0.end..<$0.end, replacement: $0.text) })
         // A foreign key of the new table locks the table it references.
         let blocks = context.effects.locks.contains { !$0.isNew }
-        return RewritePlan([.migration(sql: blocks ? SQLText.lockTimeout + "\n" + text : text,
+        return RewritePlan([.migration(sql: blocks ? SQLText.withLockTimeout(text) : text,
                                        note: "NOT NULL costs nothing on a new table; or keep the column nullable with `-- nullable: <reason>`")])
     }
 }

@@ -112,21 +112,6 @@ enum Hygiene {
         type.modifiers.isEmpty ? "" : "(" + type.modifiers.map { $0.map(String.init) ?? "" }.joined(separator: ", ") + ")"
     }
 
-    /// The statement's text with `edits` (file offsets inside the statement) applied, ending in `;`.
-    static func statementText(_ context: RuleContext, applying edits: [Edit]) -> String {
-        let range = context.statementRange
-        var bytes = Array(context.source.bytes[range])
-        for edit in edits.sorted(by: { $0.range.lowerBound > $1.range.lowerBound })
-        where edit.range.lowerBound >= range.lowerBound && edit.range.upperBound <= range.upperBound {
-            bytes.replaceSubrange((edit.range.lowerBound - range.lowerBound)..<(edit.range.upperBound - range.lowerBound),
-                                  with: Array(edit.replacement.utf8))
-        }
-        var text = String(decoding: bytes, as: UTF8.self)
-        while let last = text.last, last.isWhitespace { text.removeLast() }
-        if !text.hasSuffix(";") { text += ";" }
-        return text
-    }
-
     /// The column name as it reads in a message.
     static func columnLabel(_ site: ColumnSite) -> String {
         "\(site.table.sql).\(quoteIdentifier(site.column.name))"
@@ -149,10 +134,10 @@ enum Hygiene {
         // A column added to a table created earlier in the file cannot be shown as a step of its own
         // (linted alone, the table would look like an existing one): the fix is the rewrite there.
         if case .createTable = context.statement {
-            rewrite = RewritePlan([.migration(sql: rewritten(context, judged.map { Edit(range: $0.range, replacement: $0.swap.spelling) }),
+            rewrite = RewritePlan([.migration(sql: context.withLockTimeoutIfBlocking(context.statementSQL(applying: judged.map { Edit(range: $0.range, replacement: $0.swap.spelling) })),
                                               note: "the same statement with \(judged[0].swap.spelling)")])
         } else if !judged[0].site.tableIsNew {
-            rewrite = RewritePlan([.migration(sql: rewritten(context, judged.map { Edit(range: $0.range, replacement: $0.swap.spelling) }),
+            rewrite = RewritePlan([.migration(sql: context.withLockTimeoutIfBlocking(context.statementSQL(applying: judged.map { Edit(range: $0.range, replacement: $0.swap.spelling) })),
                                               note: "the same change with \(judged[0].swap.spelling)")])
         }
         return judged.map { item in
@@ -165,23 +150,6 @@ enum Hygiene {
             }
             return Finding(message: item.swap.message, range: item.range, notes: notes, help: item.swap.help, rewrite: rewrite, fix: fix)
         }
-    }
-
-    /// The statement with `edits`; a statement that locks an existing table starts with `SET lock_timeout`.
-    static func rewritten(_ context: RuleContext, _ edits: [Edit]) -> String {
-        var text = statementText(context, applying: edits)
-        if context.effects.locks.contains(where: { !$0.isNew && $0.mode.blocksWrites }) {
-            text = SQLText.lockTimeout + "\n" + text
-        }
-        return text
-    }
-
-    /// The first word of a statement (BEGIN, COMMIT) for findings about the whole statement.
-    static func firstWordRange(_ parsed: ParsedStatement, in source: SourceText) -> Range<Int> {
-        let bytes = source.bytes
-        var end = parsed.range.lowerBound
-        while end < parsed.range.upperBound, ![0x20, 0x09, 0x0A, 0x0D, UInt8(ascii: ";")].contains(bytes[end]) { end += 1 }
-        return parsed.range.lowerBound..<max(end, parsed.range.lowerBound + 1)
     }
 
     /// The token texts of a statement, upper-cased, with their ranges.
