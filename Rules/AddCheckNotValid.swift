@@ -29,6 +29,10 @@ public struct AddCheckNotValid: Rule {
             RuleExample("ALTER TABLE app.users ADD ↓CHECK (char_length(name) <= 100);"),
             RuleExample("ALTER TABLE \"Users\" ADD ↓CONSTRAINT \"Email_Present\" CHECK (email IS NOT NULL);", inTransaction: true),
             RuleExample("ALTER TABLE workers ADD COLUMN active_tasks integer DEFAULT 0 ↓CHECK (active_tasks >= 0);"),
+            RuleExample(#"ALTER TABLE orders ADD ↓CONSTRAINT o_chk CHECK (note <> 'it''s') /* don't */;"#),
+            RuleExample(#"ALTER TABLE orders ADD ↓CONSTRAINT o_amt CHECK (amount > 0 AND note <> E'it\'s');"#),
+            RuleExample(#"ALTER TABLE orders ADD ↓CONSTRAINT o_note CHECK (note <> $$it's$$), ADD ↓CONSTRAINT o_code CHECK (code <> $t$don't$t$);"#),
+            RuleExample(#"ALTER TABLE orders ADD COLUMN note text NOT NULL DEFAULT E'it\'s' ↓CHECK (note <> $$don't$$) /* it's */;"#),
         ],
         goodExamples: [
             RuleExample("ALTER TABLE orders ADD CONSTRAINT orders_total_positive CHECK (total > 0) NOT VALID;"),
@@ -39,6 +43,10 @@ public struct AddCheckNotValid: Rule {
         fixExamples: [
             FixExample(RuleExample("ALTER TABLE orders ADD CONSTRAINT orders_total_positive CHECK (total > 0);"),
                        "ALTER TABLE orders ADD CONSTRAINT orders_total_positive CHECK (total > 0) NOT VALID;\nALTER TABLE orders VALIDATE CONSTRAINT orders_total_positive;"),
+            FixExample(RuleExample(#"ALTER TABLE orders ADD CONSTRAINT o_chk CHECK (note <> 'it''s') /* don't */;"#),
+                       #"ALTER TABLE orders ADD CONSTRAINT o_chk CHECK (note <> 'it''s') NOT VALID /* don't */;\#nALTER TABLE orders VALIDATE CONSTRAINT o_chk;"#),
+            FixExample(RuleExample(#"ALTER TABLE orders ADD CONSTRAINT o_amt CHECK (amount > 0 AND note <> E'it\'s');"#),
+                       #"ALTER TABLE orders ADD CONSTRAINT o_amt CHECK (amount > 0 AND note <> E'it\'s') NOT VALID;\#nALTER TABLE orders VALIDATE CONSTRAINT o_amt;"#),
         ])
 
     public func check(_ context: RuleContext) -> [Finding] {

@@ -32,6 +32,7 @@ public struct AddColumnVolatileDefault: Rule {
             RuleExample("ALTER TABLE \"Accounts\" ADD COLUMN score int DEFAULT ↓(random() * 10)::int;"),
             RuleExample("ALTER TABLE app.orders ADD COLUMN status text DEFAULT ↓'new';", postgresVersion: 10),
             RuleExample("ALTER TABLE orders ADD COLUMN ref text DEFAULT ↓make_ref();"),
+            RuleExample(#"ALTER TABLE orders ADD COLUMN seen timestamptz DEFAULT ↓clock_timestamp() /* it's */;"#),
         ],
         goodExamples: [
             RuleExample("ALTER TABLE users ADD COLUMN created_at timestamptz DEFAULT now();"),

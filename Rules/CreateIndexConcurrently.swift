@@ -27,6 +27,7 @@ public struct CreateIndexConcurrently: Rule {
             RuleExample("CREATE ↓INDEX users_email_idx ON users (email);"),
             RuleExample("CREATE UNIQUE ↓INDEX orders_ref_idx ON app.orders (ref);"),
             RuleExample("CREATE ↓INDEX \"Idx\" ON \"Users\" USING gin (tags);", inTransaction: true),
+            RuleExample(#"CREATE ↓INDEX /* it's */ orders_note_idx ON orders (note) WHERE note <> E'it\'s';"#),
         ],
         goodExamples: [
             RuleExample("CREATE INDEX CONCURRENTLY users_email_idx ON users (email);"),
@@ -39,6 +40,8 @@ public struct CreateIndexConcurrently: Rule {
                        "CREATE INDEX CONCURRENTLY users_email_idx ON users (email);"),
             FixExample(RuleExample("CREATE UNIQUE INDEX IF NOT EXISTS orders_ref_idx ON app.orders (ref);"),
                        "CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS orders_ref_idx ON app.orders (ref);"),
+            FixExample(RuleExample(#"CREATE INDEX /* it's */ orders_note_idx ON orders (note) WHERE note <> E'it\'s';"#),
+                       #"CREATE INDEX CONCURRENTLY /* it's */ orders_note_idx ON orders (note) WHERE note <> E'it\'s';"#),
         ])
 
     public func check(_ context: RuleContext) -> [Finding] {

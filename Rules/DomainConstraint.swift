@@ -35,6 +35,8 @@ public struct DomainConstraint: Rule {
             RuleExample("ALTER DOMAIN app.\"Money\" ↓SET NOT NULL;"),
             RuleExample("CREATE DOMAIN positive_amount AS numeric ↓CHECK (VALUE > 0);"),
             RuleExample("CREATE DOMAIN app.\"Code\" AS text NOT NULL ↓CONSTRAINT code_format CHECK (VALUE ~ '^[A-Z]{3}$');"),
+            RuleExample(#"ALTER DOMAIN positive ↓ADD CHECK (VALUE <> E'it\'s') -- don't\#n;"#),
+            RuleExample(#"CREATE DOMAIN code AS text /* it's */ ↓CHECK (VALUE <> $$don't$$);"#),
         ],
         goodExamples: [
             RuleExample("ALTER DOMAIN email ADD CONSTRAINT email_has_at CHECK (VALUE LIKE '%@%') NOT VALID;"),

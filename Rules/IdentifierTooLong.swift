@@ -30,6 +30,8 @@ public struct IdentifierTooLong: Rule {
             RuleExample("CREATE INDEX CONCURRENTLY ↓index_subscriptions_on_account_id_and_plan_id_and_status_and_created_at ON subscriptions (account_id);"),
             RuleExample("ALTER TABLE app.\"Orders\" ADD CONSTRAINT ↓\"Orders_customer_reference_must_match_the_customer_accounts_table_key\" CHECK (customer_ref <> '') NOT VALID;"),
             RuleExample("CREATE TABLE ↓überlange_tabelle_für_die_größenprüfung_der_bezeichner_in_postgres (id bigint PRIMARY KEY);"),
+            RuleExample(#"ALTER TABLE orders ADD CONSTRAINT o_note CHECK (note <> E'it\'s') NOT VALID, ADD COLUMN ↓a_column_name_that_is_far_too_long_for_postgres_to_keep_it_whole_x text NOT NULL DEFAULT '';"#),
+            RuleExample(#"CREATE TABLE notes (id bigint PRIMARY KEY, body text NOT NULL DEFAULT $$it's$$ /* don't */, ↓another_column_name_that_is_far_too_long_for_postgres_to_keep_whole text NOT NULL);"#),
         ],
         goodExamples: [
             RuleExample("CREATE INDEX CONCURRENTLY subscriptions_account_plan_status_idx ON subscriptions (account_id);"),
@@ -42,6 +44,8 @@ public struct IdentifierTooLong: Rule {
                        "CREATE INDEX CONCURRENTLY index_subscriptions_on_account_id_and_plan_id_and_status_and_cr ON subscriptions (account_id);"),
             FixExample(RuleExample("ALTER TABLE app.\"Orders\" ADD CONSTRAINT \"Orders_customer_reference_must_match_the_customer_accounts_table_key\" CHECK (customer_ref <> '') NOT VALID;"),
                        "ALTER TABLE app.\"Orders\" ADD CONSTRAINT \"Orders_customer_reference_must_match_the_customer_accounts_tabl\" CHECK (customer_ref <> '') NOT VALID;"),
+            FixExample(RuleExample(#"ALTER TABLE orders ADD CONSTRAINT o_note CHECK (note <> E'it\'s') NOT VALID, ADD COLUMN a_column_name_that_is_far_too_long_for_postgres_to_keep_it_whole_x text NOT NULL DEFAULT '';"#),
+                       #"ALTER TABLE orders ADD CONSTRAINT o_note CHECK (note <> E'it\'s') NOT VALID, ADD COLUMN a_column_name_that_is_far_too_long_for_postgres_to_keep_it_whol text NOT NULL DEFAULT '';"#),
         ])
 
     public func check(_ context: RuleContext) -> [Finding] {

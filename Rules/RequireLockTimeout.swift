@@ -53,6 +53,8 @@ public struct RequireLockTimeout: Rule {
         fixExamples: [
             FixExample(RuleExample("ALTER TABLE users ADD COLUMN note text;"),
                        "SET lock_timeout = '2s';\nALTER TABLE users ADD COLUMN note text;"),
+            FixExample(RuleExample(#"-- the user's note\#nALTER TABLE users ADD COLUMN note text DEFAULT E'it\'s' /* don't */;"#),
+                       #"-- the user's note\#nSET lock_timeout = '2s';\#nALTER TABLE users ADD COLUMN note text DEFAULT E'it\'s' /* don't */;"#),
         ])
 
     public func check(_ context: RuleContext) -> [Finding] {

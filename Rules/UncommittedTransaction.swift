@@ -26,6 +26,7 @@ public struct UncommittedTransaction: Rule {
             RuleExample("↓BEGIN;\nCREATE TABLE users (id bigint PRIMARY KEY);"),
             RuleExample("BEGIN;\nCREATE TABLE users (id bigint PRIMARY KEY);\nCOMMIT;\n↓START TRANSACTION;\nALTER TABLE app.\"Orders\" ADD COLUMN note text"),
             RuleExample("CREATE TABLE tags (id bigint PRIMARY KEY);\n↓BEGIN;\nCREATE TABLE users (id bigint PRIMARY KEY);\nSAVEPOINT a;\nRELEASE SAVEPOINT a;"),
+            RuleExample(#"↓BEGIN;\#nALTER TABLE orders ADD COLUMN note text -- don't"#),
         ],
         goodExamples: [
             RuleExample("BEGIN;\nCREATE TABLE users (id bigint PRIMARY KEY);\nCOMMIT;"),
@@ -38,6 +39,8 @@ public struct UncommittedTransaction: Rule {
                        "BEGIN;\nCREATE TABLE users (id bigint PRIMARY KEY);\nCOMMIT;\n"),
             FixExample(RuleExample("BEGIN;\nALTER TABLE app.\"Orders\" ADD COLUMN note text"),
                        "BEGIN;\nALTER TABLE app.\"Orders\" ADD COLUMN note text;\nCOMMIT;"),
+            FixExample(RuleExample(#"BEGIN;\#nALTER TABLE orders ADD COLUMN note text /* it's */ -- don't"#),
+                       #"BEGIN;\#nALTER TABLE orders ADD COLUMN note text;\#nCOMMIT; /* it's */ -- don't"#),
         ])
 
     public func check(_ context: RuleContext) -> [Finding] { [] }
