@@ -31,6 +31,7 @@ public struct AddUniqueConstraint: Rule {
             RuleExample("ALTER TABLE \"Bookings\" ADD ↓CONSTRAINT no_overlap EXCLUDE USING gist (room WITH =, during WITH &&);"),
             RuleExample("ALTER TABLE users ADD COLUMN handle text ↓UNIQUE;"),
             RuleExample("ALTER TABLE builds ADD COLUMN resource_id bigint ↓CONSTRAINT builds_resource_id_key UNIQUE REFERENCES resources (id) ON DELETE CASCADE;"),
+            RuleExample(#"ALTER TABLE orders ADD COLUMN code text NOT NULL DEFAULT E'it\'s' /* don't */ ↓UNIQUE;"#),
         ],
         goodExamples: [
             RuleExample("ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE USING INDEX users_email_key;"),

@@ -28,6 +28,7 @@ public struct DropIndexConcurrently: Rule {
             RuleExample("DROP ↓INDEX users_email_idx;"),
             RuleExample("DROP ↓INDEX IF EXISTS app.orders_ref_idx;"),
             RuleExample("DROP ↓INDEX \"Users_Email\";", inTransaction: true),
+            RuleExample(#"DROP ↓INDEX /* it's */ orders_note_idx -- don't\#n;"#),
         ],
         goodExamples: [
             RuleExample("DROP INDEX CONCURRENTLY users_email_idx;"),
@@ -37,6 +38,8 @@ public struct DropIndexConcurrently: Rule {
         fixExamples: [
             FixExample(RuleExample("DROP INDEX users_email_idx;"), "DROP INDEX CONCURRENTLY users_email_idx;"),
             FixExample(RuleExample("DROP INDEX IF EXISTS app.orders_ref_idx;"), "DROP INDEX CONCURRENTLY IF EXISTS app.orders_ref_idx;"),
+            FixExample(RuleExample(#"DROP INDEX /* it's */ orders_note_idx -- don't\#n;"#),
+                       #"DROP INDEX CONCURRENTLY /* it's */ orders_note_idx -- don't\#n;"#),
         ])
 
     public func check(_ context: RuleContext) -> [Finding] {

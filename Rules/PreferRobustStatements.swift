@@ -36,6 +36,7 @@ public struct PreferRobustStatements: Rule {
             RuleExample("BEGIN;\nCREATE SEQUENCE ↓invoice_numbers;\nCOMMIT;\nALTER TABLE invoices DROP COLUMN ↓legacy, DROP CONSTRAINT invoices_legacy_check;\nSELECT 1;"),
             RuleExample("CREATE INDEX CONCURRENTLY ↓users_email_idx ON users (email);"),
             RuleExample("CREATE UNLOGGED TABLE ↓\"Cache\" (k text PRIMARY KEY, v text NOT NULL);\nSELECT 1;"),
+            RuleExample(#"CREATE TABLE /* it's */ ↓notes (id bigint PRIMARY KEY, body text NOT NULL DEFAULT E'it\'s');\#nSELECT 1;"#),
         ],
         goodExamples: [
             RuleExample("CREATE TABLE app.\"Orders\" (id bigint PRIMARY KEY);\nCREATE INDEX orders_id_idx ON app.\"Orders\" (id);",
@@ -54,6 +55,8 @@ public struct PreferRobustStatements: Rule {
                        "ALTER TABLE users ADD COLUMN IF NOT EXISTS nickname text, DROP COLUMN IF EXISTS legacy;\nDROP INDEX CONCURRENTLY IF EXISTS users_legacy_idx;\nSELECT 1;"),
             FixExample(RuleExample("CREATE SCHEMA app;\nCREATE EXTENSION pgcrypto;\nCREATE UNIQUE INDEX orders_ref_idx ON orders (ref);\nSELECT 1;"),
                        "CREATE SCHEMA IF NOT EXISTS app;\nCREATE EXTENSION IF NOT EXISTS pgcrypto;\nCREATE UNIQUE INDEX IF NOT EXISTS orders_ref_idx ON orders (ref);\nSELECT 1;"),
+            FixExample(RuleExample(#"CREATE TABLE /* it's */ notes (id bigint PRIMARY KEY, body text NOT NULL DEFAULT E'it\'s');\#nSELECT 1;"#),
+                       #"CREATE TABLE /* it's */ IF NOT EXISTS notes (id bigint PRIMARY KEY, body text NOT NULL DEFAULT E'it\'s');\#nSELECT 1;"#),
         ])
 
     public func check(_ context: RuleContext) -> [Finding] {

@@ -28,6 +28,7 @@ public struct RefreshMaterializedViewConcurrently: Rule {
             RuleExample("↓REFRESH MATERIALIZED VIEW daily_totals;"),
             RuleExample("↓REFRESH MATERIALIZED VIEW app.daily_totals WITH DATA;", inTransaction: true),
             RuleExample("↓REFRESH MATERIALIZED VIEW \"Daily Totals\";"),
+            RuleExample(#"↓REFRESH MATERIALIZED VIEW /* it's */ app.daily_totals -- don't\#n;"#),
         ],
         goodExamples: [
             RuleExample("REFRESH MATERIALIZED VIEW CONCURRENTLY daily_totals;"),

@@ -32,6 +32,7 @@ public struct ReindexConcurrently: Rule {
             RuleExample("↓REINDEX INDEX \"Users_Email\";", inTransaction: true),
             RuleExample("REINDEX INDEX ↓CONCURRENTLY users_email_idx;", postgresVersion: 11),
             RuleExample("↓REINDEX TABLE users;", postgresVersion: 11),
+            RuleExample(#"↓REINDEX /* it's */ INDEX orders_note_idx -- don't"#),
         ],
         goodExamples: [
             RuleExample("REINDEX INDEX CONCURRENTLY users_email_idx;"),
@@ -41,6 +42,8 @@ public struct ReindexConcurrently: Rule {
         fixExamples: [
             FixExample(RuleExample("REINDEX INDEX users_email_idx;"), "REINDEX INDEX CONCURRENTLY users_email_idx;"),
             FixExample(RuleExample("REINDEX TABLE app.orders;"), "REINDEX TABLE CONCURRENTLY app.orders;"),
+            FixExample(RuleExample(#"REINDEX /* it's */ INDEX orders_note_idx -- don't"#),
+                       #"REINDEX /* it's */ INDEX CONCURRENTLY orders_note_idx -- don't"#),
         ])
 
     public func check(_ context: RuleContext) -> [Finding] {

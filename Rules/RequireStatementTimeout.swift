@@ -34,6 +34,7 @@ public struct RequireStatementTimeout: Rule {
             RuleExample("ALTER TABLE users ALTER COLUMN email ↓SET NOT NULL;"),
             RuleExample("↓CREATE INDEX orders_ref_idx ON app.orders (ref);"),
             RuleExample("SET statement_timeout = 0;\nVACUUM ↓FULL \"Events\";"),
+            RuleExample(#"-- the user's note\#nALTER TABLE orders ALTER COLUMN note ↓SET NOT NULL /* it's */;"#),
         ],
         goodExamples: [
             RuleExample("SET statement_timeout = '10min';\nALTER TABLE users ALTER COLUMN email SET NOT NULL;"),
@@ -44,6 +45,8 @@ public struct RequireStatementTimeout: Rule {
         fixExamples: [
             FixExample(RuleExample("ALTER TABLE users ALTER COLUMN email SET NOT NULL;"),
                        "SET statement_timeout = '15min';\nALTER TABLE users ALTER COLUMN email SET NOT NULL;"),
+            FixExample(RuleExample(#"-- the user's note\#nALTER TABLE orders ALTER COLUMN note SET NOT NULL /* it's */;"#),
+                       #"-- the user's note\#nSET statement_timeout = '15min';\#nALTER TABLE orders ALTER COLUMN note SET NOT NULL /* it's */;"#),
         ])
 
     public func check(_ context: RuleContext) -> [Finding] {

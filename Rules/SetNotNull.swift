@@ -34,6 +34,7 @@ public struct SetNotNull: Rule {
             RuleExample("ALTER TABLE users ADD CONSTRAINT users_email_not_null CHECK (email IS NOT NULL);\nALTER TABLE users ALTER COLUMN email ↓SET NOT NULL;",
                         postgresVersion: 11),
             RuleExample("ALTER TABLE users ADD CONSTRAINT users_email_not_null CHECK (email IS NOT NULL) NOT VALID;\nALTER TABLE users ALTER COLUMN email ↓SET NOT NULL;"),
+            RuleExample(#"ALTER TABLE orders ALTER COLUMN note ↓SET NOT NULL /* it's */ -- don't"#),
         ],
         goodExamples: [
             RuleExample("ALTER TABLE users ADD CONSTRAINT users_email_not_null CHECK (email IS NOT NULL) NOT VALID;\nALTER TABLE users VALIDATE CONSTRAINT users_email_not_null;\nALTER TABLE users ALTER COLUMN email SET NOT NULL;"),
