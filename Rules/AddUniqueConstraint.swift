@@ -78,7 +78,7 @@ public struct AddUniqueConstraint: Rule {
         notes.append(contentsOf: context.effects.assumptions)
         let plan = constraint.kind == .exclusion ? nil : self.plan(context, table: written, constraint: constraint, column: column)
         let range = column == nil ? context.clauseRange(at: constraint.location)
-            : Locking.columnConstraintHead(context, constraint) ?? context.clauseRange(at: constraint.location)
+            : context.columnConstraintHead(constraint) ?? context.clauseRange(at: constraint.location)
         return Finding(message: "\(kind)\(name) builds its index on \(table.qualified) while reads and writes wait",
                        range: range, notes: notes,
                        help: constraint.kind == .exclusion
@@ -98,7 +98,7 @@ public struct AddUniqueConstraint: Rule {
         if let column {
             // The column as written, without the constraint that builds the index.
             var definition = context.clauseText(at: column.location)
-            if let head = Locking.columnConstraintHead(context, constraint), let start = column.location, head.lowerBound >= start {
+            if let head = context.columnConstraintHead(constraint), let start = column.location, head.lowerBound >= start {
                 definition = context.compactText(start..<context.clauseRange(at: start).upperBound, omitting: head)
             }
             let justification = column.hasNotNull ? "" : "-- nullable: existing rows have no value yet\n"

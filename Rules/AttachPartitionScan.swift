@@ -47,7 +47,7 @@ public struct AttachPartitionScan: Rule {
             guard case .attachPartition(let partition) = action, !context.state.isCreatedInFile(partition) else { return nil }
             let resolved = context.state.resolve(partition)
             guard context.effects.scans.contains(resolved), !hasCheck(on: resolved, context) else { return nil }
-            let range = Locking.keywordClause(context, ["ATTACH", "PARTITION"], occurrence: occurrence) ?? context.firstWordRange
+            let range = context.keywordClause(["ATTACH", "PARTITION"], occurrence: occurrence) ?? context.firstWordRange
             let bound = boundText(context, range)
             let check = quoteIdentifier(SQLText.constraintName(partition.name, "partition_bound"))
             return Finding(message: "ATTACH PARTITION \(resolved.qualified) scans it to prove every row fits \(bound)",

@@ -51,7 +51,7 @@ public struct DetachPartitionConcurrently: Rule {
             if case .detachPartition(_, false) = $0 { return true } else { return false }
         }.compactMap { occurrence, action -> Finding? in
             guard case .detachPartition(let partition, _) = action else { return nil }
-            let range = Locking.keywordClause(context, ["DETACH", "PARTITION"], occurrence: occurrence) ?? context.firstWordRange
+            let range = context.keywordClause(["DETACH", "PARTITION"], occurrence: occurrence) ?? context.firstWordRange
             let end = range.upperBound
             let inTransaction = context.state.inTransactionBlock
             let canFix = !inTransaction && alter.actions.count == 1

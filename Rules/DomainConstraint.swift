@@ -48,7 +48,7 @@ public struct DomainConstraint: Rule {
     public func check(_ context: RuleContext) -> [Finding] {
         switch context.statement {
         case .createDomain(let name, _, let constraints):
-            let words = Hygiene.words(context)
+            let words = context.words
             let checks = constraints.filter { if case .check = $0.kind { return true } else { return false } }
             guard !checks.isEmpty else { return [] }
             let ranges = checks.compactMap { checkRange($0, words) }
@@ -65,7 +65,7 @@ public struct DomainConstraint: Rule {
                         rewrite: RewritePlan([.migration(sql: rewritten, note: "the domain without its CHECK; add CHECK (col ...) NOT VALID on each column that uses it, then VALIDATE CONSTRAINT")]))
             }
         case .other("AlterDomainStmt"):
-            let words = Hygiene.words(context)
+            let words = context.words
             guard words.count > 3, words[0].text == "ALTER", words[1].text == "DOMAIN" else { return [] }
             let domain = domainName(words, context)
             if createdInFile(domain, context) { return [] }

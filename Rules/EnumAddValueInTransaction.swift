@@ -37,7 +37,7 @@ public struct EnumAddValueInTransaction: Rule {
 
     public func check(_ context: RuleContext) -> [Finding] {
         guard case .alterEnumAddValue(let type, let value) = context.statement, let error = context.effects.error else { return [] }
-        let range = Locking.keywordClause(context, ["ADD", "VALUE"]) ?? context.firstWordRange
+        let range = context.keywordClause(["ADD", "VALUE"]) ?? context.firstWordRange
         return [Finding(message: "\(error) (target PostgreSQL \(context.postgresVersion)): adding '\(value)' to \(context.state.resolve(type).qualified) fails",
                         range: range,
                         help: Locking.outsideTransactionHelp(context),

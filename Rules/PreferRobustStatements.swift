@@ -60,7 +60,7 @@ public struct PreferRobustStatements: Rule {
         ])
 
     public func check(_ context: RuleContext) -> [Finding] {
-        let words = Hygiene.words(context)
+        let words = context.words
         if case .createIndex(let index) = context.statement, index.isConcurrent, !index.ifNotExists, let name = index.name {
             return concurrentIndex(context, words: words, name: name)
         }

@@ -60,8 +60,8 @@ public struct RequireLockTimeout: Rule {
     public func check(_ context: RuleContext) -> [Finding] {
         guard let lock = Self.blockingLock(context.analysis) else { return [] }
         // One finding per file: the first SET lock_timeout covers every later statement.
-        if Locking.earlier(context).contains(where: { Self.blockingLock($0) != nil }) { return [] }
-        let later = Locking.later(context).filter { Self.blockingLock($0) != nil }.count
+        if context.earlierStatements.contains(where: { Self.blockingLock($0) != nil }) { return [] }
+        let later = context.laterStatements.filter { Self.blockingLock($0) != nil }.count
         var notes = [context.effects.lockSentence(for: lock.relation, untilCommit: context.state.inTransactionBlock) ?? ""]
         notes.append("without lock_timeout, while it waits for running queries every new query on \(lock.relation.qualified) that conflicts queues behind it")
         if later > 0 { notes.append("\(later) later statement\(later == 1 ? "" : "s") in this file also take\(later == 1 ? "s" : "") blocking locks; one SET at the top covers them all") }

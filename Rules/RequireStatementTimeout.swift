@@ -71,7 +71,7 @@ public struct RequireStatementTimeout: Rule {
         case .alterTable(let alter):
             for action in alter.actions {
                 switch action {
-                case .setNotNull: return Locking.keywordClause(context, ["SET", "NOT", "NULL"])
+                case .setNotNull: return context.keywordClause(["SET", "NOT", "NULL"])
                 case .alterColumnType(_, let type, _): return context.expressionRange(at: type.location)
                 case .addConstraint(let constraint) where constraint.location != nil: return context.clauseRange(at: constraint.location)
                 default: continue

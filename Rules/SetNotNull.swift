@@ -54,7 +54,7 @@ public struct SetNotNull: Rule {
             guard case .setNotNull(let column) = action else { return nil }
             if modern && (context.state.notNullChecks[table.qualified]?.contains(column) == true
                           || provenByFile(table: table, column: column, context)) { return nil }
-            let range = Locking.keywordClause(context, ["SET", "NOT", "NULL"], occurrence: occurrence) ?? context.firstWordRange
+            let range = context.keywordClause(["SET", "NOT", "NULL"], occurrence: occurrence) ?? context.firstWordRange
             var notes = Locking.lockNotes(context, suffix: " while every row is read")
             if !modern { notes.append("before PostgreSQL 12 SET NOT NULL always scans, even with a valid CHECK constraint") }
             return Finding(message: "SET NOT NULL on \(quoteIdentifier(column)) scans \(table.qualified) to prove no row is NULL",

@@ -70,7 +70,7 @@ public struct SetSchema: Rule {
         let what = kind.rawValue
         return [Finding(
             message: "moving \(what) \(old.qualified) to schema \(newSchema) breaks the running release wherever it names \(old.qualified)",
-            range: Compatibility.subcommandRange(context, leading: "SET", name: nil, containing: ["SCHEMA"]),
+            range: context.subcommandRange(leading: "SET", name: nil, containing: ["SCHEMA"]),
             notes: Compatibility.lockNotes(context, object),
             help: "keep the old name working (a view, or search_path) until the release that uses the new schema is deployed",
             rewrite: plan)]

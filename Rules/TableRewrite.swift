@@ -82,7 +82,7 @@ public struct TableRewrite: Rule {
                 let key = keywords.joined(separator: " ")
                 let occurrence = occurrences[key, default: 0]
                 occurrences[key] = occurrence + 1
-                let range = Locking.keywordClause(context, keywords, occurrence: occurrence) ?? context.firstWordRange
+                let range = context.keywordClause(keywords, occurrence: occurrence) ?? context.firstWordRange
                 findings += finding(context, relations: [alter.relation], range: range, what: what,
                                     plan: RewritePlan([.deploy(deploy)]))
             }

@@ -57,7 +57,7 @@ public struct ValidateInSameTransaction: Rule {
                     notes.append("line \(line) \(added.effects.lockSentence(for: lock.relation) ?? ""); this VALIDATE scans while it is held")
                 }
             }
-            let range = Locking.keywordClause(context, ["VALIDATE", "CONSTRAINT"], occurrence: occurrence) ?? context.firstWordRange
+            let range = context.keywordClause(["VALIDATE", "CONSTRAINT"], occurrence: occurrence) ?? context.firstWordRange
             return Finding(message: "VALIDATE CONSTRAINT \(quoteIdentifier(name)) runs in the transaction that added it NOT VALID: \(table.qualified) is scanned while the strong lock is still held",
                            range: range, notes: notes,
                            help: context.state.inExplicitTransaction

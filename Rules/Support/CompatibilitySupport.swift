@@ -2,69 +2,9 @@ import LockModel
 import MigrationLint
 import PostgresSyntax
 
-/// Shared helpers of the nullable-column and backward-compatibility rules: where a clause is in
-/// the statement, what this file created earlier, and the expand/contract plans.
+/// Shared helpers of the nullable-column and backward-compatibility rules: what this file
+/// created earlier, and the expand/contract plans.
 enum Compatibility {
-    private static let noiseWords: Set<String> = ["COLUMN", "CONSTRAINT", "IF", "EXISTS"]
-
-    /// The range of an ALTER TABLE subcommand such as `DROP COLUMN email` or `ALTER COLUMN email
-    /// DROP NOT NULL`: it starts at `leading` (not the statement's own first keyword), skips the
-    /// noise words, names `name`, and contains every keyword of `containing` before the next
-    /// comma. Falls back to the statement's first word.
-    static func subcommandRange(_ context: RuleContext, leading: String, name: String?, requiring: String? = nil,
-                                forbidding: String? = nil, containing: [String] = []) -> Range<Int> {
-        let tokens = context.tokens
-        let noise = noiseWords
-        for (index, token) in tokens.enumerated() where index > 0 && token.keyword == leading {
-            var cursor = index + 1
-            var sawRequired = requiring == nil
-            var sawForbidden = false
-            while cursor < tokens.count, let keyword = tokens[cursor].keyword, noise.contains(keyword) {
-                if keyword == requiring { sawRequired = true }
-                if keyword == forbidding { sawForbidden = true }
-                cursor += 1
-            }
-            guard sawRequired, !sawForbidden, cursor < tokens.count else { continue }
-            if let name, context.identifierName(tokens[cursor]) != name { continue }
-            var depth = 0
-            var keywords: [String] = []
-            // Without a name the words right after `leading` belong to the clause (`SET SCHEMA`).
-            var probe = name == nil ? cursor : cursor + 1
-            while probe < tokens.count {
-                let token = tokens[probe]
-                if context.isPunctuation(token, "(") || context.isPunctuation(token, "[") {
-                    depth += 1
-                } else if context.isPunctuation(token, ")") || context.isPunctuation(token, "]") {
-                    depth -= 1
-                }
-                if depth == 0, context.isPunctuation(token, ",") || context.isPunctuation(token, ";") { break }
-                if let keyword = tokens[probe].keyword { keywords.append(keyword) }
-                probe += 1
-            }
-            guard containing.allSatisfy(keywords.contains) else { continue }
-            return context.clauseRange(at: token.range.lowerBound)
-        }
-        return context.firstWordRange
-    }
-
-    /// Where `name` is written in the statement (`app.users`, `"Users"`), from its first token
-    /// to its last; the statement's first word when it cannot be found.
-    static func nameRange(_ context: RuleContext, _ name: QualifiedName, after offset: Int = 0) -> Range<Int> {
-        let tokens = context.tokens
-        let source = context.source
-        for (index, token) in tokens.enumerated() where token.range.lowerBound >= offset {
-            guard context.identifierName(token) == name.name else { continue }
-            let qualified = index >= 2 && source.text(tokens[index - 1].range) == "."
-            if let schema = name.schema {
-                guard qualified, context.identifierName(tokens[index - 2]) == schema else { continue }
-                return tokens[index - 2].range.lowerBound..<token.range.upperBound
-            }
-            if qualified { continue }
-            return token.range
-        }
-        return context.firstWordRange
-    }
-
     /// The user's DROP statement with `IF EXISTS` after the object kind, so that running the
     /// contract step twice does no harm.
     static func dropWithIfExists(_ context: RuleContext, _ drop: Drop, kindKeywords: [String]) -> String {
@@ -72,16 +12,6 @@ enum Compatibility {
             return context.statementSQL()
         }
         return context.statementSQL(inserting: " IF EXISTS", at: kind.range.upperBound)
-    }
-
-    /// The statements before this one in the file.
-    static func earlier(_ context: RuleContext) -> ArraySlice<StatementAnalysis> {
-        context.earlierStatements
-    }
-
-    /// The statements after this one in the file.
-    static func later(_ context: RuleContext) -> ArraySlice<StatementAnalysis> {
-        context.laterStatements
     }
 
     /// The column was added earlier in this file (or its table created here): no release that
@@ -123,7 +53,7 @@ enum Compatibility {
     /// boundary, which is as short as a replacement gets.
     static func recreatedInSameTransaction(_ context: RuleContext, _ name: QualifiedName, kinds: Set<ObjectKind>) -> Bool {
         let target = context.state.resolve(name)
-        if let next = later(context).first(where: { $0.statement != nil }),
+        if let next = context.laterStatements.first(where: { $0.statement != nil }),
            created(by: next, kinds: kinds, matching: target) || renamed(by: next, kinds: kinds, to: target) {
             return true
         }
@@ -240,35 +170,6 @@ enum EmptyValue {
 }
 
 extension Compatibility {
-    /// The end of a column definition that starts at `start`: the last token before the comma or
-    /// parenthesis that closes it (comments after it are not part of it).
-    static func columnEnd(_ context: RuleContext, from start: Int) -> Int {
-        max(context.clauseEnd(from: start), start + 1)
-    }
-
-    /// The range of a column definition, from its name to its last clause.
-    static func columnRange(_ context: RuleContext, _ column: ColumnDefinition) -> Range<Int> {
-        guard let start = column.location else { return context.firstWordRange }
-        return start..<columnEnd(context, from: start)
-    }
-
-    /// Each constraint of a column definition with its text as written (`REFERENCES users (id) ON
-    /// DELETE CASCADE`, `CHECK (n > 0)`), without a leading `CONSTRAINT name`.
-    static func constraintTexts(_ context: RuleContext, _ column: ColumnDefinition) -> [(constraint: Constraint, text: String)] {
-        guard let start = column.location else { return [] }
-        let end = columnEnd(context, from: start)
-        let located = column.constraints.filter { $0.location != nil }.sorted { ($0.location ?? 0) < ($1.location ?? 0) }
-        let tokens = context.tokens
-        return located.enumerated().map { index, constraint in
-            var lower = constraint.location ?? start
-            let upper = index + 1 < located.count ? (located[index + 1].location ?? end) : end
-            let inside = tokens.filter { $0.range.lowerBound >= lower && $0.range.upperBound <= upper }
-            if inside.first?.keyword == "CONSTRAINT", inside.count > 2 { lower = inside[2].range.lowerBound }
-            let last = inside.last { $0.range.upperBound <= upper }?.range.upperBound ?? upper
-            return (constraint, context.source.text(lower..<max(lower, last)))
-        }
-    }
-
     /// The shared check of the DROP rules for views, functions, types, sequences and schemas:
     /// one finding per dropped object that running code may still use.
     static func dropFindings(_ context: RuleContext, kinds: Set<ObjectKind>, kindKeywords: [String], ruleID: String,
@@ -296,7 +197,7 @@ extension Compatibility {
             ])
             findings.append(Finding(
                 message: "dropping \(what) \(name) breaks the release still running if it uses it",
-                range: nameRange(context, object), notes: notes,
+                range: context.nameRange(object), notes: notes,
                 help: "remove every use of \(name) from the application and deploy that first; drop it in a later migration",
                 rewrite: plan))
         }

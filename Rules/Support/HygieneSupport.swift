@@ -70,43 +70,6 @@ enum Hygiene {
         type.names.count == 1 && ["bigserial", "serial8"].contains(type.baseName)
     }
 
-    /// The range of a type as written, without an array suffix: `character varying(20)`,
-    /// `timestamp(3) without time zone`, `public.mood`. Nil when PostgreSQL gave no location.
-    static func typeRange(_ type: TypeName, in context: RuleContext, tokens: [Token]) -> Range<Int>? {
-        guard let location = type.location else { return nil }
-        guard var index = tokens.firstIndex(where: { $0.range.lowerBound == location }) else { return nil }
-        func text(_ i: Int) -> String { i < tokens.count ? context.source.text(tokens[i].range).uppercased() : "" }
-        var end = tokens[index].range.upperBound
-        // Qualified names: schema "." name.
-        while text(index + 1) == ".", index + 2 < tokens.count {
-            index += 2
-            end = tokens[index].range.upperBound
-        }
-        // Multi-word spellings: CHARACTER VARYING, DOUBLE PRECISION, NATIONAL CHARACTER VARYING.
-        while ["VARYING", "PRECISION", "CHARACTER", "CHAR"].contains(text(index + 1)) {
-            index += 1
-            end = tokens[index].range.upperBound
-        }
-        if text(index + 1) == "(" {
-            var depth = 0
-            var probe = index + 1
-            while probe < tokens.count {
-                let word = text(probe)
-                if word == "(" { depth += 1 } else if word == ")" { depth -= 1 }
-                if depth == 0 { break }
-                probe += 1
-            }
-            guard probe < tokens.count else { return location..<end }
-            index = probe
-            end = tokens[index].range.upperBound
-        }
-        if ["WITH", "WITHOUT"].contains(text(index + 1)), text(index + 2) == "TIME", text(index + 3) == "ZONE" {
-            index += 3
-            end = tokens[index].range.upperBound
-        }
-        return location..<end
-    }
-
     /// The modifiers as written, `(3)`, or empty.
     static func modifierText(_ type: TypeName) -> String {
         type.modifiers.isEmpty ? "" : "(" + type.modifiers.map { $0.map(String.init) ?? "" }.joined(separator: ", ") + ")"
@@ -126,7 +89,7 @@ enum Hygiene {
         // Tokens only for statements with something to point at: most have no column to judge.
         let tokens = context.tokens
         let judged = swaps.compactMap { site, swap -> (site: ColumnSite, swap: TypeSwap, range: Range<Int>)? in
-            guard let range = typeRange(site.type, in: context, tokens: tokens) else { return nil }
+            guard let range = context.typeRange(site.type, tokens: tokens) else { return nil }
             return (site, swap, range)
         }
         guard !judged.isEmpty else { return [] }
@@ -150,11 +113,6 @@ enum Hygiene {
             }
             return Finding(message: item.swap.message, range: item.range, notes: notes, help: item.swap.help, rewrite: rewrite, fix: fix)
         }
-    }
-
-    /// The token texts of a statement, upper-cased, with their ranges.
-    static func words(_ context: RuleContext) -> [(text: String, range: Range<Int>)] {
-        context.tokens.map { (context.source.text($0.range).uppercased(), $0.range) }
     }
 
     /// Where `sequence` (upper-case words) first occurs in `words`, as an index.

@@ -2,37 +2,13 @@ import LockModel
 import MigrationLint
 import PostgresSyntax
 
-/// Helpers shared by the rewrite and blocking-lock rules: building statements from the user's
-/// own text, reading what earlier statements of the file did, and pointing at clauses.
+/// Helpers shared by the rewrite and blocking-lock rules: what earlier statements of the file
+/// did, the locks to name, and where a statement that needs no transaction block goes. Places in
+/// the statement are in RuleContext+Clauses.swift, text of it in RuleContext+Rewrites.swift.
 enum Locking {
-    /// Analyses of the statements before this one in the file.
-    static func earlier(_ context: RuleContext) -> ArraySlice<StatementAnalysis> {
-        context.earlierStatements
-    }
-
-    /// Analyses of the statements after this one in the file.
-    static func later(_ context: RuleContext) -> ArraySlice<StatementAnalysis> {
-        context.laterStatements
-    }
-
     /// The 1-based line of a statement, for messages that point back at it.
     static func line(of analysis: StatementAnalysis, in context: RuleContext) -> Int {
         context.source.position(of: analysis.parsed.range.lowerBound).line
-    }
-
-    /// The range of the `occurrence`-th run of consecutive keyword tokens `keywords`, starting at
-    /// its first keyword and covering the clause up to the next `,` or `;`.
-    static func keywordClause(_ context: RuleContext, _ keywords: [String], occurrence: Int = 0) -> Range<Int>? {
-        let tokens = context.tokens
-        var found = 0
-        guard tokens.count >= keywords.count else { return nil }
-        for start in 0...(tokens.count - keywords.count) {
-            let matches = keywords.indices.allSatisfy { tokens[start + $0].keyword == keywords[$0] }
-            guard matches else { continue }
-            if found == occurrence { return context.clauseRange(at: tokens[start].range.lowerBound) }
-            found += 1
-        }
-        return nil
     }
 
     /// The ALTER TABLE actions of the statement that match `predicate`, with their position among
@@ -170,20 +146,5 @@ enum NotValidAdvice {
             Edit(range: clause.upperBound..<clause.upperBound, replacement: " NOT VALID"),
             Edit(range: end..<end, replacement: "\n" + validate),
         ])
-    }
-}
-
-extension Locking {
-    /// The tokens of a column constraint's head: `UNIQUE`, `PRIMARY KEY`, or `CONSTRAINT name
-    /// UNIQUE`, as a range (a column constraint's clause would run to the end of the column).
-    static func columnConstraintHead(_ context: RuleContext, _ constraint: Constraint) -> Range<Int>? {
-        guard let start = constraint.location else { return nil }
-        let tokens = context.tokens.filter { $0.range.lowerBound >= start }
-        guard var index = tokens.indices.first else { return nil }
-        if tokens[index].keyword == "CONSTRAINT" { index += 2 }
-        guard index < tokens.count else { return nil }
-        var end = tokens[index].range.upperBound
-        if tokens[index].keyword == "PRIMARY", index + 1 < tokens.count { end = tokens[index + 1].range.upperBound }
-        return start..<end
     }
 }
