@@ -147,6 +147,6 @@ public struct AddColumnGenerated: Rule {
     /// The expression inside `GENERATED ALWAYS AS ( ... ) STORED`, as written.
     func generatedExpressionText(_ column: ColumnDefinition, _ context: RuleContext) -> String? {
         guard let start = generatingConstraint(column)?.location else { return nil }
-        return Locking.parenthesizedText(context, after: start)
+        return context.parenthesizedText(from: start)
     }
 }

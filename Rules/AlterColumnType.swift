@@ -35,6 +35,7 @@ public struct AlterColumnType: Rule {
             RuleExample("ALTER TABLE \"Users\" ALTER COLUMN email SET DATA TYPE ↓varchar(100);"),
             RuleExample("ALTER TABLE users ADD COLUMN code varchar(20);\nALTER TABLE users ALTER COLUMN code TYPE ↓varchar(10);"),
             RuleExample("ALTER TABLE events ALTER COLUMN created_at TYPE ↓timestamptz;", postgresVersion: 11),
+            RuleExample(#"ALTER TABLE orders ALTER COLUMN note TYPE ↓varchar(10) /* it's */ USING left(note, 10) -- don't\#n;"#),
         ],
         goodExamples: [
             RuleExample("ALTER TABLE users ALTER COLUMN email TYPE text;"),

@@ -41,9 +41,9 @@ public struct ConcurrentlyInTransaction: Rule {
         guard context.effects.cannotRunInTransactionBlock, context.state.inTransactionBlock else { return [] }
         let range: Range<Int>
         if case .vacuum = context.statement {
-            range = context.statementStartRange
+            range = context.firstWordRange
         } else {
-            range = context.keywordRange("CONCURRENTLY") ?? context.statementStartRange
+            range = context.nextKeyword("CONCURRENTLY") ?? context.firstWordRange
         }
         let what = context.effects.error ?? "this statement cannot run inside a transaction block"
         let transaction = context.state.inExplicitTransaction
@@ -54,7 +54,7 @@ public struct ConcurrentlyInTransaction: Rule {
         return [Finding(message: "\(what): the migration fails", range: range,
                         notes: ["the transaction comes from \(transaction)"],
                         help: Locking.outsideTransactionHelp(context),
-                        rewrite: RewritePlan([.migration(sql: Locking.statementSQL(context), note: "alone, in a migration that runs without a transaction")]))]
+                        rewrite: RewritePlan([.migration(sql: context.statementSQL(), note: "alone, in a migration that runs without a transaction")]))]
     }
 
     func beginLine(_ context: RuleContext) -> Int {

@@ -55,7 +55,7 @@ public struct DropColumn: Rule {
             ])
             return Finding(
                 message: "dropping column \(table.qualified).\(column) breaks the release still running if it reads or writes it",
-                range: Compatibility.subcommandRange(context, leading: "DROP", name: column, forbidding: "CONSTRAINT"),
+                range: context.subcommandRange(leading: "DROP", name: column, forbidding: "CONSTRAINT"),
                 notes: notes, help: "stop using the column in the application and deploy that first; drop it in a later migration",
                 rewrite: plan)
         }

@@ -60,7 +60,7 @@ public struct DropConstraint: Rule {
             ])
             return Finding(
                 message: "dropping constraint \(name) on \(table.qualified) removes a guarantee the running release may rely on",
-                range: Compatibility.subcommandRange(context, leading: "DROP", name: name, requiring: "CONSTRAINT"),
+                range: context.subcommandRange(leading: "DROP", name: name, requiring: "CONSTRAINT"),
                 notes: notes,
                 help: "check that no running code names the constraint; set lock_timeout first, as a foreign key also locks the table it references",
                 rewrite: plan)

@@ -52,7 +52,7 @@ public struct DropTable: Rule {
             ])
             return Finding(
                 message: "dropping table \(table.qualified) breaks the release still running if it uses it, and deletes its data",
-                range: Compatibility.nameRange(context, object), notes: notes,
+                range: context.nameRange(object), notes: notes,
                 help: "stop using the table in the application and deploy that first; drop it in a later migration",
                 rewrite: plan)
         }

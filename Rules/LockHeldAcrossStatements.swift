@@ -63,7 +63,7 @@ public struct LockHeldAcrossStatements: Rule {
             .filter { Self.offense($0, all) != nil }.count
         if later > 0 { notes.append("\(later) later statement\(later == 1 ? "" : "s") of this transaction extend\(later == 1 ? "s" : "") the lock further") }
         return [Finding(message: "\(lockedName) stays locked ACCESS EXCLUSIVE (since line \(line)) while this statement \(doing)",
-                        range: context.statementStartRange, notes: notes,
+                        range: context.firstWordRange, notes: notes,
                         help: context.state.inExplicitTransaction
                             ? "COMMIT after line \(line), and run this statement in its own transaction"
                             : "move this statement to its own migration, so the lock from line \(line) is released first")]

@@ -42,7 +42,7 @@ public struct LockTable: Rule {
         var notes = Locking.lockNotes(context)
         if let error = context.effects.error { notes.append(error + ": the migration fails") }
         return [Finding(message: "LOCK TABLE \(existing.joined(separator: ", ")) IN \(mode) MODE \(mode.blockingSummary) until commit",
-                        range: context.statementStartRange, notes: notes,
+                        range: context.firstWordRange, notes: notes,
                         help: "remove the explicit lock; each statement takes the lock it needs, set lock_timeout before them")]
     }
 }

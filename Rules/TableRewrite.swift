@@ -44,12 +44,12 @@ public struct TableRewrite: Rule {
     public func check(_ context: RuleContext) -> [Finding] {
         switch context.statement {
         case .vacuum(true, _, let relations):
-            let range = context.keywordRange("FULL") ?? context.statementStartRange
+            let range = context.nextKeyword("FULL") ?? context.firstWordRange
             return finding(context, relations: relations, range: range, what: "VACUUM FULL",
                            plan: relations.isEmpty ? nil : vacuumPlan(relations))
         case .cluster(let relation):
             let table = relation.map { [$0] } ?? []
-            return finding(context, relations: table, range: context.statementStartRange, what: "CLUSTER",
+            return finding(context, relations: table, range: context.firstWordRange, what: "CLUSTER",
                            plan: relation.map { RewritePlan([.deploy("pg_repack --table=\(context.state.resolve($0).qualified) --order-by=(the clustering index's columns) reorders online, ACCESS EXCLUSIVE only for a moment at the end")]) })
         case .alterTable(let alter) where alter.kind == .table:
             var findings: [Finding] = []
@@ -82,7 +82,7 @@ public struct TableRewrite: Rule {
                 let key = keywords.joined(separator: " ")
                 let occurrence = occurrences[key, default: 0]
                 occurrences[key] = occurrence + 1
-                let range = Locking.keywordClause(context, keywords, occurrence: occurrence) ?? context.statementStartRange
+                let range = context.keywordClause(keywords, occurrence: occurrence) ?? context.firstWordRange
                 findings += finding(context, relations: [alter.relation], range: range, what: what,
                                     plan: RewritePlan([.deploy(deploy)]))
             }
