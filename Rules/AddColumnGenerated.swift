@@ -48,7 +48,7 @@ public struct AddColumnGenerated: Rule {
         let table = context.state.resolve(alter.relation)
         let offending = alter.actions.compactMap { action -> (column: ColumnDefinition, reason: String, location: Int?)? in
             guard case .addColumn(let column, _) = action else { return nil }
-            let change = LockModel.addColumnEffect(column, context.state)
+            let change = LockModel.addColumnEffect(column, on: table, context.state)
             if change.rewrites, column.isSerial || column.isIdentity || column.generatedExpression != nil {
                 let location = column.isSerial ? column.type?.location : generatingConstraint(column)?.location
                 return (column, change.reason ?? "the column is computed for every row", location)

@@ -70,13 +70,14 @@ public struct AlterColumnType: Rule {
                 // `migration-lint explain` still shows the model's cautious "may rewrite".
                 return nil
             }
-            let uncertain = known == nil && assumptions.contains { $0.hasPrefix("may rewrite") }
+            // The model's answer that the change rewrites rests on what it could not know.
+            let uncertain = known == nil && assumptions.contains { $0.stake == .rewrite }
             let verb = uncertain ? "may rewrite" : "rewrites"
             var message = "changing \(quoteIdentifier(column)) to \(type.sql) \(verb) \(table.qualified)"
             if let reason { message += ": \(reason)" }
             var notes: [String] = []
             if let lock = context.lockSentence(alter.relation) { notes.append(lock + " while every row is copied and every index rebuilt") }
-            notes.append(contentsOf: assumptions)
+            notes.append(contentsOf: assumptions.texts)
             let range = context.expressionRange(at: type.location)
             return Finding(message: message, range: range, notes: notes,
                            help: type.baseName == "varchar" && !type.modifiers.isEmpty

@@ -67,7 +67,7 @@ public struct ReindexConcurrently: Rule {
             Fix(message: "add CONCURRENTLY", edits: [Edit(range: $0.upperBound..<$0.upperBound, replacement: " CONCURRENTLY")])
         }
         var notes = Locking.lockNotes(context)
-        notes.append(contentsOf: context.effects.assumptions)
+        notes.append(contentsOf: context.effects.assumptions.texts)
         let plan = kindKeyword.map {
             RewritePlan([.migration(sql: Locking.statementSQL(context, inserting: " CONCURRENTLY", at: $0.upperBound),
                                     note: "in a migration without a transaction; if it fails, drop the leftover *_ccnew index and retry")])

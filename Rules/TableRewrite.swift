@@ -98,7 +98,7 @@ public struct TableRewrite: Rule {
         let rewritten = context.effects.rewrites.map(\.qualified)
         let subject = rewritten.isEmpty ? "every table it can" : rewritten.joined(separator: ", ")
         var notes = Locking.lockNotes(context, suffix: " while the copy is written")
-        notes.append(contentsOf: context.effects.assumptions)
+        notes.append(contentsOf: context.effects.assumptions.texts)
         return [Finding(message: "\(what) rewrites \(subject) and rebuilds its indexes", range: range, notes: notes,
                         help: "use pg_repack for an online copy, or a plain VACUUM to make space reusable without blocking",
                         rewrite: plan)]

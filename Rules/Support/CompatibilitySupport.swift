@@ -213,7 +213,7 @@ enum Compatibility {
             notes.append("also takes \(indirect.mode) on \(indirect.description): \(indirect.mode.blockingSummary)")
         }
         if withAssumptions {
-            notes.append(contentsOf: context.effects.assumptions.filter { about == nil || $0.contains(about ?? "") })
+            notes.append(contentsOf: context.effects.assumptions.texts.filter { about == nil || $0.contains(about ?? "") })
         }
         return notes
     }
