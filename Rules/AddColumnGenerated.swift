@@ -61,7 +61,7 @@ public struct AddColumnGenerated: Rule {
         // PostgreSQL rewrites once per statement: one finding, at the first such column.
         guard let first = offending.first else { return [] }
         var notes: [String] = []
-        if let lock = context.lockSentence(alter.relation) { notes.append(lock + " while every row is copied") }
+        if let lock = context.lockSentence(on: alter.relation, while: "every row is copied") { notes.append(lock) }
         if offending.count > 1 {
             notes.append("the same rewrite also fills \(offending.dropFirst().map { quoteIdentifier($0.column.name) }.joined(separator: ", "))")
         }

@@ -53,7 +53,7 @@ public struct AddColumnVolatileDefault: Rule {
             let reason = change.reason ?? "the default \(SQLText.text(of: value, in: context)) is computed for every row"
             let message = "ADD COLUMN \(column.name) rewrites \(table.qualified): \(reason)"
             var notes: [String] = []
-            if let lock = context.lockSentence(alter.relation) { notes.append(lock + " while every row is copied") }
+            if let lock = context.lockSentence(on: alter.relation, while: "every row is copied") { notes.append(lock) }
             notes.append(contentsOf: change.assumptions.texts)
             return Finding(message: message, range: context.expressionRange(at: value.location), notes: notes,
                            help: "add the column without a default, then backfill in batches",

@@ -76,7 +76,7 @@ public struct AlterColumnType: Rule {
             var message = "changing \(quoteIdentifier(column)) to \(type.sql) \(verb) \(table.qualified)"
             if let reason { message += ": \(reason)" }
             var notes: [String] = []
-            if let lock = context.lockSentence(alter.relation) { notes.append(lock + " while every row is copied and every index rebuilt") }
+            if let lock = context.lockSentence(on: alter.relation, while: "every row is copied and every index rebuilt") { notes.append(lock) }
             notes.append(contentsOf: assumptions.texts)
             let range = context.expressionRange(at: type.location)
             return Finding(message: message, range: range, notes: notes,

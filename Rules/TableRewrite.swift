@@ -97,8 +97,7 @@ public struct TableRewrite: Rule {
         if !relations.isEmpty && existing.isEmpty { return [] }
         let rewritten = context.effects.rewrites.map(\.qualified)
         let subject = rewritten.isEmpty ? "every table it can" : rewritten.joined(separator: ", ")
-        var notes = Locking.lockNotes(context, suffix: " while the copy is written")
-        notes.append(contentsOf: context.effects.assumptions.texts)
+        let notes = context.lockNotes(while: "the copy is written", withAssumptions: true)
         return [Finding(message: "\(what) rewrites \(subject) and rebuilds its indexes", range: range, notes: notes,
                         help: "use pg_repack for an online copy, or a plain VACUUM to make space reusable without blocking",
                         rewrite: plan)]

@@ -64,14 +64,6 @@ enum Locking {
         alter.actions.filter(predicate).enumerated().map { ($0.offset, $0.element) }
     }
 
-    /// The lock-model sentence for each relation the statement locks, existing relations first;
-    /// only locks at least as strong as `weakest`.
-    static func lockNotes(_ context: RuleContext, suffix: String = "", atLeast weakest: LockMode = .accessShare) -> [String] {
-        context.effects.strongestLocks.filter { !$0.isNew && $0.mode >= weakest }.compactMap {
-            context.effects.lockSentence(for: $0.relation, untilCommit: context.state.inTransactionBlock).map { $0 + suffix }
-        }
-    }
-
     /// Where to move a statement that cannot run inside a transaction block, in the words of the
     /// migration tool that runs this file.
     static func outsideTransactionHelp(_ context: RuleContext) -> String {

@@ -1,0 +1,53 @@
+import Testing
+import LockModel
+import MigrationLint
+import MigrationLintRules
+import PostgresSyntax
+
+/// Rules react to the lock model's assumptions by their kind, not their wording, and quote them
+/// as the model renders them, only where they concern the finding.
+@Suite struct AssumptionNoteTests {
+    func diagnostics(_ sql: String, rule id: String, version: Int = 15) -> [Diagnostic] {
+        var configuration = Configuration()
+        configuration.postgresVersion = version
+        configuration.ruleSeverities[id] = .some(.warning)
+        return LintEngine(rules: allRules.filter { $0.id == id }, configuration: configuration)
+            .lint(text: sql, path: "m.sql").diagnostics.filter { $0.ruleID == id }
+    }
+
+    let users = QualifiedName(schema: "public", name: "users")
+
+    /// alter-column-type says "may rewrite" because the model's rewrite rests on an assumption
+    /// (its stake), and quotes the model's own sentence for it.
+    @Test func alterColumnTypeSaysMayRewriteWhenTheRewriteIsAssumed() throws {
+        let finding = try #require(diagnostics("ALTER TABLE users ALTER COLUMN email TYPE varchar(200);", rule: "alter-column-type").first)
+        let assumed = Assumption.oldColumnTypeUnknown(table: users, column: "email")
+        #expect(assumed.stake == .rewrite)
+        #expect(finding.message == "changing email to varchar(200) may rewrite public.users: the old type of users.email is not known")
+        #expect(finding.notes == [
+            "takes ACCESS EXCLUSIVE on public.users: blocks reads and writes while every row is copied and every index rebuilt",
+            assumed.text,
+        ])
+        #expect(assumed.text == "may rewrite: the old type of users.email is not known")
+        // A USING clause rewrites for certain: nothing is assumed, and the message says so.
+        let using = try #require(diagnostics("ALTER TABLE users ALTER COLUMN id TYPE bigint USING id::bigint;", rule: "alter-column-type").first)
+        #expect(using.message == "changing id to bigint rewrites public.users: a USING expression recomputes every row")
+    }
+
+    /// drop-constraint quotes what concerns its constraint: the table it may reference, not an
+    /// assumption of another subcommand that happens to contain the constraint's name.
+    @Test func dropConstraintQuotesOnlyWhatConcernsItsConstraint() throws {
+        let finding = try #require(diagnostics("ALTER TABLE users DROP CONSTRAINT users, DROP COLUMN users CASCADE;",
+                                               rule: "drop-constraint").first)
+        #expect(finding.notes == [
+            "takes ACCESS EXCLUSIVE on public.users: blocks reads and writes",
+            "also takes ACCESS EXCLUSIVE on the table referenced by users on public.users, if it is a foreign key: blocks reads and writes",
+        ])
+    }
+
+    /// reindex-concurrently quotes the model's assumption about a schema, named as written.
+    @Test func reindexOfASchemaNamesTheSchema() throws {
+        let finding = try #require(diagnostics("REINDEX SCHEMA app;", rule: "reindex-concurrently").first)
+        #expect(finding.notes == ["every table of the schema app is locked SHARE while its indexes are rebuilt"])
+    }
+}
