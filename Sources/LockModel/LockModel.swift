@@ -159,6 +159,18 @@ public enum LockModel {
 
     // MARK: ALTER TABLE
 
+    /// What each subcommand of an ALTER TABLE (or ALTER INDEX ...) does on its own, in order: the
+    /// effects of the statement with that subcommand alone. Rules ask it which subcommand
+    /// rewrites or scans, rather than keeping their own list.
+    public static func subcommandEffects(of alter: AlterTable, in state: AnalysisState)
+        -> [(action: AlterTableAction, effects: StatementEffects)] {
+        alter.actions.map { action in
+            var single = alter
+            single.actions = [action]
+            return (action, effects(of: .alterTable(single), in: state))
+        }
+    }
+
     static func alterTable(_ alter: AlterTable, _ state: AnalysisState, _ effects: inout StatementEffects) {
         let table = alter.relation
         let qualified = state.resolve(table)

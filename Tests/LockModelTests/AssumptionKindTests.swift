@@ -105,4 +105,23 @@ import PostgresSyntax
         #expect(assumptions.map(\.column) == ["a", "b"])
         #expect(assumptions.texts == ["quantity is assumed not to be a domain with a CHECK constraint (that would rewrite the table)"])
     }
+
+    /// What each subcommand of one ALTER TABLE does alone: rules ask it which one rewrites.
+    @Test func eachSubcommandHasItsOwnEffects() {
+        let parsed = SQLParser().parse(SourceText("ALTER TABLE users SET TABLESPACE fast, ADD COLUMN note text, SET LOGGED;"))
+        guard case .alterTable(let alter)? = parsed.first?.statement else {
+            Issue.record("not parsed as ALTER TABLE")
+            return
+        }
+        let state = AnalysisState(settings: RunSettings(postgresVersion: 15, fileRunsInTransaction: false))
+        let parts = LockModel.subcommandEffects(of: alter, in: state)
+        #expect(parts.map(\.action) == alter.actions)
+        #expect(parts.map(\.effects.rewrites) == [[Self.users], [], [Self.users]])
+        #expect(parts.map(\.effects.assumptions) == [[.notInTablespaceAlready(table: Self.users)], [],
+                                                     [.notLoggedAlready(table: Self.users, logged: true)]])
+        #expect(parts.map { $0.effects.lock(on: Self.users)?.mode } == [.accessExclusive, .accessExclusive, .accessExclusive])
+        // Together they are the statement's effects.
+        let whole = LockModel.effects(of: .alterTable(alter), in: state)
+        #expect(whole.assumptions == parts.flatMap(\.effects.assumptions))
+    }
 }

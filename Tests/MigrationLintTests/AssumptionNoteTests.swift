@@ -45,6 +45,22 @@ import PostgresSyntax
         ])
     }
 
+    /// table-rewrite reports the subcommands the lock model says copy the table, each with its own
+    /// assumption; a column change that rewrites is left to its own rule.
+    @Test func tableRewriteReportsWhatTheModelSaysRewrites() {
+        let found = diagnostics("ALTER TABLE users SET TABLESPACE fast, ADD COLUMN n int DEFAULT random(), SET LOGGED;", rule: "table-rewrite")
+        #expect(found.map(\.message) == ["SET TABLESPACE rewrites public.users and rebuilds its indexes",
+                                         "SET LOGGED rewrites public.users and rebuilds its indexes"])
+        #expect(found.map(\.notes) == [
+            ["takes ACCESS EXCLUSIVE on public.users: blocks reads and writes while the copy is written",
+             Assumption.notInTablespaceAlready(table: users).text],
+            ["takes ACCESS EXCLUSIVE on public.users: blocks reads and writes while the copy is written",
+             "public.users is rewritten unless it already is logged"],
+        ])
+        // A table created in the file is empty: the model copies nothing, the rule says nothing.
+        #expect(diagnostics("CREATE TABLE t (id int);\nALTER TABLE t SET TABLESPACE fast;", rule: "table-rewrite").isEmpty)
+    }
+
     /// reindex-concurrently quotes the model's assumption about a schema, named as written.
     @Test func reindexOfASchemaNamesTheSchema() throws {
         let finding = try #require(diagnostics("REINDEX SCHEMA app;", rule: "reindex-concurrently").first)
