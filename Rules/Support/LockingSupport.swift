@@ -123,36 +123,6 @@ enum Locking {
         }
         return type
     }
-
-    /// Whether PostgreSQL changes `old` to `new` without touching the rows
-    /// (`ATColumnChangeRequiresRewrite`: binary-coercible casts whose length check cannot fail).
-    static func isBinaryCoercible(from old: TypeName, to new: TypeName) -> Bool {
-        guard old.isArray == new.isArray else { return false }
-        let from = old.baseName, to = new.baseName
-        let stringTypes: Set<String> = ["varchar", "text"]
-        if from == to && old.modifiers == new.modifiers { return true }
-        if stringTypes.contains(from) && stringTypes.contains(to) {
-            // Unbounded targets accept everything; a bounded target must not shrink.
-            guard let limit = new.modifiers.first, to == "varchar" else { return true }
-            guard from == "varchar", let oldLimit = old.modifiers.first else { return false }
-            return (oldLimit ?? Int.max) <= (limit ?? -1)
-        }
-        if from == "numeric" && to == "numeric" {
-            if new.modifiers.isEmpty { return true }
-            guard old.modifiers.count >= 1, new.modifiers.count >= 1,
-                  let oldPrecision = old.modifiers[0], let newPrecision = new.modifiers[0] else { return false }
-            let oldScale = old.modifiers.count > 1 ? old.modifiers[1] : 0
-            let newScale = new.modifiers.count > 1 ? new.modifiers[1] : 0
-            return oldScale == newScale && newPrecision >= oldPrecision
-        }
-        if from == "varbit" && to == "varbit" {
-            guard let limit = new.modifiers.first else { return true }
-            guard let oldLimit = old.modifiers.first else { return false }
-            return (oldLimit ?? Int.max) <= (limit ?? -1)
-        }
-        if from == "cidr" && to == "inet" { return true }
-        return false
-    }
 }
 
 extension Locking {

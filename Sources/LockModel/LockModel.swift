@@ -434,6 +434,10 @@ public enum LockModel {
         return ColumnChange(rewrites: false, assumptions: assumptions, reason: nil)
     }
 
+    /// Whether a `timezone` setting names UTC, under which timestamp and timestamptz convert
+    /// without a rewrite.
+    public static func isUTC(_ zone: String) -> Bool { utcZones.contains(zone.trimmed(" '\"").lowercased()) }
+
     static let utcZones: Set<String> = ["utc", "etc/utc", "gmt", "etc/gmt", "z", "zulu", "uct", "etc/uct", "universal", "etc/universal", "gmt0", "+00:00", "0"]
 
     /// Whether `ALTER COLUMN ... TYPE` rewrites. With the old type known (the table was created in
@@ -457,12 +461,14 @@ public enum LockModel {
         let from = canonical(old.baseName), to = canonical(type.baseName)
         if from == to && old.modifiers == type.modifiers { return free }
         switch (from, to) {
-        case ("varchar", "varchar"):
-            // Growing or removing the length limit keeps every value valid.
+        case ("varchar", "varchar"), ("varbit", "varbit"):
+            // Growing or removing the length limit keeps every value valid (the planner support
+            // functions of varchar() and varbit() drop such a length coercion).
             guard let newLength = type.modifiers.first ?? nil else { return free }
             guard let oldLength = old.modifiers.first ?? nil else { return rewrites }
             return newLength >= oldLength ? free : rewrites
-        case ("varchar", "text"):
+        case ("varchar", "text"), ("cidr", "inet"):
+            // Binary-coercible casts (`pg_cast`: WITHOUT FUNCTION).
             return free
         case ("text", "varchar"):
             return type.modifiers.isEmpty ? free : rewrites

@@ -34,6 +34,21 @@ import PostgresSyntax
         #expect(using.message == "changing id to bigint rewrites public.users: a USING expression recomputes every row")
     }
 
+    /// Whether a type change rewrites is the lock model's answer even where the file shows the old
+    /// type: timestamp to timestamptz is free under UTC, and depends on the time zone otherwise.
+    @Test func alterColumnTypeFollowsTheModelWhereTheFileShowsTheOldType() throws {
+        let added = "ALTER TABLE events ADD COLUMN at timestamp;\n"
+        #expect(diagnostics(added + "SET TIME ZONE 'UTC';\nALTER TABLE events ALTER COLUMN at TYPE timestamptz;", rule: "alter-column-type").isEmpty)
+        let unknownZone = try #require(diagnostics(added + "ALTER TABLE events ALTER COLUMN at TYPE timestamptz;", rule: "alter-column-type").first)
+        #expect(unknownZone.message == "changing at to timestamptz may rewrite public.events: timestamp to timestamptz rewrites unless the session time zone is UTC")
+        #expect(unknownZone.notes.last == Assumption.sessionTimeZoneUnknown(table: QualifiedName(schema: "public", name: "events"), column: "at",
+                                                                           from: "timestamp", to: "timestamptz").text)
+        #expect(unknownZone.notes.last == "may rewrite: the session time zone is not known (timestamp to timestamptz is free only under UTC)")
+        let paris = try #require(diagnostics(added + "SET TIME ZONE 'Europe/Paris';\nALTER TABLE events ALTER COLUMN at TYPE timestamptz;",
+                                             rule: "alter-column-type").first)
+        #expect(paris.message == "changing at to timestamptz rewrites public.events: timestamp to timestamptz is not binary-coercible")
+    }
+
     /// drop-constraint quotes what concerns its constraint: the table it may reference, not an
     /// assumption of another subcommand that happens to contain the constraint's name.
     @Test func dropConstraintQuotesOnlyWhatConcernsItsConstraint() throws {
