@@ -41,6 +41,16 @@ extension RuleContext {
         return notes
     }
 
+    /// "line 2 takes SHARE ROW EXCLUSIVE on public.orders: blocks writes until commit" for each
+    /// relation that existed before this migration and that `earlier`, a statement before this
+    /// one in the same transaction, locks: its locks are still held.
+    func heldLockSentences(of earlier: StatementAnalysis) -> [String] {
+        let line = Locking.line(of: earlier, in: self)
+        return earlier.effects.strongestLocks.filter { !$0.isNew }.compactMap { lock in
+            earlier.effects.lockSentence(for: lock.relation).map { "line \(line) \($0)" }
+        }
+    }
+
     /// The lock sentence for `relation`, the locks the statement takes on relations the file does
     /// not identify (the table a dropped foreign key references, the table of an index), and what
     /// the lock model assumed, as far as they are `concern`ed.

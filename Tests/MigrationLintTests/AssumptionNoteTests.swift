@@ -5,7 +5,7 @@ import MigrationLintRules
 import PostgresSyntax
 
 /// Rules react to the lock model's assumptions by their kind, not their wording, and quote them
-/// as the model renders them, only where they concern the finding.
+/// and the locks as the model renders them, only where they concern the finding.
 @Suite struct AssumptionNoteTests {
     func diagnostics(_ sql: String, rule id: String, version: Int = 15) -> [Diagnostic] {
         var configuration = Configuration()
@@ -74,6 +74,18 @@ import PostgresSyntax
         ])
         // A table created in the file is empty: the model copies nothing, the rule says nothing.
         #expect(diagnostics("CREATE TABLE t (id int);\nALTER TABLE t SET TABLESPACE fast;", rule: "table-rewrite").isEmpty)
+    }
+
+    /// A lock taken by an earlier statement of the transaction is quoted with its line: it is
+    /// still held.
+    @Test func validateInTheSameTransactionQuotesTheLockStillHeld() throws {
+        let sql = "BEGIN;\nALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;\n"
+            + "ALTER TABLE orders VALIDATE CONSTRAINT orders_user_fk;\nCOMMIT;"
+        let finding = try #require(diagnostics(sql, rule: "validate-in-same-transaction").first)
+        #expect(finding.notes == [
+            "line 2 takes SHARE ROW EXCLUSIVE on public.orders: blocks writes until commit; this VALIDATE scans while it is held",
+            "line 2 takes SHARE ROW EXCLUSIVE on public.users: blocks writes until commit; this VALIDATE scans while it is held",
+        ])
     }
 
     /// reindex-concurrently quotes the model's assumption about a schema, named as written.
