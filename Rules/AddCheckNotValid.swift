@@ -62,7 +62,7 @@ public struct AddCheckNotValid: Rule {
                 let name = constraint.name.map { " " + quoteIdentifier($0) } ?? ""
                 findings.append(Finding(message: "CHECK\(name) without NOT VALID scans \(table.qualified) to check every row",
                                         range: context.clauseRange(at: constraint.location),
-                                        notes: Locking.lockNotes(context, suffix: " while every row is checked"),
+                                        notes: context.lockNotes(while: "every row is checked"),
                                         help: context.state.inTransactionBlock
                                             ? "add NOT VALID here, and VALIDATE CONSTRAINT in a later migration (its own transaction)"
                                             : "add NOT VALID, then VALIDATE CONSTRAINT in a separate statement",
@@ -76,7 +76,7 @@ public struct AddCheckNotValid: Rule {
                     let range = start..<group.upperBound
                     findings.append(Finding(message: "CHECK on new column \(quoteIdentifier(column.name)) scans \(table.qualified) to check every row",
                                             range: range,
-                                            notes: Locking.lockNotes(context, suffix: " while every row is checked"),
+                                            notes: context.lockNotes(while: "every row is checked"),
                                             help: "add the column without the CHECK, then add the CHECK as a NOT VALID table constraint and validate it separately",
                                             rewrite: columnPlan(context, table: alter.relation, column: column, check: range)))
                 }

@@ -56,7 +56,7 @@ public struct AddColumnNotNullWithoutDefault: Rule {
                 guard case .null = value else { return nil }
             }
             var notes: [String] = []
-            if let lock = context.lockSentence(alter.relation) { notes.append(lock) }
+            if let lock = context.lockSentence(on: alter.relation) { notes.append(lock) }
             notes.append("on an empty table it succeeds, and inserts from the running release then fail")
             return Finding(
                 message: "ADD COLUMN \(table.qualified).\(column.name) NOT NULL without a default fails if the table has any row",

@@ -48,14 +48,14 @@ public struct AddColumnVolatileDefault: Rule {
         guard !context.state.isCreatedInFile(alter.relation) else { return [] }
         return alter.actions.compactMap { action -> Finding? in
             guard case .addColumn(let column, _) = action, let value = column.defaultValue else { return nil }
-            let change = LockModel.addColumnEffect(column, context.state)
+            let change = LockModel.addColumnEffect(column, on: context.state.resolve(alter.relation), context.state)
             guard change.rewrites, !column.isSerial, !column.isIdentity, column.generatedExpression == nil else { return nil }
             let table = context.state.resolve(alter.relation)
             let reason = change.reason ?? "the default \(context.expressionText(value)) is computed for every row"
             let message = "ADD COLUMN \(column.name) rewrites \(table.qualified): \(reason)"
             var notes: [String] = []
-            if let lock = context.lockSentence(alter.relation) { notes.append(lock + " while every row is copied") }
-            notes.append(contentsOf: change.assumptions)
+            if let lock = context.lockSentence(on: alter.relation, while: "every row is copied") { notes.append(lock) }
+            notes.append(contentsOf: change.assumptions.texts)
             return Finding(message: message, range: context.expressionRange(at: value.location), notes: notes,
                            help: "add the column without a default, then backfill in batches",
                            rewrite: plan(table: alter.relation, column: column, value: value, context: context))

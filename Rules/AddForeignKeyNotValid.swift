@@ -59,7 +59,7 @@ public struct AddForeignKeyNotValid: Rule {
                   case .foreignKey(let referenced, _) = constraint.kind else { return nil }
             let name = constraint.name.map { " " + quoteIdentifier($0) } ?? ""
             let locked = [table.qualified, context.state.resolve(referenced).qualified]
-            var notes = Locking.lockNotes(context, suffix: " while every row is checked")
+            var notes = context.lockNotes(while: "every row is checked")
             notes.append("writes to \(locked.joined(separator: " and ")) wait for the whole validation")
             return Finding(message: "FOREIGN KEY\(name) without NOT VALID scans \(table.qualified) to check every row against \(locked[1])",
                            range: context.clauseRange(at: constraint.location), notes: notes,

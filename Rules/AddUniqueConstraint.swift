@@ -74,8 +74,7 @@ public struct AddUniqueConstraint: Rule {
         }
         guard constraint.usingIndex == nil else { return nil }
         let name = constraint.name.map { " " + quoteIdentifier($0) } ?? ""
-        var notes = Locking.lockNotes(context, suffix: " while the index is built")
-        notes.append(contentsOf: context.effects.assumptions)
+        let notes = context.lockNotes(while: "the index is built", withAssumptions: true)
         let plan = constraint.kind == .exclusion ? nil : self.plan(context, table: written, constraint: constraint, column: column)
         let range = column == nil ? context.clauseRange(at: constraint.location)
             : context.columnConstraintHead(constraint) ?? context.clauseRange(at: constraint.location)

@@ -51,7 +51,7 @@ public struct AttachPartitionScan: Rule {
             let bound = boundText(context, range)
             let check = quoteIdentifier(SQLText.constraintName(partition.name, "partition_bound"))
             return Finding(message: "ATTACH PARTITION \(resolved.qualified) scans it to prove every row fits \(bound)",
-                           range: range, notes: Locking.lockNotes(context, suffix: " while every row is read"),
+                           range: range, notes: context.lockNotes(while: "every row is read"),
                            help: "add a CHECK matching the bound NOT VALID and VALIDATE it before attaching",
                            rewrite: RewritePlan([
                                .deploy("add to \(partition.sql) a CHECK constraint named \(check) equivalent to \(bound) on the partition key, NOT VALID, in its own migration (brief lock on \(resolved.qualified) only)"),

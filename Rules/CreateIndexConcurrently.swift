@@ -51,7 +51,7 @@ public struct CreateIndexConcurrently: Rule {
         let table = context.state.resolve(index.relation)
         let concurrentSQL = insertConcurrently(context, at: indexKeyword.upperBound)
         var notes: [String] = []
-        if let lock = context.lockSentence(index.relation) { notes.append(lock + " while the index builds") }
+        if let lock = context.lockSentence(on: index.relation, while: "the index builds") { notes.append(lock) }
         // Applying CONCURRENTLY inside a transaction block would make the migration fail.
         let inTransaction = context.state.inTransactionBlock
         let fix = inTransaction ? nil : Fix(message: "add CONCURRENTLY",

@@ -57,7 +57,7 @@ public struct DetachPartitionConcurrently: Rule {
             let canFix = !inTransaction && alter.actions.count == 1
             let parent = context.state.resolve(alter.relation).qualified
             return Finding(message: "DETACH PARTITION \(context.state.resolve(partition).qualified) without CONCURRENTLY locks \(parent) ACCESS EXCLUSIVE: every query on the table waits",
-                           range: range, notes: Locking.lockNotes(context),
+                           range: range, notes: context.lockNotes(),
                            help: inTransaction ? "DETACH PARTITION CONCURRENTLY cannot run inside a transaction block: " + Locking.outsideTransactionHelp(context)
                                                : "add CONCURRENTLY (not allowed when the table has a default partition)",
                            rewrite: RewritePlan([.migration(sql: "ALTER TABLE \(alter.relation.sql) DETACH PARTITION \(partition.sql) CONCURRENTLY;",

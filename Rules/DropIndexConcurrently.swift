@@ -47,8 +47,7 @@ public struct DropIndexConcurrently: Rule {
         let existing = drop.objects.filter { !context.state.isCreatedInFile($0) }
         guard !existing.isEmpty, let keyword = context.nextKeyword("INDEX") else { return [] }
         let names = existing.map { context.state.resolve($0).qualified }.joined(separator: ", ")
-        var notes = Locking.lockNotes(context)
-        notes.append(contentsOf: context.effects.assumptions)
+        let notes = context.lockNotes(withAssumptions: true)
         // CONCURRENTLY drops one index per statement, without CASCADE, outside a transaction block.
         let canFix = !context.state.inTransactionBlock && drop.objects.count == 1 && drop.behavior == .restrict
         let fix = canFix ? Fix(message: "add CONCURRENTLY",

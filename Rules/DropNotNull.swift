@@ -50,7 +50,7 @@ public struct DropNotNull: Rule {
             return Finding(
                 message: "dropping NOT NULL on \(table.qualified).\(column): readers in the running release may not expect NULL",
                 range: context.subcommandRange(leading: "ALTER", name: column, containing: ["DROP", "NOT"]),
-                notes: Compatibility.lockNotes(context, alter.relation, withAssumptions: false),
+                notes: context.lockNotes(on: alter.relation, concerning: .locksOnly),
                 help: "deploy readers that handle NULL before any code writes it",
                 rewrite: plan)
         }

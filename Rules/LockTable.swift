@@ -39,7 +39,7 @@ public struct LockTable: Rule {
         guard case .lockTable(let relations, let mode) = context.statement, mode.blocksWrites else { return [] }
         let existing = relations.filter { !context.state.isCreatedInFile($0) }.map { context.state.resolve($0).qualified }
         guard !existing.isEmpty else { return [] }
-        var notes = Locking.lockNotes(context)
+        var notes = context.lockNotes()
         if let error = context.effects.error { notes.append(error + ": the migration fails") }
         return [Finding(message: "LOCK TABLE \(existing.joined(separator: ", ")) IN \(mode) MODE \(mode.blockingSummary) until commit",
                         range: context.firstWordRange, notes: notes,

@@ -45,7 +45,7 @@ public struct RefreshMaterializedViewConcurrently: Rule {
               !context.state.isCreatedInFile(view), let keyword = context.nextKeyword("VIEW") else { return [] }
         let resolved = context.state.resolve(view)
         let noData = context.nextKeyword("NO") != nil
-        var notes = Locking.lockNotes(context, suffix: " while the view's query runs again")
+        var notes = context.lockNotes(while: "the view's query runs again")
         let indexed = hasUniqueIndex(resolved, context)
         if !indexed { notes.append("CONCURRENTLY needs a unique index on \(resolved.qualified); this file does not show one") }
         // Adding CONCURRENTLY is only safe where the file itself shows the unique index it needs.

@@ -60,7 +60,7 @@ public struct ReindexConcurrently: Rule {
         let what = kind.rawValue.uppercased()
         guard context.postgresVersion >= 12 else {
             return [Finding(message: "REINDEX \(what) \(target) blocks writes while it rebuilds; REINDEX CONCURRENTLY needs PostgreSQL 12",
-                            range: context.firstWordRange, notes: Locking.lockNotes(context),
+                            range: context.firstWordRange, notes: context.lockNotes(),
                             help: "build a replacement with CREATE INDEX CONCURRENTLY, then DROP INDEX CONCURRENTLY the old index")]
         }
         // The keyword after which CONCURRENTLY goes: INDEX, TABLE, SCHEMA, DATABASE.
@@ -69,8 +69,7 @@ public struct ReindexConcurrently: Rule {
         let fix = inTransaction ? nil : kindKeyword.map {
             Fix(message: "add CONCURRENTLY", edits: [Edit(range: $0.upperBound..<$0.upperBound, replacement: " CONCURRENTLY")])
         }
-        var notes = Locking.lockNotes(context)
-        notes.append(contentsOf: context.effects.assumptions)
+        let notes = context.lockNotes(withAssumptions: true)
         let plan = kindKeyword.map {
             RewritePlan([.migration(sql: context.statementSQL(inserting: " CONCURRENTLY", at: $0.upperBound),
                                     note: "in a migration without a transaction; if it fails, drop the leftover *_ccnew index and retry")])

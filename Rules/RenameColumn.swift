@@ -43,7 +43,7 @@ public struct RenameColumn: Rule {
         return [Finding(
             message: "renaming column \(table.qualified).\(old) to \(rename.newName) breaks the running release, which still uses \(old)",
             range: context.subcommandRange(leading: "RENAME", name: old, forbidding: "CONSTRAINT"),
-            notes: Compatibility.lockNotes(context, rename.object),
+            notes: context.lockNotes(on: rename.object),
             help: "add \(rename.newName) next to \(old), write both, backfill, switch reads, then drop \(old)",
             rewrite: plan(context, table: rename.object, old: old, new: rename.newName))]
     }

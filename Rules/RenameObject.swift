@@ -85,7 +85,7 @@ public struct RenameObject: Rule {
         return [Finding(
             message: "renaming \(rename.kind.rawValue) \(old) to \(rename.newName) breaks the running release wherever it uses the old name",
             range: context.subcommandRange(leading: "RENAME", name: nil),
-            notes: Compatibility.lockNotes(context, rename.object),
+            notes: context.lockNotes(on: rename.object),
             help: "keep the old name working until every running release uses the new one",
             rewrite: plan)]
     }

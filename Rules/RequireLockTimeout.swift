@@ -62,7 +62,7 @@ public struct RequireLockTimeout: Rule {
         // One finding per file: the first SET lock_timeout covers every later statement.
         if context.earlierStatements.contains(where: { Self.blockingLock($0) != nil }) { return [] }
         let later = context.laterStatements.filter { Self.blockingLock($0) != nil }.count
-        var notes = [context.effects.lockSentence(for: lock.relation, untilCommit: context.state.inTransactionBlock) ?? ""]
+        var notes = [context.lockSentence(on: lock.relation) ?? ""]
         notes.append("without lock_timeout, while it waits for running queries every new query on \(lock.relation.qualified) that conflicts queues behind it")
         if later > 0 { notes.append("\(later) later statement\(later == 1 ? "" : "s") in this file also take\(later == 1 ? "s" : "") blocking locks; one SET at the top covers them all") }
         return [Finding(message: "no lock_timeout before a lock that \(lock.mode.blockingSummary) on \(lock.relation.qualified)",

@@ -59,7 +59,7 @@ public struct RequireStatementTimeout: Rule {
         let range = clause(context) ?? context.firstWordRange
         let start = context.statementRange.lowerBound
         return [Finding(message: "\(what) \(table.qualified) under \(lock.mode) with no statement_timeout: the outage lasts as long as the table is large",
-                        range: range, notes: Locking.lockNotes(context),
+                        range: range, notes: context.lockNotes(),
                         help: "add `\(SQLText.statementTimeout)` before this statement",
                         fix: Fix(message: "add SET statement_timeout", edits: [Edit(range: start..<start, replacement: "\(SQLText.statementTimeout)\n")]))]
     }

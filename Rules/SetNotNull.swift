@@ -55,7 +55,7 @@ public struct SetNotNull: Rule {
             if modern && (context.state.notNullChecks[table.qualified]?.contains(column) == true
                           || provenByFile(table: table, column: column, context)) { return nil }
             let range = context.keywordClause(["SET", "NOT", "NULL"], occurrence: occurrence) ?? context.firstWordRange
-            var notes = Locking.lockNotes(context, suffix: " while every row is read")
+            var notes = context.lockNotes(while: "every row is read")
             if !modern { notes.append("before PostgreSQL 12 SET NOT NULL always scans, even with a valid CHECK constraint") }
             return Finding(message: "SET NOT NULL on \(quoteIdentifier(column)) scans \(table.qualified) to prove no row is NULL",
                            range: range, notes: notes,

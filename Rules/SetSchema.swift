@@ -71,7 +71,7 @@ public struct SetSchema: Rule {
         return [Finding(
             message: "moving \(what) \(old.qualified) to schema \(newSchema) breaks the running release wherever it names \(old.qualified)",
             range: context.subcommandRange(leading: "SET", name: nil, containing: ["SCHEMA"]),
-            notes: Compatibility.lockNotes(context, object),
+            notes: context.lockNotes(on: object),
             help: "keep the old name working (a view, or search_path) until the release that uses the new schema is deployed",
             rewrite: plan)]
     }

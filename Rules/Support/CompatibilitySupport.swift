@@ -92,24 +92,6 @@ enum Compatibility {
         }
     }
 
-    /// The lock sentence for `relation`, with what the model assumed about this statement: all
-    /// of it, only what mentions `about`, or nothing (an ALTER TABLE's other subcommands bring
-    /// assumptions of their own that do not concern this finding).
-    static func lockNotes(_ context: RuleContext, _ relation: QualifiedName, assumptionsAbout about: String? = nil,
-                          withAssumptions: Bool = true) -> [String] {
-        var notes: [String] = []
-        if let lock = context.lockSentence(relation) { notes.append(lock) }
-        // Locks the model attributes to relations the file does not name (the table a dropped
-        // foreign key references, the table of an index).
-        for indirect in context.effects.indirectLocks where about == nil || indirect.description.contains(about ?? "") {
-            notes.append("also takes \(indirect.mode) on \(indirect.description): \(indirect.mode.blockingSummary)")
-        }
-        if withAssumptions {
-            notes.append(contentsOf: context.effects.assumptions.filter { about == nil || $0.contains(about ?? "") })
-        }
-        return notes
-    }
-
     /// `'<text>'` as a SQL string literal.
     static func literal(_ text: String) -> String {
         "'" + text.replacingOccurrences(of: "'", with: "''") + "'"
@@ -181,7 +163,7 @@ extension Compatibility {
             if createdEarlier(context, object, kinds: kinds) { continue }
             if silentWhenRecreated, recreatedInSameTransaction(context, object, kinds: kinds) { continue }
             let name = drop.kind == .schema ? object.name : context.state.resolve(object).qualified
-            var notes = lockNotes(context, object)
+            var notes = context.lockNotes(on: object)
             if drop.behavior == .cascade {
                 notes.append("CASCADE also drops every object that depends on \(name), without listing them")
             }

@@ -17,14 +17,6 @@ enum Locking {
         alter.actions.filter(predicate).enumerated().map { ($0.offset, $0.element) }
     }
 
-    /// The lock-model sentence for each relation the statement locks, existing relations first;
-    /// only locks at least as strong as `weakest`.
-    static func lockNotes(_ context: RuleContext, suffix: String = "", atLeast weakest: LockMode = .accessShare) -> [String] {
-        context.effects.strongestLocks.filter { !$0.isNew && $0.mode >= weakest }.compactMap {
-            context.effects.lockSentence(for: $0.relation, untilCommit: context.state.inTransactionBlock).map { $0 + suffix }
-        }
-    }
-
     /// Where to move a statement that cannot run inside a transaction block, in the words of the
     /// migration tool that runs this file.
     static func outsideTransactionHelp(_ context: RuleContext) -> String {
@@ -73,36 +65,6 @@ enum Locking {
             }
         }
         return type
-    }
-
-    /// Whether PostgreSQL changes `old` to `new` without touching the rows
-    /// (`ATColumnChangeRequiresRewrite`: binary-coercible casts whose length check cannot fail).
-    static func isBinaryCoercible(from old: TypeName, to new: TypeName) -> Bool {
-        guard old.isArray == new.isArray else { return false }
-        let from = old.baseName, to = new.baseName
-        let stringTypes: Set<String> = ["varchar", "text"]
-        if from == to && old.modifiers == new.modifiers { return true }
-        if stringTypes.contains(from) && stringTypes.contains(to) {
-            // Unbounded targets accept everything; a bounded target must not shrink.
-            guard let limit = new.modifiers.first, to == "varchar" else { return true }
-            guard from == "varchar", let oldLimit = old.modifiers.first else { return false }
-            return (oldLimit ?? Int.max) <= (limit ?? -1)
-        }
-        if from == "numeric" && to == "numeric" {
-            if new.modifiers.isEmpty { return true }
-            guard old.modifiers.count >= 1, new.modifiers.count >= 1,
-                  let oldPrecision = old.modifiers[0], let newPrecision = new.modifiers[0] else { return false }
-            let oldScale = old.modifiers.count > 1 ? old.modifiers[1] : 0
-            let newScale = new.modifiers.count > 1 ? new.modifiers[1] : 0
-            return oldScale == newScale && newPrecision >= oldPrecision
-        }
-        if from == "varbit" && to == "varbit" {
-            guard let limit = new.modifiers.first else { return true }
-            guard let oldLimit = old.modifiers.first else { return false }
-            return (oldLimit ?? Int.max) <= (limit ?? -1)
-        }
-        if from == "cidr" && to == "inet" { return true }
-        return false
     }
 }
 

@@ -42,10 +42,3 @@ enum SQLText {
         return name
     }
 }
-
-extension RuleContext {
-    /// The lock sentence from the lock model for the statement's table, if it takes one.
-    func lockSentence(_ relation: QualifiedName) -> String? {
-        effects.lockSentence(for: state.resolve(relation), untilCommit: state.inTransactionBlock)
-    }
-}

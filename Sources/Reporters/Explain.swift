@@ -113,7 +113,7 @@ struct ExplainModel {
             rows.append(Row(line: file.line(of: parsed.range.lowerBound), sql: sql,
                             transaction: analysis.statement == nil ? nil : analysis.transactionNumber,
                             locks: locks, rewrites: effects.rewrites.map(Self.name), scans: effects.scans.map(Self.name),
-                            assumptions: effects.assumptions, error: error))
+                            assumptions: effects.assumptions.texts, error: error))
         }
         for transaction in MigrationAnalyzer.transactions(file.analysis.statements) {
             let first = file.analysis.statements[transaction.firstStatement]
