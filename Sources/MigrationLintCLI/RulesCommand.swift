@@ -14,8 +14,12 @@ struct RulesCommand: ParsableCommand {
     @Flag(help: "Print the list as the README's Markdown table.")
     var markdown = false
 
+    @Flag(help: "Print which squawk rule maps onto which of ours (init --from-squawk, squawk-compat).")
+    var squawk = false
+
     func run() throws {
         let descriptions = allRules.map(\.description) + EngineDiagnostics.all
+        if squawk { return writeOutput(SquawkRules.markdownTable()) }
         guard let ruleID else {
             writeOutput(markdown ? RuleDocumentation.markdownTable(descriptions) : RuleDocumentation.table(descriptions))
             return
@@ -31,10 +35,23 @@ struct RulesCommand: ParsableCommand {
 
 struct InitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "init", abstract: "Write a commented starter .migration-lint.yml in the current directory.")
+        commandName: "init", abstract: "Write a commented starter .migration-lint.yml in the current directory.",
+        discussion: "With --from-squawk, the file keeps what a squawk configuration says instead (see `migration-lint rules --squawk`).")
 
     @Flag(help: "Overwrite an existing .migration-lint.yml.")
     var force = false
+
+    @Flag(name: .customLong("from-squawk"), help: "Convert squawk's configuration file.")
+    var fromSquawk = false
+
+    @Argument(help: "With --from-squawk: squawk's configuration file (default: .squawk.toml).")
+    var squawkConfiguration: String?
+
+    func validate() throws {
+        if squawkConfiguration != nil && !fromSquawk {
+            throw ValidationError("a configuration file is read only with --from-squawk")
+        }
+    }
 
     func run() throws {
         let path = ".migration-lint.yml"
@@ -42,13 +59,31 @@ struct InitCommand: ParsableCommand {
             printError("error: \(path) already exists (use --force to overwrite)")
             throw ExitCode(2)
         }
-        let text = ConfigurationFile.starter(rules: allRules.map(\.description))
+        let rules = allRules.map(\.description)
+        var text = ConfigurationFile.starter(rules: rules)
+        var source: String?
+        if fromSquawk {
+            let squawkPath = squawkConfiguration ?? ".squawk.toml"
+            guard let data = FileManager.default.contents(atPath: squawkPath),
+                  let toml = String(data: data, encoding: .utf8) else {
+                printError("error: cannot read \(squawkPath): \(FileManager.default.fileExists(atPath: squawkPath) ? "not UTF-8 text" : "no such file")")
+                throw ExitCode(2)
+            }
+            do {
+                text = try SquawkConfiguration.parse(toml, path: squawkPath)
+                    .migrationLintConfiguration(rules: rules, source: squawkPath)
+            } catch let error as InputError {
+                printError(error.description)
+                throw ExitCode(2)
+            }
+            source = squawkPath
+        }
         do {
             try AtomicWriter().write(Array(text.utf8), to: path)
         } catch {
             printError("error: cannot write \(path): \(error)")
             throw ExitCode(2)
         }
-        writeOutput("wrote \(path)\n")
+        writeOutput("wrote \(path)" + (source.map { " from \($0)" } ?? "") + "\n")
     }
 }
