@@ -18,7 +18,7 @@ import Testing
         try expectUsageError(["--fromat", "json", "x.sql"], "Error: Unknown option '--fromat'. Did you mean '--format'?")
         try expectUsageError(["lint", "-x"], "Error: Unknown option '-x'")
         try expectUsageError(["init", "--forc"], "Error: Unknown option '--forc'. Did you mean '--force'?",
-                             usage: "Usage: migration-lint init [--force]\n  See 'migration-lint init --help' for more information.\n")
+                             usage: "Usage: migration-lint init [--force] [--from-squawk] [<squawk-configuration>]\n  See 'migration-lint init --help' for more information.\n")
     }
 
     @Test func missingValue() throws {
@@ -57,10 +57,10 @@ import Testing
     }
 
     @Test func unexpectedArgument() throws {
-        try expectUsageError(["init", "extra"], "Error: Unexpected argument 'extra'",
-                             usage: "Usage: migration-lint init [--force]\n  See 'migration-lint init --help' for more information.\n")
+        try expectUsageError(["init", "extra"], "Error: a configuration file is read only with --from-squawk",
+                             usage: "Usage: migration-lint init [--force] [--from-squawk] [<squawk-configuration>]\n  See 'migration-lint init --help' for more information.\n")
         try expectUsageError(["rules", "create-index-concurrently", "add-column-generated"], "Error: Unexpected argument 'add-column-generated'",
-                             usage: "Usage: migration-lint rules [<rule-id>] [--markdown]\n  See 'migration-lint rules --help' for more information.\n")
+                             usage: "Usage: migration-lint rules [<rule-id>] [--markdown] [--squawk]\n  See 'migration-lint rules --help' for more information.\n")
         try expectUsageError(["help", "lnt"], "Error: Unknown subcommand 'lnt'. Did you mean 'lint'?",
                              usage: "Usage: migration-lint <subcommand>\n  See 'migration-lint --help' for more information.\n")
     }
