@@ -7,7 +7,7 @@ swift build -q
 bin=.build/debug/migration-lint
 NO_COLOR=1 "$bin" lint Fixtures/examples > Fixtures/golden/lint/examples.txt || true
 "$bin" --help > Fixtures/golden/help/migration-lint.txt
-for command in lint explain rules init; do "$bin" "$command" --help > "Fixtures/golden/help/$command.txt"; done
+for command in lint explain rules init lsp; do "$bin" "$command" --help > "Fixtures/golden/help/$command.txt"; done
 "$bin" rules --markdown > /tmp/migration-lint-rules.md
 python3 - <<'PY'
 import re

@@ -27,7 +27,7 @@ enum MigrationLintCommand {
         """
     static let versionLine = "migration-lint \(version) (PostgreSQL 15 grammar, libpg_query)\n"
     /// The first is the default.
-    static let commands: [any Command.Type] = [LintCommand.self, ExplainCommand.self, RulesCommand.self, InitCommand.self]
+    static let commands: [any Command.Type] = [LintCommand.self, ExplainCommand.self, RulesCommand.self, InitCommand.self, LspCommand.self]
 
     static func main(_ arguments: [String]) -> Never {
         do {
