@@ -94,8 +94,7 @@ struct LintResult {
     let analysis: FileAnalysis?
     /// Each statement's byte range in the user's file, in file order.
     let statementRanges: [Range<Int>]
-    /// What `explain` says about each statement.
-    let explanations: [StatementExplanation]?
+    private let explained = ExplanationCache()
 
     init(diagnostics: [Diagnostic], file: MigrationFile? = nil, analysis: FileAnalysis? = nil) {
         self.diagnostics = diagnostics
@@ -103,11 +102,19 @@ struct LintResult {
         self.analysis = analysis
         if let file, let analysis {
             statementRanges = analysis.statements.map { file.userRange($0.parsed.range) }
-            explanations = StatementExplanation.all(ExplainedFile(file, analysis: analysis))
         } else {
             statementRanges = []
-            explanations = nil
         }
+    }
+
+    /// What `explain` says about each statement; worked out on the first hover or outline, not
+    /// on every keystroke.
+    var explanations: [StatementExplanation]? {
+        guard let file, let analysis else { return nil }
+        if let done = explained.value { return done }
+        let value = StatementExplanation.all(ExplainedFile(file, analysis: analysis))
+        explained.value = value
+        return value
     }
 
     /// The statement at a byte offset; its terminating `;` and the position just after it count.
@@ -136,4 +143,9 @@ struct LintResult {
              "ACCESS EXCLUSIVE on \(holder.relation) is taken here and held until the transaction ends")
         }
     }
+}
+
+/// Holds a result's explanations once worked out (the result is a value; the cache is shared by its copies).
+final class ExplanationCache {
+    var value: [StatementExplanation]?
 }
