@@ -30,7 +30,7 @@ struct Workspace {
         if let path = configurationPath {
             let known = Set(allRules.map(\.id) + EngineDiagnostics.all.map(\.id))
             do {
-                configuration = try ConfigurationFile.load(path: path, knownRuleIDs: known).configuration
+                configuration = try ConfigurationFile.load(path: path, knownRuleIDs: known)
             } catch let error as InputError {
                 configurationError = error
             } catch {

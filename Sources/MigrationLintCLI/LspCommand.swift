@@ -1,11 +1,10 @@
+import ArgumentParser
 import Foundation
 import LanguageServer
 
-struct LspCommand: Command {
-    static let spec = CommandSpec(
-        name: "lsp", abstract: "Run the language server (LSP over standard input and output) for editors.", options: [])
-
-    init(_ arguments: ParsedArguments) {}
+struct LspCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lsp", abstract: "Run the language server (LSP over standard input and output) for editors.")
 
     func run() throws {
         // A client that goes away mid-write must end the server with an exit code, not SIGPIPE.
