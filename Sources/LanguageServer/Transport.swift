@@ -104,7 +104,7 @@ final class MessageWriter: @unchecked Sendable {
     }
 
     func send(_ message: JSON) {
-        let body = Array(message.serialized.utf8)
+        let body = message.serializedBytes
         let bytes = Array("Content-Length: \(body.count)\r\n\r\n".utf8) + body
         lock.lock()
         defer { lock.unlock() }

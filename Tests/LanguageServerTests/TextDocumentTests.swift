@@ -38,3 +38,14 @@ final class MessageFramerTests: XCTestCase {
         XCTAssertNil(framer.next())
     }
 }
+
+final class JSONTests: XCTestCase {
+    /// What the server writes, read back by Foundation: quotes, backslashes, control characters
+    /// and text beyond the Basic Multilingual Plane survive.
+    func testSerializedStringsReadBackUnchanged() throws {
+        let text = "say \"hi\"\\ \n\t\u{01} 😀 é"
+        let written: JSON = ["message": .string(text), "line": 3, "ok": true, "none": nil]
+        XCTAssertEqual(written.serialized, "{\"line\":3,\"message\":\"say \\\"hi\\\"\\\\ \\n\\t\\u0001 😀 é\",\"none\":null,\"ok\":true}")
+        XCTAssertEqual(try JSON.parse(written.serializedBytes), written)
+    }
+}
