@@ -182,8 +182,9 @@ final class Session: @unchecked Sendable {
     private func didOpen(_ params: JSON) {
         let item = params["textDocument"]
         guard let uri = item["uri"].string, let text = item["text"].string else { return }
-        documents[uri] = OpenDocument(uri: uri, path: workspace.path(ofURI: uri), version: item["version"].int ?? 0,
-                                      text: TextDocument(text))
+        let path = workspace.path(ofURI: uri)
+        documents[uri] = OpenDocument(uri: uri, path: path, version: item["version"].int ?? 0, text: TextDocument(text),
+                                      isSQL: path.lowercased().hasSuffix(".sql") || item["languageId"].string == "sql")
         due[uri] = Date() // no debounce: the user just opened it
     }
 

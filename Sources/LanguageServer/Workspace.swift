@@ -81,8 +81,12 @@ struct OpenDocument {
     /// The lint of the current text; nil after a change until it is linted again.
     var result: LintResult?
 
+    /// SQL files only (by name or by the editor's language id), until a front end for Swift
+    /// migrations lands: any other file read as SQL would be nothing but syntax errors.
+    let isSQL: Bool
+
     mutating func refresh(_ workspace: Workspace) {
-        result = workspace.lint(path: path, bytes: text.bytes)
+        result = isSQL ? workspace.lint(path: path, bytes: text.bytes) : LintResult(diagnostics: [])
     }
 }
 

@@ -207,6 +207,19 @@ async def test_goose_down_section_is_not_linted(client, workspace):
     assert await published(client, path.as_uri(), lambda: open_document(client, path, text)) == []
 
 
+async def test_files_that_are_not_sql_are_not_linted(client, workspace):
+    path = workspace / "Sources" / "App" / "Migrations" / "CreateUsers.swift"
+    path.parent.mkdir(parents=True)
+    text = 'struct CreateUsers { let sql = "CREATE INDEX a ON users (email);" }\n'
+    path.write_text(text)
+
+    def open_swift():
+        client.text_document_did_open(types.DidOpenTextDocumentParams(
+            text_document=types.TextDocumentItem(uri=path.as_uri(), language_id="swift", version=1, text=text)))
+
+    assert await published(client, path.as_uri(), open_swift) == []
+
+
 def watched(client, path, kind):
     client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(
         changes=[types.FileEvent(uri=path.as_uri(), type=kind)]))
