@@ -10,7 +10,7 @@ import Foundation
 public final class LanguageServer {
     public struct Options: Sendable {
         /// The quiet time after a change before the document is linted again.
-        public var debounce: TimeInterval = 0.025
+        public var debounce: TimeInterval = 0.010
         /// Where the pages that diagnostics link to (`codeDescription`) are written: each is what
         /// `migration-lint rules ID` prints. Default: the user's cache directory.
         public var ruleDocumentationDirectory: String?

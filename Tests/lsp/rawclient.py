@@ -15,9 +15,11 @@ class RawServer:
         self.buffer = b""
         self.next_id = 1
         self.root = root
+        options = {"ruleDocumentationDirectory": str(root / ".rule-pages")}
+        if debounce_ms is not None:  # None: the server's default
+            options["debounceMilliseconds"] = debounce_ms
         reply = self.request("initialize", {"processId": os.getpid(), "rootUri": root.as_uri(), "capabilities": {},
-                                            "initializationOptions": {"debounceMilliseconds": debounce_ms,
-                                                                      "ruleDocumentationDirectory": str(root / ".rule-pages")}})
+                                            "initializationOptions": options})
         assert "capabilities" in reply["result"]
         self.notify("initialized", {})
 
