@@ -25,7 +25,9 @@ public struct AddColumnGenerated: Rule {
             Add a plain nullable column (instant), give it its default for new rows, backfill existing rows in \
             batches outside the migration's transaction, then add NOT NULL through a CHECK that is added NOT \
             VALID and validated separately. For a generated column, keep it up to date from a trigger or from \
-            application code instead. On a table created in the same migration none of this is needed.
+            application code instead. On PostgreSQL 18 and later a generated column that needs no index, NOT NULL \
+            or key can be VIRTUAL, computed when read: adding it writes no row. On a table created in the same \
+            migration none of this is needed.
             """,
         versionNotes: """
             Every supported version rewrites; identity columns exist since PostgreSQL 10, stored generated columns \

@@ -24,7 +24,8 @@ public struct SetNotNull: Rule {
         safeAlternative: """
             Add CHECK (col IS NOT NULL) NOT VALID (brief lock, no scan), VALIDATE it in a separate transaction \
             (scan under SHARE UPDATE EXCLUSIVE, traffic continues), then SET NOT NULL, which now skips its scan, \
-            and drop the check.
+            and drop the check. On PostgreSQL 18 and later add the NOT NULL constraint itself NOT VALID and \
+            VALIDATE it: no SET NOT NULL, no check to drop.
             """,
         versionNotes: """
             PostgreSQL 12 made SET NOT NULL use a valid CHECK constraint; before 12 it always scans, so keep the \
