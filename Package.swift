@@ -60,16 +60,18 @@ let package = Package(
                 verb: "lint",
                 description: "Lint the package's SQL migrations (Migrations/, migrations/, db/migrations/, Sources/*/Migrations/, or --path)")),
             dependencies: ["migration-lint"]),
+        // For the tests: where the shared corpora are, the slow-test switch, golden files.
+        .target(name: "TestSupport", dependencies: ["Reporters"], path: "Tests/TestSupport"),
         // CPgQuery and CPgQueryProtobuf: the lexer is tested against libpg_query's own scanner.
-        .testTarget(name: "PostgresSyntaxTests", dependencies: ["PostgresSyntax", "CPgQuery", "CPgQueryProtobuf"]),
+        .testTarget(name: "PostgresSyntaxTests", dependencies: ["PostgresSyntax", "CPgQuery", "CPgQueryProtobuf", "TestSupport"]),
         .testTarget(name: "LockModelTests", dependencies: ["LockModel", "PostgresSyntax"]),
         // End-to-end: runs the built `migration-lint` binary as a user would.
-        .testTarget(name: "CLITests", dependencies: ["migration-lint", "MigrationLint", "MigrationInput", "MigrationLintRules"]),
-        .testTarget(name: "MigrationLintTests", dependencies: ["MigrationLint", "MigrationInput", "MigrationLintRules", "Reporters"]),
+        .testTarget(name: "CLITests", dependencies: ["migration-lint", "MigrationLint", "MigrationInput", "MigrationLintRules", "TestSupport"]),
+        .testTarget(name: "MigrationLintTests", dependencies: ["MigrationLint", "MigrationInput", "MigrationLintRules", "Reporters", "TestSupport"]),
         // Real counterparts: git, SwiftPM (plugin), pre-commit. Needs the built `migration-lint`.
-        .testTarget(name: "IntegrationTests", dependencies: ["MigrationLint", "MigrationInput", .product(name: "Yams", package: "Yams")]),
+        .testTarget(name: "IntegrationTests", dependencies: ["MigrationLint", "MigrationInput", .product(name: "Yams", package: "Yams"), "TestSupport"]),
         .testTarget(name: "LanguageServerTests", dependencies: ["LanguageServer"]),
-        .testTarget(name: "ReportersTests", dependencies: ["Reporters", "MigrationLint", "MigrationInput", "MigrationLintRules", "LockModel", "PostgresSyntax"]),
+        .testTarget(name: "ReportersTests", dependencies: ["Reporters", "MigrationLint", "MigrationInput", "MigrationLintRules", "LockModel", "PostgresSyntax", "TestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The test command: installs dependencies, starts a throwaway PostgreSQL 15 for the lock-model
-# agreement suite, and runs `swift test`. Any failing test fails it.
+# agreement suite, and runs `swift test` with the slow tests on. Any failing test fails it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh --test
@@ -11,6 +11,8 @@ if [ -f scripts/pg-test-server.sh ]; then
   export MIGRATION_LINT_PGPORT=54329
 fi
 swift build --build-tests
+# The corpus-wide suites, the pre-commit and plugin builds: see "Tests" in the README.
+export MIGRATION_LINT_SLOW_TESTS=1
 swift test --skip-build "$@"
 
 # == LSP suite: pytest-lsp and headless Neovim drive the built `migration-lint lsp` (Tests/lsp).

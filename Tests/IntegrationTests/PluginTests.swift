@@ -1,11 +1,11 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// `swift package lint` in a consumer package that depends on this one by path, run by the real
 /// SwiftPM. Slow (it builds migration-lint inside the consumer), so it is one test covering a
 /// bad folder, a clean folder and --fix.
 @Suite struct PluginTests {
-    static let skipSlow = ProcessInfo.processInfo.environment["MIGRATION_LINT_SKIP_SLOW"] == "1"
 
     static func consumer() throws -> URL {
         let directory = try Support.temporaryDirectory("plugin-consumer")
@@ -27,7 +27,7 @@ import Testing
         return directory
     }
 
-    @Test(.disabled(if: skipSlow, "MIGRATION_LINT_SKIP_SLOW=1: skipping the SwiftPM plugin end-to-end test (builds a consumer package)"))
+    @Test(.slow) // builds a consumer package
     func swiftPackageLintInAConsumerPackage() throws {
         let consumer = try Self.consumer()
         defer { try? FileManager.default.removeItem(at: consumer) }

@@ -1,12 +1,12 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// The hooks in .pre-commit-hooks.yaml, run by the real pre-commit (`pip install pre-commit`)
 /// with `pre-commit try-repo` against a temporary repository: only staged migrations are linted,
 /// down migrations and files outside migration folders are not.
 @Suite struct PreCommitTests {
     static let hasPreCommit = Support.onPath("pre-commit")
-    static let skipSlow = ProcessInfo.processInfo.environment["MIGRATION_LINT_SKIP_SLOW"] == "1"
 
     static let bad = "CREATE INDEX users_email_idx ON users (email);\n"
     static let good = "CREATE TABLE audit (id bigint PRIMARY KEY);\n"
@@ -48,7 +48,7 @@ import Testing
     }
 
     @Test(.enabled(if: hasPreCommit, "pre-commit is not on PATH (pip install pre-commit): skipping the pre-commit hook test"),
-          .disabled(if: skipSlow, "MIGRATION_LINT_SKIP_SLOW=1: skipping the pre-commit hook that builds migration-lint from source"))
+          .slow) // pre-commit builds migration-lint from source
     func swiftHookBuildsAndLintsStagedMigrations() throws {
         let repo = try Self.repository()
         defer { try? FileManager.default.removeItem(at: repo) }

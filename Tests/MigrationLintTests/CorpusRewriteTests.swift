@@ -4,28 +4,18 @@ import MigrationLint
 import MigrationInput
 import MigrationLintRules
 import PostgresSyntax
+import TestSupport
 
-/// Lints the shared corpus of real migrations (`../shared/corpus`, or `MIGRATIONLINT_CORPUS`)
+/// Lints the shared corpus of real migrations (see `TestEnvironment`)
 /// with every rule: no file may crash the analysis, and no migration step of a suggested rewrite
 /// may be worse than the statement it replaces: it raises no warning or error, linted on its own
 /// and in the original statement's place, beyond those the original statement already raised
 /// (a rewrite that fixes one problem of a CREATE TABLE leaves the others to their own rules).
 /// Skipped when the corpus is absent.
-/// Where the corpus is, if it is there.
-enum CorpusLocation {
-    static let path: String? = {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent().path
-        let path = ProcessInfo.processInfo.environment["MIGRATIONLINT_CORPUS"] ?? root + "/shared/corpus"
-        var isDirectory: ObjCBool = false
-        return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue ? path : nil
-    }()
-}
-
-@Suite(.enabled(if: CorpusLocation.path != nil, "corpus not found: set MIGRATIONLINT_CORPUS or place it at ../shared/corpus"))
+@Suite(.slow, .requiresCorpus)
 struct CorpusRewriteTests {
     @Test func noRewriteStepOfTheCorpusIsWorseThanItsStatement() throws {
-        let root = try #require(CorpusLocation.path)
+        let root = TestEnvironment.corpus.path
         let files = (FileManager.default.enumerator(atPath: root)?.allObjects as? [String] ?? [])
             .filter { $0.hasSuffix(".sql") }.sorted()
         #expect(!files.isEmpty, "no .sql file in \(root)")

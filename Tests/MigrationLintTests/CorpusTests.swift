@@ -4,25 +4,18 @@ import MigrationLint
 import MigrationInput
 import MigrationLintRules
 import PostgresSyntax
+import TestSupport
 
-/// The shared corpus of real migrations, next to the repository (`../shared/corpus`). It is
-/// never copied into the repository, so without it these tests are skipped, visibly.
-enum Corpus {
-    static let root: String = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("shared/corpus").path
-
-    static var isPresent: Bool { FileManager.default.fileExists(atPath: root) }
-}
-
-@Suite struct CorpusTests {
-    // Skipped (and listed as skipped) when ../shared/corpus is absent, e.g. in a fresh clone.
-    @Test(.enabled(if: Corpus.isPresent, "../shared/corpus is absent"))
+/// The shared corpus of real migrations (see `TestEnvironment`). It is never copied into the
+/// repository, so without it these tests are skipped, visibly.
+@Suite(.slow, .requiresCorpus) struct CorpusTests {
+    @Test
     func everyCorpusFileLintsWithoutACrashAndEverySyntaxErrorIsExplained() throws {
         var configuration = Configuration()
         configuration.includeDown = true // up and down
         let runner = LintRunner(engine: LintEngine(rules: allRules, configuration: configuration))
-        let (files, errors) = FileDiscovery().collect([Corpus.root])
+        let root = TestEnvironment.corpus.path
+        let (files, errors) = FileDiscovery().collect([root])
         #expect(errors.isEmpty)
         #expect(files.count > 1_500, "the corpus holds about 1,800 migrations")
 
@@ -48,16 +41,15 @@ enum Corpus {
         #expect(linted == files.count)
         print("corpus: \(files.count) files linted, \(syntaxErrors.count) syntax errors")
         for error in syntaxErrors {
-            print("  \(error.path.dropFirst(Corpus.root.count + 1)):\(error.line): \(error.message)")
+            print("  \(error.path.dropFirst(root.count + 1)):\(error.line): \(error.message)")
         }
         // Real migrations that ran on PostgreSQL: a parse failure here is either psql-only
         // syntax or newer grammar, so there are few.
         #expect(syntaxErrors.count < files.count / 100)
     }
 
-    @Test(.enabled(if: Corpus.isPresent, "../shared/corpus is absent"))
-    func outputOrderDoesNotDependOnThreadTiming() throws {
-        let (files, _) = FileDiscovery().collect([Corpus.root])
+    @Test func outputOrderDoesNotDependOnThreadTiming() throws {
+        let (files, _) = FileDiscovery().collect([TestEnvironment.corpus.path])
         let sample = Array(files.prefix(300))
         let engine = LintEngine(rules: allRules)
         let parallel = LintRunner(engine: engine, threadCount: 4).lint(paths: sample)

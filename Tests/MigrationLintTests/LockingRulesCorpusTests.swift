@@ -4,25 +4,20 @@ import MigrationLint
 import MigrationInput
 import MigrationLintRules
 import PostgresSyntax
+import TestSupport
 
 /// The blocking-lock rules' fixes applied to real migration files: the result still parses and
-/// the finding is gone. Runs only where the shared corpus is present (`../shared/corpus` next to
-/// the repository, or `MIGRATION_LINT_CORPUS`); elsewhere it is reported as skipped.
-@Suite struct LockingRulesCorpusTests {
-    static let corpus: String = {
-        if let path = ProcessInfo.processInfo.environment["MIGRATION_LINT_CORPUS"] { return path }
-        let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        return repository.deletingLastPathComponent().appendingPathComponent("shared/corpus").path
-    }()
-
-    static var corpusIsPresent: Bool { FileManager.default.fileExists(atPath: corpus) }
+/// the finding is gone. Runs only where the shared corpus is present (see `TestEnvironment`);
+/// elsewhere it is reported as skipped.
+@Suite(.slow, .requiresCorpus) struct LockingRulesCorpusTests {
+    static var corpus: String { TestEnvironment.corpus.path }
 
     static let fixableRules: Set<String> = [
         "drop-index-concurrently", "reindex-concurrently", "add-foreign-key-not-valid", "add-check-not-valid",
         "require-lock-timeout", "require-statement-timeout", "detach-partition-concurrently",
     ]
 
-    @Test(.enabled(if: corpusIsPresent, "the shared migration corpus is not present"))
+    @Test
     func fixesKeepRealMigrationsParseableAndSilenceTheRule() throws {
         var configuration = Configuration()
         for id in Self.fixableRules { configuration.ruleSettings[id] = .warning }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import PostgresSyntax
 
 /// Each token of `sql` as `text@offset`, with `=KEYWORD` when it is a keyword.
@@ -368,13 +369,6 @@ private func sqlFiles(under root: String) -> [String] {
 
 private let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-/// The shared corpus of real migrations, next to the repository (`../shared/corpus`). It is
-/// never copied into the repository, so without it the corpus comparison is skipped, visibly.
-private enum Corpus {
-    static let root = repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/corpus").path
-    static var isPresent: Bool { FileManager.default.fileExists(atPath: root) }
-}
-
 @Suite struct LexerDifferentialTests {
     @Test func agreesWithPgQueryScanOnTheFixtures() throws {
         var agreement = Agreement()
@@ -386,11 +380,11 @@ private enum Corpus {
         #expect(agreement.identical == agreement.statements - agreement.scanErrors)
     }
 
-    // Skipped (and listed as skipped, with this reason) when ../shared/corpus is absent.
-    @Test(.enabled(if: Corpus.isPresent, "../shared/corpus is absent"))
+    // The shared corpus is never copied into the repository: skipped, visibly, when it is absent.
+    @Test(.slow, .requiresCorpus)
     func agreesWithPgQueryScanOnTheCorpus() throws {
         var agreement = Agreement()
-        for path in sqlFiles(under: Corpus.root) { try agreement.compare(path) }
+        for path in TestEnvironment.corpusFiles() { try agreement.compare(path) }
         print("lexer vs pg_query_scan, corpus: \(agreement)")
         for difference in agreement.differences.prefix(20) { print("  \(difference)") }
         #expect(agreement.files > 1_500, "the corpus holds about 1,800 migrations")

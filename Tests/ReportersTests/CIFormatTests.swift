@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 import MigrationLint
 import MigrationInput
 import MigrationLintRules
@@ -197,9 +198,7 @@ enum CIFixture {
 }
 
 @Suite struct SARIFFormatTests {
-    static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let schemaPath = ProcessInfo.processInfo.environment["MIGRATION_LINT_SARIF_SCHEMA"]
-        ?? repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/schemas/sarif-schema-2.1.0.json").path
+    static let schemaPath = TestEnvironment.shared("schemas/sarif-schema-2.1.0.json").path
     static let hasSchema = FileManager.default.fileExists(atPath: schemaPath)
     static let hasJSONSchema = run(["python3", "-c", "import jsonschema"]).status == 0
 
@@ -230,7 +229,7 @@ enum CIFixture {
         return SARIFReporter(toolVersion: "0.1.0").render(result)
     }
 
-    @Test(.enabled(if: hasSchema, "SARIF schema not found at ../shared/schemas (set MIGRATION_LINT_SARIF_SCHEMA)"),
+    @Test(.enabled(if: hasSchema, "the SARIF schema is absent (looked for \(schemaPath); set MIGRATION_LINT_SHARED to the folder that holds schemas/)"),
           .enabled(if: hasJSONSchema, "python3 with the jsonschema package is not installed (pip install jsonschema)"))
     func validatesAgainstTheOfficialSchema() {
         for output in [Self.engineOutput, SARIFReporter().render(CIFixture.result), SARIFReporter().render(LintResult(outcomes: []))] {

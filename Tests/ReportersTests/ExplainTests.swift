@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 import LockModel
 import PostgresSyntax
 import Reporters
@@ -82,14 +83,14 @@ import Reporters
 /// Every file of the shared corpus of real migrations goes through the model and all three
 /// formats without a crash, and the JSON stays valid. Skipped when the corpus is absent.
 @Suite struct ExplainCorpusTests {
-    static let corpus = URL(fileURLWithPath: "/work/shared/corpus")
+    static var corpus: URL { TestEnvironment.corpus }
 
     static var corpusFiles: [URL] {
         guard let enumerator = FileManager.default.enumerator(at: corpus, includingPropertiesForKeys: nil) else { return [] }
         return enumerator.compactMap { $0 as? URL }.filter { $0.pathExtension == "sql" }.sorted { $0.path < $1.path }
     }
 
-    @Test(.enabled(if: FileManager.default.fileExists(atPath: corpus.path), "the corpus at /work/shared/corpus is absent"))
+    @Test(.slow, .requiresCorpus)
     func explainsEveryCorpusFile() throws {
         var statements = 0
         for url in Self.corpusFiles {
