@@ -6,7 +6,7 @@ import PostgresSyntax
 import Reporters
 
 /// `explain` output compared whole with the golden files in `Fixtures/golden/explain`. After an
-/// intended change, regenerate them with MIGRATION_LINT_UPDATE_GOLDEN=1 and review the diff.
+/// intended change, regenerate them with scripts/update-goldens.sh and review the diff.
 @Suite struct ExplainTests {
     static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("Fixtures/golden/explain")
@@ -34,12 +34,9 @@ import Reporters
     @Test(arguments: ExplainFormat.allCases)
     func outputMatchesTheGoldenFile(format: ExplainFormat) throws {
         let output = renderExplain(try Self.files(), format: format)
-        let golden = Self.directory.appendingPathComponent(Self.goldenName(format))
-        if ProcessInfo.processInfo.environment["MIGRATION_LINT_UPDATE_GOLDEN"] == "1" {
-            try output.write(to: golden, atomically: true, encoding: .utf8)
+        if let mismatch = Golden.check(output, against: "explain/" + Self.goldenName(format)) {
+            Issue.record(Comment(rawValue: mismatch))
         }
-        let expected = try String(contentsOf: golden, encoding: .utf8)
-        #expect(output == expected)
     }
 
     @Test func outputIsTheSameOnEveryRun() throws {
