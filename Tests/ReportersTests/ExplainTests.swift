@@ -77,33 +77,6 @@ import Reporters
     }
 }
 
-/// Every file of the shared corpus of real migrations goes through the model and all three
-/// formats without a crash, and the JSON stays valid. Skipped when the corpus is absent.
-@Suite struct ExplainCorpusTests {
-    static var corpus: URL { TestEnvironment.corpus }
-
-    static var corpusFiles: [URL] {
-        guard let enumerator = FileManager.default.enumerator(at: corpus, includingPropertiesForKeys: nil) else { return [] }
-        return enumerator.compactMap { $0 as? URL }.filter { $0.pathExtension == "sql" }.sorted { $0.path < $1.path }
-    }
-
-    @Test(.slow, .requiresCorpus)
-    func explainsEveryCorpusFile() throws {
-        var statements = 0
-        for url in Self.corpusFiles {
-            let source = SourceText(bytes: Array(try Data(contentsOf: url)))
-            let analysis = MigrationAnalyzer(settings: RunSettings()).analyze(SQLParser().parse(source))
-            statements += analysis.statements.count
-            let file = ExplainedFile(path: url.lastPathComponent, source: source, analysis: analysis)
-            #expect(!renderExplain([file], format: .text).isEmpty)
-            #expect(!renderExplain([file], format: .markdown).isEmpty)
-            let json = renderExplain([file], format: .json)
-            #expect((try? JSONSerialization.jsonObject(with: Data(json.utf8))) != nil, "invalid JSON for \(url.path)")
-        }
-        #expect(statements > 0)
-    }
-}
-
 /// What `explain` says the model assumed: each sentence once, as the model renders it.
 @Suite struct ExplainAssumptionTests {
     @Test func assumptionsReadAsTheModelRendersThemOnce() {
