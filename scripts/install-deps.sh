@@ -4,7 +4,8 @@
 #   libpg-query-dev     libpg_query, PostgreSQL's own parser (no pkg-config file; links as -lpg_query)
 # With --test it also installs what the test suite needs and talks to: libprotobuf-c-dev (the
 # protobuf-c header that libpg_query's pg_query.pb-c.h includes, for the lexer's differential
-# test), a real PostgreSQL 15 server, pre-commit and jsonschema (for the SARIF schema check).
+# test), a real PostgreSQL 15 server, pre-commit and jsonschema (for the SARIF schema check),
+# python3 (also starts the process whose peak memory the hostile-input test measures).
 set -euo pipefail
 as_root() {
   if [ "$(id -u)" = "0" ]; then
@@ -18,7 +19,7 @@ as_root() {
 }
 packages=(libpg-query-dev)
 if [ "${1:-}" = "--test" ]; then
-  packages+=(libprotobuf-c-dev postgresql-15 postgresql-client-15 git)
+  packages+=(libprotobuf-c-dev postgresql-15 postgresql-client-15 git python3)
   # LSP suite (Tests/lsp): headless Neovim is one of the real clients.
   packages+=(neovim)
 fi
