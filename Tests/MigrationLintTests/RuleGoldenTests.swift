@@ -43,7 +43,8 @@ enum RuleGolden {
         let examples = description.badExamples
         for (index, example) in examples.enumerated() {
             let transaction = example.inTransaction == true ? "inside the migration tool's transaction" : "autocommit"
-            out += "\n=== bad example \(index + 1) of \(examples.count): PostgreSQL \(example.postgresVersion ?? 15), \(transaction) ===\n"
+            // Not "n of m": an added example would then change every header.
+            out += "\n=== bad example \(index + 1): PostgreSQL \(example.postgresVersion ?? 15), \(transaction) ===\n"
             let sql = example.withoutMarkers.sql
             out += "--- example.sql\n" + sql + (sql.hasSuffix("\n") ? "" : "\n")
             out += "--- output\n" + rendering(of: description, example)
@@ -80,7 +81,8 @@ enum RuleGolden {
     @Test func aGoldenFileShowsTheSQLAndEverythingTheUserSees() throws {
         let description = try #require(RuleGolden.cases.first { $0.description.id == "add-column-volatile-default" }).description
         let file = RuleGolden.file(for: description)
-        #expect(file.contains("=== bad example 1 of \(description.badExamples.count): PostgreSQL 15, autocommit ===\n--- example.sql\n"))
+        #expect(file.contains("=== bad example 1: PostgreSQL 15, autocommit ===\n--- example.sql\n"))
+        #expect(file.components(separatedBy: "\n=== bad example ").count - 1 == description.badExamples.count)
         #expect(file.contains("\n--- output\nerror[add-column-volatile-default]: "))
         #expect(file.contains(" --> example.sql:"))
         #expect(file.contains("  = note: "))
