@@ -12,6 +12,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        // The Swift front end reads migrations written in Swift with the real Swift parser.
+        .package(url: "https://github.com/swiftlang/swift-syntax", from: "602.0.0"),
     ],
     targets: [
         // libpg_query: PostgreSQL's own parser. Debian ships no pkg-config file for it.
@@ -32,16 +34,24 @@ let package = Package(
         // configuration model. Its input is `MigrationFile`: SQL, its transaction context and a
         // map back to the file the user wrote. It reads no file and never prints.
         .target(name: "MigrationLint", dependencies: ["PostgresSyntax", "LockModel"]),
+        // The Swift front end: the SQL a Swift migration sends (raw SQL literals, SQLKit and
+        // Fluent builders), each byte mapped back to the Swift file. SwiftParser only: no macros.
+        .target(name: "SwiftMigrations", dependencies: [
+            "MigrationLint", "PostgresSyntax",
+            .product(name: "SwiftSyntax", package: "swift-syntax"),
+            .product(name: "SwiftParser", package: "swift-syntax"),
+        ]),
         // Front ends and the file system: discovery, reading, layouts, globbing, git,
         // configuration files, the runner that lints many files on all cores.
         .target(name: "MigrationInput", dependencies: [
-            "MigrationLint", "PostgresSyntax",
+            "MigrationLint", "PostgresSyntax", "SwiftMigrations",
             .product(name: "Yams", package: "Yams"),
         ]),
         // One rule per file.
         .target(name: "MigrationLintRules", dependencies: ["MigrationLint", "PostgresSyntax", "LockModel"], path: "Rules"),
         // Findings to text, gcc, json and the CI formats.
         .target(name: "Reporters", dependencies: ["MigrationLint", "LockModel", "PostgresSyntax"]),
+        .testTarget(name: "SwiftMigrationsTests", dependencies: ["SwiftMigrations", "MigrationLint", "MigrationInput", "MigrationLintRules", "Reporters", "PostgresSyntax"]),
         // Named like its product: a plugin reaches a tool of its own package by the target's name.
         .executableTarget(name: "migration-lint", dependencies: ["MigrationLint", "MigrationInput", "MigrationLintRules", "Reporters"],
                           path: "Sources/MigrationLintCLI"),
@@ -51,7 +61,7 @@ let package = Package(
             name: "MigrationLintPlugin",
             capability: .command(intent: .custom(
                 verb: "lint",
-                description: "Lint the package's SQL migrations (Migrations/, migrations/, db/migrations/, Sources/*/Migrations/, or --path)")),
+                description: "Lint the package's migrations: SQL files (Migrations/, migrations/, db/migrations/, Sources/*/Migrations/) and Swift migrations (Fluent, SQLKit, PostgresNIO) in its targets, or --path")),
             dependencies: ["migration-lint"]),
         // CPgQuery and CPgQueryProtobuf: the lexer is tested against libpg_query's own scanner.
         .testTarget(name: "PostgresSyntaxTests", dependencies: ["PostgresSyntax", "CPgQuery", "CPgQueryProtobuf"]),

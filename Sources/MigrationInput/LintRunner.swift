@@ -1,6 +1,7 @@
 import Foundation
 import MigrationLint
 import PostgresSyntax
+import SwiftMigrations
 
 /// Lints many files on all cores. Each file is read, classified and analysed on its own, so the
 /// result is the same whatever the thread timing; outcomes come back in input order.
@@ -29,11 +30,34 @@ public struct LintRunner: Sendable {
     }
 
     public func lint(path: String, source: SourceText) -> FileOutcome {
+        if path.hasSuffix(".swift") { return lintSwift(path: path, source: source) }
         let decision = decide(path: path, source: source)
         guard let file = MigrationFile(path: path, source: source, decision: decision) else {
             return .skipped(path: path, reason: decision.skipReason ?? "not linted")
         }
         return .linted(engine.lint(file))
+    }
+
+    /// A Swift file: the SQL its migrations send, linted as SQL with findings placed in the Swift
+    /// file, plus where the Swift parser gave up and each piece of SQL that is not known before
+    /// the migration runs.
+    func lintSwift(path: String, source: SourceText) -> FileOutcome {
+        let configuration = engine.configuration
+        let swift = SwiftMigrationReader.read(source, includeDown: configuration.includeDown)
+        if swift.migrationTypes.isEmpty && swift.syntaxError == nil {
+            return .skipped(path: path, reason: "no migration type in this Swift file")
+        }
+        let report = engine.lint(swift.migrationFile(path: path, file: source))
+        var diagnostics = report.diagnostics
+        if let error = swift.syntaxError, let severity = configuration.severity(of: EngineDiagnostics.syntaxError) {
+            diagnostics.append(Diagnostic(ruleID: EngineDiagnostics.syntaxError.id, severity: severity, message: error.reason, range: error.range))
+        }
+        if let severity = configuration.severity(of: EngineDiagnostics.notAnalyzed) {
+            for item in swift.notAnalyzed {
+                diagnostics.append(Diagnostic(ruleID: EngineDiagnostics.notAnalyzed.id, severity: severity, message: item.reason, range: item.range))
+            }
+        }
+        return .linted(FileReport(path: report.path, source: report.source, diagnostics: diagnostics, statementCount: report.statementCount))
     }
 
     public func lint(path: String) -> FileOutcome {
