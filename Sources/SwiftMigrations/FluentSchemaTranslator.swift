@@ -7,6 +7,9 @@ import SwiftSyntax
 struct FluentSchemaTranslator {
     let context: TranslationContext
     private var failures: [NotAnalyzed] = []
+    /// Parts of a translated chain that stand in for something unknown (a data type defined
+    /// in another file): the statement is checked, these parts are listed.
+    private(set) var unknownParts: [NotAnalyzed] = []
 
     init(context: TranslationContext) { self.context = context }
 
@@ -326,8 +329,11 @@ struct FluentSchemaTranslator {
                 break
             }
         }
-        fail(expression, "`\(MigrationWalker.shortened(expression.trimmedDescription))` is a data type this linter cannot translate: this builder chain is not analyzed")
-        return nil
+        // A data type this file does not define (`.varchar(100)` from an extension elsewhere):
+        // the column is checked under the Swift expression's name, and the type is listed.
+        let text = MigrationWalker.shortened(expression.trimmedDescription)
+        unknownParts.append(NotAnalyzed(range: expression.byteRange, reason: "`\(text)` is a data type defined outside this file: the column is checked with its type unknown", kind: .unknownPart))
+        return SQLSyntax.identifier(text)
     }
 
     static let simpleTypes: [String: String] = [

@@ -17,7 +17,8 @@ struct MigrationWalker {
     let file: SourceText
     let tree: SourceFileSyntax
     var sql = MappedSQL()
-    var analyzed = 0
+    var analyzedStrings = 0
+    var analyzedBuilders = 0
     var notAnalyzed: [NotAnalyzed] = []
 
     /// `//` comments of the file: byte range and text after the slashes.
@@ -75,6 +76,14 @@ struct MigrationWalker {
         }
         if let closure = node.as(ClosureExprSyntax.self), let signature = closure.signature {
             for name in signature.parameterNames { loopVariables.insert(name) }
+        }
+        // `future.flatMap { value in ... }`: the closure's parameter is what the future yields
+        // (an enum type, for `database.enum(...).create().flatMap { type in ... }`).
+        if let call = node.as(FunctionCallExprSyntax.self), let member = call.calledExpression.as(MemberAccessExprSyntax.self),
+           ["flatMap", "map", "then", "flatMapThrowing"].contains(member.declName.baseName.text), let base = member.base,
+           let closure = call.trailingClosure ?? call.arguments.last?.expression.as(ClosureExprSyntax.self),
+           let name = closure.signature?.parameterNames.first {
+            locals[name] = base
         }
         for child in node.children(viewMode: .sourceAccurate) { collectLocals(child) }
     }
@@ -213,7 +222,7 @@ struct MigrationWalker {
             if isRawCall || isRunTimeString(argument) {
                 if !coveredElsewhere(argument) {
                     let range = argument.positionAfterSkippingLeadingTrivia.utf8Offset..<argument.endPositionBeforeTrailingTrivia.utf8Offset
-                    notAnalyzed.append(NotAnalyzed(range: range, reason: "SQL built at run time (`\(Self.shortened(argument.trimmedDescription))`) is not analyzed"))
+                    notAnalyzed.append(NotAnalyzed(range: range, reason: "SQL built at run time (`\(Self.shortened(argument.trimmedDescription))`) is not analyzed", kind: .runTimeSQL))
                 }
                 for other in call.arguments.dropFirst() { walk(Syntax(other)) }
                 return true
@@ -351,7 +360,7 @@ struct MigrationWalker {
         _ = append(expression, style: style, to: &out, binds: &statementBinds)
         sql = out
         endStatement()
-        analyzed += 1
+        analyzedStrings += 1
     }
 
     private mutating func endStatement() {
@@ -483,6 +492,7 @@ struct MigrationWalker {
         if calls.contains(where: { $0.name == "schema" }) {
             var translator = FluentSchemaTranslator(context: context)
             result = translator.translate(calls)
+            if case .statements? = result { notAnalyzed += translator.unknownParts }
         } else if calls.contains(where: { $0.name == "enum" }) {
             result = FluentEnumTranslator(context: context).translate(calls)
         } else {
@@ -511,7 +521,7 @@ struct MigrationWalker {
                 }
                 endStatement()
             }
-            analyzed += 1
+            analyzedBuilders += 1
         }
         return true
     }
@@ -537,8 +547,9 @@ struct MigrationWalker {
     }
 
     /// The enum type a data-type expression names: `let status = database.enum("status")...`.
-    func enumName(_ expression: ExprSyntax) -> String? {
-        guard let reference = expression.as(DeclReferenceExprSyntax.self), let bound = locals[reference.baseName.text] else { return nil }
+    func enumName(_ expression: ExprSyntax, depth: Int = 0) -> String? {
+        guard depth < 4, let reference = expression.as(DeclReferenceExprSyntax.self), let bound = locals[reference.baseName.text] else { return nil }
+        if bound.is(DeclReferenceExprSyntax.self) { return enumName(bound, depth: depth + 1) }
         let chain = ChainCall.flatten(bound, file: file)
         guard let call = chain.calls.first(where: { $0.name == "enum" }), let argument = call.call.arguments.first?.expression else { return nil }
         return stringValue(argument)

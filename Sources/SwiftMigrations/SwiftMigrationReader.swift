@@ -5,13 +5,27 @@ import SwiftSyntax
 
 /// Something in a migration whose SQL the front end cannot know, and why.
 public struct NotAnalyzed: Sendable, Equatable {
+    public enum Kind: String, Sendable {
+        /// A raw SQL call whose string is made at run time.
+        case runTimeSQL
+        /// A builder chain with a call this linter does not translate.
+        case builderChain
+        /// A part of a translated builder call standing for something unknown (a data type
+        /// defined in another file); the statement is checked.
+        case unknownPart
+        /// Where the Swift parser gave up.
+        case swiftSyntax
+    }
+
     /// Byte range in the Swift file.
     public let range: Range<Int>
     public let reason: String
+    public let kind: Kind
 
-    public init(range: Range<Int>, reason: String) {
+    public init(range: Range<Int>, reason: String, kind: Kind = .builderChain) {
         self.range = range
         self.reason = reason
+        self.kind = kind
     }
 }
 
@@ -22,8 +36,12 @@ public struct SwiftMigrationSQL: Sendable {
     public let map: SourceMap
     /// The migration types found (`struct CreateUser: AsyncMigration`).
     public let migrationTypes: [String]
+    /// Raw SQL strings turned into SQL.
+    public let analyzedStrings: Int
+    /// Builder chains (Fluent, SQLKit) turned into SQL.
+    public let analyzedBuilders: Int
     /// Calls and literals turned into SQL: raw SQL strings and builder chains.
-    public let analyzed: Int
+    public var analyzed: Int { analyzedStrings + analyzedBuilders }
     /// Code whose SQL is not known before it runs.
     public let notAnalyzed: [NotAnalyzed]
     /// Where the Swift parser gave up, and what it expected.
@@ -80,7 +98,7 @@ public enum SwiftMigrationReader {
         if sql.count == 0 { sql.plain("") }
         _ = file
         return SwiftMigrationSQL(sql: SourceText(bytes: sql.bytes), map: SourceMap(sql.segments),
-                                 migrationTypes: types.map(\.name), analyzed: walker.analyzed,
+                                 migrationTypes: types.map(\.name), analyzedStrings: walker.analyzedStrings, analyzedBuilders: walker.analyzedBuilders,
                                  notAnalyzed: walker.notAnalyzed, syntaxError: syntaxError)
     }
 
@@ -165,7 +183,7 @@ enum MigrationTypeFinder {
 enum SyntaxErrorFinder {
     static func firstError(in tree: SourceFileSyntax, file: SourceText) -> NotAnalyzed? {
         guard tree.hasError else { return nil }
-        return search(Syntax(tree)) ?? NotAnalyzed(range: 0..<0, reason: "the Swift parser cannot read this file")
+        return search(Syntax(tree)) ?? NotAnalyzed(range: 0..<0, reason: "the Swift parser cannot read this file", kind: .swiftSyntax)
     }
 
     static func search(_ node: Syntax) -> NotAnalyzed? {
@@ -174,7 +192,7 @@ enum SyntaxErrorFinder {
             let end = max(start, unexpected.endPositionBeforeTrailingTrivia.utf8Offset)
             let text = unexpected.trimmedDescription
             let shown = text.count > 40 ? String(text.prefix(40)) + "…" : text
-            return NotAnalyzed(range: start..<end, reason: "the Swift parser cannot read `\(shown)`: SQL in the code around it may be missed")
+            return NotAnalyzed(range: start..<end, reason: "the Swift parser cannot read `\(shown)`: SQL in the code around it may be missed", kind: .swiftSyntax)
         }
         if let token = node.as(TokenSyntax.self) {
             guard token.presence == .missing else { return nil }
@@ -184,7 +202,7 @@ enum SyntaxErrorFinder {
             case .identifier: what = "a name"
             default: what = "`\(token.text)`"
             }
-            return NotAnalyzed(range: at..<at, reason: "the Swift parser expected \(what) here: SQL in the code around it may be missed")
+            return NotAnalyzed(range: at..<at, reason: "the Swift parser expected \(what) here: SQL in the code around it may be missed", kind: .swiftSyntax)
         }
         guard node.hasError else { return nil }
         for child in node.children(viewMode: .all) {
