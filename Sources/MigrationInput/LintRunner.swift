@@ -38,6 +38,16 @@ public struct LintRunner: Sendable {
         return .linted(engine.lint(file))
     }
 
+    /// The migration as the core reads it, whatever the file's language: nil when the file holds
+    /// nothing to lint (a down migration, a Swift file without a migration type).
+    public func migrationFile(path: String, source: SourceText) -> MigrationFile? {
+        if path.hasSuffix(".swift") {
+            let swift = SwiftMigrationReader.read(source, includeDown: engine.configuration.includeDown)
+            return swift.migrationTypes.isEmpty ? nil : swift.migrationFile(path: path, file: source)
+        }
+        return MigrationFile(path: path, source: source, decision: decide(path: path, source: source))
+    }
+
     /// A Swift file: the SQL its migrations send, linted as SQL with findings placed in the Swift
     /// file, plus where the Swift parser gave up and each piece of SQL that is not known before
     /// the migration runs.
