@@ -57,8 +57,26 @@ public struct LintRunner: Sendable {
         if swift.migrationTypes.isEmpty && swift.syntaxError == nil {
             return .skipped(path: path, reason: "no migration type in this Swift file")
         }
-        let report = engine.lint(swift.migrationFile(path: path, file: source))
-        var diagnostics = report.diagnostics
+        // Each migration type on its own, as each runs at its own time.
+        let reports = swift.migrationFiles(path: path, file: source).map { engine.lint($0) }
+        var diagnostics: [Diagnostic] = []
+        var unusedFileSuppressions: [Int: Int] = [:]
+        for report in reports {
+            for diagnostic in report.diagnostics {
+                let start = diagnostic.range.lowerBound
+                if diagnostic.ruleID == EngineDiagnostics.unusedIgnore.id, swift.parts.contains(where: { $0.fileSuppressions.contains(start) }) {
+                    unusedFileSuppressions[start, default: 0] += 1
+                } else {
+                    diagnostics.append(diagnostic)
+                }
+            }
+        }
+        // A file-wide suppression is unused only if no migration type of the file used it.
+        for (start, count) in unusedFileSuppressions where count == swift.parts.filter({ $0.fileSuppressions.contains(start) }).count {
+            if let unused = reports.lazy.flatMap(\.diagnostics).first(where: { $0.ruleID == EngineDiagnostics.unusedIgnore.id && $0.range.lowerBound == start }) {
+                diagnostics.append(unused)
+            }
+        }
         if let error = swift.syntaxError, let severity = configuration.severity(of: EngineDiagnostics.syntaxError) {
             diagnostics.append(Diagnostic(ruleID: EngineDiagnostics.syntaxError.id, severity: severity, message: error.reason, range: error.range))
         }
@@ -67,7 +85,7 @@ public struct LintRunner: Sendable {
                 diagnostics.append(Diagnostic(ruleID: EngineDiagnostics.notAnalyzed.id, severity: severity, message: item.reason, range: item.range))
             }
         }
-        return .linted(FileReport(path: report.path, source: report.source, diagnostics: diagnostics, statementCount: report.statementCount))
+        return .linted(FileReport(path: path, source: source, diagnostics: diagnostics, statementCount: reports.reduce(0) { $0 + $1.statementCount }))
     }
 
     public func lint(path: String) -> FileOutcome {

@@ -24,6 +24,9 @@ struct MigrationWalker {
     /// `//` comments of the file: byte range and text after the slashes.
     private let comments: [(range: Range<Int>, text: String)]
     private var emittedComments = Set<Int>()
+    /// `migration-lint-ignore-file:` comments already written into the current part: each
+    /// migration type is linted on its own, and a file-wide suppression speaks for all of them.
+    private(set) var partFileSuppressions = Set<Int>()
     /// String values the file defines by name (`static let email: FieldKey = "email"`), for
     /// names used in more than one type.
     private let fileValues: [String: ExprSyntax]
@@ -48,6 +51,10 @@ struct MigrationWalker {
     }
 
     // MARK: Methods
+
+    mutating func startPart() {
+        partFileSuppressions = []
+    }
 
     mutating func walkMethod(_ method: FunctionDeclSyntax, in type: MigrationType) {
         guard let body = method.body else { return }
@@ -382,7 +389,11 @@ struct MigrationWalker {
     private mutating func startStatement(lines: ClosedRange<Int>) {
         for comment in comments(near: lines) {
             guard let converted = Self.suppression(comment.text) else { continue }
-            guard emittedComments.insert(comment.range.lowerBound).inserted else { continue }
+            if converted.hasPrefix("migration-lint-ignore-file") {
+                guard partFileSuppressions.insert(comment.range.lowerBound).inserted else { continue }
+            } else {
+                guard emittedComments.insert(comment.range.lowerBound).inserted else { continue }
+            }
             if let last = sql.bytes.last, last != 0x0A { sql.plain("\n") }
             sql.generate("-- " + converted, for: comment.range, file: file.bytes)
             sql.plain("\n")

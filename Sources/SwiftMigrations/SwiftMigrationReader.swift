@@ -47,12 +47,36 @@ public struct SwiftMigrationSQL: Sendable {
     /// Where the Swift parser gave up, and what it expected.
     public let syntaxError: NotAnalyzed?
 
-    /// The migration as the core reads it: SQL with its origin in the Swift file. Fluent's
-    /// migrator and PostgresNIO run statement by statement, outside any transaction, unless the
-    /// code opens one (`BEGIN` in the SQL, which `database.transaction { }` adds).
+    /// The SQL of one migration type, as a byte range of `sql`.
+    public struct Part: Sendable {
+        public let typeName: String
+        public let sqlRange: Range<Int>
+        /// Where the `// migration-lint-ignore-file:` comments this part carries start in the Swift file.
+        public let fileSuppressions: Set<Int>
+    }
+
+    /// One part per migration type that sends SQL, in file order.
+    public let parts: [Part]
+
+    /// The whole file's SQL as one migration (what `explain` shows).
     public func migrationFile(path: String, file: SourceText) -> MigrationFile {
         MigrationFile(path: path, source: sql, layout: .plain, transactionPolicy: .none,
                       origin: MigrationFile.Origin(file: file, map: map))
+    }
+
+    /// Each migration type as a migration of its own: each runs at its own time, so a table one
+    /// creates is an existing table, with rows, for the next. Fluent's migrator and PostgresNIO
+    /// run statement by statement, outside any transaction, unless the code opens one (`BEGIN`
+    /// in the SQL, which `database.transaction { }` adds).
+    public func migrationFiles(path: String, file: SourceText) -> [MigrationFile] {
+        parts.map { part in
+            let shift = part.sqlRange.lowerBound
+            let segments = map.segments.filter { part.sqlRange.contains($0.sqlRange.lowerBound) }.map {
+                SourceMap.Segment(sql: ($0.sqlRange.lowerBound - shift)..<($0.sqlRange.upperBound - shift), file: $0.fileRange)
+            }
+            return MigrationFile(path: path, source: SourceText(bytes: Array(sql.bytes[part.sqlRange])), layout: .plain,
+                                 transactionPolicy: .none, origin: MigrationFile.Origin(file: file, map: SourceMap(segments)))
+        }
     }
 }
 
@@ -89,17 +113,22 @@ public enum SwiftMigrationReader {
         let syntaxError = SyntaxErrorFinder.firstError(in: tree, file: source)
         let types = MigrationTypeFinder.find(in: tree)
         var walker = MigrationWalker(file: source, tree: tree)
+        var parts: [SwiftMigrationSQL.Part] = []
         for type in types {
+            let start = walker.sql.count
+            walker.startPart()
             for method in type.methods where upMethods.contains(method.methodName) || (includeDown && downMethods.contains(method.methodName)) {
                 walker.walkMethod(method, in: type)
             }
+            if walker.sql.count > start {
+                parts.append(.init(typeName: type.name, sqlRange: start..<walker.sql.count, fileSuppressions: walker.partFileSuppressions))
+            }
         }
-        var sql = walker.sql
-        if sql.count == 0 { sql.plain("") }
+        let sql = walker.sql
         _ = file
         return SwiftMigrationSQL(sql: SourceText(bytes: sql.bytes), map: SourceMap(sql.segments),
                                  migrationTypes: types.map(\.name), analyzedStrings: walker.analyzedStrings, analyzedBuilders: walker.analyzedBuilders,
-                                 notAnalyzed: walker.notAnalyzed, syntaxError: syntaxError)
+                                 notAnalyzed: walker.notAnalyzed, syntaxError: syntaxError, parts: parts)
     }
 
     static func contains(_ bytes: [UInt8], _ needle: String) -> Bool {

@@ -348,6 +348,23 @@ func sql(_ swift: String, includeDown: Bool = false) -> String {
         #expect(positions(lintSwift(swift) { $0.includeDown = true }, "drop-column") == [[6, 43]], "at `.deleteField(\"legacy\")`")
     }
 
+    @Test func eachMigrationTypeIsAMigrationOfItsOwn() {
+        // V1 creates the table; V2 runs later, on a table that has rows by then.
+        let swift = """
+        struct CreateUser: AsyncMigration {
+            func prepare(on database: any Database) async throws {
+                try await database.schema("users").id().create()
+            }
+        }
+        struct AddPlan: AsyncMigration {
+            func prepare(on database: any Database) async throws {
+                try await database.schema("users").field("plan", .string, .required).update()
+            }
+        }
+        """
+        #expect(positions(lintSwift(swift), "add-column-not-null-without-default") == [[8, 43]])
+    }
+
     @Test func aTransactionClosureWrapsItsStatements() {
         let swift = """
         struct M: AsyncMigration {
