@@ -15,6 +15,7 @@ struct FluentSchemaTranslator {
 
     private struct Schema {
         var table = ""
+        var tableKnown = true
         var tableSQL = ""
         var ifNotExists = false
         var createFields: [SQLPiece] = []
@@ -31,6 +32,7 @@ struct FluentSchemaTranslator {
         var schema = Schema()
         guard let nameArgument = schemaCall.arguments.first?.expression else { return nil }
         schema.table = key(nameArgument)
+        schema.tableKnown = isKnownKey(nameArgument)
         let space = schemaCall.arguments.first { $0.label?.text == "space" }.map { key($0.expression) }
         schema.tableSQL = (space.map { SQLSyntax.identifier($0) + "." } ?? "") + SQLSyntax.identifier(schema.table)
         for call in calls[(schemaIndex + 1)..<(calls.count - 1)] {
@@ -106,8 +108,9 @@ struct FluentSchemaTranslator {
             guard let sql = fieldDefinition(name: unlabeled[0], type: unlabeled[1], constraints: Array(unlabeled.dropFirst(2))) else { return }
             schema.createFields.append(column(sql))
         case "unique":
-            let fields = arguments.filter { $0.label == nil || $0.label?.text == "on" }.map { key($0.expression) }
-            let name = labeled("name").map(key) ?? "uq:" + fields.map { "\(schema.table).\($0)" }.joined(separator: "+")
+            let fieldExpressions = arguments.filter { $0.label == nil || $0.label?.text == "on" }.map(\.expression)
+            let fields = fieldExpressions.map(key)
+            let name = labeled("name").map(key) ?? constraintName("uq", table: schema.table, tableKnown: schema.tableKnown, fields: fieldExpressions)
             schema.createConstraints.append(column("CONSTRAINT \(SQLSyntax.identifier(name)) UNIQUE (\(fields.map(SQLSyntax.identifier).joined(separator: ", ")))"))
         case "compositeIdentifier":
             let fields = arguments.map { key($0.expression) }
@@ -123,8 +126,9 @@ struct FluentSchemaTranslator {
             guard let onDelete = action(labeled("onDelete")), let onUpdate = action(labeled("onUpdate")) else {
                 return failCall(call, "`\(shortened(call))`: a foreign-key action this linter does not know")
             }
+            let keyExpressions = [unlabeled[0], unlabeled[1]].flatMap { $0.as(ArrayExprSyntax.self)?.elements.map(\.expression) ?? [$0] }
             let name = labeled("name").flatMap { $0.is(NilLiteralExprSyntax.self) ? nil : key($0) }
-                ?? "fk:" + (local + foreign).map { "\(schema.table).\($0)" }.joined(separator: "+")
+                ?? constraintName("fk", table: schema.table, tableKnown: schema.tableKnown, fields: keyExpressions)
             schema.createConstraints.append(column("CONSTRAINT \(SQLSyntax.identifier(name)) FOREIGN KEY (\(local.map(SQLSyntax.identifier).joined(separator: ", "))) REFERENCES \(foreignTable) (\(foreign.map(SQLSyntax.identifier).joined(separator: ", "))) ON DELETE \(onDelete) ON UPDATE \(onUpdate)"))
         case "constraint":
             guard let argument = unlabeled.first, let sql = custom(argument) ?? constraintValue(argument, table: schema.table) else {
@@ -154,8 +158,7 @@ struct FluentSchemaTranslator {
                 failCall(call, "`\(shortened(call))` is a constraint deletion this linter cannot translate")
             }
         case "deleteUnique":
-            let fields = arguments.map { key($0.expression) }
-            let name = "uq:" + fields.map { "\(schema.table).\($0)" }.joined(separator: "+")
+            let name = constraintName("uq", table: schema.table, tableKnown: schema.tableKnown, fields: arguments.map(\.expression))
             schema.deleteConstraints.append(column("CONSTRAINT \(SQLSyntax.identifier(name))"))
         case "deleteForeignKey":
             guard let name = labeled("name") else { return failCall(call, "`\(shortened(call))`: no name") }
@@ -173,6 +176,19 @@ struct FluentSchemaTranslator {
 
     /// A field or table name: a literal, `.id`, `.string("x")`, a constant of this file, or, when
     /// its value is not in this file, the Swift expression itself as the name.
+    /// Whether `key(_:)` finds the name's value in this file.
+    func isKnownKey(_ expression: ExprSyntax) -> Bool {
+        key(expression) != expression.trimmedDescription || expression.is(StringLiteralExprSyntax.self)
+            || (expression.as(MemberAccessExprSyntax.self).map { $0.base == nil && $0.declName.baseName.text == "id" } ?? false)
+    }
+
+    /// Fluent's generated constraint name (`uq:users.email`); when a name it is made of is set
+    /// in another file, the name is not known here and is not invented.
+    func constraintName(_ prefix: String, table: String, tableKnown: Bool, fields: [ExprSyntax]) -> String {
+        guard tableKnown, fields.allSatisfy(isKnownKey) else { return prefix + ":(name made at run time)" }
+        return prefix + ":" + fields.map { "\(table).\(key($0))" }.joined(separator: "+")
+    }
+
     func key(_ expression: ExprSyntax) -> String {
         if let member = expression.as(MemberAccessExprSyntax.self), member.base == nil, member.declName.baseName.text == "id" { return "id" }
         if let call = expression.as(FunctionCallExprSyntax.self),

@@ -220,6 +220,24 @@ func sql(_ swift: String, includeDown: Bool = false) -> String {
         """)
     }
 
+    @Test func namesSetInAnotherFileAreNotInvented() {
+        // `User.schema` is a static property of a model in another file.
+        let swift = """
+        struct M: AsyncMigration {
+            func prepare(on database: any Database) async throws {
+                try await database.schema(User.schema).field("email", .string, .required).unique(on: "email").create()
+            }
+        }
+        """
+        #expect(sql(swift) == """
+        CREATE TABLE "User.schema" (
+        "email" TEXT NOT NULL,
+        CONSTRAINT "uq:(name made at run time)" UNIQUE ("email")
+        );
+
+        """)
+    }
+
     @Test func everyDataType() {
         let types: [(String, String)] = [
             (".string", "TEXT"), (".int", "BIGINT"), (".int64", "BIGINT"), (".int32", "INT"), (".int16", "SMALLINT"),
