@@ -62,8 +62,11 @@ public struct LintRunner: Sendable {
         var diagnostics: [Diagnostic] = []
         var unusedFileSuppressions: [Int: Int] = [:]
         for report in reports {
-            for diagnostic in report.diagnostics {
+            for var diagnostic in report.diagnostics {
                 let start = diagnostic.range.lowerBound
+                if let note = FluentRewrites.note(ruleID: diagnostic.ruleID, call: source.text(diagnostic.range)) {
+                    diagnostic.notes.insert(note, at: 0)
+                }
                 if diagnostic.ruleID == EngineDiagnostics.unusedIgnore.id, swift.parts.contains(where: { $0.fileSuppressions.contains(start) }) {
                     unusedFileSuppressions[start, default: 0] += 1
                 } else {

@@ -195,6 +195,9 @@ func sql(_ swift: String, includeDown: Bool = false) -> String {
         #expect(positions(report, "unjustified-nullable-column") == [[4, 13]])
         #expect(positions(report, "alter-column-type").first == [6, 13], "at `.updateField`")
         #expect(positions(report, "drop-column") == [[7, 13]])
+        // The safer form, written in Fluent.
+        #expect(report?.diagnostics.first { $0.ruleID == "add-column-not-null-without-default" }?.notes.first
+                == "in Fluent: `.field(\"plan\", .string, .required, .sql(.default(\"\")))` (a constant default is stored once: no rewrite, and existing rows get it)")
     }
 
     @Test func enumsAndDelete() {
