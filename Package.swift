@@ -6,7 +6,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "migration-lint", targets: ["migration-lint"]),
-        .library(name: "MigrationLint", targets: ["PostgresSyntax", "LockModel", "MigrationLint", "MigrationInput", "MigrationLintRules", "Reporters"]),
+        .library(name: "MigrationLint", targets: ["PostgresSyntax", "LockModel", "MigrationLint", "SwiftMigrations", "MigrationInput", "MigrationLintRules", "Reporters"]),
         // `swift package lint` in a package that depends on this one.
         .plugin(name: "MigrationLintPlugin", targets: ["MigrationLintPlugin"]),
     ],
