@@ -14,6 +14,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         // The Swift front end reads migrations written in Swift with the real Swift parser.
         .package(url: "https://github.com/swiftlang/swift-syntax", from: "602.0.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     ],
     targets: [
         // libpg_query: PostgreSQL's own parser. Debian ships no pkg-config file for it.
@@ -53,7 +54,10 @@ let package = Package(
         .target(name: "Reporters", dependencies: ["MigrationLint", "LockModel", "PostgresSyntax"]),
         .testTarget(name: "SwiftMigrationsTests", dependencies: ["SwiftMigrations", "MigrationLint", "MigrationInput", "MigrationLintRules", "Reporters", "PostgresSyntax"]),
         // Named like its product: a plugin reaches a tool of its own package by the target's name.
-        .executableTarget(name: "migration-lint", dependencies: ["MigrationLint", "MigrationInput", "MigrationLintRules", "Reporters"],
+        .executableTarget(name: "migration-lint", dependencies: [
+                              "MigrationLint", "MigrationInput", "MigrationLintRules", "Reporters",
+                              .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                          ],
                           path: "Sources/MigrationLintCLI"),
         // No declared permission: linting is read-only and must not ask. `--fix` uses the write
         // access SwiftPM grants with --allow-writing-to-package-directory.

@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
-# Regenerates the golden lint output, the help pages and the README parts generated from the code
-# (the example output and the rules table). Review the diff before committing.
+# Regenerates the golden lint output (text and JSON), the help pages and the README parts
+# generated from the code (the example output and the rules table). Review the diff before
+# committing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 swift build -q
 bin=.build/debug/migration-lint
+# Help pages are wrapped to the terminal's width; the goldens (and the tests) use 80 columns.
+export COLUMNS=80
 NO_COLOR=1 "$bin" lint Fixtures/examples > Fixtures/golden/lint/examples.txt || true
+"$bin" lint --format json Fixtures/examples > Fixtures/golden/lint/examples.json || true
 "$bin" --help > Fixtures/golden/help/migration-lint.txt
 for command in lint explain rules init; do "$bin" "$command" --help > "Fixtures/golden/help/$command.txt"; done
 "$bin" rules --markdown > /tmp/migration-lint-rules.md

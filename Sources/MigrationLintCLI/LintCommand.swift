@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 import MigrationLint
 import MigrationInput
@@ -5,56 +6,63 @@ import MigrationLintRules
 import PostgresSyntax
 import Reporters
 
-enum ColorChoice: String, CaseIterable { case auto, always, never }
-enum FailOn: String, CaseIterable { case error, warning, never }
+enum ColorChoice: String, CaseIterable, ExpressibleByArgument { case auto, always, never }
 
-struct LintCommand: Command {
-    static let format = Option.choice("--format", of: OutputFormat.self, default: .text,
-                                      help: "Output format: \(OutputFormat.allCases.map(\.rawValue).joined(separator: ", ")).")
-    static let failOn = Option.choice("--fail-on", of: FailOn.self,
-                                      help: "Exit 1 when a finding is at or above: error, warning, never (default warning).")
-    static let fix = Option.flag("--fix", help: "Apply machine-applicable fixes in place (each file written atomically, only if the result still parses and the finding is gone).")
-    static let diff = Option.flag("--diff", help: "Show the fixes as a unified diff without writing.")
-    static let changedSince = Option.text("--changed-since", valueName: "REF", help: "Lint only migrations added or changed since the branch left REF (as `git diff REF...HEAD` sees it), plus uncommitted and untracked ones.")
-    static let color = Option.choice("--color", of: ColorChoice.self, default: .auto,
-                                     help: "Colour in text output: auto (a terminal, and NO_COLOR unset), always, never.")
-    static let spec = CommandSpec(
-        name: "lint", abstract: "Lint migration files (the default command).", positional: InputOptions.paths,
-        options: InputOptions.options + [format, failOn, fix, diff, changedSince, color])
+extension OutputFormat: ExpressibleByArgument {}
+extension FailOn: ExpressibleByArgument {}
 
-    var input: InputOptions
-    var format: OutputFormat
+struct LintCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "lint", abstract: "Lint migration files (the default command).")
+
+    @OptionGroup var input: InputOptions
+
+    @Option(help: "Output format")
+    var format: OutputFormat = .text
+
+    @Option(help: "Exit 1 when a finding is at or above this severity; default: the configuration's `fail-on`, else warning")
     var failOn: FailOn?
-    var fix: Bool
-    var diff: Bool
-    var changedSince: String?
-    var color: ColorChoice
 
-    init(_ arguments: ParsedArguments) {
-        input = InputOptions(arguments)
-        format = arguments.choice(Self.format) ?? .text
-        failOn = arguments.choice(Self.failOn)
-        fix = arguments.flag(Self.fix)
-        diff = arguments.flag(Self.diff)
-        changedSince = arguments.value(Self.changedSince)
-        color = arguments.choice(Self.color) ?? .auto
-    }
+    @Flag(help: "Apply machine-applicable fixes in place (each file written atomically, only if the result still parses and the finding is gone).")
+    var fix = false
+
+    @Flag(help: "Show the fixes as a unified diff without writing.")
+    var diff = false
+
+    @Option(help: ArgumentHelp("Lint only migrations added or changed since the branch left REF (as `git diff REF...HEAD` sees it), plus uncommitted and untracked ones.", valueName: "REF"))
+    var changedSince: String?
+
+    @Option(help: "Colour in text output; auto: on a terminal, unless NO_COLOR is set")
+    var color: ColorChoice = .auto
 
     func run() throws {
-        let (configuration, configuredFailOn): (Configuration, Severity??)
-        do {
-            (configuration, configuredFailOn) = try input.resolve()
-        } catch let error as UsageError {
-            printError(error.description)
-            throw ExitCode(2)
+        var configuration = try input.resolve()
+        if let failOn { configuration.failOn = failOn }
+        let runner = LintRunner(engine: LintEngine(rules: allRules, configuration: configuration))
+        var (outcomes, errors) = try lintInputs(runner)
+        if fix || diff {
+            outcomes = outcomes.map { outcome in
+                guard case .linted(let report) = outcome else { return outcome }
+                switch applyFixes(report, runner: runner) {
+                case .success(let fixed): return .linted(fixed)
+                case .failure(let error):
+                    errors.append(error)
+                    return outcome
+                }
+            }
         }
-        let engine = LintEngine(rules: allRules, configuration: configuration)
-        let runner = LintRunner(engine: engine)
+        let result = LintResult(outcomes: outcomes, errors: errors, rules: runner.engine.rules.map(\.description))
+        // With --diff the diffs are the text output.
+        let output = LintOutput(format: diff && format == .text ? nil : format, color: color, runner: runner)
+        output.finish(result, failOn: configuration.failOn)
+    }
 
+    /// Lints standard input (`-`) and the files the paths name, or those of them changed since
+    /// `--changed-since`. Errors are files that could not be read.
+    func lintInputs(_ runner: LintRunner) throws -> ([FileOutcome], [InputError]) {
         var outcomes: [FileOutcome] = []
         var errors: [InputError] = []
-        let paths = input.inputPaths(configuration)
-        let discovery = FileDiscovery(exclude: configuration.exclude)
+        let paths = input.inputPaths(runner.engine.configuration)
+        let discovery = FileDiscovery(exclude: runner.engine.configuration.exclude)
         if paths.contains("-") {
             let name = input.stdinFilename ?? "<stdin>"
             if !discovery.isExcluded(name) {
@@ -71,76 +79,11 @@ struct LintCommand: Command {
             do {
                 files = try ChangedFiles.since(changedSince, in: FileManager.default.currentDirectoryPath).filter(files)
             } catch let error as ChangedFiles.GitError {
-                printError(error.description)
-                throw ExitCode(2)
+                throw UsageError(description: error.description)
             }
         }
-        outcomes += runner.lint(paths: files)
-
-        if fix || diff {
-            outcomes = outcomes.map { outcome in
-                guard case .linted(let report) = outcome else { return outcome }
-                switch applyFixes(report, runner: runner) {
-                case .success(let fixed): return .linted(fixed)
-                case .failure(let error):
-                    errors.append(error)
-                    return outcome
-                }
-            }
-        }
-
-        let result = LintResult(outcomes: outcomes, errors: errors, rules: engine.rules.map(\.description))
-        let useColor: Bool
-        switch color {
-        case .always: useColor = true
-        case .never: useColor = false
-        case .auto:
-            let noColor = ProcessInfo.processInfo.environment["NO_COLOR"].map { !$0.isEmpty } ?? false
-            useColor = isatty(STDOUT_FILENO) != 0 && !noColor && ProcessInfo.processInfo.environment["TERM"] != "dumb"
-        }
-        if !(diff && format == .text) {
-            let reporter = format.reporter(color: useColor, toolVersion: MigrationLintCommand.version)
-            if let perFile = reporter as? any PerFileReporter {
-                // Parts are rendered on the worker threads and written here, in order, as they
-                // are done.
-                var output = BufferedOutput()
-                var joiner = PartJoiner(frame: perFile.frame(result))
-                output.append(joiner.frame.head)
-                ParallelWork.stream(count: result.reports.count, threads: runner.threadCount, stackSize: runner.stackSize, {
-                    perFile.renderFile(result.reports[$0])
-                }, consume: { _, part in
-                    joiner.append(part) { output.append($0) }
-                })
-                output.append(joiner.frame.tail)
-                output.flush()
-            } else {
-                writeOutput(reporter.render(result))
-            }
-        }
-        if format != .text && format != .gcc {
-            // Machine formats carry the errors inside; say them on stderr too for people.
-            for error in result.errors { printError(error.description) }
-        }
-        let threshold: Severity?
-        switch failOn {
-        case .error?: threshold = .error
-        case .warning?: threshold = .warning
-        case .never?: threshold = nil
-        case nil: threshold = configuredFailOn ?? .warning
-        }
-        let code: Int32
-        if !result.errors.isEmpty {
-            code = 2
-        } else if let threshold, result.reports.contains(where: { $0.diagnostics.contains { $0.severity >= threshold } }) {
-            code = 1
-        } else {
-            code = 0
-        }
-        // Everything is written (unbuffered): end the process here instead of freeing every
-        // report, finding and source on the way out (6% of the CPU time of a corpus run).
-        Foundation.exit(code)
+        return (outcomes + runner.lint(paths: files), errors)
     }
-
     /// Applies a file's fixes, re-lints the result, and writes it (or prints the diff) only when
     /// it still parses and the fixed findings are gone. Returns the report of the file as it is
     /// after this step.

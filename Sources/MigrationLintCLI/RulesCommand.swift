@@ -1,22 +1,18 @@
+import ArgumentParser
 import Foundation
 import MigrationLint
 import MigrationInput
 import MigrationLintRules
 
-struct RulesCommand: Command {
-    static let markdown = Option.flag("--markdown", help: "Print the list as the README's Markdown table.")
-    static let spec = CommandSpec(
-        name: "rules", abstract: "List every rule, or print one rule's documentation with examples.",
-        positional: Positional(name: "rule-id", help: "A rule id, to print its documentation.", repeating: false),
-        options: [markdown])
+struct RulesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rules", abstract: "List every rule, or print one rule's documentation with examples.")
 
+    @Argument(help: "A rule id, to print its documentation.")
     var ruleID: String?
-    var markdown: Bool
 
-    init(_ arguments: ParsedArguments) {
-        ruleID = arguments.positionals.first
-        markdown = arguments.flag(Self.markdown)
-    }
+    @Flag(help: "Print the list as the README's Markdown table.")
+    var markdown = false
 
     func run() throws {
         let descriptions = allRules.map(\.description) + EngineDiagnostics.all
@@ -33,16 +29,12 @@ struct RulesCommand: Command {
     }
 }
 
-struct InitCommand: Command {
-    static let force = Option.flag("--force", help: "Overwrite an existing .migration-lint.yml.")
-    static let spec = CommandSpec(
-        name: "init", abstract: "Write a commented starter .migration-lint.yml in the current directory.", options: [force])
+struct InitCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "init", abstract: "Write a commented starter .migration-lint.yml in the current directory.")
 
-    var force: Bool
-
-    init(_ arguments: ParsedArguments) {
-        force = arguments.flag(Self.force)
-    }
+    @Flag(help: "Overwrite an existing .migration-lint.yml.")
+    var force = false
 
     func run() throws {
         let path = ".migration-lint.yml"

@@ -20,7 +20,7 @@ import PostgresSyntax
         var configuration = Configuration()
         configuration.postgresVersion = example.postgresVersion ?? 15
         // The rule under test runs even when it is off by default.
-        configuration.ruleSeverities[rule.id] = .some(rule.description.defaultSeverity ?? .warning)
+        configuration.ruleSettings[rule.id] = RuleSetting(rule.description.defaultSeverity ?? .warning)
         return LintEngine(rules: [rule], configuration: configuration)
     }
 

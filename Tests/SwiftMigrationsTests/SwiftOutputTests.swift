@@ -22,7 +22,7 @@ import Reporters
 
     static func result() throws -> LintResult {
         var configuration = Configuration()
-        configuration.ruleSeverities = ["unjustified-nullable-column": nil]
+        configuration.ruleSettings = ["unjustified-nullable-column": .off]
         let runner = LintRunner(engine: LintEngine(rules: allRules, configuration: configuration), threadCount: 1)
         let outcome = runner.lint(path: path, source: SourceText(swift))
         guard case .linted(let report) = outcome else { throw CancellationError() }
