@@ -61,7 +61,7 @@ func parseTree(_ sql: String) -> String? {
 /// Statements of Fluent's own bookkeeping (`_fluent_enums`) and transaction control, which
 /// PostgresNIO sends outside SQLKit's log: not part of the comparison.
 func isBookkeeping(_ sql: String) -> Bool {
-    let trimmed = sql.trimmingCharacters(in: .whitespacesAndNewlines).uppercased()
+    let trimmed = sql.trimmingCharacters(in: CharacterSet.whitespacesAndNewlines.union(CharacterSet(charactersIn: ";"))).uppercased()
     return sql.contains("\"_fluent_enums\"") || ["BEGIN", "COMMIT", "ROLLBACK"].contains(trimmed)
 }
 
