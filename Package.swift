@@ -6,12 +6,14 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "migration-lint", targets: ["migration-lint"]),
-        .library(name: "MigrationLint", targets: ["PostgresSyntax", "LockModel", "MigrationLint", "MigrationInput", "MigrationLintRules", "Reporters"]),
+        .library(name: "MigrationLint", targets: ["PostgresSyntax", "LockModel", "MigrationLint", "SwiftMigrations", "MigrationInput", "MigrationLintRules", "Reporters"]),
         // `swift package lint` in a package that depends on this one.
         .plugin(name: "MigrationLintPlugin", targets: ["MigrationLintPlugin"]),
     ],
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        // The Swift front end reads migrations written in Swift with the real Swift parser.
+        .package(url: "https://github.com/swiftlang/swift-syntax", from: "602.0.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     ],
     targets: [
@@ -33,10 +35,17 @@ let package = Package(
         // configuration model. Its input is `MigrationFile`: SQL, its transaction context and a
         // map back to the file the user wrote. It reads no file and never prints.
         .target(name: "MigrationLint", dependencies: ["PostgresSyntax", "LockModel"]),
+        // The Swift front end: the SQL a Swift migration sends (raw SQL literals, SQLKit and
+        // Fluent builders), each byte mapped back to the Swift file. SwiftParser only: no macros.
+        .target(name: "SwiftMigrations", dependencies: [
+            "MigrationLint", "PostgresSyntax",
+            .product(name: "SwiftSyntax", package: "swift-syntax"),
+            .product(name: "SwiftParser", package: "swift-syntax"),
+        ]),
         // Front ends and the file system: discovery, reading, layouts, globbing, git,
         // configuration files, the runner that lints many files on all cores.
         .target(name: "MigrationInput", dependencies: [
-            "MigrationLint", "PostgresSyntax",
+            "MigrationLint", "PostgresSyntax", "SwiftMigrations",
             .product(name: "Yams", package: "Yams"),
         ]),
         // One rule per file.
@@ -46,6 +55,7 @@ let package = Package(
         // `migration-lint lsp`: the Language Server Protocol over stdio, JSON-RPC on Foundation alone.
         .target(name: "LanguageServer", dependencies: ["MigrationLint", "MigrationInput", "MigrationLintRules", "Reporters",
                                                        "LockModel", "PostgresSyntax"]),
+        .testTarget(name: "SwiftMigrationsTests", dependencies: ["SwiftMigrations", "MigrationLint", "MigrationInput", "MigrationLintRules", "Reporters", "PostgresSyntax"]),
         // Named like its product: a plugin reaches a tool of its own package by the target's name.
         .executableTarget(name: "migration-lint", dependencies: [
                               "MigrationLint", "MigrationInput", "MigrationLintRules", "Reporters", "LanguageServer",
@@ -58,7 +68,7 @@ let package = Package(
             name: "MigrationLintPlugin",
             capability: .command(intent: .custom(
                 verb: "lint",
-                description: "Lint the package's SQL migrations (Migrations/, migrations/, db/migrations/, Sources/*/Migrations/, or --path)")),
+                description: "Lint the package's migrations: SQL files (Migrations/, migrations/, db/migrations/, Sources/*/Migrations/) and Swift migrations (Fluent, SQLKit, PostgresNIO) in its targets, or --path")),
             dependencies: ["migration-lint"]),
         // For the tests: where the shared corpora are, the slow-test switch, golden files.
         .target(name: "TestSupport", dependencies: ["Reporters"], path: "Tests/TestSupport"),

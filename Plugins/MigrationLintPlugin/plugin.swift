@@ -1,7 +1,8 @@
 import Foundation
 import PackagePlugin
 
-/// `swift package lint`: lints the package's SQL migrations with migration-lint.
+/// `swift package lint`: lints the package's migrations with migration-lint: SQL files in the
+/// conventional folders, and the Swift migrations (Fluent, SQLKit, PostgresNIO) of its targets.
 ///
 /// It declares no permission, so plain linting never asks for one. `--fix` needs the package
 /// directory writable, which SwiftPM grants with `swift package --allow-writing-to-package-directory
@@ -23,9 +24,21 @@ struct MigrationLintPlugin: CommandPlugin {
         }
         var paths = explicitPaths
         if paths.isEmpty && !configurationListsPaths(in: package) {
-            paths = Self.conventionalDirectories.flatMap { expand($0, in: package) }.filter { containsSQL(package.appendingPathComponent($0)) }
+            paths = Self.conventionalDirectories.flatMap { expand($0, in: package) }.filter { containsMigrations(package.appendingPathComponent($0)) }
+            // Each folder of a target's sources that holds a Swift file declaring a migration type;
+            // the tool parses each Swift file there and lints those that declare one.
+            for target in context.package.targets {
+                guard let module = target as? SourceModuleTarget else { continue }
+                for file in module.sourceFiles(withSuffix: "swift") where mayDeclareMigration(file.url) {
+                    let directory = file.url.deletingLastPathComponent().path
+                    guard directory.hasPrefix(package.path + "/") else { continue }
+                    let relative = String(directory.dropFirst(package.path.count + 1))
+                    if paths.contains(where: { relative == $0 || relative.hasPrefix($0 + "/") }) { continue }
+                    paths.append(relative)
+                }
+            }
             if paths.isEmpty {
-                Diagnostics.error("no SQL migrations found under \(Self.conventionalDirectories.map { $0 + "/" }.joined(separator: ", ")); pass --path DIR or set `paths` in .migration-lint.yml (Fluent migrations written in Swift are not SQL files and are not linted)")
+                Diagnostics.error("no migrations found: no SQL files under \(Self.conventionalDirectories.map { $0 + "/" }.joined(separator: ", ")) and no Swift migration types (Fluent `Migration` / `AsyncMigration`, `DatabaseMigration`) in the package's targets; pass --path DIR or set `paths` in .migration-lint.yml")
                 return
             }
         }
@@ -70,9 +83,18 @@ struct MigrationLintPlugin: CommandPlugin {
         return children.sorted().filter { !$0.hasPrefix(".") }.map { parent + "/" + $0 + rest }
     }
 
-    func containsSQL(_ directory: URL) -> Bool {
+    func containsMigrations(_ directory: URL) -> Bool {
         guard let walker = FileManager.default.enumerator(atPath: directory.path) else { return false }
-        return walker.contains { ($0 as? String)?.hasSuffix(".sql") == true }
+        return walker.contains { entry in
+            guard let name = entry as? String else { return false }
+            return name.hasSuffix(".sql") || (name.hasSuffix(".swift") && mayDeclareMigration(directory.appendingPathComponent(name)))
+        }
+    }
+
+    /// A text check (a plugin cannot link the Swift parser): the tool decides with the parser.
+    func mayDeclareMigration(_ file: URL) -> Bool {
+        guard let text = try? String(contentsOf: file, encoding: .utf8) else { return false }
+        return text.contains("Migration") && (text.contains("func prepare") || text.contains("func apply"))
     }
 
     /// Whether the sandbox lets this plugin write to the package (it does when SwiftPM was given

@@ -1,13 +1,15 @@
 import Foundation
 import MigrationLint
 import PostgresSyntax
+import SwiftMigrations
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
 
-/// Finds the SQL files named by paths, directories and globs.
+/// Finds the migration files named by paths, directories and globs: `.sql` files, and `.swift`
+/// files that declare a migration.
 public struct FileDiscovery: Sendable {
     public var exclude: [String]
 
@@ -19,12 +21,12 @@ public struct FileDiscovery: Sendable {
         var errors: [InputError] = []
         for argument in arguments {
             if Glob.isPattern(argument) {
-                let matches = Glob.expand(argument).filter { $0.hasSuffix(".sql") }
-                if matches.isEmpty { errors.append(InputError(path: argument, message: "no SQL file matches this pattern")) }
+                let matches = Glob.expand(argument).filter { $0.hasSuffix(".sql") || ($0.hasSuffix(".swift") && Self.mayHoldSwiftMigration($0)) }
+                if matches.isEmpty { errors.append(InputError(path: argument, message: "no SQL file or Swift migration matches this pattern")) }
                 files += matches
                 continue
             }
-            if argument.hasSuffix(".sql") {
+            if argument.hasSuffix(".sql") || argument.hasSuffix(".swift") {
                 // Named as a migration: read as one, without a look first. Reading finds out
                 // whether it is there, so each file's path is resolved once, on the worker
                 // threads: checking 1,500 named files here first was a twentieth of a run.
@@ -37,7 +39,7 @@ public struct FileDiscovery: Sendable {
             }
             if isDirectory {
                 let found = sqlFiles(under: argument)
-                if found.isEmpty { errors.append(InputError(path: argument, message: "directory contains no .sql files")) }
+                if found.isEmpty { errors.append(InputError(path: argument, message: "directory contains no .sql files and no Swift migrations")) }
                 files += found
             } else {
                 files.append(argument)
@@ -88,12 +90,19 @@ public struct FileDiscovery: Sendable {
                 guard let isDirectory = Self.isDirectory(path) else { continue }
                 if isDirectory {
                     if !isExcluded(path) { stack.append(path) }
-                } else if entry.hasSuffix(".sql") {
+                } else if entry.hasSuffix(".sql") || (entry.hasSuffix(".swift") && Self.mayHoldSwiftMigration(path)) {
                     result.append(path)
                 }
             }
         }
         return result
+    }
+
+    /// A Swift file found by a walk is linted when it declares a migration type; one that does
+    /// not (a model, a controller) is not a migration and is left out without a word.
+    static func mayHoldSwiftMigration(_ path: String) -> Bool {
+        guard let bytes = FileManager.default.contents(atPath: path) else { return true }
+        return SwiftMigrationReader.holdsMigration(SourceText(bytes: Array(bytes)))
     }
 
     static func normalize(_ path: String) -> String {

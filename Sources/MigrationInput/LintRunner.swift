@@ -1,6 +1,7 @@
 import Foundation
 import MigrationLint
 import PostgresSyntax
+import SwiftMigrations
 
 /// Lints many files on all cores. Each file is read, classified and analysed on its own, so the
 /// result is the same whatever the thread timing; outcomes come back in input order.
@@ -29,11 +30,65 @@ public struct LintRunner: Sendable {
     }
 
     public func lint(path: String, source: SourceText) -> FileOutcome {
+        if path.hasSuffix(".swift") { return lintSwift(path: path, source: source) }
         let decision = decide(path: path, source: source)
         guard let file = MigrationFile(path: path, source: source, decision: decision) else {
             return .skipped(path: path, reason: decision.skipReason ?? "not linted")
         }
         return .linted(engine.lint(file))
+    }
+
+    /// The migration as the core reads it, whatever the file's language: nil when the file holds
+    /// nothing to lint (a down migration, a Swift file without a migration type).
+    public func migrationFile(path: String, source: SourceText) -> MigrationFile? {
+        if path.hasSuffix(".swift") {
+            let swift = SwiftMigrationReader.read(source, includeDown: engine.configuration.includeDown)
+            return swift.migrationTypes.isEmpty ? nil : swift.migrationFile(path: path, file: source)
+        }
+        return MigrationFile(path: path, source: source, decision: decide(path: path, source: source))
+    }
+
+    /// A Swift file: the SQL its migrations send, linted as SQL with findings placed in the Swift
+    /// file, plus where the Swift parser gave up and each piece of SQL that is not known before
+    /// the migration runs.
+    func lintSwift(path: String, source: SourceText) -> FileOutcome {
+        let configuration = engine.configuration
+        let swift = SwiftMigrationReader.read(source, includeDown: configuration.includeDown)
+        if swift.migrationTypes.isEmpty && swift.syntaxError == nil {
+            return .skipped(path: path, reason: "no migration type in this Swift file")
+        }
+        // Each migration type on its own, as each runs at its own time.
+        let reports = swift.migrationFiles(path: path, file: source).map { engine.lint($0) }
+        var diagnostics: [Diagnostic] = []
+        var unusedFileSuppressions: [Int: Int] = [:]
+        for report in reports {
+            for var diagnostic in report.diagnostics {
+                let start = diagnostic.range.lowerBound
+                if let note = FluentRewrites.note(ruleID: diagnostic.ruleID, call: source.text(diagnostic.range)) {
+                    diagnostic.notes.insert(note, at: 0)
+                }
+                if diagnostic.ruleID == EngineDiagnostics.unusedIgnore.id, swift.parts.contains(where: { $0.fileSuppressions.contains(start) }) {
+                    unusedFileSuppressions[start, default: 0] += 1
+                } else {
+                    diagnostics.append(diagnostic)
+                }
+            }
+        }
+        // A file-wide suppression is unused only if no migration type of the file used it.
+        for (start, count) in unusedFileSuppressions where count == swift.parts.filter({ $0.fileSuppressions.contains(start) }).count {
+            if let unused = reports.lazy.flatMap(\.diagnostics).first(where: { $0.ruleID == EngineDiagnostics.unusedIgnore.id && $0.range.lowerBound == start }) {
+                diagnostics.append(unused)
+            }
+        }
+        if let error = swift.syntaxError, let severity = configuration.severity(of: EngineDiagnostics.syntaxError) {
+            diagnostics.append(Diagnostic(ruleID: EngineDiagnostics.syntaxError.id, severity: severity, message: error.reason, range: error.range))
+        }
+        if let severity = configuration.severity(of: EngineDiagnostics.notAnalyzed) {
+            for item in swift.notAnalyzed {
+                diagnostics.append(Diagnostic(ruleID: EngineDiagnostics.notAnalyzed.id, severity: severity, message: item.reason, range: item.range))
+            }
+        }
+        return .linted(FileReport(path: path, source: source, diagnostics: diagnostics, statementCount: reports.reduce(0) { $0 + $1.statementCount }))
     }
 
     public func lint(path: String) -> FileOutcome {

@@ -40,7 +40,7 @@ struct ExplainCommand: ParsableCommand {
         let explained = runner.run(count: sources.count) { index -> ExplainedFile? in
             guard case .success(let source) = sources[index].source else { return nil }
             let path = sources[index].path
-            guard let file = MigrationFile(path: path, source: source, decision: runner.decide(path: path, source: source)) else {
+            guard let file = runner.migrationFile(path: path, source: source) else {
                 return nil
             }
             return ExplainedFile(file, analysis: engine.analyze(file))

@@ -375,15 +375,44 @@ import Testing
         process.standardError = trace
         process.standardOutput = FileHandle.nullDevice
         try process.run()
-        let calls = String(decoding: trace.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            .split(separator: "\n").map(String.init).filter { !$0.contains("ENOENT") }
+        let calls = Self.joinedCalls(String(decoding: trace.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))
+            .filter { !$0.contains("ENOENT") }
         process.waitUntilExit()
         #expect(sandbox.read("m.sql") == "CREATE INDEX CONCURRENTLY i ON t (a);\n")
         let open = try #require(calls.firstIndex { $0.contains("openat(") && $0.contains(".m.sql.migration-lint-") }, "\(calls)")
         let descriptor = try #require(calls[open].split(separator: "=").last?.trimmingCharacters(in: .whitespaces))
         let rename = try #require(calls.firstIndex { $0.contains("rename") && $0.contains(".m.sql.migration-lint-") }, "\(calls)")
-        let fsync = calls.firstIndex { $0.contains("fsync(\(descriptor))") }
+        let fsync = calls.firstIndex { $0.contains("fsync(\(descriptor))") || $0.contains("fsync(\(descriptor) )") }
         #expect(fsync.map { open < $0 && $0 < rename } == true, "\(calls[open...rename])")
+    }
+
+    /// strace's lines, one per call: with several threads a call may be printed as
+    /// `fsync(3 <unfinished ...>` and finished later by `<... fsync resumed>) = 0`; each such pair
+    /// becomes one line again.
+    static func joinedCalls(_ output: String) -> [String] {
+        var calls: [String] = []
+        var pending: [Substring: String] = [:]
+        for line in output.split(separator: "\n") {
+            var pid: Substring = ""
+            var body = line
+            if line.hasPrefix("[pid "), let end = line.firstIndex(of: "]") {
+                pid = line[..<end]
+                body = line[line.index(after: end)...].drop { $0 == " " }
+            }
+            if body.hasSuffix("<unfinished ...>") {
+                pending[pid] = String(body.dropLast("<unfinished ...>".count))
+            } else if body.hasPrefix("<... "), let resumed = body.range(of: " resumed>") {
+                calls.append((pending.removeValue(forKey: pid) ?? "") + body[resumed.upperBound...])
+            } else {
+                calls.append(String(body))
+            }
+        }
+        return calls
+    }
+
+    @Test func straceLinesInterruptedByAnotherThreadAreJoined() {
+        let output = "[pid 7] fsync(3 <unfinished ...>\n[pid 8] close(4) = 0\n[pid 7] <... fsync resumed>) = 0\nrename(\"a\", \"b\") = 0\n"
+        #expect(Self.joinedCalls(output) == ["close(4) = 0", "fsync(3 ) = 0", "rename(\"a\", \"b\") = 0"])
     }
 
     @Test func noFixInsideATransaction() throws {

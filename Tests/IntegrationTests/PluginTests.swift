@@ -7,6 +7,15 @@ import TestSupport
 /// bad folder, a clean folder and --fix.
 @Suite struct PluginTests {
 
+    static let swiftMigration = """
+        struct AddNameIndex: AsyncMigration {
+            func prepare(on database: any Database) async throws {
+                try await (database as! any SQLDatabase).raw("CREATE INDEX users_name_idx ON users (name)").run()
+            }
+        }
+
+        """
+
     static func consumer() throws -> URL {
         let directory = try Support.temporaryDirectory("plugin-consumer")
         let manifest = """
@@ -24,6 +33,9 @@ import TestSupport
         // Found without configuration: db/migrations is a conventional folder.
         try Support.write("-- Speeds up login.\nCREATE INDEX users_email_idx ON users (email);\n", to: "db/migrations/001_index_email.sql", in: directory)
         try Support.write("CREATE TABLE audit (id bigint PRIMARY KEY);\nCREATE INDEX audit_id_idx ON audit (id);\n", to: "clean/001_audit.sql", in: directory)
+        // A Fluent migration in the target's Migrations folder, found without configuration. The
+        // plugin never compiles the consumer, so Fluent need not be a dependency here.
+        try Support.write(swiftMigration, to: "Sources/Consumer/Migrations/AddNameIndex.swift", in: directory)
         return directory
     }
 
@@ -41,6 +53,8 @@ import TestSupport
         #expect(bad.status != 0, "\(bad.all)")
         #expect(bad.stdout.contains("db/migrations/001_index_email.sql:2:8: warning: CREATE INDEX on public.users without CONCURRENTLY blocks writes while the index builds [create-index-concurrently]"),
                 "\(bad.all)")
+        #expect(bad.stdout.contains("Sources/Consumer/Migrations/AddNameIndex.swift:3:62: warning: CREATE INDEX on public.users without CONCURRENTLY blocks writes while the index builds [create-index-concurrently]"),
+                "\(bad.all)")
         #expect(bad.stderr.contains("error: migration-lint: findings at or above the failure threshold"), "\(bad.all)")
 
         let clean = try swiftPackage(["lint", "--path", "clean"])
@@ -56,6 +70,8 @@ import TestSupport
         #expect(fixed.status == 0, "\(fixed.all)")
         let text = try String(contentsOf: consumer.appendingPathComponent("db/migrations/001_index_email.sql"), encoding: .utf8)
         #expect(text == "-- Speeds up login.\nCREATE INDEX CONCURRENTLY users_email_idx ON users (email);\n")
+        let swift = try String(contentsOf: consumer.appendingPathComponent("Sources/Consumer/Migrations/AddNameIndex.swift"), encoding: .utf8)
+        #expect(swift == Self.swiftMigration.replacingOccurrences(of: "CREATE INDEX users_name_idx", with: "CREATE INDEX CONCURRENTLY users_name_idx"))
         let after = try swiftPackage(["lint"])
         #expect(after.status == 0, "\(after.all)")
     }

@@ -57,6 +57,23 @@ import TestSupport
     }
 
     @Test(.enabled(if: hasPreCommit, "pre-commit is not on PATH (pip install pre-commit): skipping the pre-commit hook test"))
+    func systemHookLintsStagedSwiftMigrations() throws {
+        let binary = try #require(Support.binary, "migration-lint is not built; run `swift build` first")
+        let repo = try Support.gitRepository("pre-commit-swift")
+        defer { try? FileManager.default.removeItem(at: repo) }
+        let migration = "struct AddIndex: AsyncMigration {\n    func prepare(on database: any Database) async throws {\n        try await sql.raw(\"CREATE INDEX users_email_idx ON users (email)\").run()\n    }\n}\n"
+        try Support.write(migration, to: "Sources/App/Migrations/AddIndex.swift", in: repo)
+        try Support.write(migration, to: "Sources/App/Models/User.swift", in: repo)
+        try Support.git(["add", "-A"], in: repo)
+        let path = URL(fileURLWithPath: binary).deletingLastPathComponent().path + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
+        let output = try Self.tryRepo("migration-lint-system", in: repo, path: path)
+        #expect(output.status == 1, "\(output.all)")
+        #expect(output.stdout.contains("Sources/App/Migrations/AddIndex.swift:3:35"), "\(output.all)")
+        #expect(!output.stdout.contains("Models/User.swift:"), "a Swift file outside a migration folder is not passed: \(output.all)")
+        #expect(output.stdout.contains("1 finding (1 warning) in 1 file; 1 file checked"), "\(output.all)")
+    }
+
+    @Test(.enabled(if: hasPreCommit, "pre-commit is not on PATH (pip install pre-commit): skipping the pre-commit hook test"))
     func systemHookFailsOnTheBadAndPassesOnTheGood() throws {
         let binary = try #require(Support.binary, "migration-lint is not built; run `swift build` first")
         let repo = try Self.repository()

@@ -17,7 +17,9 @@ enum RuleGolden {
     static let directory = "rules"
 
     static var cases: [Case] {
-        (allRules.map(\.description) + EngineDiagnostics.all).map(Case.init)
+        // `not-analyzed` is raised by front ends only (a Swift string built at run time), so it has
+        // no SQL example to render; SwiftMigrationsTests holds its golden output.
+        (allRules.map(\.description) + EngineDiagnostics.all.filter { $0.id != EngineDiagnostics.notAnalyzed.id }).map(Case.init)
     }
 
     static func path(_ id: String) -> String { "\(directory)/\(id).txt" }

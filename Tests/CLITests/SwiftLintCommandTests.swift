@@ -1,0 +1,43 @@
+import Foundation
+import Testing
+
+/// `migration-lint lint` on Swift migrations, as a user runs it.
+@Suite struct SwiftLintCommandTests {
+    static let migration = """
+    struct AddIndex: AsyncMigration {
+        func prepare(on database: any Database) async throws {
+            try await (database as! any SQLDatabase).raw(\"\"\"
+                CREATE INDEX users_email_idx ON users (email)
+                \"\"\").run()
+        }
+    }
+
+    """
+
+    @Test func aDirectoryWalkLintsSwiftMigrationsAndLeavesOtherSwiftFilesAlone() throws {
+        let sandbox = try Sandbox()
+        try sandbox.write("Sources/App/Migrations/AddIndex.swift", Self.migration)
+        try sandbox.write("Sources/App/Models/User.swift", "final class User { var email = \"\" }\n")
+        try sandbox.write("Sources/App/Migrations/Old.swift", Self.migration)
+        let result = try CLI.run(["lint", "--format", "gcc", "--exclude", "Old.swift", "Sources"], in: sandbox.path)
+        #expect(result.status == 1)
+        #expect(result.stdout == "Sources/App/Migrations/AddIndex.swift:4:20: warning: CREATE INDEX on public.users without CONCURRENTLY blocks writes while the index builds [create-index-concurrently]\n", "\(result.stdout)\(result.stderr)")
+    }
+
+    @Test func fixAddsConcurrentlyInsideTheSwiftLiteral() throws {
+        let sandbox = try Sandbox()
+        try sandbox.write("AddIndex.swift", Self.migration)
+        let fixed = try CLI.run(["lint", "--fix", "AddIndex.swift"], in: sandbox.path)
+        #expect(fixed.status == 0, "\(fixed.stdout)\(fixed.stderr)")
+        #expect(sandbox.read("AddIndex.swift") == Self.migration.replacingOccurrences(of: "CREATE INDEX users", with: "CREATE INDEX CONCURRENTLY users"))
+    }
+
+    @Test func aSwiftFileThatDoesNotParseFailsWithOneFinding() throws {
+        let sandbox = try Sandbox()
+        try sandbox.write("Broken.swift", "struct M: AsyncMigration {\n    func prepare(on database: any Database) async throws {\n        try await sql.raw(\"SELECT 1\"\n    }\n}\n")
+        let result = try CLI.run(["lint", "--format", "gcc", "Broken.swift"], in: sandbox.path)
+        #expect(result.status == 1)
+        let lines = result.stdout.split(separator: "\n")
+        #expect(lines.count == 1 && lines[0].hasPrefix("Broken.swift:3:") && lines[0].hasSuffix("[syntax-error]"), "\(result.stdout)")
+    }
+}
