@@ -35,6 +35,7 @@ public struct AddColumnGenerated: Rule {
             RuleExample("CREATE DOMAIN positive_int AS integer CHECK (VALUE > 0);\nALTER TABLE items ADD COLUMN quantity ↓positive_int;"),
         ],
         goodExamples: [
+            RuleExample("CREATE TABLE users_copy AS SELECT name FROM users;\nALTER TABLE users_copy ADD COLUMN id bigint GENERATED ALWAYS AS IDENTITY;"),
             RuleExample("CREATE TABLE users (name text NOT NULL);\nALTER TABLE users ADD COLUMN id bigserial;"),
             RuleExample("ALTER TABLE users ADD COLUMN id bigint;"),
             RuleExample("CREATE TABLE app.orders (price_cents bigint NOT NULL);\nALTER TABLE app.orders ADD COLUMN number bigint GENERATED ALWAYS AS IDENTITY;"),

@@ -108,6 +108,14 @@ public enum LockModel {
         case .createDomain, .createEnum, .createView, .createSequence, .createFunction, .createSchema,
              .createExtension, .transaction, .variableSet, .other:
             break
+        case .createTableAs(let create):
+            // The query takes ACCESS SHARE on what it reads and, unless WITH NO DATA, reads it; the
+            // new table is nobody else's yet. Tables read by a view the query names are not listed.
+            for relation in create.reads {
+                effects.lock(relation, .accessShare, state: state)
+                if create.withData { effects.scan(relation, state: state) }
+            }
+            effects.recursesToPartitions = false
         case .select:
             // A query takes ACCESS SHARE on what it reads (ROW SHARE with FOR UPDATE); the tree does
             // not name those tables, and ACCESS SHARE blocks only ACCESS EXCLUSIVE.
