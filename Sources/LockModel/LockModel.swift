@@ -455,7 +455,9 @@ public enum LockModel {
     /// domains); otherwise the answer is the cautious one: it may rewrite.
     public static func typeChangeEffect(table: QualifiedName, column: String, to type: TypeName, using: Expression?,
                                         _ state: AnalysisState) -> ColumnChange {
-        if using != nil {
+        // `USING col` or `USING col::newtype` is the conversion PostgreSQL applies without USING
+        // (ATColumnChangeRequiresRewrite sees the same expression), so it is judged as if absent.
+        if let using, !isColumnItself(using, column: column, type: type) {
             return ColumnChange(rewrites: true, assumptions: [], reason: "a USING expression recomputes every row")
         }
         guard let old = state.schema.columnType(table: table.qualified, column: column) else {
@@ -499,6 +501,18 @@ public enum LockModel {
                                                                   reason: "\(from) to \(to) rewrites under the time zone \(zone)")
         default:
             return rewrites
+        }
+    }
+
+    /// `col`, `table.col` or `col::type` where `type` is the column's new type.
+    public static func isColumnItself(_ expression: Expression, column: String, type: TypeName) -> Bool {
+        switch expression {
+        case .columnReference(let names, _):
+            return names.last == column
+        case .typeCast(let inner, let cast, _):
+            return cast.sql == type.sql && isColumnItself(inner, column: column, type: type)
+        default:
+            return false
         }
     }
 
