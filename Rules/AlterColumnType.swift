@@ -82,6 +82,10 @@ public struct AlterColumnType: Rule {
             var notes: [String] = []
             if let lock = context.lockSentence(on: alter.relation, while: "every row is copied and every index rebuilt") { notes.append(lock) }
             notes.append(contentsOf: change.assumptions.texts)
+            let indexes = Self.indexesShown(on: column, of: table, context)
+            if !indexes.isEmpty {
+                notes.append("\(indexes.count == 1 ? "index" : "indexes") \(indexes.joined(separator: ", ")) on \(quoteIdentifier(column)) \(indexes.count == 1 ? "is" : "are") rebuilt from scratch under the same lock")
+            }
             let range = context.expressionRange(at: type.location)
             return Finding(message: message, range: range, notes: notes,
                            help: type.baseName == "varchar" && !type.modifiers.isEmpty
@@ -89,6 +93,20 @@ public struct AlterColumnType: Rule {
                                : "add a new column of the new type, backfill it in batches, and switch to it",
                            rewrite: plan(table: table, written: alter.relation, column: column, type: type, using: using, context))
         }
+    }
+
+    /// The named indexes an earlier statement of the file built on the column (by name, not in an
+    /// expression); a type change that rewrites rebuilds each of them.
+    static func indexesShown(on column: String, of table: QualifiedName, _ context: RuleContext) -> [String] {
+        let target = context.state.resolve(table)
+        var names: [String] = []
+        for item in context.earlierStatements(naming: table) {
+            guard case .createIndex(let index)? = item.statement, let name = index.name,
+                  item.state.resolve(index.relation) == target, index.columns.contains(where: { $0.name == column }),
+                  !names.contains(quoteIdentifier(name)) else { continue }
+            names.append(quoteIdentifier(name))
+        }
+        return names
     }
 
     static func isUsuallyFree(_ type: TypeName, _ state: AnalysisState) -> Bool {
