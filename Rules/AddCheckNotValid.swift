@@ -35,6 +35,8 @@ public struct AddCheckNotValid: Rule {
             RuleExample(#"ALTER TABLE orders ADD COLUMN note text NOT NULL DEFAULT E'it\'s' ↓CHECK (note <> $$don't$$) /* it's */;"#),
         ],
         goodExamples: [
+            RuleExample("CREATE TABLE orders_copy AS SELECT * FROM orders WITH NO DATA;\nALTER TABLE orders_copy ADD CONSTRAINT orders_copy_total_positive CHECK (total > 0);"),
+            RuleExample("SELECT id, total INTO orders_copy FROM orders;\nALTER TABLE orders_copy ADD CONSTRAINT orders_copy_total_positive CHECK (total > 0);"),
             RuleExample("ALTER TABLE orders ADD CONSTRAINT orders_total_positive CHECK (total > 0) NOT VALID;"),
             RuleExample("CREATE TABLE orders (id bigint PRIMARY KEY, total numeric NOT NULL);\nALTER TABLE orders ADD CONSTRAINT orders_total_positive CHECK (total > 0);"),
             RuleExample("CREATE TABLE app.users (id bigint PRIMARY KEY, name text NOT NULL CHECK (char_length(name) <= 100));"),

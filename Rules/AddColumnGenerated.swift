@@ -48,6 +48,7 @@ public struct AddColumnGenerated: Rule {
             RuleExample("ALTER TABLE orders ADD COLUMN total_cents bigint NOT NULL ↓GENERATED ALWAYS AS (price_cents * quantity) STORED;", postgresVersion: 18),
         ],
         goodExamples: [
+            RuleExample("CREATE TABLE users_copy AS SELECT name FROM users;\nALTER TABLE users_copy ADD COLUMN id bigint GENERATED ALWAYS AS IDENTITY;"),
             RuleExample("CREATE TABLE users (name text NOT NULL);\nALTER TABLE users ADD COLUMN id bigserial;"),
             RuleExample("ALTER TABLE users ADD COLUMN id bigint;"),
             RuleExample("CREATE TABLE app.orders (price_cents bigint NOT NULL);\nALTER TABLE app.orders ADD COLUMN number bigint GENERATED ALWAYS AS IDENTITY;"),

@@ -34,6 +34,8 @@ public struct AddUniqueConstraint: Rule {
             RuleExample(#"ALTER TABLE orders ADD COLUMN code text NOT NULL DEFAULT E'it\'s' /* don't */ ↓UNIQUE;"#),
         ],
         goodExamples: [
+            RuleExample("CREATE TABLE users_copy AS SELECT id, email FROM users;\nALTER TABLE users_copy ADD CONSTRAINT users_copy_email_key UNIQUE (email);"),
+            RuleExample("SELECT * INTO TABLE app.accounts_next FROM app.accounts;\nALTER TABLE app.accounts_next ADD PRIMARY KEY (id);"),
             RuleExample("ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE USING INDEX users_email_key;"),
             RuleExample("CREATE TABLE app.accounts (id bigint NOT NULL);\nALTER TABLE app.accounts ADD PRIMARY KEY (id);"),
             RuleExample("CREATE UNIQUE INDEX CONCURRENTLY users_email_key ON users (email);"),

@@ -31,6 +31,7 @@ public struct AlterColumnType: Rule {
         versionNotes: "timestamp to timestamptz is free only on PostgreSQL 12+ with the session time zone UTC.",
         badExamples: [
             RuleExample("ALTER TABLE users ALTER COLUMN id TYPE ↓bigint;"),
+            RuleExample("ALTER TABLE users ADD COLUMN code varchar(20);\nALTER TABLE users ALTER COLUMN code TYPE ↓varchar(10) USING code::varchar(10);"),
             RuleExample("ALTER TABLE app.accounts ALTER COLUMN balance TYPE ↓numeric(12, 4) USING balance::numeric(12, 4);"),
             RuleExample("ALTER TABLE \"Users\" ALTER COLUMN email SET DATA TYPE ↓varchar(100);"),
             RuleExample("ALTER TABLE users ADD COLUMN code varchar(20);\nALTER TABLE users ALTER COLUMN code TYPE ↓varchar(10);"),
@@ -38,6 +39,9 @@ public struct AlterColumnType: Rule {
             RuleExample(#"ALTER TABLE orders ALTER COLUMN note TYPE ↓varchar(10) /* it's */ USING left(note, 10) -- don't\#n;"#),
         ],
         goodExamples: [
+            // USING the column itself (or cast to the new type) is what PostgreSQL does without USING.
+            RuleExample("ALTER TABLE users ADD COLUMN code varchar(20);\nALTER TABLE users ALTER COLUMN code TYPE varchar(50) USING code;"),
+            RuleExample("ALTER TABLE users ADD COLUMN code varchar(20);\nALTER TABLE users ALTER COLUMN code TYPE text USING code::text;"),
             RuleExample("ALTER TABLE users ALTER COLUMN email TYPE text;"),
             RuleExample("ALTER TABLE users ADD COLUMN code varchar(20);\nALTER TABLE users ALTER COLUMN code TYPE varchar(50);"),
             RuleExample("ALTER TABLE app.accounts ADD COLUMN balance numeric(10, 2);\nALTER TABLE app.accounts ALTER COLUMN balance TYPE numeric(14, 2);"),
@@ -52,7 +56,9 @@ public struct AlterColumnType: Rule {
               !context.state.isCreatedInFile(alter.relation) else { return [] }
         let table = context.state.resolve(alter.relation)
         return alter.actions.compactMap { action -> Finding? in
-            guard case .alterColumnType(let column, let type, let using) = action else { return nil }
+            guard case .alterColumnType(let column, let type, let written) = action else { return nil }
+            // `USING col` (or `col::newtype`) is what PostgreSQL does without USING: judged as absent.
+            let using = written.flatMap { LockModel.isColumnItself($0, column: column, type: type) ? nil : $0 }
             // Whether the change rewrites is the lock model's answer (it reads the old type from
             // the file too); the file's own spelling of the old type only words the reason.
             let change = LockModel.typeChangeEffect(table: table, column: column, to: type, using: using, context.state)
@@ -76,6 +82,10 @@ public struct AlterColumnType: Rule {
             var notes: [String] = []
             if let lock = context.lockSentence(on: alter.relation, while: "every row is copied and every index rebuilt") { notes.append(lock) }
             notes.append(contentsOf: change.assumptions.texts)
+            let indexes = Self.indexesShown(on: column, of: table, context)
+            if !indexes.isEmpty {
+                notes.append("\(indexes.count == 1 ? "index" : "indexes") \(indexes.joined(separator: ", ")) on \(quoteIdentifier(column)) \(indexes.count == 1 ? "is" : "are") rebuilt from scratch under the same lock")
+            }
             let range = context.expressionRange(at: type.location)
             return Finding(message: message, range: range, notes: notes,
                            help: type.baseName == "varchar" && !type.modifiers.isEmpty
@@ -83,6 +93,20 @@ public struct AlterColumnType: Rule {
                                : "add a new column of the new type, backfill it in batches, and switch to it",
                            rewrite: plan(table: table, written: alter.relation, column: column, type: type, using: using, context))
         }
+    }
+
+    /// The named indexes an earlier statement of the file built on the column (by name, not in an
+    /// expression); a type change that rewrites rebuilds each of them.
+    static func indexesShown(on column: String, of table: QualifiedName, _ context: RuleContext) -> [String] {
+        let target = context.state.resolve(table)
+        var names: [String] = []
+        for item in context.earlierStatements(naming: table) {
+            guard case .createIndex(let index)? = item.statement, let name = index.name,
+                  item.state.resolve(index.relation) == target, index.columns.contains(where: { $0.name == column }),
+                  !names.contains(quoteIdentifier(name)) else { continue }
+            names.append(quoteIdentifier(name))
+        }
+        return names
     }
 
     static func isUsuallyFree(_ type: TypeName, _ state: AnalysisState) -> Bool {

@@ -28,8 +28,12 @@ public struct CreateIndexConcurrently: Rule {
             RuleExample("CREATE UNIQUE ↓INDEX orders_ref_idx ON app.orders (ref);"),
             RuleExample("CREATE ↓INDEX \"Idx\" ON \"Users\" USING gin (tags);", inTransaction: true),
             RuleExample(#"CREATE ↓INDEX /* it's */ orders_note_idx ON orders (note) WHERE note <> E'it\'s';"#),
+            // A copy made in the file is nobody else's, the table it was copied from is live.
+            RuleExample("CREATE TABLE users_copy AS SELECT id, email FROM users;\nCREATE ↓INDEX users_email_idx ON users (email);"),
         ],
         goodExamples: [
+            RuleExample("CREATE TABLE users_copy AS SELECT id, email FROM users;\nCREATE UNIQUE INDEX users_copy_email_key ON users_copy (email);"),
+            RuleExample("SELECT id, email INTO users_copy FROM users;\nCREATE INDEX users_copy_email_idx ON users_copy (email);"),
             RuleExample("CREATE INDEX CONCURRENTLY users_email_idx ON users (email);"),
             RuleExample("CREATE TABLE users (id bigint PRIMARY KEY, email text NOT NULL);\nCREATE INDEX users_email_idx ON users (email);"),
             RuleExample("CREATE TABLE app.orders (id bigint PRIMARY KEY, ref text NOT NULL);\nCREATE UNIQUE INDEX orders_ref_idx ON app.orders (ref);",

@@ -53,7 +53,8 @@ public struct RequireStatementTimeout: Rule {
         guard !context.state.hasStatementTimeout else { return [] }
         let effects = context.effects
         let touched = effects.rewrites + effects.scans.filter { !effects.rewrites.contains($0) }
-        guard let table = touched.first(where: { effects.lock(on: $0)?.mode.blocksWrites == true }),
+        // A table created earlier in the file (even one a query filled) is nobody else's yet.
+        guard let table = touched.first(where: { effects.lock(on: $0).map { $0.mode.blocksWrites && !$0.isNew } == true }),
               let lock = effects.lock(on: table) else { return [] }
         let what = effects.rewrites.contains(table) ? "rewrites" : "scans"
         let range = clause(context) ?? context.firstWordRange

@@ -23,7 +23,11 @@ public struct UnjustifiedNullableColumn: Rule {
             `CHECK (col IS NOT NULL)`, or SET NOT NULL later in the same file) are not nullable and never reported; \
             nor are generated columns, which hold NULL exactly when their expression does. \
             It is on by default, as a warning: a column should hold NULL on purpose, and a one-line reason now \
-            costs less than a backfill and a SET NOT NULL on a large table later.
+            costs less than a backfill and a SET NOT NULL on a large table later. It reports once per statement, \
+            naming the columns. A foreign key (an optional link), a date or timestamp named like an event \
+            (`deleted_at`, `shipped_on`; not `created_at` or `updated_at`) and a column the file later sets to \
+            `nullif(...)` are often meant to hold NULL: for those it says so and asks for the reason rather than \
+            proposing NOT NULL with a default.
             """,
         safeAlternative: """
             Declare the column NOT NULL. On an existing table give it a non-volatile default as well (a constant, \
@@ -36,7 +40,9 @@ public struct UnjustifiedNullableColumn: Rule {
             RuleExample("ALTER TABLE users ADD COLUMN ↓nickname text;"),
             RuleExample("CREATE TABLE accounts (\n  id bigint PRIMARY KEY,\n  ↓email text,\n  name text NOT NULL\n);"),
             RuleExample("ALTER TABLE app.\"Orders\" ADD COLUMN ↓\"Note\" text DEFAULT '';"),
-            RuleExample("CREATE TABLE app.events (\n  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,\n  ↓seen_at timestamptz, -- when the user opened it\n  ↓payload jsonb\n);"),
+            RuleExample("CREATE TABLE app.events (\n  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,\n  ↓seen_at timestamptz, -- when the user opened it\n  payload jsonb\n);"),
+            RuleExample("ALTER TABLE users ADD COLUMN ↓deleted_at timestamptz;"),
+            RuleExample("ALTER TABLE users ADD COLUMN ↓phone text;\nUPDATE users SET phone = nullif(trim(phone_raw), '');"),
             RuleExample("-- nullable:\nALTER TABLE users ADD COLUMN ↓bio text;"),
             RuleExample("ALTER TABLE orders ADD COLUMN ↓coupon_id bigint REFERENCES coupons (id);"),
         ],
@@ -48,6 +54,8 @@ public struct UnjustifiedNullableColumn: Rule {
             RuleExample("ALTER TABLE users ADD COLUMN score int; -- nullable: computed by a nightly job"),
             RuleExample("ALTER TABLE users ADD COLUMN region text DEFAULT 'eu';\nUPDATE users SET region = 'eu' WHERE region IS NULL;\nALTER TABLE users ALTER COLUMN region SET NOT NULL;"),
             RuleExample("CREATE TEMPORARY TABLE scratch (value text);"),
+            RuleExample("-- nullable: soft delete, set when the user is removed\nALTER TABLE users ADD COLUMN deleted_at timestamptz;"),
+            RuleExample("ALTER TABLE orders ADD COLUMN coupon_id bigint REFERENCES coupons (id); -- nullable: most orders have no coupon"),
             RuleExample("ALTER TABLE app.docs ADD COLUMN title_lower text GENERATED ALWAYS AS (lower(title)) STORED;"),
         ])
 
@@ -71,16 +79,89 @@ public struct UnjustifiedNullableColumn: Rule {
                 && !becomesNotNullLater(context, table: table, column: column.name)
                 && !isJustified(context, column)
         }
-        guard !nullable.isEmpty else { return [] }
-        let plan = rewrite(context, nullable, table: table)
+        guard let first = nullable.first else { return [] }
         let qualified = context.state.resolve(table).qualified
-        return nullable.map { column in
-            Finding(message: "new column \(qualified).\(column.name) may hold NULL, and no comment says why",
-                    range: context.columnRange(column),
-                    notes: ["adding NOT NULL later means a backfill and a full scan under ACCESS EXCLUSIVE"],
-                    help: "declare it NOT NULL\(context.state.isCreatedInFile(table) || isCreateTable(context) ? "" : " with a non-volatile DEFAULT"), or say why NULL is needed with `-- nullable: <reason>` on its line or the line above",
-                    rewrite: plan)
+        // Columns where NULL is often the intended state get that reason in a note and no
+        // proposed default; the others get NOT NULL (with a default on a live table).
+        let reasons = nullable.map { column in (column, Self.likelyReason(context, column, table: table, tableConstraints: tableConstraints)) }
+        let plain = reasons.filter { $0.1 == nil }.map(\.0)
+        let purposeful = reasons.compactMap { item in item.1.map { (item.0, $0) } }
+        let names = nullable.map { quoteIdentifier($0.name) }
+        let message = nullable.count == 1
+            ? "new column \(qualified).\(names[0]) may hold NULL, and no comment says why"
+            : "new columns of \(qualified) may hold NULL, and no comment says why: \(names.joined(separator: ", "))"
+        var notes = purposeful.map { "\(quoteIdentifier($0.0.name)) \($0.1)" }
+        if !plain.isEmpty { notes.append("adding NOT NULL later means a backfill and a full scan under ACCESS EXCLUSIVE") }
+        let comment = "`-- nullable: <reason>` on the column's line or the line above"
+        var help: [String] = []
+        if !plain.isEmpty {
+            let which = purposeful.isEmpty ? (plain.count == 1 ? "it" : "them") : plain.map { quoteIdentifier($0.name) }.joined(separator: ", ")
+            let liveTable = !(context.state.isCreatedInFile(table) || isCreateTable(context))
+            help.append("declare \(which) NOT NULL\(liveTable ? " with a non-volatile DEFAULT" : "")")
         }
+        if !purposeful.isEmpty {
+            let which = purposeful.map { quoteIdentifier($0.0.name) }.joined(separator: ", ")
+            help.append("if NULL is meant for \(which), say why with \(comment)")
+        }
+        let helpText = plain.isEmpty ? help.joined() : help.joined(separator: "; ") + (purposeful.isEmpty ? ", or say why NULL is needed with \(comment)" : "")
+        return [Finding(message: message, range: context.columnRange(first), notes: notes, help: helpText,
+                        // No plan where NULL may be meant: only the user can say, and a plan that
+                        // left those columns nullable would be reported again.
+                        rewrite: purposeful.isEmpty ? rewrite(context, plain, table: table) : nil)]
+    }
+
+    /// Why NULL may be this column's intended state, when its definition or the file suggests one:
+    /// an optional link, an event that has not happened yet, a value the file turns into NULL.
+    static func likelyReason(_ context: RuleContext, _ column: ColumnDefinition, table: QualifiedName,
+                             tableConstraints: [Constraint]) -> String? {
+        for constraint in column.constraints + tableConstraints {
+            guard case .foreignKey(let referenced, _) = constraint.kind else { continue }
+            if constraint.columns.isEmpty ? column.constraints.contains(constraint) : constraint.columns.contains(column.name) {
+                return "references \(referenced.qualified): NULL is how an optional link is stored"
+            }
+        }
+        if let type = column.type, ["timestamptz", "timestamp", "date"].contains(type.baseName), isEventName(column.name) {
+            return "is a \(type.sql) named like an event: NULL until it happens is usual"
+        }
+        if isFilledByNullif(context, column.name, table: table) {
+            return "is filled with nullif(...) later in this file, which yields NULL on purpose"
+        }
+        return nil
+    }
+
+    /// `deleted_at`, `last_login_at`, `confirmed_on`, `expires_at`; not `created_at` / `updated_at`,
+    /// which every row has.
+    static func isEventName(_ name: String) -> Bool {
+        let lowered = name.lowercased()
+        guard lowered.hasSuffix("_at") || lowered.hasSuffix("_on") || lowered.hasSuffix("_date") || lowered.hasSuffix("_time") else { return false }
+        return !["created", "updated", "inserted", "modified", "changed"].contains { lowered.hasPrefix($0) }
+    }
+
+    /// A later statement on the table sets the column to `nullif(...)` (`SET col = nullif(`).
+    static func isFilledByNullif(_ context: RuleContext, _ column: String, table: QualifiedName) -> Bool {
+        let name = Array(column.lowercased().utf8)
+        return context.laterStatements(naming: table).contains { analysis in
+            let text = Array(context.source.text(analysis.parsed.range).lowercased().utf8)
+            let call = Array("nullif".utf8)
+            guard text.count > call.count else { return false }
+            for start in 0...(text.count - call.count) where text[start..<(start + call.count)].elementsEqual(call) {
+                var index = start - 1
+                while index >= 0, [0x20, 0x09, 0x0A, 0x0D].contains(text[index]) { index -= 1 }
+                guard index >= 0, text[index] == UInt8(ascii: "=") else { continue }
+                index -= 1
+                while index >= 0, [0x20, 0x09, 0x0A, 0x0D].contains(text[index]) { index -= 1 }
+                if index >= 0, text[index] == UInt8(ascii: "\"") { index -= 1 }
+                let end = index + 1
+                while index >= 0, isIdentifierByte(text[index]) { index -= 1 }
+                if text[(index + 1)..<end].elementsEqual(name) { return true }
+            }
+            return false
+        }
+    }
+
+    static func isIdentifierByte(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: "_") || byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")
+            || byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") || byte >= 0x80
     }
 
     func isCreateTable(_ context: RuleContext) -> Bool {

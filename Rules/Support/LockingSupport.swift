@@ -28,6 +28,8 @@ enum Locking {
             return "put the statement in its own migration annotated `-- +goose NO TRANSACTION`"
         case .dbmate:
             return "put the statement in its own migration whose header is `-- migrate:up transaction:false`"
+        case .diesel:
+            return "put the statement in its own migration with a `metadata.toml` beside `up.sql` that says `run_in_transaction = false`"
         case .upDownFiles, .prisma:
             return "put the statement alone in its own migration file: a file with several statements is sent as one transaction"
         case .flyway:

@@ -46,6 +46,9 @@ public struct AnalysisState: Sendable {
     public var inExplicitTransaction: Bool
     /// Tables, indexes, views, types and sequences created earlier in this file (qualified names).
     public var createdInFile: SnapshotSet<String> = []
+    /// Tables of `createdInFile` that a query filled (`CREATE TABLE ... AS`, `SELECT ... INTO`):
+    /// unseen by other sessions like the rest, but not empty, so indexing or rewriting them reads rows.
+    public var filledInFile: SnapshotSet<String> = []
     /// `SET` values seen so far (`lock_timeout`, `statement_timeout`, `search_path`), lowercased keys.
     public var sessionSettings: [String: String] = [:] {
         didSet { searchPathSchema = Self.firstSchema(ofSearchPath: sessionSettings["search_path"]) }
@@ -103,6 +106,12 @@ public struct AnalysisState: Sendable {
 
     public func isCreatedInFile(_ name: QualifiedName) -> Bool {
         createdInFile.contains(resolve(name).qualified)
+    }
+
+    /// Created earlier in the file and still empty: reading or copying it costs nothing.
+    public func isCreatedEmptyInFile(_ name: QualifiedName) -> Bool {
+        let qualified = resolve(name).qualified
+        return createdInFile.contains(qualified) && !filledInFile.contains(qualified)
     }
 
     /// `lock_timeout` is set to something other than 0 (0 means wait forever).

@@ -162,17 +162,17 @@ public struct StatementEffects: Sendable, Equatable {
         locks.append(RelationLock(relation: state.resolve(relation), mode: mode, isNew: state.isCreatedInFile(relation)))
     }
 
-    /// Records that `relation` is read in full, once; a relation created in the file is empty.
+    /// Records that `relation` is read in full, once; a relation created empty in the file holds no rows.
     mutating func scan(_ relation: QualifiedName, state: AnalysisState) {
         let resolved = state.resolve(relation)
-        guard !state.isCreatedInFile(relation), !scans.contains(resolved) else { return }
+        guard !state.isCreatedEmptyInFile(relation), !scans.contains(resolved) else { return }
         scans.append(resolved)
     }
 
     /// Records that `relation` is copied in full (which reads it in full), once.
     mutating func rewrite(_ relation: QualifiedName, state: AnalysisState, reads: Bool = true) {
         let resolved = state.resolve(relation)
-        guard !state.isCreatedInFile(relation) else { return }
+        guard !state.isCreatedEmptyInFile(relation) else { return }
         if !rewrites.contains(resolved) { rewrites.append(resolved) }
         if reads { scan(relation, state: state) }
     }

@@ -117,6 +117,14 @@ public enum LockModel {
         case .createDomain, .createEnum, .createView, .createSequence, .createFunction, .createSchema,
              .createExtension, .transaction, .variableSet, .other:
             break
+        case .createTableAs(let create):
+            // The query takes ACCESS SHARE on what it reads and, unless WITH NO DATA, reads it; the
+            // new table is nobody else's yet. Tables read by a view the query names are not listed.
+            for relation in create.reads {
+                effects.lock(relation, .accessShare, state: state)
+                if create.withData { effects.scan(relation, state: state) }
+            }
+            effects.recursesToPartitions = false
         case .select:
             // A query takes ACCESS SHARE on what it reads (ROW SHARE with FOR UPDATE); the tree does
             // not name those tables, and ACCESS SHARE blocks only ACCESS EXCLUSIVE.
@@ -456,7 +464,9 @@ public enum LockModel {
     /// domains); otherwise the answer is the cautious one: it may rewrite.
     public static func typeChangeEffect(table: QualifiedName, column: String, to type: TypeName, using: Expression?,
                                         _ state: AnalysisState) -> ColumnChange {
-        if using != nil {
+        // `USING col` or `USING col::newtype` is the conversion PostgreSQL applies without USING
+        // (ATColumnChangeRequiresRewrite sees the same expression), so it is judged as if absent.
+        if let using, !isColumnItself(using, column: column, type: type) {
             return ColumnChange(rewrites: true, assumptions: [], reason: "a USING expression recomputes every row")
         }
         guard let old = state.schema.columnType(table: table.qualified, column: column) else {
@@ -500,6 +510,18 @@ public enum LockModel {
                                                                   reason: "\(from) to \(to) rewrites under the time zone \(zone)")
         default:
             return rewrites
+        }
+    }
+
+    /// `col`, `table.col` or `col::type` where `type` is the column's new type.
+    public static func isColumnItself(_ expression: Expression, column: String, type: TypeName) -> Bool {
+        switch expression {
+        case .columnReference(let names, _):
+            return names.last == column
+        case .typeCast(let inner, let cast, _):
+            return cast.sql == type.sql && isColumnItself(inner, column: column, type: type)
+        default:
+            return false
         }
     }
 

@@ -162,12 +162,17 @@ public struct MigrationAnalyzer: Sendable {
             }
         case .createView(let name, _), .createSequence(let name):
             state.createdInFile.insert(state.resolve(name).qualified)
+        case .createTableAs(let create):
+            let name = state.resolve(create.relation).qualified
+            state.createdInFile.insert(name)
+            if create.withData { state.filledInFile.insert(name) }
         case .createEnum(let name):
             state.createdEnums.insert(state.resolve(name).qualified)
         case .rename(let rename) where rename.kind == .table && state.isCreatedInFile(rename.object):
             var renamed = state.resolve(rename.object)
             renamed.name = rename.newName
             state.createdInFile.insert(renamed.qualified)
+            if state.filledInFile.contains(state.resolve(rename.object).qualified) { state.filledInFile.insert(renamed.qualified) }
         case .alterTable(let alter):
             let table = state.resolve(alter.relation).qualified
             for action in alter.actions {

@@ -15,8 +15,10 @@ public struct LayoutDecision: Sendable, Equatable {
 public enum LayoutDetector {
     /// Classifies a file by its path and annotations. `override` forces a layout (configuration
     /// `layout:`); `includeDown` lints down parts too; plain files follow `assumeInTransaction`.
+    /// `dieselMetadata` is the text of the `metadata.toml` beside a diesel migration, if it has one.
     public static func decide(path: String, source: SourceText, override: MigrationLayout? = nil,
-                              includeDown: Bool = false, assumeInTransaction: Bool = false) -> LayoutDecision {
+                              includeDown: Bool = false, assumeInTransaction: Bool = false,
+                              dieselMetadata: String? = nil) -> LayoutDecision {
         let whole = [0..<source.count]
         let components = PathComponents(path)
         let layout = override ?? detect(path: path, components: components, source: source)
@@ -37,6 +39,14 @@ public enum LayoutDetector {
             let isDown = fileName == "down.sql" || fileName.hasSuffix(".down.sql")
             return LayoutDecision(layout: .upDownFiles, lintRanges: isDown && !includeDown ? nil : whole,
                                   transactionPolicy: .ifMultipleStatements,
+                                  skipReason: isDown && !includeDown ? "down migration" : nil)
+        case .diesel:
+            // diesel runs each migration in its own transaction unless its metadata.toml says
+            // `run_in_transaction = false` (diesel_migrations: "Transactions"; MigrationMetadata).
+            let isDown = fileName == "down.sql"
+            let transaction = dieselMetadata.map(Self.dieselRunsInTransaction(metadata:)) ?? true
+            return LayoutDecision(layout: .diesel, lintRanges: isDown && !includeDown ? nil : whole,
+                                  transactionPolicy: transaction ? .whole : .none,
                                   skipReason: isDown && !includeDown ? "down migration" : nil)
         case .flyway:
             let isUndo = fileName.hasPrefix("U")
@@ -63,7 +73,10 @@ public enum LayoutDetector {
         if notes.contains(where: { $0.hasPrefix("+goose ") }) { return .goose }
         if notes.contains(where: { $0.hasPrefix("migrate:up") || $0.hasPrefix("migrate:down") }) { return .dbmate }
         let fileName = components.fileName
-        if fileName == "up.sql" || fileName == "down.sql" || fileName.hasSuffix(".up.sql") || fileName.hasSuffix(".down.sql") {
+        // diesel's folder per migration ({version}_{name}/up.sql); golang-migrate and dbmate-style
+        // pairs name the version in the file ({version}_{title}.up.sql).
+        if fileName == "up.sql" || fileName == "down.sql" { return .diesel }
+        if fileName.hasSuffix(".up.sql") || fileName.hasSuffix(".down.sql") {
             return .upDownFiles
         }
         if fileName == "migration.sql", components.count >= 3, components.is(components.count - 3, "migrations") { return .prisma }
@@ -72,6 +85,21 @@ public enum LayoutDetector {
             return .sqitch
         }
         return .plain
+    }
+
+    /// Whether a diesel `metadata.toml` leaves the migration in a transaction: false only for a
+    /// top-level `run_in_transaction = false` (comments and other keys ignored).
+    public static func dieselRunsInTransaction(metadata: String) -> Bool {
+        for line in metadata.split(whereSeparator: \.isNewline) {
+            let code = line.prefix { $0 != "#" }
+            let parts = code.split(separator: "=", maxSplits: 1).map { part in
+                String(part.drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
+            }
+            if parts.count == 2, parts[0] == "run_in_transaction" || parts[0] == "\"run_in_transaction\"" {
+                return parts[1] != "false"
+            }
+        }
+        return true
     }
 
     /// The folder and file names of a path, as bytes: splitting into strings (or by `Character`)

@@ -26,7 +26,15 @@ public struct LintRunner: Sendable {
         let configuration = engine.configuration
         return LayoutDetector.decide(path: path, source: source, override: configuration.layout,
                                      includeDown: configuration.includeDown,
-                                     assumeInTransaction: configuration.assumeInTransaction)
+                                     assumeInTransaction: configuration.assumeInTransaction,
+                                     dieselMetadata: Self.dieselMetadata(besides: path))
+    }
+
+    /// The `metadata.toml` in the folder of a diesel `up.sql` / `down.sql`, if there is one.
+    static func dieselMetadata(besides path: String) -> String? {
+        let url = URL(fileURLWithPath: path)
+        guard ["up.sql", "down.sql"].contains(url.lastPathComponent) else { return nil }
+        return try? String(contentsOf: url.deletingLastPathComponent().appendingPathComponent("metadata.toml"), encoding: .utf8)
     }
 
     public func lint(path: String, source: SourceText) -> FileOutcome {

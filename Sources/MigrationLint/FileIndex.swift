@@ -91,6 +91,8 @@ public struct FileIndex: Sendable {
             return [name]
         case .createDomain(let name, _, _):
             return [name]
+        case .createTableAs(let create):
+            return [create.relation] + create.reads
         case .comment(_, let object):
             return object.map { [$0, QualifiedName(schema: nil, name: $0.schema ?? $0.name)] } ?? []
         case .createSchema(let name), .createExtension(let name):

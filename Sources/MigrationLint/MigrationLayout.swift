@@ -3,8 +3,11 @@ import PostgresSyntax
 /// The migration tools whose file layouts and annotations MigrationLint knows.
 public enum MigrationLayout: String, Sendable, CaseIterable, Codable {
     case plain
-    /// golang-migrate, diesel and dbmate-style file pairs: `up.sql` / `*.up.sql` and `down.sql` / `*.down.sql`.
+    /// golang-migrate and dbmate-style file pairs: `*.up.sql` / `*.down.sql`.
     case upDownFiles = "up-down-files"
+    /// diesel: a folder per migration holding `up.sql` and `down.sql`, and optionally
+    /// `metadata.toml` (`run_in_transaction = false`).
+    case diesel
     /// `-- +goose Up` / `-- +goose Down`, `StatementBegin` / `StatementEnd`, `NO TRANSACTION`.
     case goose
     /// `-- migrate:up` / `-- migrate:down`, `transaction:false`.

@@ -335,6 +335,23 @@ public enum LockMode: Int, Sendable, Comparable, CaseIterable, CustomStringConve
     }
 }
 
+/// `CREATE TABLE name AS query` or `SELECT ... INTO name`: a table made and filled by a query.
+public struct CreateTableAs: Sendable, Equatable {
+    public var relation: QualifiedName
+    /// The relations the query names (common table expressions left out), in the order written.
+    public var reads: [QualifiedName]
+    /// `WITH NO DATA`: the query is planned, not run, and the table is created empty.
+    public var withData: Bool
+    public var isSelectInto: Bool
+
+    public init(relation: QualifiedName, reads: [QualifiedName], withData: Bool = true, isSelectInto: Bool = false) {
+        self.relation = relation
+        self.reads = reads
+        self.withData = withData
+        self.isSelectInto = isSelectInto
+    }
+}
+
 /// A parsed statement.
 public enum Statement: Sendable, Equatable {
     case alterTable(AlterTable)
@@ -372,6 +389,8 @@ public enum Statement: Sendable, Equatable {
     case createPolicy(table: QualifiedName, name: String)
     /// `ALTER POLICY name ON table ...`.
     case alterPolicy(table: QualifiedName, name: String)
+    /// `CREATE TABLE ... AS SELECT` or `SELECT ... INTO`: a new table filled by a query.
+    case createTableAs(CreateTableAs)
     case select
     /// Any other statement, named by its PostgreSQL node type (`GrantStmt`, `DoStmt`, ...).
     case other(String)

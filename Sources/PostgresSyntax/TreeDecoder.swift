@@ -84,7 +84,8 @@ struct TreeDecoder {
         case "CreateTableAsStmt":
             let name = rangeVar(member(member(s, "into"), "rel")) ?? QualifiedName(name: "?")
             if isEnum(s, "objtype", "OBJECT_MATVIEW") { return .createView(name, materialized: true) }
-            return .other("CreateTableAsStmt")
+            return .createTableAs(CreateTableAs(relation: name, reads: relationsRead(by: member(s, "query")),
+                                                withData: !bool(member(s, "into"), "skipData")))
         case "CreateSeqStmt":
             return .createSequence(rangeVar(member(s, "sequence")) ?? QualifiedName(name: "?"))
         case "CreateFunctionStmt":
@@ -99,7 +100,12 @@ struct TreeDecoder {
             return .createPolicy(table: rangeVar(member(s, "table")) ?? QualifiedName(name: "?"), name: string(s, "policy_name"))
         case "AlterPolicyStmt":
             return .alterPolicy(table: rangeVar(member(s, "table")) ?? QualifiedName(name: "?"), name: string(s, "policy_name"))
-        case "SelectStmt": return .select
+        case "SelectStmt":
+            if let into = member(s, "intoClause") {
+                return .createTableAs(CreateTableAs(relation: rangeVar(member(into, "rel")) ?? QualifiedName(name: "?"),
+                                                    reads: relationsRead(by: s), isSelectInto: true))
+            }
+            return .select
         default:
             return .other(type)
         }
@@ -426,6 +432,39 @@ struct TreeDecoder {
             }
         case .array:
             for element in json.elements(value) { visit(element, into: &children) }
+        default:
+            break
+        }
+    }
+
+    /// The relations a query names, each once, in the order written: every `RangeVar` below it
+    /// except the target of `INTO` and the names of its common table expressions.
+    func relationsRead(by query: Ref?) -> [QualifiedName] {
+        guard let query else { return [] }
+        var found: [QualifiedName] = []
+        var cteNames: Set<String> = []
+        collectRelations(query, into: &found, cteNames: &cteNames)
+        var seen: Set<String> = []
+        return found.filter { name in
+            !(name.schema == nil && cteNames.contains(name.name)) && seen.insert(name.qualified).inserted
+        }
+    }
+
+    private func collectRelations(_ value: Ref, into found: inout [QualifiedName], cteNames: inout Set<String>) {
+        switch json.entries[value].kind {
+        case .object:
+            if let (type, nodeBody) = json.node(value) {
+                if json.matches(type, "RangeVar") {
+                    if let name = rangeVar(nodeBody) { found.append(name) }
+                    return
+                }
+                if json.matches(type, "CommonTableExpr") { cteNames.insert(string(nodeBody, "ctename")) }
+            }
+            for (key, member) in json.members(value) where !json.matches(key, "intoClause") {
+                collectRelations(member, into: &found, cteNames: &cteNames)
+            }
+        case .array:
+            for element in json.elements(value) { collectRelations(element, into: &found, cteNames: &cteNames) }
         default:
             break
         }

@@ -29,9 +29,12 @@ import PostgresSyntax
             assumed.text,
         ])
         #expect(assumed.text == "may rewrite: the old type of users.email is not known")
-        // A USING clause rewrites for certain: nothing is assumed, and the message says so.
-        let using = try #require(diagnostics("ALTER TABLE users ALTER COLUMN id TYPE bigint USING id::bigint;", rule: "alter-column-type").first)
-        #expect(using.message == "changing id to bigint rewrites public.users: a USING expression recomputes every row")
+        // A USING expression that computes something rewrites for certain: nothing is assumed.
+        let using = try #require(diagnostics("ALTER TABLE users ALTER COLUMN note TYPE integer USING length(note);", rule: "alter-column-type").first)
+        #expect(using.message == "changing note to integer rewrites public.users: a USING expression recomputes every row")
+        // USING the column cast to the new type is what PostgreSQL does without USING: the same answer.
+        let cast = try #require(diagnostics("ALTER TABLE users ALTER COLUMN id TYPE bigint USING id::bigint;", rule: "alter-column-type").first)
+        #expect(cast.message == "changing id to bigint may rewrite public.users: the old type of users.id is not known")
     }
 
     /// Whether a type change rewrites is the lock model's answer even where the file shows the old

@@ -12,7 +12,7 @@ import PostgresSyntax
     @Test func upDownFilePairs() {
         #expect(decide("db/1_init.up.sql").lintRanges != nil)
         #expect(decide("db/1_init.down.sql").lintRanges == nil)
-        #expect(decide("migrations/2024_x/up.sql").layout == .upDownFiles)
+        #expect(decide("migrations/2024_x/up.sql").layout == .diesel)
         #expect(decide("migrations/2024_x/down.sql").lintRanges == nil)
         #expect(decide("db/1_init.down.sql", includeDown: true).lintRanges != nil)
         #expect(decide("db/1_init.up.sql").transactionPolicy == .ifMultipleStatements)
