@@ -116,7 +116,7 @@ public struct HiddenSQL: Sendable {
                 let slices: [StatementSlice]
                 switch statement.text {
                 case .file(let range):
-                    slices = StatementSplitter.split(source.bytes, in: range)
+                    slices = StatementSplitter.split(source.bytes, in: range).map { $0.withCommentLinesAbove(in: source.bytes, after: doBody.body.lowerBound) }
                 case .built(let pieces):
                     // Built SQL is split on its own; its statements are read from the appended text.
                     let text = Array(pieces.map(\.text).joined().utf8)

@@ -294,3 +294,30 @@ extension StatementSlice {
         return slice
     }
 }
+
+extension StatementSlice {
+    /// The slice with the comment lines (and blank lines) right above it in `bytes` as its
+    /// leading trivia: a statement in a DO body keeps the suppression comments written above it.
+    public func withCommentLinesAbove(in bytes: [UInt8], after floor: Int) -> StatementSlice {
+        var start = range.lowerBound
+        // Back to the start of the statement's own line, if only blanks precede it there.
+        var lineStart = start
+        while lineStart > floor, bytes[lineStart - 1] == UInt8(ascii: " ") || bytes[lineStart - 1] == UInt8(ascii: "\t") { lineStart -= 1 }
+        guard lineStart == floor || bytes[lineStart - 1] == UInt8(ascii: "\n") else { return self }
+        while lineStart > floor {
+            // The line above: blank, or a `--` comment after blanks.
+            var above = lineStart - 1
+            while above > floor, bytes[above - 1] != UInt8(ascii: "\n") { above -= 1 }
+            var first = above
+            while first < lineStart - 1, bytes[first] == UInt8(ascii: " ") || bytes[first] == UInt8(ascii: "\t") || bytes[first] == UInt8(ascii: "\r") { first += 1 }
+            let isComment = first + 1 < lineStart - 1 && bytes[first] == UInt8(ascii: "-") && bytes[first + 1] == UInt8(ascii: "-")
+            guard first == lineStart - 1 || isComment else { break }
+            start = first == lineStart - 1 ? start : first
+            lineStart = above
+        }
+        var slice = StatementSlice(kind: kind, range: range, leadingTrivia: start..<range.lowerBound, unterminated: unterminated,
+                                   maxParenDepth: maxParenDepth, psqlVariableOffset: psqlVariableOffset)
+        slice.maxOperatorChain = maxOperatorChain
+        return slice
+    }
+}
