@@ -45,6 +45,12 @@ public struct PLpgSQLBody: Sendable {
         public let enclosures: [Enclosure]
         /// The file range of the `EXECUTE` string this SQL came from; nil for static SQL.
         public let execute: Range<Int>?
+
+        public init(text: Text, enclosures: [Enclosure], execute: Range<Int>?) {
+            self.text = text
+            self.enclosures = enclosures
+            self.execute = execute
+        }
     }
 
     /// Something the body runs that cannot be read as SQL, with its place in the file.
@@ -60,6 +66,11 @@ public struct PLpgSQLBody: Sendable {
 
     public var statements: [Embedded] = []
     public var unread: [Unread] = []
+
+    public init(statements: [Embedded] = [], unread: [Unread] = []) {
+        self.statements = statements
+        self.unread = unread
+    }
 }
 
 public enum PLpgSQL {
@@ -97,16 +108,21 @@ public enum PLpgSQL {
         return stringBody(literal, source).map { DoBody(literal: literal, body: $0.body, language: language, bytesAreSQL: $0.bytesAreSQL) }
     }
 
-    /// The SQL a PL/pgSQL body runs. `literal` is the body's string constant in the file,
-    /// quotes included; `body` its inside.
-    public static func statements(ofBody body: DoBody, in source: SourceText) -> PLpgSQLBody {
+    /// The SQL a PL/pgSQL body runs. `function` is the CREATE FUNCTION statement the body
+    /// belongs to (its parameters are variables of the body); nil for a DO block.
+    public static func statements(ofBody body: DoBody, in source: SourceText, function: Range<Int>? = nil) -> PLpgSQLBody {
         var result = PLpgSQLBody()
         guard body.bytesAreSQL else {
-            result.unread.append(.init(range: body.literal, reason: "DO body in a quoted string with escapes"))
+            result.unread.append(.init(range: body.literal, reason: "\(function == nil ? "DO" : "function") body in a quoted string with escapes"))
             return result
         }
-        var text = Array("CREATE FUNCTION migration_lint_do() RETURNS void LANGUAGE plpgsql AS ".utf8)
-        text += source.bytes[body.literal]
+        var text: [UInt8]
+        if let function {
+            text = Array(source.bytes[function])
+        } else {
+            text = Array("CREATE FUNCTION migration_lint_do() RETURNS void LANGUAGE plpgsql AS ".utf8)
+            text += source.bytes[body.literal]
+        }
         text.append(0)
         text.withUnsafeBufferPointer { buffer in
             let parsed = buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) { pg_query_parse_plpgsql($0) }
@@ -124,6 +140,51 @@ public enum PLpgSQL {
             result = walker.result
         }
         return result
+    }
+
+    /// The body of a CREATE FUNCTION / CREATE PROCEDURE: its string constant after AS, or the
+    /// statements between BEGIN ATOMIC and END (`literal` is then the whole of them).
+    public static func functionBody(of parsed: ParsedStatement, in source: SourceText) -> (name: QualifiedName, body: DoBody)? {
+        guard case .createFunction(let name)? = parsed.statement else { return nil }
+        let tokens = SQLScanner.tokens(in: parsed.range, of: source)
+        var language = "sql"
+        var body: DoBody?
+        var index = 0
+        while index < tokens.count {
+            let token = tokens[index]
+            if token.keyword == "LANGUAGE", index + 1 < tokens.count {
+                language = source.text(tokens[index + 1].range).trimmingCharacters(in: "'\"").lowercased()
+            } else if token.keyword == "AS", index + 1 < tokens.count, isStringConstant(tokens[index + 1].range, source),
+                      let inside = stringBody(tokens[index + 1].range, source) {
+                body = DoBody(literal: tokens[index + 1].range, body: inside.body, language: "", bytesAreSQL: inside.bytesAreSQL)
+            } else if token.keyword == "BEGIN", index + 1 < tokens.count, tokens[index + 1].keyword == "ATOMIC",
+                      let end = tokens.lastIndex(where: { $0.keyword == "END" }), end > index + 1 {
+                let inside = tokens[index + 1].range.upperBound..<tokens[end].range.lowerBound
+                body = DoBody(literal: inside, body: inside, language: "", bytesAreSQL: true)
+            }
+            index += 1
+        }
+        guard let body else { return nil }
+        return (name, DoBody(literal: body.literal, body: body.body, language: language, bytesAreSQL: body.bytesAreSQL))
+    }
+
+    /// The function `CALL f(...)` or `SELECT f(...)` calls (the first call of a SELECT list).
+    public static func calledFunction(of parsed: ParsedStatement, in source: SourceText) -> QualifiedName? {
+        guard parsed.statement != nil else { return nil }
+        let tokens = SQLScanner.tokens(in: parsed.range, of: source)
+        guard tokens.count >= 3, tokens[0].keyword == "CALL" || tokens[0].keyword == "SELECT" else { return nil }
+        func identifier(_ token: Token) -> String? {
+            let text = source.text(token.range)
+            guard let first = text.utf8.first else { return nil }
+            if first == UInt8(ascii: "\"") { return String(text.dropFirst().dropLast()) }
+            let isStart = (first | 0x20) >= UInt8(ascii: "a") && (first | 0x20) <= UInt8(ascii: "z") || first == UInt8(ascii: "_") || first >= 0x80
+            return isStart ? text.lowercased() : nil
+        }
+        guard let first = identifier(tokens[1]) else { return nil }
+        if source.text(tokens[2].range) == "(" { return QualifiedName(name: first) }
+        guard tokens.count >= 5, source.text(tokens[2].range) == ".", let second = identifier(tokens[3]),
+              source.text(tokens[4].range) == "(" else { return nil }
+        return QualifiedName(schema: first, name: second)
     }
 
     /// `'...'`, `E'...'`, `U&'...'`, `$tag$...$tag$` (a parameter `$1` is not one).

@@ -42,7 +42,7 @@ import PostgresSyntax
 
     @Test func aStatementOnTheSameLineAsTheDoIsPlacedByColumn() {
         let found = findings("SELECT 1;\nDO $$ BEGIN ALTER TABLE users ADD COLUMN token uuid DEFAULT gen_random_uuid(); END $$;\n")
-        #expect(has(found, "add-column-volatile-default", 2, 61, note: "inside the DO block at line 2, which runs as one statement"))
+        #expect(has(found, "add-column-volatile-default", 2, 61, note: "inside the DO block at line 2; the block runs as one statement"))
     }
 
     @Test func loopsAndExceptionHandlersAreBranchesAndNestedBlocksAreNot() {
@@ -61,7 +61,7 @@ import PostgresSyntax
             """
         let found = findings(sql)
         #expect(has(found, "drop-column", 4, 23, note: "may run: in a loop at line 3"))
-        #expect(has(found, "drop-table", 7, 16, note: "inside the DO block at line 1, which runs as one statement"))
+        #expect(has(found, "drop-table", 7, 16, note: "inside the DO block at line 1; the block runs as one statement"))
         #expect(has(found, "truncate", 9, 14, note: "may run: in an EXCEPTION handler at line 6"))
     }
 
@@ -133,5 +133,37 @@ import PostgresSyntax
         let report = engine.lint(text: "DO 'BEGIN DROP TABLE a; RAISE NOTICE ''done''; END';\n", path: "m.sql")
         #expect(report.diagnostics.isEmpty)
         #expect(report.coverage.unanalyzed.map(\.reason) == ["DO body in a quoted string with escapes"])
+    }
+
+    @Test func aFunctionBodyIsLintedWhereTheMigrationCallsItAndOnlyThere() {
+        let sql = """
+            CREATE FUNCTION add_token(p_table text) RETURNS void LANGUAGE plpgsql AS $fn$
+            BEGIN
+              IF p_table = 'users' THEN
+                ALTER TABLE users ADD COLUMN token uuid DEFAULT gen_random_uuid();
+              END IF;
+              EXECUTE format('ALTER TABLE %I DROP COLUMN legacy', p_table);
+            END $fn$;
+            CREATE PROCEDURE clear_events() LANGUAGE sql BEGIN ATOMIC
+              DELETE FROM events;
+            END;
+            CREATE FUNCTION never_called() RETURNS void LANGUAGE sql AS 'TRUNCATE users';
+            SELECT add_token('users');
+            CALL clear_events();
+
+            """
+        let report = engine.lint(text: sql, path: "m.sql")
+        let found = report.diagnostics.map { ($0.ruleID, report.source.position(of: $0.range.lowerBound).line, $0.notes.first ?? "") }
+        #expect(found.contains { $0 == ("add-column-volatile-default", 4, "may run: in an IF branch at line 3, when line 12 calls add_token (created at line 1)") })
+        #expect(found.contains { $0 == ("backfill-in-migration", 9, "when line 13 calls clear_events (created at line 8); the call runs as one statement: its locks are held until its transaction ends") })
+        #expect(!found.contains { $0.0 == "truncate" })
+        // The EXECUTE built from a parameter runs when the function is called: named, not guessed.
+        #expect(report.coverage.unanalyzed.map { report.source.position(of: $0.range.lowerBound).line } == [6])
+    }
+
+    @Test func aFunctionThatIsNeverCalledAddsNothing() {
+        let report = engine.lint(text: "CREATE FUNCTION f() RETURNS void LANGUAGE plpgsql AS $$ BEGIN EXECUTE 'DROP TABLE ' || 'x'; DROP TABLE users; END $$;\n", path: "m.sql")
+        #expect(report.diagnostics.isEmpty)
+        #expect(report.coverage == Coverage(statements: 1, analyzed: 1))
     }
 }
