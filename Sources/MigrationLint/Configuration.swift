@@ -18,6 +18,11 @@ public struct Configuration: Sendable, Equatable {
     public var timeZone: String?
     /// Honour squawk's `-- squawk-ignore` comments as suppressions of the matching rules.
     public var squawkCompat: Bool = false
+    /// Read the placeholders of migration tools (`${name}`, `{{ ... }}`, psql `:name`) as
+    /// stand-ins instead of syntax errors (`placeholders: off` turns it off).
+    public var recognizePlaceholders: Bool = true
+    /// Values of placeholders by name, shown in messages in their place (`placeholders: {schema: app}`).
+    public var placeholderValues: [String: String] = [:]
 
     public init() {}
 

@@ -84,6 +84,7 @@ public struct LintEngine: Sendable {
         var analysis: FileAnalysis
         var index: FileIndex
         var provenance: [Int: HiddenSQL.Provenance]
+        var placeholders: PlaceholderStandIns?
     }
 
     /// Parses and analyses a file, and indexes which statements name which object. A long file
@@ -91,8 +92,9 @@ public struct LintEngine: Sendable {
     /// parsed, in file order: the analysis is sequential, and waiting for the whole parse first
     /// left a core idle for a third of the run.
     func analyzeAndIndex(_ file: MigrationFile) -> Analyzed {
-        let slices = parser.slices(of: file.source, ranges: file.lintRanges)
-        let (file, hidden) = HiddenSQL.expand(file, slices: slices, parser: parser)
+        let (read, placeholders) = PlaceholderStandIns.apply(file, configuration: configuration)
+        let slices = parser.slices(of: read.source, ranges: read.lintRanges)
+        let (file, hidden) = HiddenSQL.expand(read, slices: slices, parser: parser)
         var feeder = AnalysisFeeder(policy: file.transactionPolicy, expectedCount: slices.count, settings: { inTransaction in
             RunSettings(postgresVersion: configuration.postgresVersion, fileRunsInTransaction: inTransaction,
                         timeZone: configuration.timeZone)
@@ -114,28 +116,31 @@ public struct LintEngine: Sendable {
             for parsed in parser.parse(slices, in: file.source) { feeder.append(parsed) }
         }
         let (analysis, index) = feeder.finish()
-        return Analyzed(file: file, analysis: analysis, index: index, provenance: feeder.provenance)
+        return Analyzed(file: file, analysis: analysis, index: index, provenance: feeder.provenance, placeholders: placeholders)
     }
 
     /// Lints one migration; the findings are placed in the file the user wrote.
     public func lint(_ file: MigrationFile) -> FileReport {
         let analyzed = analyzeAndIndex(file)
         let (file, analysis, fileIndex) = (analyzed.file, analyzed.analysis, analyzed.index)
-        var diagnostics = diagnose(file, analysis, fileIndex, provenance: analyzed.provenance)
+        var diagnostics = diagnose(file, analysis, fileIndex, provenance: analyzed.provenance, placeholders: analyzed.placeholders)
         if let origin = file.origin { diagnostics = diagnostics.map { origin.map.translate($0) } }
+        if let placeholders = analyzed.placeholders { diagnostics = diagnostics.map(placeholders.named) }
         return FileReport(path: file.path, source: file.userSource, diagnostics: diagnostics,
-                          statementCount: analysis.statements.count, coverage: coverage(of: file, analysis))
+                          statementCount: analysis.statements.count, coverage: coverage(of: file, analysis, placeholders: analyzed.placeholders))
     }
 
     /// Every statement counts; those the parser could not read, psql's own commands and what the
     /// front end could not turn into SQL are named with their place.
-    func coverage(of file: MigrationFile, _ analysis: FileAnalysis) -> Coverage {
+    func coverage(of file: MigrationFile, _ analysis: FileAnalysis, placeholders: PlaceholderStandIns? = nil) -> Coverage {
         var entries = file.unanalyzed
         var analyzed = 0
         for item in analysis.statements {
             let reason: String
             switch item.parsed.content {
             case .statement: analyzed += 1; continue
+            case .syntaxError where placeholders?.touches(item.parsed.range) == true:
+                reason = "placeholder not understood"
             case .syntaxError:
                 reason = configuration.postgresVersion > GrammarVersion.major && item.parsed.slice.unterminated == nil
                     ? "syntax error (PostgreSQL \(GrammarVersion.major + 1)+ syntax?)" : "syntax error"
@@ -150,7 +155,7 @@ public struct LintEngine: Sendable {
     /// The diagnostics of an analysed file: rule findings, engine diagnostics and unused
     /// suppressions, in statement order, suppressions applied.
     func diagnose(_ file: MigrationFile, _ analysis: FileAnalysis, _ fileIndex: FileIndex,
-                  provenance: [Int: HiddenSQL.Provenance] = [:]) -> [Diagnostic] {
+                  provenance: [Int: HiddenSQL.Provenance] = [:], placeholders: PlaceholderStandIns? = nil) -> [Diagnostic] {
         let statements = analysis.statements.map(\.parsed)
 
         var diagnostics: [Diagnostic] = []
@@ -177,6 +182,10 @@ public struct LintEngine: Sendable {
         let statementFindings = check(analysis, index: fileIndex, file: file, rules: enabled)
         for (position, item) in analysis.statements.enumerated() {
             switch item.parsed.content {
+            case .syntaxError where placeholders?.touches(item.parsed.range) == true:
+                // The tool fills the placeholder in: a stand-in of the wrong kind is not the
+                // user's mistake. The coverage report names the statement.
+                continue
             case .syntaxError(let message, let offset):
                 if let severity = syntaxErrorSeverity(item.parsed) {
                     emit(EngineDiagnostics.syntaxError.id, severity, syntaxFinding(message, offset: offset, item.parsed, file),
