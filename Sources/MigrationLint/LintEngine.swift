@@ -44,6 +44,9 @@ public struct LintEngine: Sendable {
     public var parseThreads = 1
     /// Stack of each parse thread: libpg_query recurses as deep as the statement nests.
     public var parseStackSize = 64 << 20
+    /// Read the statements of DO blocks, of the EXECUTE strings they run and of the functions
+    /// the file calls (`HiddenSQL`); off, only the file's own statements are read.
+    public var readsHiddenSQL = true
 
     /// The rules the configuration turns on, with their ids and severities, worked out once:
     /// reading a rule's description copies the whole value.
@@ -94,7 +97,7 @@ public struct LintEngine: Sendable {
     func analyzeAndIndex(_ file: MigrationFile) -> Analyzed {
         let (read, placeholders) = PlaceholderStandIns.apply(file, configuration: configuration)
         let slices = parser.slices(of: read.source, ranges: read.lintRanges)
-        let (file, hidden) = HiddenSQL.expand(read, slices: slices, parser: parser)
+        let (file, hidden) = readsHiddenSQL ? HiddenSQL.expand(read, slices: slices, parser: parser) : (read, HiddenSQL())
         var feeder = AnalysisFeeder(policy: file.transactionPolicy, expectedCount: slices.count, settings: { inTransaction in
             RunSettings(postgresVersion: configuration.postgresVersion, fileRunsInTransaction: inTransaction,
                         timeZone: configuration.timeZone)
