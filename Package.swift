@@ -12,6 +12,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     ],
     targets: [
         // libpg_query: PostgreSQL's own parser. Debian ships no pkg-config file for it.
@@ -43,7 +44,10 @@ let package = Package(
         // Findings to text, gcc, json and the CI formats.
         .target(name: "Reporters", dependencies: ["MigrationLint", "LockModel", "PostgresSyntax"]),
         // Named like its product: a plugin reaches a tool of its own package by the target's name.
-        .executableTarget(name: "migration-lint", dependencies: ["MigrationLint", "MigrationInput", "MigrationLintRules", "Reporters"],
+        .executableTarget(name: "migration-lint", dependencies: [
+                              "MigrationLint", "MigrationInput", "MigrationLintRules", "Reporters",
+                              .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                          ],
                           path: "Sources/MigrationLintCLI"),
         // No declared permission: linting is read-only and must not ask. `--fix` uses the write
         // access SwiftPM grants with --allow-writing-to-package-directory.

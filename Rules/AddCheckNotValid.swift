@@ -29,6 +29,10 @@ public struct AddCheckNotValid: Rule {
             RuleExample("ALTER TABLE app.users ADD ↓CHECK (char_length(name) <= 100);"),
             RuleExample("ALTER TABLE \"Users\" ADD ↓CONSTRAINT \"Email_Present\" CHECK (email IS NOT NULL);", inTransaction: true),
             RuleExample("ALTER TABLE workers ADD COLUMN active_tasks integer DEFAULT 0 ↓CHECK (active_tasks >= 0);"),
+            RuleExample(#"ALTER TABLE orders ADD ↓CONSTRAINT o_chk CHECK (note <> 'it''s') /* don't */;"#),
+            RuleExample(#"ALTER TABLE orders ADD ↓CONSTRAINT o_amt CHECK (amount > 0 AND note <> E'it\'s');"#),
+            RuleExample(#"ALTER TABLE orders ADD ↓CONSTRAINT o_note CHECK (note <> $$it's$$), ADD ↓CONSTRAINT o_code CHECK (code <> $t$don't$t$);"#),
+            RuleExample(#"ALTER TABLE orders ADD COLUMN note text NOT NULL DEFAULT E'it\'s' ↓CHECK (note <> $$don't$$) /* it's */;"#),
         ],
         goodExamples: [
             RuleExample("ALTER TABLE orders ADD CONSTRAINT orders_total_positive CHECK (total > 0) NOT VALID;"),
@@ -39,6 +43,10 @@ public struct AddCheckNotValid: Rule {
         fixExamples: [
             FixExample(RuleExample("ALTER TABLE orders ADD CONSTRAINT orders_total_positive CHECK (total > 0);"),
                        "ALTER TABLE orders ADD CONSTRAINT orders_total_positive CHECK (total > 0) NOT VALID;\nALTER TABLE orders VALIDATE CONSTRAINT orders_total_positive;"),
+            FixExample(RuleExample(#"ALTER TABLE orders ADD CONSTRAINT o_chk CHECK (note <> 'it''s') /* don't */;"#),
+                       #"ALTER TABLE orders ADD CONSTRAINT o_chk CHECK (note <> 'it''s') NOT VALID /* don't */;\#nALTER TABLE orders VALIDATE CONSTRAINT o_chk;"#),
+            FixExample(RuleExample(#"ALTER TABLE orders ADD CONSTRAINT o_amt CHECK (amount > 0 AND note <> E'it\'s');"#),
+                       #"ALTER TABLE orders ADD CONSTRAINT o_amt CHECK (amount > 0 AND note <> E'it\'s') NOT VALID;\#nALTER TABLE orders VALIDATE CONSTRAINT o_amt;"#),
         ])
 
     public func check(_ context: RuleContext) -> [Finding] {
@@ -54,7 +62,7 @@ public struct AddCheckNotValid: Rule {
                 let name = constraint.name.map { " " + quoteIdentifier($0) } ?? ""
                 findings.append(Finding(message: "CHECK\(name) without NOT VALID scans \(table.qualified) to check every row",
                                         range: context.clauseRange(at: constraint.location),
-                                        notes: Locking.lockNotes(context, suffix: " while every row is checked"),
+                                        notes: context.lockNotes(while: "every row is checked"),
                                         help: context.state.inTransactionBlock
                                             ? "add NOT VALID here, and VALIDATE CONSTRAINT in a later migration (its own transaction)"
                                             : "add NOT VALID, then VALIDATE CONSTRAINT in a separate statement",
@@ -64,10 +72,11 @@ public struct AddCheckNotValid: Rule {
                 // A column-level CHECK has no NOT VALID form: split it into a table constraint.
                 for constraint in column.constraints {
                     guard case .check = constraint.kind, let start = constraint.location,
-                          let range = Locking.throughParenthesizedGroup(context, from: start) else { continue }
+                          let group = context.balancedGroup(from: start) else { continue }
+                    let range = start..<group.upperBound
                     findings.append(Finding(message: "CHECK on new column \(quoteIdentifier(column.name)) scans \(table.qualified) to check every row",
                                             range: range,
-                                            notes: Locking.lockNotes(context, suffix: " while every row is checked"),
+                                            notes: context.lockNotes(while: "every row is checked"),
                                             help: "add the column without the CHECK, then add the CHECK as a NOT VALID table constraint and validate it separately",
                                             rewrite: columnPlan(context, table: alter.relation, column: column, check: range)))
                 }
@@ -79,18 +88,17 @@ public struct AddCheckNotValid: Rule {
     }
 
     func columnPlan(_ context: RuleContext, table: QualifiedName, column: ColumnDefinition, check: Range<Int>) -> RewritePlan? {
-        guard let start = column.location, let condition = Locking.parenthesizedText(context, after: check.lowerBound) else { return nil }
+        guard let start = column.location, let condition = context.parenthesizedText(from: check.lowerBound) else { return nil }
         let clauseEnd = context.clauseRange(at: start).upperBound
         guard check.upperBound <= clauseEnd else { return nil }
         // The column as written, without its CHECK clause.
-        let definition = (context.source.text(start..<check.lowerBound) + context.source.text(check.upperBound..<clauseEnd))
-            .split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
+        let definition = context.compactText(start..<clauseEnd, omitting: check)
         let justification = column.hasNotNull ? "" : "-- nullable: as in the original statement\n"
         let name = quoteIdentifier(SQLText.constraintName(table.name, column.name, "check"))
         return RewritePlan([
-            .migration(sql: Locking.withLockTimeout("\(justification)ALTER TABLE \(table.sql) ADD COLUMN IF NOT EXISTS \(definition);\nALTER TABLE \(table.sql) ADD CONSTRAINT \(name) CHECK (\(condition)) NOT VALID;"),
+            .migration(sql: SQLText.withLockTimeout("\(justification)ALTER TABLE \(table.sql) ADD COLUMN IF NOT EXISTS \(definition);\nALTER TABLE \(table.sql) ADD CONSTRAINT \(name) CHECK (\(condition)) NOT VALID;"),
                        note: "the column, and its check for new and updated rows only: no scan"),
-            .migration(sql: Locking.withStatementTimeout("ALTER TABLE \(table.sql) VALIDATE CONSTRAINT \(name);"),
+            .migration(sql: SQLText.withStatementTimeout("ALTER TABLE \(table.sql) VALIDATE CONSTRAINT \(name);"),
                        note: "in its own transaction: scans under SHARE UPDATE EXCLUSIVE, reads and writes continue"),
         ])
     }

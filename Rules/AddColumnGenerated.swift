@@ -48,7 +48,7 @@ public struct AddColumnGenerated: Rule {
         let table = context.state.resolve(alter.relation)
         let offending = alter.actions.compactMap { action -> (column: ColumnDefinition, reason: String, location: Int?)? in
             guard case .addColumn(let column, _) = action else { return nil }
-            let change = LockModel.addColumnEffect(column, context.state)
+            let change = LockModel.addColumnEffect(column, on: table, context.state)
             if change.rewrites, column.isSerial || column.isIdentity || column.generatedExpression != nil {
                 let location = column.isSerial ? column.type?.location : generatingConstraint(column)?.location
                 return (column, change.reason ?? "the column is computed for every row", location)
@@ -61,7 +61,7 @@ public struct AddColumnGenerated: Rule {
         // PostgreSQL rewrites once per statement: one finding, at the first such column.
         guard let first = offending.first else { return [] }
         var notes: [String] = []
-        if let lock = context.lockSentence(alter.relation) { notes.append(lock + " while every row is copied") }
+        if let lock = context.lockSentence(on: alter.relation, while: "every row is copied") { notes.append(lock) }
         if offending.count > 1 {
             notes.append("the same rewrite also fills \(offending.dropFirst().map { quoteIdentifier($0.column.name) }.joined(separator: ", "))")
         }
@@ -147,6 +147,6 @@ public struct AddColumnGenerated: Rule {
     /// The expression inside `GENERATED ALWAYS AS ( ... ) STORED`, as written.
     func generatedExpressionText(_ column: ColumnDefinition, _ context: RuleContext) -> String? {
         guard let start = generatingConstraint(column)?.location else { return nil }
-        return Locking.parenthesizedText(context, after: start)
+        return context.parenthesizedText(from: start)
     }
 }

@@ -56,11 +56,11 @@ public struct AddColumnNotNullWithoutDefault: Rule {
                 guard case .null = value else { return nil }
             }
             var notes: [String] = []
-            if let lock = context.lockSentence(alter.relation) { notes.append(lock) }
+            if let lock = context.lockSentence(on: alter.relation) { notes.append(lock) }
             notes.append("on an empty table it succeeds, and inserts from the running release then fail")
             return Finding(
                 message: "ADD COLUMN \(table.qualified).\(column.name) NOT NULL without a default fails if the table has any row",
-                range: Compatibility.columnRange(context, column), notes: notes,
+                range: context.columnRange(column), notes: notes,
                 help: "add a non-volatile DEFAULT (a constant, now()), and drop it only after every running release writes the column",
                 rewrite: plan(context, table: alter.relation, column: column))
         }
@@ -72,7 +72,7 @@ public struct AddColumnNotNullWithoutDefault: Rule {
         let type = column.type?.sql ?? "text"
         let qualified = "\(context.state.resolve(table).qualified).\(column.name)"
         if context.postgresVersion >= 11, !column.constraintsRejectSharedDefault, let value = EmptyValue.sql(for: column.type), column.defaultValue == nil {
-            let clause = context.source.text(Compatibility.columnRange(context, column))
+            let clause = context.source.text(context.columnRange(column))
             return RewritePlan([
                 .migration(sql: "\(SQLText.lockTimeout)\nALTER TABLE \(tableSQL) ADD COLUMN \(clause) DEFAULT \(value);",
                            note: "existing rows and the running release's inserts get the default; stored once, no rewrite"),
@@ -98,7 +98,7 @@ public struct AddColumnNotNullWithoutDefault: Rule {
         ]
         // The column's own constraints, each added the way that does not block: NOT VALID and
         // validated separately, or through an index built CONCURRENTLY.
-        for (constraint, text) in Compatibility.constraintTexts(context, column) {
+        for (constraint, text) in context.constraintTexts(column) {
             switch constraint.kind {
             case .check, .foreignKey:
                 let isCheck: Bool

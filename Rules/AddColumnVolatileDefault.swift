@@ -32,6 +32,7 @@ public struct AddColumnVolatileDefault: Rule {
             RuleExample("ALTER TABLE \"Accounts\" ADD COLUMN score int DEFAULT ↓(random() * 10)::int;"),
             RuleExample("ALTER TABLE app.orders ADD COLUMN status text DEFAULT ↓'new';", postgresVersion: 10),
             RuleExample("ALTER TABLE orders ADD COLUMN ref text DEFAULT ↓make_ref();"),
+            RuleExample(#"ALTER TABLE orders ADD COLUMN seen timestamptz DEFAULT ↓clock_timestamp() /* it's */;"#),
         ],
         goodExamples: [
             RuleExample("ALTER TABLE users ADD COLUMN created_at timestamptz DEFAULT now();"),
@@ -47,14 +48,14 @@ public struct AddColumnVolatileDefault: Rule {
         guard !context.state.isCreatedInFile(alter.relation) else { return [] }
         return alter.actions.compactMap { action -> Finding? in
             guard case .addColumn(let column, _) = action, let value = column.defaultValue else { return nil }
-            let change = LockModel.addColumnEffect(column, context.state)
+            let change = LockModel.addColumnEffect(column, on: context.state.resolve(alter.relation), context.state)
             guard change.rewrites, !column.isSerial, !column.isIdentity, column.generatedExpression == nil else { return nil }
             let table = context.state.resolve(alter.relation)
-            let reason = change.reason ?? "the default \(SQLText.text(of: value, in: context)) is computed for every row"
+            let reason = change.reason ?? "the default \(context.expressionText(value)) is computed for every row"
             let message = "ADD COLUMN \(column.name) rewrites \(table.qualified): \(reason)"
             var notes: [String] = []
-            if let lock = context.lockSentence(alter.relation) { notes.append(lock + " while every row is copied") }
-            notes.append(contentsOf: change.assumptions)
+            if let lock = context.lockSentence(on: alter.relation, while: "every row is copied") { notes.append(lock) }
+            notes.append(contentsOf: change.assumptions.texts)
             return Finding(message: message, range: context.expressionRange(at: value.location), notes: notes,
                            help: "add the column without a default, then backfill in batches",
                            rewrite: plan(table: alter.relation, column: column, value: value, context: context))
@@ -65,7 +66,7 @@ public struct AddColumnVolatileDefault: Rule {
         let tableSQL = table.sql
         let name = quoteIdentifier(column.name)
         let type = column.type.map { context.source.text(context.expressionRange(at: $0.location)) } ?? "text"
-        let valueSQL = SQLText.text(of: value, in: context)
+        let valueSQL = context.expressionText(value)
         var steps: [RewritePlan.Step] = [
             .migration(sql: "\(SQLText.lockTimeout)\n-- nullable: backfilled in step 3\nALTER TABLE \(tableSQL) ADD COLUMN \(name) \(type);",
                        note: "add the column without a default (instant)"),

@@ -29,6 +29,9 @@ public struct AddForeignKeyNotValid: Rule {
             RuleExample("ALTER TABLE orders ADD ↓CONSTRAINT orders_user_id_fkey FOREIGN KEY (user_id) REFERENCES users (id);"),
             RuleExample("ALTER TABLE app.orders ADD ↓FOREIGN KEY (account_id) REFERENCES app.accounts (id) ON DELETE CASCADE;"),
             RuleExample("ALTER TABLE \"Orders\" ADD ↓CONSTRAINT \"Orders_User\" FOREIGN KEY (\"UserId\") REFERENCES \"Users\" (id);", inTransaction: true),
+            RuleExample(#"ALTER TABLE orders ADD ↓CONSTRAINT o_fk /* user's */ FOREIGN KEY (user_id) REFERENCES users (id);"#),
+            RuleExample(#"ALTER TABLE orders ADD ↓CONSTRAINT o_fk FOREIGN KEY (user_id) REFERENCES users (id) -- the user's orders\#n;"#),
+            RuleExample(#"ALTER TABLE orders ADD ↓CONSTRAINT o_fk FOREIGN KEY (user_id) REFERENCES users (id) -- don't"#),
         ],
         goodExamples: [
             RuleExample("ALTER TABLE orders ADD CONSTRAINT orders_user_id_fkey FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;"),
@@ -39,6 +42,12 @@ public struct AddForeignKeyNotValid: Rule {
         fixExamples: [
             FixExample(RuleExample("ALTER TABLE orders ADD CONSTRAINT orders_user_id_fkey FOREIGN KEY (user_id) REFERENCES users (id);"),
                        "ALTER TABLE orders ADD CONSTRAINT orders_user_id_fkey FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;\nALTER TABLE orders VALIDATE CONSTRAINT orders_user_id_fkey;"),
+            FixExample(RuleExample(#"ALTER TABLE orders ADD CONSTRAINT o_fk /* user's */ FOREIGN KEY (user_id) REFERENCES users (id);"#),
+                       #"ALTER TABLE orders ADD CONSTRAINT o_fk /* user's */ FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;\#nALTER TABLE orders VALIDATE CONSTRAINT o_fk;"#),
+            FixExample(RuleExample(#"ALTER TABLE orders ADD CONSTRAINT o_fk FOREIGN KEY (user_id) REFERENCES users (id) -- the user's orders\#n;"#),
+                       #"ALTER TABLE orders ADD CONSTRAINT o_fk FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID -- the user's orders\#n;\#nALTER TABLE orders VALIDATE CONSTRAINT o_fk;"#),
+            FixExample(RuleExample(#"ALTER TABLE orders ADD CONSTRAINT o_fk FOREIGN KEY (user_id) REFERENCES users (id) -- don't"#),
+                       #"ALTER TABLE orders ADD CONSTRAINT o_fk FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;\#nALTER TABLE orders VALIDATE CONSTRAINT o_fk; -- don't"#),
         ])
 
     public func check(_ context: RuleContext) -> [Finding] {
@@ -50,7 +59,7 @@ public struct AddForeignKeyNotValid: Rule {
                   case .foreignKey(let referenced, _) = constraint.kind else { return nil }
             let name = constraint.name.map { " " + quoteIdentifier($0) } ?? ""
             let locked = [table.qualified, context.state.resolve(referenced).qualified]
-            var notes = Locking.lockNotes(context, suffix: " while every row is checked")
+            var notes = context.lockNotes(while: "every row is checked")
             notes.append("writes to \(locked.joined(separator: " and ")) wait for the whole validation")
             return Finding(message: "FOREIGN KEY\(name) without NOT VALID scans \(table.qualified) to check every row against \(locked[1])",
                            range: context.clauseRange(at: constraint.location), notes: notes,

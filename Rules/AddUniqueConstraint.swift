@@ -31,6 +31,7 @@ public struct AddUniqueConstraint: Rule {
             RuleExample("ALTER TABLE \"Bookings\" ADD ↓CONSTRAINT no_overlap EXCLUDE USING gist (room WITH =, during WITH &&);"),
             RuleExample("ALTER TABLE users ADD COLUMN handle text ↓UNIQUE;"),
             RuleExample("ALTER TABLE builds ADD COLUMN resource_id bigint ↓CONSTRAINT builds_resource_id_key UNIQUE REFERENCES resources (id) ON DELETE CASCADE;"),
+            RuleExample(#"ALTER TABLE orders ADD COLUMN code text NOT NULL DEFAULT E'it\'s' /* don't */ ↓UNIQUE;"#),
         ],
         goodExamples: [
             RuleExample("ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE USING INDEX users_email_key;"),
@@ -73,11 +74,10 @@ public struct AddUniqueConstraint: Rule {
         }
         guard constraint.usingIndex == nil else { return nil }
         let name = constraint.name.map { " " + quoteIdentifier($0) } ?? ""
-        var notes = Locking.lockNotes(context, suffix: " while the index is built")
-        notes.append(contentsOf: context.effects.assumptions)
+        let notes = context.lockNotes(while: "the index is built", withAssumptions: true)
         let plan = constraint.kind == .exclusion ? nil : self.plan(context, table: written, constraint: constraint, column: column)
         let range = column == nil ? context.clauseRange(at: constraint.location)
-            : Locking.columnConstraintHead(context, constraint) ?? context.clauseRange(at: constraint.location)
+            : context.columnConstraintHead(constraint) ?? context.clauseRange(at: constraint.location)
         return Finding(message: "\(kind)\(name) builds its index on \(table.qualified) while reads and writes wait",
                        range: range, notes: notes,
                        help: constraint.kind == .exclusion
@@ -96,20 +96,18 @@ public struct AddUniqueConstraint: Rule {
         var steps: [RewritePlan.Step] = []
         if let column {
             // The column as written, without the constraint that builds the index.
-            var definition = Locking.clauseText(context, at: column.location)
-            if let head = Locking.columnConstraintHead(context, constraint), let start = column.location, head.lowerBound >= start {
-                let prefix = context.source.text(start..<head.lowerBound)
-                let rest = context.source.text(head.upperBound..<context.clauseRange(at: start).upperBound)
-                definition = (prefix + rest).split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
+            var definition = context.clauseText(at: column.location)
+            if let head = context.columnConstraintHead(constraint), let start = column.location, head.lowerBound >= start {
+                definition = context.compactText(start..<context.clauseRange(at: start).upperBound, omitting: head)
             }
             let justification = column.hasNotNull ? "" : "-- nullable: existing rows have no value yet\n"
-            steps.append(.migration(sql: Locking.withLockTimeout("\(justification)ALTER TABLE \(table.sql) ADD COLUMN IF NOT EXISTS \(definition);"),
+            steps.append(.migration(sql: SQLText.withLockTimeout("\(justification)ALTER TABLE \(table.sql) ADD COLUMN IF NOT EXISTS \(definition);"),
                                     note: "the column without its constraint (instant)"))
         }
         steps += [
             .migration(sql: "CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS \(index) ON \(table.sql) (\(columnList));",
                        note: "in a migration without a transaction; writes continue while it builds"),
-            .migration(sql: Locking.withLockTimeout("ALTER TABLE \(table.sql) ADD CONSTRAINT \(index) \(isPrimary ? "PRIMARY KEY" : "UNIQUE") USING INDEX \(index);"),
+            .migration(sql: SQLText.withLockTimeout("ALTER TABLE \(table.sql) ADD CONSTRAINT \(index) \(isPrimary ? "PRIMARY KEY" : "UNIQUE") USING INDEX \(index);"),
                        note: isPrimary ? "brief lock; the columns must already be NOT NULL or this scans" : "brief lock: the index already exists"),
         ]
         return RewritePlan(steps)

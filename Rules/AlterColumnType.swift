@@ -35,6 +35,7 @@ public struct AlterColumnType: Rule {
             RuleExample("ALTER TABLE \"Users\" ALTER COLUMN email SET DATA TYPE ↓varchar(100);"),
             RuleExample("ALTER TABLE users ADD COLUMN code varchar(20);\nALTER TABLE users ALTER COLUMN code TYPE ↓varchar(10);"),
             RuleExample("ALTER TABLE events ALTER COLUMN created_at TYPE ↓timestamptz;", postgresVersion: 11),
+            RuleExample(#"ALTER TABLE orders ALTER COLUMN note TYPE ↓varchar(10) /* it's */ USING left(note, 10) -- don't\#n;"#),
         ],
         goodExamples: [
             RuleExample("ALTER TABLE users ALTER COLUMN email TYPE text;"),
@@ -52,31 +53,29 @@ public struct AlterColumnType: Rule {
         let table = context.state.resolve(alter.relation)
         return alter.actions.compactMap { action -> Finding? in
             guard case .alterColumnType(let column, let type, let using) = action else { return nil }
+            // Whether the change rewrites is the lock model's answer (it reads the old type from
+            // the file too); the file's own spelling of the old type only words the reason.
             let change = LockModel.typeChangeEffect(table: table, column: column, to: type, using: using, context.state)
+            guard change.rewrites else { return nil }
             let known = Locking.knownColumnType(table: table, column: column, context)
             var reason = change.reason
-            var assumptions = change.assumptions
-            if let old = known, using == nil {
-                // The file shows the old type: no need for the model's cautious assumption.
-                if Locking.isBinaryCoercible(from: old, to: type) { return nil }
+            if let old = known, using == nil, change.assumptions.isEmpty {
                 reason = "\(old.sql) to \(type.sql) is not binary-coercible"
-                assumptions = []
-            } else if !change.rewrites {
-                return nil
-            } else if using == nil, Self.isUsuallyFree(type, context.state) {
+            } else if known == nil, using == nil, Self.isUsuallyFree(type, context.state) {
                 // The file does not show the old type. A change to text, unbounded varchar,
                 // unconstrained numeric, or timestamptz under UTC comes almost always from the
                 // compatible type, which does not rewrite: stay quiet rather than cry wolf.
                 // `migration-lint explain` still shows the model's cautious "may rewrite".
                 return nil
             }
-            let uncertain = known == nil && assumptions.contains { $0.hasPrefix("may rewrite") }
+            // The model's answer that the change rewrites rests on what it could not know.
+            let uncertain = change.assumptions.contains { $0.stake == .rewrite }
             let verb = uncertain ? "may rewrite" : "rewrites"
             var message = "changing \(quoteIdentifier(column)) to \(type.sql) \(verb) \(table.qualified)"
             if let reason { message += ": \(reason)" }
             var notes: [String] = []
-            if let lock = context.lockSentence(alter.relation) { notes.append(lock + " while every row is copied and every index rebuilt") }
-            notes.append(contentsOf: assumptions)
+            if let lock = context.lockSentence(on: alter.relation, while: "every row is copied and every index rebuilt") { notes.append(lock) }
+            notes.append(contentsOf: change.assumptions.texts)
             let range = context.expressionRange(at: type.location)
             return Finding(message: message, range: range, notes: notes,
                            help: type.baseName == "varchar" && !type.modifiers.isEmpty
@@ -92,8 +91,8 @@ public struct AlterColumnType: Rule {
         case "text": return true
         case "varchar", "numeric": return type.modifiers.isEmpty
         case "timestamptz":
-            guard state.postgresVersion >= 12, let zone = state.timeZone.map({ String($0.filter { !" '\"".contains($0) }) })?.lowercased() else { return false }
-            return ["utc", "etc/utc", "gmt", "etc/gmt", "z", "zulu", "uct", "etc/uct", "universal", "etc/universal", "gmt0"].contains(zone)
+            guard state.postgresVersion >= 12, let zone = state.timeZone else { return false }
+            return LockModel.isUTC(zone)
         default: return false
         }
     }

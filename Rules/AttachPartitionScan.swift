@@ -47,16 +47,16 @@ public struct AttachPartitionScan: Rule {
             guard case .attachPartition(let partition) = action, !context.state.isCreatedInFile(partition) else { return nil }
             let resolved = context.state.resolve(partition)
             guard context.effects.scans.contains(resolved), !hasCheck(on: resolved, context) else { return nil }
-            let range = Locking.keywordClause(context, ["ATTACH", "PARTITION"], occurrence: occurrence) ?? context.statementStartRange
+            let range = context.keywordClause(["ATTACH", "PARTITION"], occurrence: occurrence) ?? context.firstWordRange
             let bound = boundText(context, range)
             let check = quoteIdentifier(SQLText.constraintName(partition.name, "partition_bound"))
             return Finding(message: "ATTACH PARTITION \(resolved.qualified) scans it to prove every row fits \(bound)",
-                           range: range, notes: Locking.lockNotes(context, suffix: " while every row is read"),
+                           range: range, notes: context.lockNotes(while: "every row is read"),
                            help: "add a CHECK matching the bound NOT VALID and VALIDATE it before attaching",
                            rewrite: RewritePlan([
                                .deploy("add to \(partition.sql) a CHECK constraint named \(check) equivalent to \(bound) on the partition key, NOT VALID, in its own migration (brief lock on \(resolved.qualified) only)"),
-                               .migration(sql: Locking.withStatementTimeout("ALTER TABLE \(partition.sql) VALIDATE CONSTRAINT \(check);")
-                                          + "\n" + Locking.withLockTimeout(Locking.statementSQL(context)),
+                               .migration(sql: SQLText.withStatementTimeout("ALTER TABLE \(partition.sql) VALIDATE CONSTRAINT \(check);")
+                                          + "\n" + SQLText.withLockTimeout(context.statementSQL()),
                                           note: "validate under SHARE UPDATE EXCLUSIVE (traffic continues); the attach then skips its scan"),
                            ]))
         }
@@ -80,8 +80,10 @@ public struct AttachPartitionScan: Rule {
 
     /// `FOR VALUES ...` or `DEFAULT`, as written.
     func boundText(_ context: RuleContext, _ clause: Range<Int>) -> String {
-        let text = context.source.text(clause)
-        if let forRange = text.range(of: "FOR VALUES", options: .caseInsensitive) { return String(text[forRange.lowerBound...]) }
-        return text.uppercased().hasSuffix("DEFAULT") ? "the DEFAULT partition's bound" : "the partition bound"
+        let words = context.tokens[context.tokenIndex(at: clause.lowerBound)...].prefix { $0.range.upperBound <= clause.upperBound }
+        if let start = words.indices.first(where: { words[$0].keyword == "FOR" && $0 + 1 < words.endIndex && words[$0 + 1].keyword == "VALUES" }) {
+            return context.source.text(words[start].range.lowerBound..<clause.upperBound)
+        }
+        return words.last?.keyword == "DEFAULT" ? "the DEFAULT partition's bound" : "the partition bound"
     }
 }

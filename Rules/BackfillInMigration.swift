@@ -30,6 +30,7 @@ public struct BackfillInMigration: Rule {
             RuleExample("↓DELETE FROM app.sessions;", inTransaction: true),
             RuleExample("ALTER TABLE \"Orders\" ADD COLUMN status text;\n↓UPDATE \"Orders\" SET status = 'new';"),
             RuleExample("ALTER TABLE app.steps ADD COLUMN \"externalId\" uuid;\n↓UPDATE app.steps SET \"externalId\" = gen_random_uuid() WHERE \"externalId\" IS NULL;"),
+            RuleExample(#"↓UPDATE orders SET note = E'it\'s' -- don't"#),
         ],
         goodExamples: [
             RuleExample("UPDATE users SET active = true WHERE id = 1;"),
@@ -57,17 +58,16 @@ public struct BackfillInMigration: Rule {
         let batch: String
         if verb == "DELETE" {
             batch = "DELETE FROM \(relation.sql)\n  WHERE ctid IN (SELECT ctid FROM \(relation.sql) LIMIT 10000);\n-- repeat until no row is deleted"
-        } else if let whereKeyword = context.keywordRange("WHERE") {
+        } else if let whereKeyword = context.nextKeyword("WHERE") {
             // The statement's own condition selects the rows still to do.
-            var condition = context.source.text(whereKeyword.upperBound..<context.statementRange.upperBound)
-            while let last = condition.last, last == ";" || last.isWhitespace { condition.removeLast() }
+            let condition = context.source.text(whereKeyword.upperBound..<max(whereKeyword.upperBound, context.bodyEnd))
             let head = context.source.text(context.statementRange.lowerBound..<whereKeyword.lowerBound)
             batch = "\(head)WHERE ctid IN (SELECT ctid FROM \(relation.sql) WHERE\(condition) LIMIT 10000);\n-- repeat until no row is updated"
         } else {
-            batch = "\(Locking.statementSQL(context).dropLast())\n  WHERE ctid IN (SELECT ctid FROM \(relation.sql) WHERE \(pendingCondition(context)) LIMIT 10000);\n-- repeat until no row is updated"
+            batch = "\(context.source.text(context.statementRange.lowerBound..<context.bodyEnd))\n  WHERE ctid IN (SELECT ctid FROM \(relation.sql) WHERE \(pendingCondition(context)) LIMIT 10000);\n-- repeat until no row is updated"
         }
         return [Finding(message: "\(verb) of every row of \(table.qualified) in a migration: every row stays locked until commit",
-                        range: context.statementStartRange,
+                        range: context.firstWordRange,
                         notes: ["one statement rewrites every row: dead tuples, WAL and replication lag grow with the table"],
                         help: "move the backfill to a job that runs after the migration in batches, each in its own transaction",
                         rewrite: RewritePlan([.backfill(sql: batch, note: "in batches after the migration, each in its own transaction")]))]
@@ -76,17 +76,10 @@ public struct BackfillInMigration: Rule {
     /// `WHERE col IS NULL` on a column this file added without a default: every existing row
     /// matches, so the UPDATE is a whole-table backfill.
     func onlyNewColumnIsNull(_ relation: QualifiedName, _ context: RuleContext) -> Bool {
-        guard let whereKeyword = context.keywordRange("WHERE") else { return false }
-        var condition = context.source.text(whereKeyword.upperBound..<context.statementRange.upperBound)
-        while let last = condition.last, last == ";" || last.isWhitespace { condition.removeLast() }
-        let words = condition.split(whereSeparator: { $0.isWhitespace })
-        guard words.count == 3, words[1].uppercased() == "IS", words[2].uppercased() == "NULL" else { return false }
-        var column = String(words[0])
-        if column.hasPrefix("\""), column.hasSuffix("\""), column.count > 1 {
-            column = String(column.dropFirst().dropLast())
-        } else {
-            column = column.lowercased()
-        }
+        guard let whereKeyword = context.nextKeyword("WHERE") else { return false }
+        let words = context.tokens[context.tokenIndex(at: whereKeyword.upperBound)...].filter { $0.range.upperBound <= context.bodyEnd }
+        guard words.count == 3, words[1].keyword == "IS", words[2].keyword == "NULL" else { return false }
+        let column = context.identifierName(words[0])
         let table = context.state.resolve(relation)
         return context.earlierStatements(naming: table).contains { item in
             guard case .alterTable(let alter)? = item.statement, item.state.resolve(alter.relation) == table else { return false }
@@ -100,34 +93,17 @@ public struct BackfillInMigration: Rule {
 
     /// For `SET col = value`, the rows not yet updated: `col IS DISTINCT FROM value`.
     func pendingCondition(_ context: RuleContext) -> String {
-        guard let set = context.keywordRange("SET") else { return "true" }
-        var assignment = context.source.text(set.upperBound..<context.statementRange.upperBound)
-        while let last = assignment.last, last == ";" || last.isWhitespace { assignment.removeLast() }
-        var depth = 0
-        var quote: Character?
-        var equals: String.Index?
-        for index in assignment.indices {
-            let character = assignment[index]
-            if let open = quote {
-                if character == open { quote = nil }
-                continue
-            }
-            switch character {
-            case "'", "\"": quote = character
-            case "(": depth += 1
-            case ")": depth -= 1
-            case "," where depth == 0: return "true /* a condition that skips rows already done */"
-            case "=" where depth == 0 && equals == nil: equals = index
-            default: break
-            }
-        }
-        let upper = assignment.uppercased()
+        let unknown = "true /* a condition that skips rows already done */"
+        guard let set = context.nextKeyword("SET") else { return unknown }
+        let assignment = context.tokens[context.tokenIndex(at: set.upperBound)...].filter { $0.range.upperBound <= context.bodyEnd }
         // A function call may be volatile (gen_random_uuid()): IS DISTINCT FROM would never settle.
-        guard let equals, !upper.contains(" FROM "), !upper.contains("RETURNING"), !assignment.contains("(") else {
-            return "true /* a condition that skips rows already done */"
-        }
-        let column = assignment[..<equals].trimmingCharacters(in: .whitespaces)
-        let value = assignment[assignment.index(after: equals)...].trimmingCharacters(in: .whitespaces)
+        guard !assignment.contains(where: { context.isPunctuation($0, "(") || context.isPunctuation($0, ",")
+                                              || $0.keyword == "FROM" || $0.keyword == "RETURNING" }),
+              let equals = assignment.firstIndex(where: { context.source.text($0.range) == "=" }),
+              equals > assignment.startIndex, equals + 1 < assignment.endIndex else { return unknown }
+        // Line breaks around the two sides stay as written.
+        let column = context.source.text(set.upperBound..<assignment[equals].range.lowerBound).trimmingCharacters(in: .whitespaces)
+        let value = context.source.text(assignment[equals].range.upperBound..<context.bodyEnd).trimmingCharacters(in: .whitespaces)
         return "\(column) IS DISTINCT FROM \(value)"
     }
 }

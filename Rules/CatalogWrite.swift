@@ -78,7 +78,7 @@ public struct CatalogWrite: Rule {
         guard Self.isCatalog(relation, context) else { return [] }
         return [Finding(
             message: "\(verb) writes the system catalog pg_catalog.\(relation.name) directly, bypassing PostgreSQL's own checks",
-            range: Compatibility.nameRange(context, relation),
+            range: context.nameRange(relation),
             notes: ["other sessions' caches, dependent objects and WAL do not follow a direct catalog write; it needs superuser and PostgreSQL does not support it"],
             help: "use the DDL statement that makes this change (REINDEX, ALTER TABLE, ALTER INDEX, COMMENT ON, ...)")]
     }

@@ -41,16 +41,16 @@ public struct ConcurrentlyInTransaction: Rule {
         guard context.effects.cannotRunInTransactionBlock, context.state.inTransactionBlock else { return [] }
         let range: Range<Int>
         if case .vacuum = context.statement {
-            range = context.statementStartRange
+            range = context.firstWordRange
         } else {
-            range = context.keywordRange("CONCURRENTLY") ?? context.statementStartRange
+            range = context.nextKeyword("CONCURRENTLY") ?? context.firstWordRange
         }
         let what = context.effects.error ?? "this statement cannot run inside a transaction block"
         if context.state.transaction?.isDoBlock == true {
             return [Finding(message: "\(what): the migration fails", range: range,
                             notes: ["a DO block runs its statements as a function, where PostgreSQL refuses VACUUM and the CONCURRENTLY forms"],
                             help: "move the statement out of the DO block, alone, into a migration that runs without a transaction",
-                            rewrite: RewritePlan([.migration(sql: Locking.statementSQL(context), note: "alone, outside the DO block, in a migration that runs without a transaction")]))]
+                            rewrite: RewritePlan([.migration(sql: context.statementSQL(), note: "alone, outside the DO block, in a migration that runs without a transaction")]))]
         }
         let transaction = context.state.inExplicitTransaction
             ? "the BEGIN on line \(beginLine(context))"
@@ -60,7 +60,7 @@ public struct ConcurrentlyInTransaction: Rule {
         return [Finding(message: "\(what): the migration fails", range: range,
                         notes: ["the transaction comes from \(transaction)"],
                         help: Locking.outsideTransactionHelp(context),
-                        rewrite: RewritePlan([.migration(sql: Locking.statementSQL(context), note: "alone, in a migration that runs without a transaction")]))]
+                        rewrite: RewritePlan([.migration(sql: context.statementSQL(), note: "alone, in a migration that runs without a transaction")]))]
     }
 
     func beginLine(_ context: RuleContext) -> Int {

@@ -27,6 +27,7 @@ public struct CreateIndexConcurrently: Rule {
             RuleExample("CREATE ↓INDEX users_email_idx ON users (email);"),
             RuleExample("CREATE UNIQUE ↓INDEX orders_ref_idx ON app.orders (ref);"),
             RuleExample("CREATE ↓INDEX \"Idx\" ON \"Users\" USING gin (tags);", inTransaction: true),
+            RuleExample(#"CREATE ↓INDEX /* it's */ orders_note_idx ON orders (note) WHERE note <> E'it\'s';"#),
         ],
         goodExamples: [
             RuleExample("CREATE INDEX CONCURRENTLY users_email_idx ON users (email);"),
@@ -39,16 +40,18 @@ public struct CreateIndexConcurrently: Rule {
                        "CREATE INDEX CONCURRENTLY users_email_idx ON users (email);"),
             FixExample(RuleExample("CREATE UNIQUE INDEX IF NOT EXISTS orders_ref_idx ON app.orders (ref);"),
                        "CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS orders_ref_idx ON app.orders (ref);"),
+            FixExample(RuleExample(#"CREATE INDEX /* it's */ orders_note_idx ON orders (note) WHERE note <> E'it\'s';"#),
+                       #"CREATE INDEX CONCURRENTLY /* it's */ orders_note_idx ON orders (note) WHERE note <> E'it\'s';"#),
         ])
 
     public func check(_ context: RuleContext) -> [Finding] {
         guard case .createIndex(let index) = context.statement, !index.isConcurrent,
               !context.state.isCreatedInFile(index.relation) else { return [] }
-        guard let indexKeyword = context.keywordRange("INDEX") else { return [] }
+        guard let indexKeyword = context.nextKeyword("INDEX") else { return [] }
         let table = context.state.resolve(index.relation)
         let concurrentSQL = insertConcurrently(context, at: indexKeyword.upperBound)
         var notes: [String] = []
-        if let lock = context.lockSentence(index.relation) { notes.append(lock + " while the index builds") }
+        if let lock = context.lockSentence(on: index.relation, while: "the index builds") { notes.append(lock) }
         // Applying CONCURRENTLY inside a transaction block would make the migration fail.
         let inTransaction = context.state.inTransactionBlock
         let fix = inTransaction ? nil : Fix(message: "add CONCURRENTLY",
@@ -63,9 +66,6 @@ public struct CreateIndexConcurrently: Rule {
     }
 
     func insertConcurrently(_ context: RuleContext, at offset: Int) -> String {
-        let range = context.statementRange
-        var text = context.source.text(range.lowerBound..<offset) + " CONCURRENTLY" + context.source.text(offset..<range.upperBound)
-        if !text.hasSuffix(";") { text += ";" }
-        return text
+        context.statementSQL(inserting: " CONCURRENTLY", at: offset)
     }
 }

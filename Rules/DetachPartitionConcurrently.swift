@@ -29,6 +29,7 @@ public struct DetachPartitionConcurrently: Rule {
             RuleExample("ALTER TABLE events ↓DETACH PARTITION events_2020;"),
             RuleExample("ALTER TABLE app.events ↓DETACH PARTITION app.events_2021;", postgresVersion: 14),
             RuleExample("ALTER TABLE \"Events\" ↓DETACH PARTITION \"Events_2020\";", inTransaction: true),
+            RuleExample(#"ALTER TABLE orders ↓DETACH PARTITION /* it's */ orders_2020 -- don't"#),
         ],
         goodExamples: [
             RuleExample("ALTER TABLE events DETACH PARTITION events_2020 CONCURRENTLY;"),
@@ -39,6 +40,8 @@ public struct DetachPartitionConcurrently: Rule {
         fixExamples: [
             FixExample(RuleExample("ALTER TABLE events DETACH PARTITION events_2020;"),
                        "ALTER TABLE events DETACH PARTITION events_2020 CONCURRENTLY;"),
+            FixExample(RuleExample(#"ALTER TABLE orders DETACH PARTITION /* it's */ orders_2020 -- don't"#),
+                       #"ALTER TABLE orders DETACH PARTITION /* it's */ orders_2020 CONCURRENTLY -- don't"#),
         ])
 
     public func check(_ context: RuleContext) -> [Finding] {
@@ -48,13 +51,13 @@ public struct DetachPartitionConcurrently: Rule {
             if case .detachPartition(_, false) = $0 { return true } else { return false }
         }.compactMap { occurrence, action -> Finding? in
             guard case .detachPartition(let partition, _) = action else { return nil }
-            let range = Locking.keywordClause(context, ["DETACH", "PARTITION"], occurrence: occurrence) ?? context.statementStartRange
+            let range = context.keywordClause(["DETACH", "PARTITION"], occurrence: occurrence) ?? context.firstWordRange
             let end = range.upperBound
             let inTransaction = context.state.inTransactionBlock
             let canFix = !inTransaction && alter.actions.count == 1
             let parent = context.state.resolve(alter.relation).qualified
             return Finding(message: "DETACH PARTITION \(context.state.resolve(partition).qualified) without CONCURRENTLY locks \(parent) ACCESS EXCLUSIVE: every query on the table waits",
-                           range: range, notes: Locking.lockNotes(context),
+                           range: range, notes: context.lockNotes(),
                            help: inTransaction ? "DETACH PARTITION CONCURRENTLY cannot run inside a transaction block: " + Locking.outsideTransactionHelp(context)
                                                : "add CONCURRENTLY (not allowed when the table has a default partition)",
                            rewrite: RewritePlan([.migration(sql: "ALTER TABLE \(alter.relation.sql) DETACH PARTITION \(partition.sql) CONCURRENTLY;",

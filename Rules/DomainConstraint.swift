@@ -35,6 +35,8 @@ public struct DomainConstraint: Rule {
             RuleExample("ALTER DOMAIN app.\"Money\" ↓SET NOT NULL;"),
             RuleExample("CREATE DOMAIN positive_amount AS numeric ↓CHECK (VALUE > 0);"),
             RuleExample("CREATE DOMAIN app.\"Code\" AS text NOT NULL ↓CONSTRAINT code_format CHECK (VALUE ~ '^[A-Z]{3}$');"),
+            RuleExample(#"ALTER DOMAIN positive ↓ADD CHECK (VALUE <> E'it\'s') -- don't\#n;"#),
+            RuleExample(#"CREATE DOMAIN code AS text /* it's */ ↓CHECK (VALUE <> $$don't$$);"#),
         ],
         goodExamples: [
             RuleExample("ALTER DOMAIN email ADD CONSTRAINT email_has_at CHECK (VALUE LIKE '%@%') NOT VALID;"),
@@ -46,12 +48,15 @@ public struct DomainConstraint: Rule {
     public func check(_ context: RuleContext) -> [Finding] {
         switch context.statement {
         case .createDomain(let name, _, let constraints):
-            let words = Hygiene.words(context)
+            let words = context.words
             let checks = constraints.filter { if case .check = $0.kind { return true } else { return false } }
             guard !checks.isEmpty else { return [] }
             let ranges = checks.compactMap { checkRange($0, words) }
-            let rewritten = Hygiene.statementText(context, applying: ranges.map { Edit(range: $0, replacement: "") })
-                .replacingOccurrences(of: "  ", with: " ").replacingOccurrences(of: " ;", with: ";")
+            // Each CHECK goes with the whitespace and comments before it.
+            let rewritten = context.statementSQL(applying: ranges.map { range in
+                let before = context.tokenIndex(at: range.lowerBound) - 1
+                return Edit(range: (before >= 0 ? context.tokens[before].range.upperBound : range.lowerBound)..<range.upperBound, replacement: "")
+            })
             return ranges.map { range in
                 Finding(message: "domain \(name.sql) is created with a CHECK: changing it later scans every column of this type under a SHARE lock",
                         range: range,
@@ -60,17 +65,17 @@ public struct DomainConstraint: Rule {
                         rewrite: RewritePlan([.migration(sql: rewritten, note: "the domain without its CHECK; add CHECK (col ...) NOT VALID on each column that uses it, then VALIDATE CONSTRAINT")]))
             }
         case .other("AlterDomainStmt"):
-            let words = Hygiene.words(context)
+            let words = context.words
             guard words.count > 3, words[0].text == "ALTER", words[1].text == "DOMAIN" else { return [] }
             let domain = domainName(words, context)
             if createdInFile(domain, context) { return [] }
-            let end = context.statementRange.upperBound - (context.statementText.hasSuffix(";") ? 1 : 0)
+            let end = context.bodyEnd
             if let add = Hygiene.find(["ADD"], in: words), words.contains(where: { $0.text == "CHECK" }) {
                 if Hygiene.find(["NOT", "VALID"], in: words, from: add) != nil { return [] }
-                let notValid = Hygiene.statementText(context, applying: [Edit(range: end..<end, replacement: " NOT VALID")])
+                let notValid = context.statementSQL(applying: [Edit(range: end..<end, replacement: " NOT VALID")])
                 return [Finding(
                     message: "ALTER DOMAIN \(domain) ADD CHECK scans every column of this type in every table, holding SHARE on each: writes wait until commit",
-                    range: add < words.count ? words[add].range.lowerBound..<end : context.statementStartRange,
+                    range: add < words.count ? words[add].range.lowerBound..<end : context.firstWordRange,
                     notes: ["the tables locked are not named in the statement: every table with a column of this domain"],
                     help: "add the constraint NOT VALID, then VALIDATE CONSTRAINT at a quiet time (it scans under SHARE)",
                     rewrite: RewritePlan([.migration(sql: notValid, note: "checks new values at once; existing values are checked by a later VALIDATE CONSTRAINT, which scans under SHARE")]))]

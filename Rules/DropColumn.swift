@@ -45,7 +45,7 @@ public struct DropColumn: Rule {
         return alter.actions.compactMap { action -> Finding? in
             guard case .dropColumn(let column, _, let behavior) = action,
                   !Compatibility.columnIsNew(context, table: alter.relation, column: column) else { return nil }
-            var notes = Compatibility.lockNotes(context, alter.relation, withAssumptions: false)
+            var notes = context.lockNotes(on: alter.relation, concerning: .locksOnly)
             if behavior == .cascade { notes.append("CASCADE also drops the views, indexes and constraints that use the column") }
             let drop = "ALTER TABLE \(alter.relation.sql) DROP COLUMN IF EXISTS \(quoteIdentifier(column))\(behavior == .cascade ? " CASCADE" : "");"
             let plan = RewritePlan([
@@ -55,7 +55,7 @@ public struct DropColumn: Rule {
             ])
             return Finding(
                 message: "dropping column \(table.qualified).\(column) breaks the release still running if it reads or writes it",
-                range: Compatibility.subcommandRange(context, leading: "DROP", name: column, forbidding: "CONSTRAINT"),
+                range: context.subcommandRange(leading: "DROP", name: column, forbidding: "CONSTRAINT"),
                 notes: notes, help: "stop using the column in the application and deploy that first; drop it in a later migration",
                 rewrite: plan)
         }

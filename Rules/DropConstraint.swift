@@ -50,7 +50,7 @@ public struct DropConstraint: Rule {
                   !addedEarlier(context, table: table, name: name),
                   !readdedInSameTransaction(context, alter, table: table, name: name),
                   !tableDroppedLater(context, table: table) else { return nil }
-            var notes = Compatibility.lockNotes(context, alter.relation, assumptionsAbout: name)
+            var notes = context.lockNotes(on: alter.relation, concerning: .constraint(name, of: table))
             if behavior == .cascade { notes.append("CASCADE also drops the foreign keys that depend on this constraint's index") }
             let sql = "ALTER TABLE \(alter.relation.sql) DROP CONSTRAINT IF EXISTS \(quoteIdentifier(name))\(behavior == .cascade ? " CASCADE" : "");"
             let plan = RewritePlan([
@@ -60,7 +60,7 @@ public struct DropConstraint: Rule {
             ])
             return Finding(
                 message: "dropping constraint \(name) on \(table.qualified) removes a guarantee the running release may rely on",
-                range: Compatibility.subcommandRange(context, leading: "DROP", name: name, requiring: "CONSTRAINT"),
+                range: context.subcommandRange(leading: "DROP", name: name, requiring: "CONSTRAINT"),
                 notes: notes,
                 help: "check that no running code names the constraint; set lock_timeout first, as a foreign key also locks the table it references",
                 rewrite: plan)

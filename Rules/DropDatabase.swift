@@ -43,8 +43,8 @@ public struct DropDatabase: Rule {
         }
         return [Finding(
             message: "DROP DATABASE deletes a whole database, and every environment this migration reaches loses it",
-            range: context.keywordRange("DROP").map { $0.lowerBound..<(context.keywordRange("DATABASE")?.upperBound ?? $0.upperBound) }
-                ?? context.statementStartRange,
+            range: context.nextKeyword("DROP").map { $0.lowerBound..<(context.nextKeyword("DATABASE")?.upperBound ?? $0.upperBound) }
+                ?? context.firstWordRange,
             notes: ["DROP DATABASE cannot run inside a transaction block, and fails while sessions are connected"],
             help: "remove it from the migration; drop the database by hand after a backup",
             rewrite: RewritePlan([

@@ -51,8 +51,8 @@ public struct DropDefault: Rule {
             ])
             return Finding(
                 message: "dropping the default of \(table.qualified).\(column) breaks inserts of the running release that leave it out",
-                range: Compatibility.subcommandRange(context, leading: "ALTER", name: column, containing: ["DROP", "DEFAULT"]),
-                notes: Compatibility.lockNotes(context, alter.relation, withAssumptions: false),
+                range: context.subcommandRange(leading: "ALTER", name: column, containing: ["DROP", "DEFAULT"]),
+                notes: context.lockNotes(on: alter.relation, concerning: .locksOnly),
                 help: "deploy code that always sets the column first; to change the default, use SET DEFAULT alone",
                 rewrite: plan)
         }

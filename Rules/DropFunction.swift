@@ -60,7 +60,7 @@ public struct DropFunction: Rule {
     func isTriggerFunctionOfDroppedTrigger(_ context: RuleContext) -> Bool {
         guard case .drop(let drop) = context.statement, drop.kind == .function else { return false }
         // CREATE OR REPLACE TRIGGER moves a trigger to another function just as DROP TRIGGER frees it.
-        let triggerDropped = Compatibility.earlier(context).contains {
+        let triggerDropped = context.earlierStatements.contains {
             switch $0.statement {
             case .drop(let earlier)?: return earlier.kind == .trigger
             case .createTrigger?: return true

@@ -28,6 +28,7 @@ public struct DropIndexConcurrently: Rule {
             RuleExample("DROP ↓INDEX users_email_idx;"),
             RuleExample("DROP ↓INDEX IF EXISTS app.orders_ref_idx;"),
             RuleExample("DROP ↓INDEX \"Users_Email\";", inTransaction: true),
+            RuleExample(#"DROP ↓INDEX /* it's */ orders_note_idx -- don't\#n;"#),
         ],
         goodExamples: [
             RuleExample("DROP INDEX CONCURRENTLY users_email_idx;"),
@@ -37,15 +38,16 @@ public struct DropIndexConcurrently: Rule {
         fixExamples: [
             FixExample(RuleExample("DROP INDEX users_email_idx;"), "DROP INDEX CONCURRENTLY users_email_idx;"),
             FixExample(RuleExample("DROP INDEX IF EXISTS app.orders_ref_idx;"), "DROP INDEX CONCURRENTLY IF EXISTS app.orders_ref_idx;"),
+            FixExample(RuleExample(#"DROP INDEX /* it's */ orders_note_idx -- don't\#n;"#),
+                       #"DROP INDEX CONCURRENTLY /* it's */ orders_note_idx -- don't\#n;"#),
         ])
 
     public func check(_ context: RuleContext) -> [Finding] {
         guard case .drop(let drop) = context.statement, drop.kind == .index, !drop.isConcurrent else { return [] }
         let existing = drop.objects.filter { !context.state.isCreatedInFile($0) }
-        guard !existing.isEmpty, let keyword = context.keywordRange("INDEX") else { return [] }
+        guard !existing.isEmpty, let keyword = context.nextKeyword("INDEX") else { return [] }
         let names = existing.map { context.state.resolve($0).qualified }.joined(separator: ", ")
-        var notes = Locking.lockNotes(context)
-        notes.append(contentsOf: context.effects.assumptions)
+        let notes = context.lockNotes(withAssumptions: true)
         // CONCURRENTLY drops one index per statement, without CASCADE, outside a transaction block.
         let canFix = !context.state.inTransactionBlock && drop.objects.count == 1 && drop.behavior == .restrict
         let fix = canFix ? Fix(message: "add CONCURRENTLY",

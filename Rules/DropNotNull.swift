@@ -49,8 +49,8 @@ public struct DropNotNull: Rule {
             ])
             return Finding(
                 message: "dropping NOT NULL on \(table.qualified).\(column): readers in the running release may not expect NULL",
-                range: Compatibility.subcommandRange(context, leading: "ALTER", name: column, containing: ["DROP", "NOT"]),
-                notes: Compatibility.lockNotes(context, alter.relation, withAssumptions: false),
+                range: context.subcommandRange(leading: "ALTER", name: column, containing: ["DROP", "NOT"]),
+                notes: context.lockNotes(on: alter.relation, concerning: .locksOnly),
                 help: "deploy readers that handle NULL before any code writes it",
                 rewrite: plan)
         }

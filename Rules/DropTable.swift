@@ -42,7 +42,7 @@ public struct DropTable: Rule {
         return drop.objects.compactMap { object -> Finding? in
             guard !context.state.isCreatedInFile(object) else { return nil }
             let table = context.state.resolve(object)
-            var notes = Compatibility.lockNotes(context, object)
+            var notes = context.lockNotes(on: object)
             if drop.behavior == .cascade { notes.append("CASCADE also drops the views and foreign keys that depend on \(table.qualified)") }
             let sql = "DROP TABLE IF EXISTS \(object.sql)\(drop.behavior == .cascade ? " CASCADE" : "");"
             let plan = RewritePlan([
@@ -52,7 +52,7 @@ public struct DropTable: Rule {
             ])
             return Finding(
                 message: "dropping table \(table.qualified) breaks the release still running if it uses it, and deletes its data",
-                range: Compatibility.nameRange(context, object), notes: notes,
+                range: context.nameRange(object), notes: notes,
                 help: "stop using the table in the application and deploy that first; drop it in a later migration",
                 rewrite: plan)
         }

@@ -28,6 +28,7 @@ public struct DuplicateColumn: Rule {
             RuleExample("CREATE TABLE users (id bigint PRIMARY KEY, email text NOT NULL, ↓Email text NOT NULL);"),
             RuleExample("ALTER TABLE app.\"Orders\" ADD COLUMN note text NOT NULL DEFAULT '', ADD COLUMN ↓note text NOT NULL DEFAULT '';"),
             RuleExample("CREATE TABLE tags (id bigint PRIMARY KEY, name text NOT NULL);\nALTER TABLE tags ADD COLUMN ↓name text NOT NULL DEFAULT '';"),
+            RuleExample(#"CREATE TABLE notes (id bigint PRIMARY KEY, body text NOT NULL DEFAULT E'it\'s', ↓body text NOT NULL /* don't */);"#),
         ],
         goodExamples: [
             RuleExample("CREATE TABLE users (id bigint PRIMARY KEY, email text NOT NULL, \"Email\" text NOT NULL);"),
@@ -96,9 +97,11 @@ public struct DuplicateColumn: Rule {
     func withoutDefinition(at location: Int, _ context: RuleContext) -> String {
         let clause = context.clauseRange(at: location)
         var start = location
-        let bytes = context.source.bytes
-        while start > context.statementRange.lowerBound, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[start - 1]) { start -= 1 }
-        if start > context.statementRange.lowerBound, bytes[start - 1] == UInt8(ascii: ",") { start -= 1 }
-        return Hygiene.statementText(context, applying: [Edit(range: start..<clause.upperBound, replacement: "")])
+        let before = context.tokenIndex(at: location) - 1
+        if before >= 0 {
+            let previous = context.tokens[before]
+            start = context.isPunctuation(previous, ",") ? previous.range.lowerBound : previous.range.upperBound
+        }
+        return context.statementSQL(applying: [Edit(range: start..<clause.upperBound, replacement: "")])
     }
 }

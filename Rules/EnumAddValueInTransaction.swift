@@ -37,10 +37,10 @@ public struct EnumAddValueInTransaction: Rule {
 
     public func check(_ context: RuleContext) -> [Finding] {
         guard case .alterEnumAddValue(let type, let value) = context.statement, let error = context.effects.error else { return [] }
-        let range = Locking.keywordClause(context, ["ADD", "VALUE"]) ?? context.statementStartRange
+        let range = context.keywordClause(["ADD", "VALUE"]) ?? context.firstWordRange
         return [Finding(message: "\(error) (target PostgreSQL \(context.postgresVersion)): adding '\(value)' to \(context.state.resolve(type).qualified) fails",
                         range: range,
                         help: Locking.outsideTransactionHelp(context),
-                        rewrite: RewritePlan([.migration(sql: Locking.statementSQL(context), note: "alone, in a migration that runs without a transaction")]))]
+                        rewrite: RewritePlan([.migration(sql: context.statementSQL(), note: "alone, in a migration that runs without a transaction")]))]
     }
 }

@@ -56,14 +56,14 @@ public struct LockHeldAcrossStatements: Rule {
         var lockedName = offense.relation
         if case .drop(let drop)? = offense.origin.statement, drop.kind == .index { lockedName = "the table of index \(offense.relation)" }
         let doing = context.effects.rewrites.contains(offense.slow) ? "rewrites \(offense.slow.qualified)" : "scans \(offense.slow.qualified)"
-        var notes = ["line \(line) takes ACCESS EXCLUSIVE on \(lockedName): it blocks reads and writes until commit"]
+        var notes = ["line \(line) takes ACCESS EXCLUSIVE on \(lockedName): it \(LockMode.accessExclusive.blockingSummary) until commit"]
         // Locks that block only stronger locks than DML takes add nothing here.
-        notes.append(contentsOf: Locking.lockNotes(context, atLeast: .shareUpdateExclusive))
+        notes.append(contentsOf: context.lockNotes(atLeast: .shareUpdateExclusive))
         let later = context.laterStatements.prefix(while: { $0.transactionNumber == transaction })
             .filter { Self.offense($0, all) != nil }.count
         if later > 0 { notes.append("\(later) later statement\(later == 1 ? "" : "s") of this transaction extend\(later == 1 ? "s" : "") the lock further") }
         return [Finding(message: "\(lockedName) stays locked ACCESS EXCLUSIVE (since line \(line)) while this statement \(doing)",
-                        range: context.statementStartRange, notes: notes,
+                        range: context.firstWordRange, notes: notes,
                         help: context.state.inExplicitTransaction
                             ? "COMMIT after line \(line), and run this statement in its own transaction"
                             : "move this statement to its own migration, so the lock from line \(line) is released first")]

@@ -39,10 +39,10 @@ public struct LockTable: Rule {
         guard case .lockTable(let relations, let mode) = context.statement, mode.blocksWrites else { return [] }
         let existing = relations.filter { !context.state.isCreatedInFile($0) }.map { context.state.resolve($0).qualified }
         guard !existing.isEmpty else { return [] }
-        var notes = Locking.lockNotes(context)
+        var notes = context.lockNotes()
         if let error = context.effects.error { notes.append(error + ": the migration fails") }
         return [Finding(message: "LOCK TABLE \(existing.joined(separator: ", ")) IN \(mode) MODE \(mode.blockingSummary) until commit",
-                        range: context.statementStartRange, notes: notes,
+                        range: context.firstWordRange, notes: notes,
                         help: "remove the explicit lock; each statement takes the lock it needs, set lock_timeout before them")]
     }
 }

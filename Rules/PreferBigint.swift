@@ -36,6 +36,7 @@ public struct PreferBigint: Rule {
             RuleExample("CREATE TABLE events (id ↓int4 NOT NULL DEFAULT nextval('events_id_seq'), kind text NOT NULL);"),
             RuleExample("CREATE TABLE jobs (id ↓int GENERATED ALWAYS AS IDENTITY PRIMARY KEY);"),
             RuleExample("CREATE TABLE IF NOT EXISTS jobs (id ↓serial PRIMARY KEY);"),
+            RuleExample(#"CREATE TABLE accounts (id ↓int /* it's */ GENERATED ALWAYS AS IDENTITY PRIMARY KEY, note text NOT NULL DEFAULT E'it\'s');"#),
         ],
         goodExamples: [
             RuleExample("CREATE TABLE users (id bigint PRIMARY KEY, login_count integer NOT NULL DEFAULT 0);"),
@@ -53,6 +54,8 @@ public struct PreferBigint: Rule {
                        "CREATE TABLE app.\"Orders\" (id bigserial PRIMARY KEY);"),
             FixExample(RuleExample("CREATE TABLE tags (name text NOT NULL);\nALTER TABLE tags ADD COLUMN id smallint GENERATED ALWAYS AS IDENTITY;"),
                        "CREATE TABLE tags (name text NOT NULL);\nALTER TABLE tags ADD COLUMN id bigint GENERATED ALWAYS AS IDENTITY;"),
+            FixExample(RuleExample(#"CREATE TABLE accounts (note text NOT NULL DEFAULT E'it\'s', id int /* it's */ GENERATED ALWAYS AS IDENTITY PRIMARY KEY);"#),
+                       #"CREATE TABLE accounts (note text NOT NULL DEFAULT E'it\'s', id bigint /* it's */ GENERATED ALWAYS AS IDENTITY PRIMARY KEY);"#),
         ])
 
     public func check(_ context: RuleContext) -> [Finding] {

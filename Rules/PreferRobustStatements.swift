@@ -36,6 +36,7 @@ public struct PreferRobustStatements: Rule {
             RuleExample("BEGIN;\nCREATE SEQUENCE ↓invoice_numbers;\nCOMMIT;\nALTER TABLE invoices DROP COLUMN ↓legacy, DROP CONSTRAINT invoices_legacy_check;\nSELECT 1;"),
             RuleExample("CREATE INDEX CONCURRENTLY ↓users_email_idx ON users (email);"),
             RuleExample("CREATE UNLOGGED TABLE ↓\"Cache\" (k text PRIMARY KEY, v text NOT NULL);\nSELECT 1;"),
+            RuleExample(#"CREATE TABLE /* it's */ ↓notes (id bigint PRIMARY KEY, body text NOT NULL DEFAULT E'it\'s');\#nSELECT 1;"#),
         ],
         goodExamples: [
             RuleExample("CREATE TABLE app.\"Orders\" (id bigint PRIMARY KEY);\nCREATE INDEX orders_id_idx ON app.\"Orders\" (id);",
@@ -54,10 +55,12 @@ public struct PreferRobustStatements: Rule {
                        "ALTER TABLE users ADD COLUMN IF NOT EXISTS nickname text, DROP COLUMN IF EXISTS legacy;\nDROP INDEX CONCURRENTLY IF EXISTS users_legacy_idx;\nSELECT 1;"),
             FixExample(RuleExample("CREATE SCHEMA app;\nCREATE EXTENSION pgcrypto;\nCREATE UNIQUE INDEX orders_ref_idx ON orders (ref);\nSELECT 1;"),
                        "CREATE SCHEMA IF NOT EXISTS app;\nCREATE EXTENSION IF NOT EXISTS pgcrypto;\nCREATE UNIQUE INDEX IF NOT EXISTS orders_ref_idx ON orders (ref);\nSELECT 1;"),
+            FixExample(RuleExample(#"CREATE TABLE /* it's */ notes (id bigint PRIMARY KEY, body text NOT NULL DEFAULT E'it\'s');\#nSELECT 1;"#),
+                       #"CREATE TABLE /* it's */ IF NOT EXISTS notes (id bigint PRIMARY KEY, body text NOT NULL DEFAULT E'it\'s');\#nSELECT 1;"#),
         ])
 
     public func check(_ context: RuleContext) -> [Finding] {
-        let words = Hygiene.words(context)
+        let words = context.words
         if case .createIndex(let index) = context.statement, index.isConcurrent, !index.ifNotExists, let name = index.name {
             return concurrentIndex(context, words: words, name: name)
         }
@@ -213,9 +216,7 @@ public struct PreferRobustStatements: Rule {
         default:
             return nil
         }
-        var text = Hygiene.statementText(context, applying: edits)
-        if context.effects.locks.contains(where: { !$0.isNew && $0.mode.blocksWrites }) { text = SQLText.lockTimeout + "\n" + text }
-        return RewritePlan([.migration(sql: text, note: "safe to re-run")])
+        return RewritePlan([.migration(sql: context.withLockTimeoutIfBlocking(context.statementSQL(applying: edits)), note: "safe to re-run")])
     }
 
     /// A failed CREATE INDEX CONCURRENTLY leaves an INVALID index: IF NOT EXISTS would keep it.
@@ -232,7 +233,7 @@ public struct PreferRobustStatements: Rule {
             return drop.objects.contains { analysis.state.resolve($0) == context.state.resolve(qualified) }
         }
         if dropsLeftover { return [] }
-        let sql = "DROP INDEX CONCURRENTLY IF EXISTS \(indexName);\n" + Hygiene.statementText(context, applying: [])
+        let sql = "DROP INDEX CONCURRENTLY IF EXISTS \(indexName);\n" + context.statementSQL(applying: [])
         return [Finding(
             message: "if CREATE INDEX CONCURRENTLY fails it leaves the INVALID index \(indexName) behind, and a retry stops on it with \"already exists\"",
             range: token.range,

@@ -30,6 +30,7 @@ public struct PreferText: Rule {
             RuleExample("CREATE TABLE users (id bigint PRIMARY KEY, email ↓varchar(255) NOT NULL);"),
             RuleExample("CREATE TABLE app.\"Users\" (id bigint PRIMARY KEY, name ↓character varying(100) NOT NULL, tags ↓varchar(20)[] NOT NULL);"),
             RuleExample("ALTER TABLE users ADD COLUMN nickname ↓varchar(40) NOT NULL DEFAULT '';"),
+            RuleExample(#"CREATE TABLE stamps (id bigint PRIMARY KEY, label ↓varchar(20) /* it's */ NOT NULL DEFAULT $$it's$$);"#),
         ],
         goodExamples: [
             RuleExample("CREATE TABLE users (id bigint PRIMARY KEY, email text NOT NULL CHECK (char_length(email) <= 255));"),
@@ -44,6 +45,8 @@ public struct PreferText: Rule {
                        "CREATE TABLE app.\"Users\" (id bigint PRIMARY KEY, tags text[] NOT NULL);"),
             FixExample(RuleExample("CREATE TABLE users (id bigint PRIMARY KEY);\nALTER TABLE users ADD COLUMN email varchar(255) NOT NULL;"),
                        "CREATE TABLE users (id bigint PRIMARY KEY);\nALTER TABLE users ADD COLUMN email text NOT NULL;"),
+            FixExample(RuleExample(#"CREATE TABLE stamps (id bigint PRIMARY KEY, label varchar(20) /* it's */ NOT NULL DEFAULT $$it's$$);"#),
+                       #"CREATE TABLE stamps (id bigint PRIMARY KEY, label text /* it's */ NOT NULL DEFAULT $$it's$$);"#),
         ])
 
     public func check(_ context: RuleContext) -> [Finding] {

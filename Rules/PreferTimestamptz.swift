@@ -33,6 +33,7 @@ public struct PreferTimestamptz: Rule {
             RuleExample("CREATE TABLE events (id bigint PRIMARY KEY, created_at ↓timestamp NOT NULL DEFAULT now());"),
             RuleExample("CREATE TABLE app.\"Log\" (id bigint PRIMARY KEY, at ↓timestamp(3) without time zone NOT NULL);"),
             RuleExample("ALTER TABLE users ADD COLUMN seen_at ↓timestamp NOT NULL DEFAULT now();"),
+            RuleExample(#"CREATE TABLE stamps (id bigint PRIMARY KEY, note text NOT NULL DEFAULT E'it\'s', at ↓timestamp -- don't\#n NOT NULL);"#),
         ],
         goodExamples: [
             RuleExample("CREATE TABLE events (id bigint PRIMARY KEY, created_at timestamptz NOT NULL DEFAULT now());"),
@@ -47,6 +48,8 @@ public struct PreferTimestamptz: Rule {
                        "CREATE TABLE app.\"Log\" (id bigint PRIMARY KEY, at timestamptz(3) NOT NULL);"),
             FixExample(RuleExample("CREATE TABLE users (id bigint PRIMARY KEY);\nALTER TABLE users ADD COLUMN seen_at timestamp NOT NULL;"),
                        "CREATE TABLE users (id bigint PRIMARY KEY);\nALTER TABLE users ADD COLUMN seen_at timestamptz NOT NULL;"),
+            FixExample(RuleExample(#"CREATE TABLE stamps (id bigint PRIMARY KEY, note text NOT NULL DEFAULT E'it\'s', at timestamp -- don't\#n NOT NULL);"#),
+                       #"CREATE TABLE stamps (id bigint PRIMARY KEY, note text NOT NULL DEFAULT E'it\'s', at timestamptz -- don't\#n NOT NULL);"#),
         ])
 
     public func check(_ context: RuleContext) -> [Finding] {

@@ -28,6 +28,7 @@ public struct RefreshMaterializedViewConcurrently: Rule {
             RuleExample("↓REFRESH MATERIALIZED VIEW daily_totals;"),
             RuleExample("↓REFRESH MATERIALIZED VIEW app.daily_totals WITH DATA;", inTransaction: true),
             RuleExample("↓REFRESH MATERIALIZED VIEW \"Daily Totals\";"),
+            RuleExample(#"↓REFRESH MATERIALIZED VIEW /* it's */ app.daily_totals -- don't\#n;"#),
         ],
         goodExamples: [
             RuleExample("REFRESH MATERIALIZED VIEW CONCURRENTLY daily_totals;"),
@@ -41,10 +42,10 @@ public struct RefreshMaterializedViewConcurrently: Rule {
 
     public func check(_ context: RuleContext) -> [Finding] {
         guard case .refreshMaterializedView(let view, false) = context.statement,
-              !context.state.isCreatedInFile(view), let keyword = context.keywordRange("VIEW") else { return [] }
+              !context.state.isCreatedInFile(view), let keyword = context.nextKeyword("VIEW") else { return [] }
         let resolved = context.state.resolve(view)
-        let noData = context.keywordRange("NO") != nil
-        var notes = Locking.lockNotes(context, suffix: " while the view's query runs again")
+        let noData = context.nextKeyword("NO") != nil
+        var notes = context.lockNotes(while: "the view's query runs again")
         let indexed = hasUniqueIndex(resolved, context)
         if !indexed { notes.append("CONCURRENTLY needs a unique index on \(resolved.qualified); this file does not show one") }
         // Adding CONCURRENTLY is only safe where the file itself shows the unique index it needs.
@@ -52,10 +53,10 @@ public struct RefreshMaterializedViewConcurrently: Rule {
             ? Fix(message: "add CONCURRENTLY", edits: [Edit(range: keyword.upperBound..<keyword.upperBound, replacement: " CONCURRENTLY")])
             : nil
         return [Finding(message: "REFRESH MATERIALIZED VIEW \(resolved.qualified) without CONCURRENTLY blocks reads of the view until the refresh ends",
-                        range: context.statementStartRange, notes: notes,
+                        range: context.firstWordRange, notes: notes,
                         help: noData ? "WITH NO DATA empties the view: readers fail until the next refresh; refresh CONCURRENTLY instead"
                                      : "add CONCURRENTLY (the view needs a unique index)",
-                        rewrite: noData ? nil : RewritePlan([.migration(sql: Locking.statementSQL(context, inserting: " CONCURRENTLY", at: keyword.upperBound),
+                        rewrite: noData ? nil : RewritePlan([.migration(sql: context.statementSQL(inserting: " CONCURRENTLY", at: keyword.upperBound),
                                                                         note: "reads continue; needs a unique index on the view")]),
                         fix: fix)]
     }

@@ -32,6 +32,7 @@ public struct ReindexConcurrently: Rule {
             RuleExample("↓REINDEX INDEX \"Users_Email\";", inTransaction: true),
             RuleExample("REINDEX INDEX ↓CONCURRENTLY users_email_idx;", postgresVersion: 11),
             RuleExample("↓REINDEX TABLE users;", postgresVersion: 11),
+            RuleExample(#"↓REINDEX /* it's */ INDEX orders_note_idx -- don't"#),
         ],
         goodExamples: [
             RuleExample("REINDEX INDEX CONCURRENTLY users_email_idx;"),
@@ -41,6 +42,8 @@ public struct ReindexConcurrently: Rule {
         fixExamples: [
             FixExample(RuleExample("REINDEX INDEX users_email_idx;"), "REINDEX INDEX CONCURRENTLY users_email_idx;"),
             FixExample(RuleExample("REINDEX TABLE app.orders;"), "REINDEX TABLE CONCURRENTLY app.orders;"),
+            FixExample(RuleExample(#"REINDEX /* it's */ INDEX orders_note_idx -- don't"#),
+                       #"REINDEX /* it's */ INDEX CONCURRENTLY orders_note_idx -- don't"#),
         ])
 
     public func check(_ context: RuleContext) -> [Finding] {
@@ -49,7 +52,7 @@ public struct ReindexConcurrently: Rule {
         if let name, [.index, .table].contains(kind), context.state.isCreatedInFile(name) { return [] }
         let target = name.map { kind == .index || kind == .table ? context.state.resolve($0).qualified : $0.name } ?? "the current database"
         if concurrently {
-            guard context.postgresVersion < 12, let keyword = context.keywordRange("CONCURRENTLY") else { return [] }
+            guard context.postgresVersion < 12, let keyword = context.nextKeyword("CONCURRENTLY") else { return [] }
             return [Finding(message: "REINDEX CONCURRENTLY needs PostgreSQL 12 or later; the target is \(context.postgresVersion)",
                             range: keyword,
                             help: "build a replacement with CREATE INDEX CONCURRENTLY, then DROP INDEX CONCURRENTLY the old index")]
@@ -57,23 +60,22 @@ public struct ReindexConcurrently: Rule {
         let what = kind.rawValue.uppercased()
         guard context.postgresVersion >= 12 else {
             return [Finding(message: "REINDEX \(what) \(target) blocks writes while it rebuilds; REINDEX CONCURRENTLY needs PostgreSQL 12",
-                            range: context.statementStartRange, notes: Locking.lockNotes(context),
+                            range: context.firstWordRange, notes: context.lockNotes(),
                             help: "build a replacement with CREATE INDEX CONCURRENTLY, then DROP INDEX CONCURRENTLY the old index")]
         }
         // The keyword after which CONCURRENTLY goes: INDEX, TABLE, SCHEMA, DATABASE.
-        let kindKeyword = context.keywordRange(what)
+        let kindKeyword = context.nextKeyword(what)
         let inTransaction = context.state.inTransactionBlock
         let fix = inTransaction ? nil : kindKeyword.map {
             Fix(message: "add CONCURRENTLY", edits: [Edit(range: $0.upperBound..<$0.upperBound, replacement: " CONCURRENTLY")])
         }
-        var notes = Locking.lockNotes(context)
-        notes.append(contentsOf: context.effects.assumptions)
+        let notes = context.lockNotes(withAssumptions: true)
         let plan = kindKeyword.map {
-            RewritePlan([.migration(sql: Locking.statementSQL(context, inserting: " CONCURRENTLY", at: $0.upperBound),
+            RewritePlan([.migration(sql: context.statementSQL(inserting: " CONCURRENTLY", at: $0.upperBound),
                                     note: "in a migration without a transaction; if it fails, drop the leftover *_ccnew index and retry")])
         }
         return [Finding(message: "REINDEX \(what) \(target) without CONCURRENTLY blocks writes to the table and reads through the index while it rebuilds",
-                        range: context.statementStartRange, notes: notes,
+                        range: context.firstWordRange, notes: notes,
                         help: inTransaction ? "REINDEX CONCURRENTLY cannot run inside a transaction block: " + Locking.outsideTransactionHelp(context)
                                             : "add CONCURRENTLY; it cannot run inside a transaction block",
                         rewrite: plan, fix: fix)]

@@ -42,8 +42,8 @@ public struct RenameColumn: Rule {
         let table = context.state.resolve(rename.object)
         return [Finding(
             message: "renaming column \(table.qualified).\(old) to \(rename.newName) breaks the running release, which still uses \(old)",
-            range: Compatibility.subcommandRange(context, leading: "RENAME", name: old, forbidding: "CONSTRAINT"),
-            notes: Compatibility.lockNotes(context, rename.object),
+            range: context.subcommandRange(leading: "RENAME", name: old, forbidding: "CONSTRAINT"),
+            notes: context.lockNotes(on: rename.object),
             help: "add \(rename.newName) next to \(old), write both, backfill, switch reads, then drop \(old)",
             rewrite: plan(context, table: rename.object, old: old, new: rename.newName))]
     }

@@ -77,15 +77,15 @@ public struct RenameObject: Rule {
         } else {
             plan = RewritePlan([
                 .deploy("prepare the release that uses \(rename.newName) instead of \(rename.object.name)"),
-                Compatibility.contractStep(Compatibility.statementSQL(context), ruleID: description.id,
+                Compatibility.contractStep(context.statementSQL(), ruleID: description.id,
                                            reason: "deployed together with the release that uses the new name",
                                            lockTimeout: !context.effects.locks.isEmpty, note: "rename, then deploy that release at once"),
             ])
         }
         return [Finding(
             message: "renaming \(rename.kind.rawValue) \(old) to \(rename.newName) breaks the running release wherever it uses the old name",
-            range: Compatibility.subcommandRange(context, leading: "RENAME", name: nil),
-            notes: Compatibility.lockNotes(context, rename.object),
+            range: context.subcommandRange(leading: "RENAME", name: nil),
+            notes: context.lockNotes(on: rename.object),
             help: "keep the old name working until every running release uses the new one",
             rewrite: plan)]
     }

@@ -58,8 +58,8 @@ public struct RenameTable: Rule {
         ])
         return [Finding(
             message: "renaming table \(old.qualified) to \(rename.newName) breaks the running release, which still uses \(old.name)",
-            range: Compatibility.subcommandRange(context, leading: "RENAME", name: nil),
-            notes: Compatibility.lockNotes(context, rename.object),
+            range: context.subcommandRange(leading: "RENAME", name: nil),
+            notes: context.lockNotes(on: rename.object),
             help: "rename it and create a view under the old name in the same transaction; drop the view after the deploy",
             rewrite: plan)]
     }

@@ -53,20 +53,22 @@ public struct RequireLockTimeout: Rule {
         fixExamples: [
             FixExample(RuleExample("ALTER TABLE users ADD COLUMN note text;"),
                        "SET lock_timeout = '2s';\nALTER TABLE users ADD COLUMN note text;"),
+            FixExample(RuleExample(#"-- the user's note\#nALTER TABLE users ADD COLUMN note text DEFAULT E'it\'s' /* don't */;"#),
+                       #"-- the user's note\#nSET lock_timeout = '2s';\#nALTER TABLE users ADD COLUMN note text DEFAULT E'it\'s' /* don't */;"#),
         ])
 
     public func check(_ context: RuleContext) -> [Finding] {
         guard let lock = Self.blockingLock(context.analysis) else { return [] }
         // One finding per file: the first SET lock_timeout covers every later statement.
-        if Locking.earlier(context).contains(where: { Self.blockingLock($0) != nil }) { return [] }
-        let later = Locking.later(context).filter { Self.blockingLock($0) != nil }.count
-        var notes = [context.effects.lockSentence(for: lock.relation, untilCommit: context.state.inTransactionBlock) ?? ""]
+        if context.earlierStatements.contains(where: { Self.blockingLock($0) != nil }) { return [] }
+        let later = context.laterStatements.filter { Self.blockingLock($0) != nil }.count
+        var notes = [context.lockSentence(on: lock.relation) ?? ""]
         notes.append("without lock_timeout, while it waits for running queries every new query on \(lock.relation.qualified) that conflicts queues behind it")
         if later > 0 { notes.append("\(later) later statement\(later == 1 ? "" : "s") in this file also take\(later == 1 ? "s" : "") blocking locks; one SET at the top covers them all") }
         return [Finding(message: "no lock_timeout before a lock that \(lock.mode.blockingSummary) on \(lock.relation.qualified)",
-                        range: context.statementStartRange, notes: notes,
+                        range: context.firstWordRange, notes: notes,
                         help: "add `\(SQLText.lockTimeout)` before this statement",
-                        fix: Fix(message: "add SET lock_timeout", edits: [Locking.lockTimeoutEdit(context)]))]
+                        fix: Fix(message: "add SET lock_timeout", edits: [context.lockTimeoutEdit]))]
     }
 
     /// The strongest lock the statement takes on an existing relation that blocks reads or

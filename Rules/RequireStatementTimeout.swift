@@ -34,6 +34,7 @@ public struct RequireStatementTimeout: Rule {
             RuleExample("ALTER TABLE users ALTER COLUMN email ↓SET NOT NULL;"),
             RuleExample("↓CREATE INDEX orders_ref_idx ON app.orders (ref);"),
             RuleExample("SET statement_timeout = 0;\nVACUUM ↓FULL \"Events\";"),
+            RuleExample(#"-- the user's note\#nALTER TABLE orders ALTER COLUMN note ↓SET NOT NULL /* it's */;"#),
         ],
         goodExamples: [
             RuleExample("SET statement_timeout = '10min';\nALTER TABLE users ALTER COLUMN email SET NOT NULL;"),
@@ -44,6 +45,8 @@ public struct RequireStatementTimeout: Rule {
         fixExamples: [
             FixExample(RuleExample("ALTER TABLE users ALTER COLUMN email SET NOT NULL;"),
                        "SET statement_timeout = '15min';\nALTER TABLE users ALTER COLUMN email SET NOT NULL;"),
+            FixExample(RuleExample(#"-- the user's note\#nALTER TABLE orders ALTER COLUMN note SET NOT NULL /* it's */;"#),
+                       #"-- the user's note\#nSET statement_timeout = '15min';\#nALTER TABLE orders ALTER COLUMN note SET NOT NULL /* it's */;"#),
         ])
 
     public func check(_ context: RuleContext) -> [Finding] {
@@ -53,10 +56,10 @@ public struct RequireStatementTimeout: Rule {
         guard let table = touched.first(where: { effects.lock(on: $0)?.mode.blocksWrites == true }),
               let lock = effects.lock(on: table) else { return [] }
         let what = effects.rewrites.contains(table) ? "rewrites" : "scans"
-        let range = clause(context) ?? context.statementStartRange
+        let range = clause(context) ?? context.firstWordRange
         let start = context.statementRange.lowerBound
         return [Finding(message: "\(what) \(table.qualified) under \(lock.mode) with no statement_timeout: the outage lasts as long as the table is large",
-                        range: range, notes: Locking.lockNotes(context),
+                        range: range, notes: context.lockNotes(),
                         help: "add `\(SQLText.statementTimeout)` before this statement",
                         fix: Fix(message: "add SET statement_timeout", edits: [Edit(range: start..<start, replacement: "\(SQLText.statementTimeout)\n")]))]
     }
@@ -64,11 +67,11 @@ public struct RequireStatementTimeout: Rule {
     /// The clause that scans, where one names it.
     func clause(_ context: RuleContext) -> Range<Int>? {
         switch context.statement {
-        case .vacuum: return context.keywordRange("FULL")
+        case .vacuum: return context.nextKeyword("FULL")
         case .alterTable(let alter):
             for action in alter.actions {
                 switch action {
-                case .setNotNull: return Locking.keywordClause(context, ["SET", "NOT", "NULL"])
+                case .setNotNull: return context.keywordClause(["SET", "NOT", "NULL"])
                 case .alterColumnType(_, let type, _): return context.expressionRange(at: type.location)
                 case .addConstraint(let constraint) where constraint.location != nil: return context.clauseRange(at: constraint.location)
                 default: continue

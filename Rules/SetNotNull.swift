@@ -34,6 +34,7 @@ public struct SetNotNull: Rule {
             RuleExample("ALTER TABLE users ADD CONSTRAINT users_email_not_null CHECK (email IS NOT NULL);\nALTER TABLE users ALTER COLUMN email ↓SET NOT NULL;",
                         postgresVersion: 11),
             RuleExample("ALTER TABLE users ADD CONSTRAINT users_email_not_null CHECK (email IS NOT NULL) NOT VALID;\nALTER TABLE users ALTER COLUMN email ↓SET NOT NULL;"),
+            RuleExample(#"ALTER TABLE orders ALTER COLUMN note ↓SET NOT NULL /* it's */ -- don't"#),
         ],
         goodExamples: [
             RuleExample("ALTER TABLE users ADD CONSTRAINT users_email_not_null CHECK (email IS NOT NULL) NOT VALID;\nALTER TABLE users VALIDATE CONSTRAINT users_email_not_null;\nALTER TABLE users ALTER COLUMN email SET NOT NULL;"),
@@ -53,8 +54,8 @@ public struct SetNotNull: Rule {
             guard case .setNotNull(let column) = action else { return nil }
             if modern && (context.state.notNullChecks[table.qualified]?.contains(column) == true
                           || provenByFile(table: table, column: column, context)) { return nil }
-            let range = Locking.keywordClause(context, ["SET", "NOT", "NULL"], occurrence: occurrence) ?? context.statementStartRange
-            var notes = Locking.lockNotes(context, suffix: " while every row is read")
+            let range = context.keywordClause(["SET", "NOT", "NULL"], occurrence: occurrence) ?? context.firstWordRange
+            var notes = context.lockNotes(while: "every row is read")
             if !modern { notes.append("before PostgreSQL 12 SET NOT NULL always scans, even with a valid CHECK constraint") }
             return Finding(message: "SET NOT NULL on \(quoteIdentifier(column)) scans \(table.qualified) to prove no row is NULL",
                            range: range, notes: notes,
@@ -86,13 +87,13 @@ public struct SetNotNull: Rule {
         let name = quoteIdentifier(column)
         let check = quoteIdentifier(SQLText.constraintName(table.name, column, "not_null"))
         var steps: [RewritePlan.Step] = [
-            .migration(sql: Locking.withLockTimeout("ALTER TABLE \(tableSQL) ADD CONSTRAINT \(check) CHECK (\(name) IS NOT NULL) NOT VALID;"),
+            .migration(sql: SQLText.withLockTimeout("ALTER TABLE \(tableSQL) ADD CONSTRAINT \(check) CHECK (\(name) IS NOT NULL) NOT VALID;"),
                        note: "new and updated rows are checked from now on; no scan"),
-            .migration(sql: Locking.withStatementTimeout("ALTER TABLE \(tableSQL) VALIDATE CONSTRAINT \(check);"),
+            .migration(sql: SQLText.withStatementTimeout("ALTER TABLE \(tableSQL) VALIDATE CONSTRAINT \(check);"),
                        note: "scan under SHARE UPDATE EXCLUSIVE: reads and writes continue"),
         ]
         if modern {
-            steps.append(.migration(sql: Locking.withLockTimeout("ALTER TABLE \(tableSQL) ALTER COLUMN \(name) SET NOT NULL;\nALTER TABLE \(tableSQL) DROP CONSTRAINT \(check);"),
+            steps.append(.migration(sql: SQLText.withLockTimeout("ALTER TABLE \(tableSQL) ALTER COLUMN \(name) SET NOT NULL;\nALTER TABLE \(tableSQL) DROP CONSTRAINT \(check);"),
                                     note: "the valid check lets SET NOT NULL skip its scan; the check is then redundant"))
         } else {
             steps.append(.deploy("before PostgreSQL 12 keep \(check) as the NOT NULL guarantee; SET NOT NULL after upgrading"))

@@ -62,7 +62,7 @@ public struct SetSchema: Rule {
         } else {
             plan = RewritePlan([
                 .deploy("add \(newSchema) to the application's search_path (or name \(moved.qualified) explicitly) and deploy that everywhere"),
-                Compatibility.contractStep(Compatibility.statementSQL(context), ruleID: description.id,
+                Compatibility.contractStep(context.statementSQL(), ruleID: description.id,
                                            reason: "the running release finds it in either schema since step 1",
                                            lockTimeout: !context.effects.locks.isEmpty, note: "move the object"),
             ])
@@ -70,8 +70,8 @@ public struct SetSchema: Rule {
         let what = kind.rawValue
         return [Finding(
             message: "moving \(what) \(old.qualified) to schema \(newSchema) breaks the running release wherever it names \(old.qualified)",
-            range: Compatibility.subcommandRange(context, leading: "SET", name: nil, containing: ["SCHEMA"]),
-            notes: Compatibility.lockNotes(context, object),
+            range: context.subcommandRange(leading: "SET", name: nil, containing: ["SCHEMA"]),
+            notes: context.lockNotes(on: object),
             help: "keep the old name working (a view, or search_path) until the release that uses the new schema is deployed",
             rewrite: plan)]
     }

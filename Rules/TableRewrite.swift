@@ -3,7 +3,8 @@ import MigrationLint
 import PostgresSyntax
 
 /// Statements whose whole purpose is to copy a table: VACUUM FULL, CLUSTER, SET TABLESPACE,
-/// SET LOGGED / UNLOGGED, SET ACCESS METHOD.
+/// SET LOGGED / UNLOGGED, SET ACCESS METHOD. Which ALTER TABLE subcommands copy the table is the
+/// lock model's answer (`LockModel.subcommandEffects`); this rule only words it.
 public struct TableRewrite: Rule {
     public init() {}
 
@@ -44,47 +45,29 @@ public struct TableRewrite: Rule {
     public func check(_ context: RuleContext) -> [Finding] {
         switch context.statement {
         case .vacuum(true, _, let relations):
-            let range = context.keywordRange("FULL") ?? context.statementStartRange
+            let range = context.nextKeyword("FULL") ?? context.firstWordRange
             return finding(context, relations: relations, range: range, what: "VACUUM FULL",
                            plan: relations.isEmpty ? nil : vacuumPlan(relations))
         case .cluster(let relation):
             let table = relation.map { [$0] } ?? []
-            return finding(context, relations: table, range: context.statementStartRange, what: "CLUSTER",
+            return finding(context, relations: table, range: context.firstWordRange, what: "CLUSTER",
                            plan: relation.map { RewritePlan([.deploy("pg_repack --table=\(context.state.resolve($0).qualified) --order-by=(the clustering index's columns) reorders online, ACCESS EXCLUSIVE only for a moment at the end")]) })
         case .alterTable(let alter) where alter.kind == .table:
             var findings: [Finding] = []
-            var occurrences: [String: Int] = [:]
-            for action in alter.actions {
-                let keywords: [String]
-                let what: String
-                var deploy: String
-                let qualified = context.state.resolve(alter.relation).qualified
-                switch action {
-                case .setTablespace(let space):
-                    keywords = ["SET", "TABLESPACE"]
-                    what = "SET TABLESPACE"
-                    deploy = "pg_repack --table=\(qualified) --tablespace=\(space) moves the table online"
-                case .setLogged:
-                    keywords = ["SET", "LOGGED"]
-                    what = "SET LOGGED"
-                    deploy = "no online form: run it in a maintenance window"
-                case .setUnlogged:
-                    keywords = ["SET", "UNLOGGED"]
-                    what = "SET UNLOGGED"
-                    deploy = "no online form: run it in a maintenance window (an unlogged table is also emptied after a crash)"
-                case .setAccessMethod:
-                    keywords = ["SET", "ACCESS", "METHOD"]
-                    what = "SET ACCESS METHOD"
-                    deploy = "no online form: run it in a maintenance window"
-                default:
-                    continue
+            var occurrences: [[String]: Int] = [:]
+            let table = context.state.resolve(alter.relation)
+            // The lock model says which subcommands copy the table; a table created in this file
+            // is empty and copies nothing.
+            for (action, effects) in LockModel.subcommandEffects(of: alter, in: context.state) where effects.rewrites.contains(table) {
+                guard let words = Self.words(for: action, table: table) else { continue }
+                var range = context.firstWordRange
+                if let keywords = words.keywords {
+                    let occurrence = occurrences[keywords, default: 0]
+                    occurrences[keywords] = occurrence + 1
+                    range = context.keywordClause(keywords, occurrence: occurrence) ?? range
                 }
-                let key = keywords.joined(separator: " ")
-                let occurrence = occurrences[key, default: 0]
-                occurrences[key] = occurrence + 1
-                let range = Locking.keywordClause(context, keywords, occurrence: occurrence) ?? context.statementStartRange
-                findings += finding(context, relations: [alter.relation], range: range, what: what,
-                                    plan: RewritePlan([.deploy(deploy)]))
+                findings += finding(context, relations: [alter.relation], range: range, what: words.what,
+                                    assumptions: effects.assumptions, plan: RewritePlan([.deploy(words.deploy)]))
             }
             return findings
         default:
@@ -92,13 +75,37 @@ public struct TableRewrite: Rule {
         }
     }
 
-    func finding(_ context: RuleContext, relations: [QualifiedName], range: Range<Int>, what: String, plan: RewritePlan?) -> [Finding] {
+    /// How a finding names a subcommand that copies the table, and the way around it. Nil for the
+    /// column changes that copy it (ADD COLUMN with a volatile default or a generated value, ALTER
+    /// COLUMN TYPE): alter-column-type and the add-column rules report those.
+    static func words(for action: AlterTableAction, table: QualifiedName) -> (keywords: [String]?, what: String, deploy: String)? {
+        switch action {
+        case .addColumn, .alterColumnType:
+            return nil
+        case .setTablespace(let space):
+            return (["SET", "TABLESPACE"], "SET TABLESPACE", "pg_repack --table=\(table.qualified) --tablespace=\(space) moves the table online")
+        case .setLogged:
+            return (["SET", "LOGGED"], "SET LOGGED", "no online form: run it in a maintenance window")
+        case .setUnlogged:
+            return (["SET", "UNLOGGED"], "SET UNLOGGED",
+                    "no online form: run it in a maintenance window (an unlogged table is also emptied after a crash)")
+        case .setAccessMethod:
+            return (["SET", "ACCESS", "METHOD"], "SET ACCESS METHOD", "no online form: run it in a maintenance window")
+        default:
+            return (nil, "ALTER TABLE", "no online form: run it in a maintenance window")
+        }
+    }
+
+    /// `assumptions`: what the lock model assumed about the part of the statement reported, by
+    /// default all of it.
+    func finding(_ context: RuleContext, relations: [QualifiedName], range: Range<Int>, what: String,
+                 assumptions: [Assumption]? = nil, plan: RewritePlan?) -> [Finding] {
         let existing = relations.filter { !context.state.isCreatedInFile($0) }
         if !relations.isEmpty && existing.isEmpty { return [] }
         let rewritten = context.effects.rewrites.map(\.qualified)
         let subject = rewritten.isEmpty ? "every table it can" : rewritten.joined(separator: ", ")
-        var notes = Locking.lockNotes(context, suffix: " while the copy is written")
-        notes.append(contentsOf: context.effects.assumptions)
+        var notes = context.lockNotes(while: "the copy is written")
+        notes += (assumptions ?? context.effects.assumptions).texts
         return [Finding(message: "\(what) rewrites \(subject) and rebuilds its indexes", range: range, notes: notes,
                         help: "use pg_repack for an online copy, or a plain VACUUM to make space reusable without blocking",
                         rewrite: plan)]

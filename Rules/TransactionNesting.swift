@@ -43,7 +43,7 @@ public struct TransactionNesting: Rule {
 
     public func check(_ context: RuleContext) -> [Finding] {
         guard case .transaction(let kind) = context.statement else { return [] }
-        let range = Hygiene.firstWordRange(context.parsed, in: context.source)
+        let range = context.firstWordRange
         let state = context.state
         let toolWraps = context.file.transactionPolicy == .whole
         switch kind {

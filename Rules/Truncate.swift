@@ -53,7 +53,7 @@ public struct Truncate: Rule {
             ])
             return Finding(
                 message: "TRUNCATE deletes every row of \(table.qualified) in every environment this migration reaches",
-                range: Compatibility.nameRange(context, relation), notes: Compatibility.lockNotes(context, relation),
+                range: context.nameRange(relation), notes: context.lockNotes(on: relation),
                 help: "delete the rows from a batched job outside the migration, after checking nothing needs them",
                 rewrite: plan)
         }

@@ -26,6 +26,7 @@ public struct UncommittedTransaction: Rule {
             RuleExample("↓BEGIN;\nCREATE TABLE users (id bigint PRIMARY KEY);"),
             RuleExample("BEGIN;\nCREATE TABLE users (id bigint PRIMARY KEY);\nCOMMIT;\n↓START TRANSACTION;\nALTER TABLE app.\"Orders\" ADD COLUMN note text"),
             RuleExample("CREATE TABLE tags (id bigint PRIMARY KEY);\n↓BEGIN;\nCREATE TABLE users (id bigint PRIMARY KEY);\nSAVEPOINT a;\nRELEASE SAVEPOINT a;"),
+            RuleExample(#"↓BEGIN;\#nALTER TABLE orders ADD COLUMN note text -- don't"#),
         ],
         goodExamples: [
             RuleExample("BEGIN;\nCREATE TABLE users (id bigint PRIMARY KEY);\nCOMMIT;"),
@@ -38,6 +39,8 @@ public struct UncommittedTransaction: Rule {
                        "BEGIN;\nCREATE TABLE users (id bigint PRIMARY KEY);\nCOMMIT;\n"),
             FixExample(RuleExample("BEGIN;\nALTER TABLE app.\"Orders\" ADD COLUMN note text"),
                        "BEGIN;\nALTER TABLE app.\"Orders\" ADD COLUMN note text;\nCOMMIT;"),
+            FixExample(RuleExample(#"BEGIN;\#nALTER TABLE orders ADD COLUMN note text /* it's */ -- don't"#),
+                       #"BEGIN;\#nALTER TABLE orders ADD COLUMN note text;\#nCOMMIT; /* it's */ -- don't"#),
         ])
 
     public func check(_ context: RuleContext) -> [Finding] { [] }
@@ -49,13 +52,11 @@ public struct UncommittedTransaction: Rule {
               transaction.startIndex < context.analyses.count,
               let last = context.analyses.last(where: { $0.statement != nil }) else { return [] }
         let begin = context.analyses[transaction.startIndex].parsed
-        let source = context.file.source
-        let end = last.parsed.range.upperBound
-        let endsWithSemicolon = end > 0 && source.bytes[end - 1] == UInt8(ascii: ";")
+        let (end, endsWithSemicolon) = context.appendingPoint(of: last.parsed)
         let insertion = (endsWithSemicolon ? "" : ";") + "\nCOMMIT;"
         return [Finding(
             message: "transaction opened here is never committed: the session ends with it open and PostgreSQL rolls it back",
-            range: Hygiene.firstWordRange(begin, in: source),
+            range: context.firstWordRange(of: begin),
             notes: ["its locks are held until the connection closes"],
             help: "end the transaction with COMMIT after the last statement",
             fix: Fix(message: "append COMMIT", edits: [Edit(range: end..<end, replacement: insertion)]))]

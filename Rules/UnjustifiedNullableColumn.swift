@@ -76,7 +76,7 @@ public struct UnjustifiedNullableColumn: Rule {
         let qualified = context.state.resolve(table).qualified
         return nullable.map { column in
             Finding(message: "new column \(qualified).\(column.name) may hold NULL, and no comment says why",
-                    range: Compatibility.columnRange(context, column),
+                    range: context.columnRange(column),
                     notes: ["adding NOT NULL later means a backfill and a full scan under ACCESS EXCLUSIVE"],
                     help: "declare it NOT NULL\(context.state.isCreatedInFile(table) || isCreateTable(context) ? "" : " with a non-volatile DEFAULT"), or say why NULL is needed with `-- nullable: <reason>` on its line or the line above",
                     rewrite: plan)
@@ -176,14 +176,14 @@ public struct UnjustifiedNullableColumn: Rule {
                       let value = EmptyValue.sql(for: column.type) else { return nil }
                 addition += " DEFAULT \(value)"
             }
-            additions.append((column, Compatibility.columnEnd(context, from: start), addition))
+            additions.append((column, context.columnEnd(from: start), addition))
         }
         if case .alterTable(let alter) = context.statement {
             let guarded = Set(alter.actions.compactMap { action -> String? in
                 if case .addColumn(let column, true) = action { return column.name } else { return nil }
             })
             let statements = additions.map { addition -> String in
-                let clause = context.source.text(Compatibility.columnRange(context, addition.column))
+                let clause = context.source.text(context.columnRange(addition.column))
                 let ifNotExists = guarded.contains(addition.column.name) ? "IF NOT EXISTS " : ""
                 return "ALTER TABLE \(table.sql) ADD COLUMN \(ifNotExists)\(clause)\(addition.text);"
             }
@@ -192,18 +192,10 @@ public struct UnjustifiedNullableColumn: Rule {
                 : "NOT NULL; or keep the column nullable with `-- nullable: <reason>`"
             return RewritePlan([.migration(sql: ([SQLText.lockTimeout] + statements).joined(separator: "\n"), note: note)])
         }
-        let range = context.statementRange
-        var text = ""
-        var last = range.lowerBound
-        for addition in additions.sorted(by: { $0.end < $1.end }) {
-            text += context.source.text(last..<addition.end) + addition.text
-            last = addition.end
-        }
-        text += context.source.text(last..<range.upperBound)
-        if !text.hasSuffix(";") { text += ";" }
+        let text = context.statementSQL(applying: additions.map { Edit(range: $0.end..<$0.end, replacement: $0.text) })
         // A foreign key of the new table locks the table it references.
         let blocks = context.effects.locks.contains { !$0.isNew }
-        return RewritePlan([.migration(sql: blocks ? SQLText.lockTimeout + "\n" + text : text,
+        return RewritePlan([.migration(sql: blocks ? SQLText.withLockTimeout(text) : text,
                                        note: "NOT NULL costs nothing on a new table; or keep the column nullable with `-- nullable: <reason>`")])
     }
 }

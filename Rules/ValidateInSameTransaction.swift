@@ -50,20 +50,14 @@ public struct ValidateInSameTransaction: Rule {
                 guard case .alterTable(let other)? = item.statement, item.state.resolve(other.relation) == table else { return false }
                 return other.actions.contains { if case .addConstraint(let c) = $0 { return c.name == name } else { return false } }
             }
-            var notes: [String] = []
-            if let added {
-                let line = Locking.line(of: added, in: context)
-                for lock in added.effects.strongestLocks where !lock.isNew {
-                    notes.append("line \(line) \(added.effects.lockSentence(for: lock.relation) ?? ""); this VALIDATE scans while it is held")
-                }
-            }
-            let range = Locking.keywordClause(context, ["VALIDATE", "CONSTRAINT"], occurrence: occurrence) ?? context.statementStartRange
+            let notes = added.map { context.heldLockSentences(of: $0).map { $0 + "; this VALIDATE scans while it is held" } } ?? []
+            let range = context.keywordClause(["VALIDATE", "CONSTRAINT"], occurrence: occurrence) ?? context.firstWordRange
             return Finding(message: "VALIDATE CONSTRAINT \(quoteIdentifier(name)) runs in the transaction that added it NOT VALID: \(table.qualified) is scanned while the strong lock is still held",
                            range: range, notes: notes,
                            help: context.state.inExplicitTransaction
                                ? "move VALIDATE CONSTRAINT after COMMIT"
                                : "move VALIDATE CONSTRAINT to its own migration",
-                           rewrite: RewritePlan([.migration(sql: Locking.withStatementTimeout("ALTER TABLE \(alter.relation.sql) VALIDATE CONSTRAINT \(quoteIdentifier(name));"),
+                           rewrite: RewritePlan([.migration(sql: SQLText.withStatementTimeout("ALTER TABLE \(alter.relation.sql) VALIDATE CONSTRAINT \(quoteIdentifier(name));"),
                                                             note: "its own migration (its own transaction): scans under SHARE UPDATE EXCLUSIVE, reads and writes continue")]))
         }
     }

@@ -2,124 +2,16 @@ import LockModel
 import MigrationLint
 import PostgresSyntax
 
-/// Shared helpers of the nullable-column and backward-compatibility rules: where a clause is in
-/// the statement, what this file created earlier, and the expand/contract plans.
+/// Shared helpers of the nullable-column and backward-compatibility rules: what this file
+/// created earlier, and the expand/contract plans.
 enum Compatibility {
-    /// The name a token spells: quoted identifiers unquoted, plain ones folded to lower case, as
-    /// PostgreSQL folds them.
-    static func identifier(_ token: Token, in source: SourceText) -> String {
-        let bytes = source.bytes[token.range]
-        if bytes.count >= 2, bytes.first == UInt8(ascii: "\""), bytes.last == UInt8(ascii: "\"") {
-            var name: [UInt8] = []
-            var previousWasQuote = false
-            for byte in bytes.dropFirst().dropLast() {
-                // `""` inside a quoted identifier is one `"`.
-                if byte == UInt8(ascii: "\""), previousWasQuote { previousWasQuote = false; continue }
-                previousWasQuote = byte == UInt8(ascii: "\"")
-                name.append(byte)
-            }
-            return String(decoding: name, as: UTF8.self)
-        }
-        // PostgreSQL folds only ASCII letters.
-        return String(decoding: bytes.map { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") ? $0 | 0x20 : $0 }, as: UTF8.self)
-    }
-
-    /// Whether the token is the one-byte punctuation `character`.
-    static func isPunctuation(_ token: Token, _ character: Unicode.Scalar, in source: SourceText) -> Bool {
-        token.range.count == 1 && source.bytes[token.range.lowerBound] == UInt8(ascii: character)
-    }
-
-    private static let noiseWords: Set<String> = ["COLUMN", "CONSTRAINT", "IF", "EXISTS"]
-
-    /// The range of an ALTER TABLE subcommand such as `DROP COLUMN email` or `ALTER COLUMN email
-    /// DROP NOT NULL`: it starts at `leading` (not the statement's own first keyword), skips the
-    /// noise words, names `name`, and contains every keyword of `containing` before the next
-    /// comma. Falls back to the statement's first word.
-    static func subcommandRange(_ context: RuleContext, leading: String, name: String?, requiring: String? = nil,
-                                forbidding: String? = nil, containing: [String] = []) -> Range<Int> {
-        let tokens = context.tokens
-        let source = context.source
-        let noise = noiseWords
-        for (index, token) in tokens.enumerated() where index > 0 && token.keyword == leading {
-            var cursor = index + 1
-            var sawRequired = requiring == nil
-            var sawForbidden = false
-            while cursor < tokens.count, let keyword = tokens[cursor].keyword, noise.contains(keyword) {
-                if keyword == requiring { sawRequired = true }
-                if keyword == forbidding { sawForbidden = true }
-                cursor += 1
-            }
-            guard sawRequired, !sawForbidden, cursor < tokens.count else { continue }
-            if let name, identifier(tokens[cursor], in: source) != name { continue }
-            var depth = 0
-            var keywords: [String] = []
-            // Without a name the words right after `leading` belong to the clause (`SET SCHEMA`).
-            var probe = name == nil ? cursor : cursor + 1
-            while probe < tokens.count {
-                let token = tokens[probe]
-                if isPunctuation(token, "(", in: source) || isPunctuation(token, "[", in: source) {
-                    depth += 1
-                } else if isPunctuation(token, ")", in: source) || isPunctuation(token, "]", in: source) {
-                    depth -= 1
-                }
-                if depth == 0, isPunctuation(token, ",", in: source) || isPunctuation(token, ";", in: source) { break }
-                if let keyword = tokens[probe].keyword { keywords.append(keyword) }
-                probe += 1
-            }
-            guard containing.allSatisfy(keywords.contains) else { continue }
-            return context.clauseRange(at: token.range.lowerBound)
-        }
-        return context.statementStartRange
-    }
-
-    /// Where `name` is written in the statement (`app.users`, `"Users"`), from its first token
-    /// to its last; the statement's first word when it cannot be found.
-    static func nameRange(_ context: RuleContext, _ name: QualifiedName, after offset: Int = 0) -> Range<Int> {
-        let tokens = context.tokens
-        let source = context.source
-        for (index, token) in tokens.enumerated() where token.range.lowerBound >= offset {
-            guard identifier(token, in: source) == name.name else { continue }
-            let qualified = index >= 2 && source.text(tokens[index - 1].range) == "."
-            if let schema = name.schema {
-                guard qualified, identifier(tokens[index - 2], in: source) == schema else { continue }
-                return tokens[index - 2].range.lowerBound..<token.range.upperBound
-            }
-            if qualified { continue }
-            return token.range
-        }
-        return context.statementStartRange
-    }
-
-    /// The statement as the user wrote it, ending with `;`.
-    static func statementSQL(_ context: RuleContext) -> String {
-        var text = context.statementText
-        if !text.hasSuffix(";") { text += ";" }
-        return text
-    }
-
     /// The user's DROP statement with `IF EXISTS` after the object kind, so that running the
     /// contract step twice does no harm.
     static func dropWithIfExists(_ context: RuleContext, _ drop: Drop, kindKeywords: [String]) -> String {
-        guard !drop.ifExists else { return statementSQL(context) }
-        let tokens = context.tokens
-        guard let kind = tokens.dropFirst().first(where: { kindKeywords.contains($0.keyword ?? "") }) else {
-            return statementSQL(context)
+        guard !drop.ifExists, let kind = context.tokens.dropFirst().first(where: { kindKeywords.contains($0.keyword ?? "") }) else {
+            return context.statementSQL()
         }
-        let range = context.statementRange
-        var text = context.source.text(range.lowerBound..<kind.range.upperBound) + " IF EXISTS"
-            + context.source.text(kind.range.upperBound..<range.upperBound)
-        if !text.hasSuffix(";") { text += ";" }
-        return text
-    }
-
-    /// The statements before this one in the file.
-    static func earlier(_ context: RuleContext) -> ArraySlice<StatementAnalysis> {
-        context.earlierStatements
-    }
-
-    /// The statements after this one in the file.
-    static func later(_ context: RuleContext) -> ArraySlice<StatementAnalysis> {
-        context.laterStatements
+        return context.statementSQL(inserting: " IF EXISTS", at: kind.range.upperBound)
     }
 
     /// The column was added earlier in this file (or its table created here): no release that
@@ -161,7 +53,7 @@ enum Compatibility {
     /// boundary, which is as short as a replacement gets.
     static func recreatedInSameTransaction(_ context: RuleContext, _ name: QualifiedName, kinds: Set<ObjectKind>) -> Bool {
         let target = context.state.resolve(name)
-        if let next = later(context).first(where: { $0.statement != nil }),
+        if let next = context.laterStatements.first(where: { $0.statement != nil }),
            created(by: next, kinds: kinds, matching: target) || renamed(by: next, kinds: kinds, to: target) {
             return true
         }
@@ -200,24 +92,6 @@ enum Compatibility {
         }
     }
 
-    /// The lock sentence for `relation`, with what the model assumed about this statement: all
-    /// of it, only what mentions `about`, or nothing (an ALTER TABLE's other subcommands bring
-    /// assumptions of their own that do not concern this finding).
-    static func lockNotes(_ context: RuleContext, _ relation: QualifiedName, assumptionsAbout about: String? = nil,
-                          withAssumptions: Bool = true) -> [String] {
-        var notes: [String] = []
-        if let lock = context.lockSentence(relation) { notes.append(lock) }
-        // Locks the model attributes to relations the file does not name (the table a dropped
-        // foreign key references, the table of an index).
-        for indirect in context.effects.indirectLocks where about == nil || indirect.description.contains(about ?? "") {
-            notes.append("also takes \(indirect.mode) on \(indirect.description): \(indirect.mode.blockingSummary)")
-        }
-        if withAssumptions {
-            notes.append(contentsOf: context.effects.assumptions.filter { about == nil || $0.contains(about ?? "") })
-        }
-        return notes
-    }
-
     /// `'<text>'` as a SQL string literal.
     static func literal(_ text: String) -> String {
         "'" + text.replacingOccurrences(of: "'", with: "''") + "'"
@@ -226,8 +100,8 @@ enum Compatibility {
     /// The contract step: the user's statement, after the deploy steps, with a lock timeout and
     /// an ignore comment that records why it is safe now.
     static func contractStep(_ sql: String, ruleID: String, reason: String, lockTimeout: Bool = true, note: String) -> RewritePlan.Step {
-        let prefix = lockTimeout ? SQLText.lockTimeout + "\n" : ""
-        return .migration(sql: "\(prefix)-- migration-lint-ignore: \(ruleID) \(reason)\n\(sql)", note: note)
+        let step = "-- migration-lint-ignore: \(ruleID) \(reason)\n\(sql)"
+        return .migration(sql: lockTimeout ? SQLText.withLockTimeout(step) : step, note: note)
     }
 
     /// Rename `old` to `new` and leave a view under the old name in the same transaction, so
@@ -278,59 +152,6 @@ enum EmptyValue {
 }
 
 extension Compatibility {
-    /// The end of a column definition that starts at `start`: the last token before the comma or
-    /// parenthesis that closes it (comments after it are not part of it).
-    static func columnEnd(_ context: RuleContext, from start: Int) -> Int {
-        let bytes = context.source.bytes
-        let tokens = context.tokens
-        var depth = 0
-        var end = start + 1
-        // Tokens are in order: skip to the first at `start` instead of testing every one.
-        var low = 0, high = tokens.count
-        while low < high {
-            let middle = (low + high) / 2
-            if tokens[middle].range.lowerBound < start { low = middle + 1 } else { high = middle }
-        }
-        for token in tokens[low...] {
-            // Punctuation is one byte; anything longer is a word, a literal or an operator.
-            let byte = token.range.count == 1 ? bytes[token.range.lowerBound] : 0
-            // Brackets count too: `DEFAULT ARRAY['a', 'b']` has a comma inside.
-            if byte == UInt8(ascii: "(") || byte == UInt8(ascii: "[") {
-                depth += 1
-            } else if byte == UInt8(ascii: ")") || byte == UInt8(ascii: "]") {
-                if depth == 0 { break }
-                depth -= 1
-            } else if depth == 0, byte == UInt8(ascii: ",") || byte == UInt8(ascii: ";") {
-                break
-            }
-            end = token.range.upperBound
-        }
-        return end
-    }
-
-    /// The range of a column definition, from its name to its last clause.
-    static func columnRange(_ context: RuleContext, _ column: ColumnDefinition) -> Range<Int> {
-        guard let start = column.location else { return context.statementStartRange }
-        return start..<columnEnd(context, from: start)
-    }
-
-    /// Each constraint of a column definition with its text as written (`REFERENCES users (id) ON
-    /// DELETE CASCADE`, `CHECK (n > 0)`), without a leading `CONSTRAINT name`.
-    static func constraintTexts(_ context: RuleContext, _ column: ColumnDefinition) -> [(constraint: Constraint, text: String)] {
-        guard let start = column.location else { return [] }
-        let end = columnEnd(context, from: start)
-        let located = column.constraints.filter { $0.location != nil }.sorted { ($0.location ?? 0) < ($1.location ?? 0) }
-        let tokens = context.tokens
-        return located.enumerated().map { index, constraint in
-            var lower = constraint.location ?? start
-            let upper = index + 1 < located.count ? (located[index + 1].location ?? end) : end
-            let inside = tokens.filter { $0.range.lowerBound >= lower && $0.range.upperBound <= upper }
-            if inside.first?.keyword == "CONSTRAINT", inside.count > 2 { lower = inside[2].range.lowerBound }
-            let last = inside.last { $0.range.upperBound <= upper }?.range.upperBound ?? upper
-            return (constraint, context.source.text(lower..<max(lower, last)))
-        }
-    }
-
     /// The shared check of the DROP rules for views, functions, types, sequences and schemas:
     /// one finding per dropped object that running code may still use.
     static func dropFindings(_ context: RuleContext, kinds: Set<ObjectKind>, kindKeywords: [String], ruleID: String,
@@ -342,7 +163,7 @@ extension Compatibility {
             if createdEarlier(context, object, kinds: kinds) { continue }
             if silentWhenRecreated, recreatedInSameTransaction(context, object, kinds: kinds) { continue }
             let name = drop.kind == .schema ? object.name : context.state.resolve(object).qualified
-            var notes = lockNotes(context, object)
+            var notes = context.lockNotes(on: object)
             if drop.behavior == .cascade {
                 notes.append("CASCADE also drops every object that depends on \(name), without listing them")
             }
@@ -358,7 +179,7 @@ extension Compatibility {
             ])
             findings.append(Finding(
                 message: "dropping \(what) \(name) breaks the release still running if it uses it",
-                range: nameRange(context, object), notes: notes,
+                range: context.nameRange(object), notes: notes,
                 help: "remove every use of \(name) from the application and deploy that first; drop it in a later migration",
                 rewrite: plan))
         }

@@ -70,61 +70,9 @@ enum Hygiene {
         type.names.count == 1 && ["bigserial", "serial8"].contains(type.baseName)
     }
 
-    /// The range of a type as written, without an array suffix: `character varying(20)`,
-    /// `timestamp(3) without time zone`, `public.mood`. Nil when PostgreSQL gave no location.
-    static func typeRange(_ type: TypeName, in context: RuleContext, tokens: [Token]) -> Range<Int>? {
-        guard let location = type.location else { return nil }
-        guard var index = tokens.firstIndex(where: { $0.range.lowerBound == location }) else { return nil }
-        func text(_ i: Int) -> String { i < tokens.count ? context.source.text(tokens[i].range).uppercased() : "" }
-        var end = tokens[index].range.upperBound
-        // Qualified names: schema "." name.
-        while text(index + 1) == ".", index + 2 < tokens.count {
-            index += 2
-            end = tokens[index].range.upperBound
-        }
-        // Multi-word spellings: CHARACTER VARYING, DOUBLE PRECISION, NATIONAL CHARACTER VARYING.
-        while ["VARYING", "PRECISION", "CHARACTER", "CHAR"].contains(text(index + 1)) {
-            index += 1
-            end = tokens[index].range.upperBound
-        }
-        if text(index + 1) == "(" {
-            var depth = 0
-            var probe = index + 1
-            while probe < tokens.count {
-                let word = text(probe)
-                if word == "(" { depth += 1 } else if word == ")" { depth -= 1 }
-                if depth == 0 { break }
-                probe += 1
-            }
-            guard probe < tokens.count else { return location..<end }
-            index = probe
-            end = tokens[index].range.upperBound
-        }
-        if ["WITH", "WITHOUT"].contains(text(index + 1)), text(index + 2) == "TIME", text(index + 3) == "ZONE" {
-            index += 3
-            end = tokens[index].range.upperBound
-        }
-        return location..<end
-    }
-
     /// The modifiers as written, `(3)`, or empty.
     static func modifierText(_ type: TypeName) -> String {
         type.modifiers.isEmpty ? "" : "(" + type.modifiers.map { $0.map(String.init) ?? "" }.joined(separator: ", ") + ")"
-    }
-
-    /// The statement's text with `edits` (file offsets inside the statement) applied, ending in `;`.
-    static func statementText(_ context: RuleContext, applying edits: [Edit]) -> String {
-        let range = context.statementRange
-        var bytes = Array(context.source.bytes[range])
-        for edit in edits.sorted(by: { $0.range.lowerBound > $1.range.lowerBound })
-        where edit.range.lowerBound >= range.lowerBound && edit.range.upperBound <= range.upperBound {
-            bytes.replaceSubrange((edit.range.lowerBound - range.lowerBound)..<(edit.range.upperBound - range.lowerBound),
-                                  with: Array(edit.replacement.utf8))
-        }
-        var text = String(decoding: bytes, as: UTF8.self)
-        while let last = text.last, last.isWhitespace { text.removeLast() }
-        if !text.hasSuffix(";") { text += ";" }
-        return text
     }
 
     /// The column name as it reads in a message.
@@ -141,7 +89,7 @@ enum Hygiene {
         // Tokens only for statements with something to point at: most have no column to judge.
         let tokens = context.tokens
         let judged = swaps.compactMap { site, swap -> (site: ColumnSite, swap: TypeSwap, range: Range<Int>)? in
-            guard let range = typeRange(site.type, in: context, tokens: tokens) else { return nil }
+            guard let range = context.typeRange(site.type, tokens: tokens) else { return nil }
             return (site, swap, range)
         }
         guard !judged.isEmpty else { return [] }
@@ -149,10 +97,10 @@ enum Hygiene {
         // A column added to a table created earlier in the file cannot be shown as a step of its own
         // (linted alone, the table would look like an existing one): the fix is the rewrite there.
         if case .createTable = context.statement {
-            rewrite = RewritePlan([.migration(sql: rewritten(context, judged.map { Edit(range: $0.range, replacement: $0.swap.spelling) }),
+            rewrite = RewritePlan([.migration(sql: context.withLockTimeoutIfBlocking(context.statementSQL(applying: judged.map { Edit(range: $0.range, replacement: $0.swap.spelling) })),
                                               note: "the same statement with \(judged[0].swap.spelling)")])
         } else if !judged[0].site.tableIsNew {
-            rewrite = RewritePlan([.migration(sql: rewritten(context, judged.map { Edit(range: $0.range, replacement: $0.swap.spelling) }),
+            rewrite = RewritePlan([.migration(sql: context.withLockTimeoutIfBlocking(context.statementSQL(applying: judged.map { Edit(range: $0.range, replacement: $0.swap.spelling) })),
                                               note: "the same change with \(judged[0].swap.spelling)")])
         }
         return judged.map { item in
@@ -165,28 +113,6 @@ enum Hygiene {
             }
             return Finding(message: item.swap.message, range: item.range, notes: notes, help: item.swap.help, rewrite: rewrite, fix: fix)
         }
-    }
-
-    /// The statement with `edits`; a statement that locks an existing table starts with `SET lock_timeout`.
-    static func rewritten(_ context: RuleContext, _ edits: [Edit]) -> String {
-        var text = statementText(context, applying: edits)
-        if context.effects.locks.contains(where: { !$0.isNew && $0.mode.blocksWrites }) {
-            text = SQLText.lockTimeout + "\n" + text
-        }
-        return text
-    }
-
-    /// The first word of a statement (BEGIN, COMMIT) for findings about the whole statement.
-    static func firstWordRange(_ parsed: ParsedStatement, in source: SourceText) -> Range<Int> {
-        let bytes = source.bytes
-        var end = parsed.range.lowerBound
-        while end < parsed.range.upperBound, ![0x20, 0x09, 0x0A, 0x0D, UInt8(ascii: ";")].contains(bytes[end]) { end += 1 }
-        return parsed.range.lowerBound..<max(end, parsed.range.lowerBound + 1)
-    }
-
-    /// The token texts of a statement, upper-cased, with their ranges.
-    static func words(_ context: RuleContext) -> [(text: String, range: Range<Int>)] {
-        context.tokens.map { (context.source.text($0.range).uppercased(), $0.range) }
     }
 
     /// Where `sequence` (upper-case words) first occurs in `words`, as an index.

@@ -2,74 +2,19 @@ import LockModel
 import MigrationLint
 import PostgresSyntax
 
-/// Helpers shared by the rewrite and blocking-lock rules: building statements from the user's
-/// own text, reading what earlier statements of the file did, and pointing at clauses.
+/// Helpers shared by the rewrite and blocking-lock rules: what earlier statements of the file
+/// did, the locks to name, and where a statement that needs no transaction block goes. Places in
+/// the statement are in RuleContext+Clauses.swift, text of it in RuleContext+Rewrites.swift.
 enum Locking {
-    /// The statement as the user wrote it, ending with `;`.
-    static func statementSQL(_ context: RuleContext) -> String {
-        var text = context.statementText
-        while let last = text.last, last.isWhitespace { text.removeLast() }
-        if !text.hasSuffix(";") { text += ";" }
-        return text
-    }
-
-    /// The statement with `insertion` placed at `offset` (a file offset inside the statement).
-    static func statementSQL(_ context: RuleContext, inserting insertion: String, at offset: Int) -> String {
-        let range = context.statementRange
-        let clamped = min(max(offset, range.lowerBound), range.upperBound)
-        var text = context.source.text(range.lowerBound..<clamped) + insertion + context.source.text(clamped..<range.upperBound)
-        while let last = text.last, last.isWhitespace { text.removeLast() }
-        if !text.hasSuffix(";") { text += ";" }
-        return text
-    }
-
-    /// The text of a clause as the user wrote it (up to the next `,` or `;` at its level).
-    static func clauseText(_ context: RuleContext, at location: Int?) -> String {
-        context.source.text(context.clauseRange(at: location))
-    }
-
-    /// Analyses of the statements before this one in the file.
-    static func earlier(_ context: RuleContext) -> ArraySlice<StatementAnalysis> {
-        context.earlierStatements
-    }
-
-    /// Analyses of the statements after this one in the file.
-    static func later(_ context: RuleContext) -> ArraySlice<StatementAnalysis> {
-        context.laterStatements
-    }
-
     /// The 1-based line of a statement, for messages that point back at it.
     static func line(of analysis: StatementAnalysis, in context: RuleContext) -> Int {
         context.file.position(of: analysis.parsed.range.lowerBound).line
-    }
-
-    /// The range of the `occurrence`-th run of consecutive keyword tokens `keywords`, starting at
-    /// its first keyword and covering the clause up to the next `,` or `;`.
-    static func keywordClause(_ context: RuleContext, _ keywords: [String], occurrence: Int = 0) -> Range<Int>? {
-        let tokens = context.tokens
-        var found = 0
-        guard tokens.count >= keywords.count else { return nil }
-        for start in 0...(tokens.count - keywords.count) {
-            let matches = keywords.indices.allSatisfy { tokens[start + $0].keyword == keywords[$0] }
-            guard matches else { continue }
-            if found == occurrence { return context.clauseRange(at: tokens[start].range.lowerBound) }
-            found += 1
-        }
-        return nil
     }
 
     /// The ALTER TABLE actions of the statement that match `predicate`, with their position among
     /// the matching ones (to find the n-th keyword run in the text).
     static func matchingActions(_ alter: AlterTable, _ predicate: (AlterTableAction) -> Bool) -> [(occurrence: Int, action: AlterTableAction)] {
         alter.actions.filter(predicate).enumerated().map { ($0.offset, $0.element) }
-    }
-
-    /// The lock-model sentence for each relation the statement locks, existing relations first;
-    /// only locks at least as strong as `weakest`.
-    static func lockNotes(_ context: RuleContext, suffix: String = "", atLeast weakest: LockMode = .accessShare) -> [String] {
-        context.effects.strongestLocks.filter { !$0.isNew && $0.mode >= weakest }.compactMap {
-            context.effects.lockSentence(for: $0.relation, untilCommit: context.state.inTransactionBlock).map { $0 + suffix }
-        }
     }
 
     /// Where to move a statement that cannot run inside a transaction block, in the words of the
@@ -90,16 +35,6 @@ enum Locking {
         case .plain, .sqitch:
             return "run the statement in a migration that is not wrapped in a transaction"
         }
-    }
-
-    /// `SET lock_timeout` plus the statement: the shape of every blocking rewrite step.
-    static func withLockTimeout(_ sql: String) -> String { "\(SQLText.lockTimeout)\n\(sql)" }
-    static func withStatementTimeout(_ sql: String) -> String { "\(SQLText.statementTimeout)\n\(sql)" }
-
-    /// An edit that inserts a `SET lock_timeout` line before the statement.
-    static func lockTimeoutEdit(_ context: RuleContext) -> Edit {
-        let start = context.statementRange.lowerBound
-        return Edit(range: start..<start, replacement: "\(SQLText.lockTimeout)\n")
     }
 
     /// A constraint name as PostgreSQL would generate it for `table` and `columns`.
@@ -131,77 +66,13 @@ enum Locking {
         }
         return type
     }
-
-    /// Whether PostgreSQL changes `old` to `new` without touching the rows
-    /// (`ATColumnChangeRequiresRewrite`: binary-coercible casts whose length check cannot fail).
-    static func isBinaryCoercible(from old: TypeName, to new: TypeName) -> Bool {
-        guard old.isArray == new.isArray else { return false }
-        let from = old.baseName, to = new.baseName
-        let stringTypes: Set<String> = ["varchar", "text"]
-        if from == to && old.modifiers == new.modifiers { return true }
-        if stringTypes.contains(from) && stringTypes.contains(to) {
-            // Unbounded targets accept everything; a bounded target must not shrink.
-            guard let limit = new.modifiers.first, to == "varchar" else { return true }
-            guard from == "varchar", let oldLimit = old.modifiers.first else { return false }
-            return (oldLimit ?? Int.max) <= (limit ?? -1)
-        }
-        if from == "numeric" && to == "numeric" {
-            if new.modifiers.isEmpty { return true }
-            guard old.modifiers.count >= 1, new.modifiers.count >= 1,
-                  let oldPrecision = old.modifiers[0], let newPrecision = new.modifiers[0] else { return false }
-            let oldScale = old.modifiers.count > 1 ? old.modifiers[1] : 0
-            let newScale = new.modifiers.count > 1 ? new.modifiers[1] : 0
-            return oldScale == newScale && newPrecision >= oldPrecision
-        }
-        if from == "varbit" && to == "varbit" {
-            guard let limit = new.modifiers.first else { return true }
-            guard let oldLimit = old.modifiers.first else { return false }
-            return (oldLimit ?? Int.max) <= (limit ?? -1)
-        }
-        if from == "cidr" && to == "inet" { return true }
-        return false
-    }
-}
-
-extension Locking {
-    /// The text inside the first balanced parentheses at or after `offset` in the statement.
-    static func parenthesizedText(_ context: RuleContext, after offset: Int) -> String? {
-        parenthesizedRange(context, after: offset).map { context.source.text($0) }
-    }
-
-    /// The byte range inside the first balanced parentheses at or after `offset`.
-    static func parenthesizedRange(_ context: RuleContext, after offset: Int) -> Range<Int>? {
-        let bytes = context.source.bytes
-        var index = offset
-        let end = context.statementRange.upperBound
-        while index < end, bytes[index] != UInt8(ascii: "(") { index += 1 }
-        guard index < end else { return nil }
-        let open = index
-        var depth = 0
-        var quote: UInt8?
-        while index < end {
-            let byte = bytes[index]
-            if let q = quote {
-                if byte == q { quote = nil }
-            } else if byte == UInt8(ascii: "'") || byte == UInt8(ascii: "\"") {
-                quote = byte
-            } else if byte == UInt8(ascii: "(") {
-                depth += 1
-            } else if byte == UInt8(ascii: ")") {
-                depth -= 1
-                if depth == 0 { return open + 1..<index }
-            }
-            index += 1
-        }
-        return nil
-    }
 }
 
 /// The shared shape of the rules that want NOT VALID plus a separate VALIDATE.
 enum NotValidAdvice {
     /// The constraint clause with a name (PostgreSQL's default naming when it has none).
     static func namedClause(_ context: RuleContext, _ constraint: Constraint, table: QualifiedName, suffix: String) -> (name: String, clause: String) {
-        let clause = Locking.clauseText(context, at: constraint.location)
+        let clause = context.clauseText(at: constraint.location)
         if let name = constraint.name { return (quoteIdentifier(name), clause) }
         let name = quoteIdentifier(Locking.defaultConstraintName(table: table.name, columns: constraint.columns, suffix: suffix))
         return (name, "CONSTRAINT \(name) \(clause)")
@@ -212,9 +83,9 @@ enum NotValidAdvice {
     static func plan(_ context: RuleContext, _ constraint: Constraint, table: QualifiedName, suffix: String) -> RewritePlan {
         let (name, clause) = namedClause(context, constraint, table: table, suffix: suffix)
         return RewritePlan([
-            .migration(sql: Locking.withLockTimeout("ALTER TABLE \(table.sql) ADD \(clause) NOT VALID;"),
+            .migration(sql: SQLText.withLockTimeout("ALTER TABLE \(table.sql) ADD \(clause) NOT VALID;"),
                        note: "new and updated rows are checked from now on; no scan"),
-            .migration(sql: Locking.withStatementTimeout("ALTER TABLE \(table.sql) VALIDATE CONSTRAINT \(name);"),
+            .migration(sql: SQLText.withStatementTimeout("ALTER TABLE \(table.sql) VALIDATE CONSTRAINT \(name);"),
                        note: "in its own transaction: scans under SHARE UPDATE EXCLUSIVE, reads and writes continue"),
         ])
     }
@@ -224,35 +95,18 @@ enum NotValidAdvice {
     static func fix(_ context: RuleContext, _ constraint: Constraint, table: QualifiedName) -> Fix? {
         guard !context.state.inTransactionBlock, let name = constraint.name else { return nil }
         let clause = context.clauseRange(at: constraint.location)
+        let validate = "ALTER TABLE \(table.sql) VALIDATE CONSTRAINT \(quoteIdentifier(name));"
+        guard context.isTerminated else {
+            // The `;` right after the last token: a comment after it must not swallow it.
+            let end = context.bodyEnd
+            return Fix(message: "add NOT VALID and validate in a separate statement", edits: [
+                Edit(range: clause.upperBound..<clause.upperBound, replacement: " NOT VALID" + (clause.upperBound == end ? ";\n" + validate : "")),
+            ] + (clause.upperBound == end ? [] : [Edit(range: end..<end, replacement: ";\n" + validate)]))
+        }
         let end = context.statementRange.upperBound
-        let terminated = end > 0 && context.source.bytes[end - 1] == UInt8(ascii: ";")
         return Fix(message: "add NOT VALID and validate in a separate statement", edits: [
             Edit(range: clause.upperBound..<clause.upperBound, replacement: " NOT VALID"),
-            Edit(range: end..<end, replacement: (terminated ? "" : ";") + "\nALTER TABLE \(table.sql) VALIDATE CONSTRAINT \(quoteIdentifier(name));"),
+            Edit(range: end..<end, replacement: "\n" + validate),
         ])
-    }
-}
-
-extension Locking {
-    /// The tokens of a column constraint's head: `UNIQUE`, `PRIMARY KEY`, or `CONSTRAINT name
-    /// UNIQUE`, as a range (a column constraint's clause would run to the end of the column).
-    static func columnConstraintHead(_ context: RuleContext, _ constraint: Constraint) -> Range<Int>? {
-        guard let start = constraint.location else { return nil }
-        let tokens = context.tokens.filter { $0.range.lowerBound >= start }
-        guard var index = tokens.indices.first else { return nil }
-        if tokens[index].keyword == "CONSTRAINT" { index += 2 }
-        guard index < tokens.count else { return nil }
-        var end = tokens[index].range.upperBound
-        if tokens[index].keyword == "PRIMARY", index + 1 < tokens.count { end = tokens[index + 1].range.upperBound }
-        return start..<end
-    }
-}
-
-extension Locking {
-    /// From `offset` through the closing parenthesis of the first balanced group after it:
-    /// `CHECK (a > 0)` as a range.
-    static func throughParenthesizedGroup(_ context: RuleContext, from offset: Int) -> Range<Int>? {
-        guard let inner = parenthesizedRange(context, after: offset) else { return nil }
-        return offset..<(inner.upperBound + 1)
     }
 }

@@ -8,10 +8,9 @@ enum SQLText {
     static let lockTimeout = "SET lock_timeout = '2s';"
     static let statementTimeout = "SET statement_timeout = '15min';"
 
-    /// The text of an expression as the user wrote it.
-    static func text(of expression: Expression, in context: RuleContext) -> String {
-        context.source.text(context.expressionRange(at: expression.location))
-    }
+    /// `SET lock_timeout` plus the statement: the shape of every blocking rewrite step.
+    static func withLockTimeout(_ sql: String) -> String { "\(lockTimeout)\n\(sql)" }
+    static func withStatementTimeout(_ sql: String) -> String { "\(statementTimeout)\n\(sql)" }
 
     /// The tail of every add-a-column plan: backfill existing rows in batches, then, when the
     /// column must be NOT NULL, enforce it without a long lock (NOT VALID check, VALIDATE, SET
@@ -41,12 +40,5 @@ enum SQLText {
         var name = parts.joined(separator: "_")
         while name.utf8.count > 63 { name.removeLast() }
         return name
-    }
-}
-
-extension RuleContext {
-    /// The lock sentence from the lock model for the statement's table, if it takes one.
-    func lockSentence(_ relation: QualifiedName) -> String? {
-        effects.lockSentence(for: state.resolve(relation), untilCommit: state.inTransactionBlock)
     }
 }

@@ -98,8 +98,8 @@ public struct StatementEffects: Sendable, Equatable {
     public var rewrites: [QualifiedName] = []
     /// Tables read in full while the lock is held.
     public var scans: [QualifiedName] = []
-    /// What the model assumed where the file does not say ("the old type of users.email is not known").
-    public var assumptions: [String] = []
+    /// What the model assumed where the file does not say (the old type of users.email), each once.
+    public var assumptions: [Assumption] = []
     /// Why the statement cannot run as written (CONCURRENTLY inside a transaction block).
     public var error: String?
     /// VACUUM and the CONCURRENTLY family refuse to run inside a transaction block.
@@ -110,7 +110,7 @@ public struct StatementEffects: Sendable, Equatable {
     public var recursesToPartitions = true
 
     public init(locks: [RelationLock] = [], rewrites: [QualifiedName] = [], scans: [QualifiedName] = [],
-                assumptions: [String] = [], error: String? = nil, cannotRunInTransactionBlock: Bool = false) {
+                assumptions: [Assumption] = [], error: String? = nil, cannotRunInTransactionBlock: Bool = false) {
         self.locks = locks
         self.rewrites = rewrites
         self.scans = scans
@@ -177,7 +177,7 @@ public struct StatementEffects: Sendable, Equatable {
         if reads { scan(relation, state: state) }
     }
 
-    mutating func assume(_ text: String) {
-        if !assumptions.contains(text) { assumptions.append(text) }
+    mutating func assume(_ assumption: Assumption) {
+        if !assumptions.contains(assumption) { assumptions.append(assumption) }
     }
 }

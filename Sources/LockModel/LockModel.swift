@@ -59,7 +59,7 @@ public enum LockModel {
                 effects.lock(relation, .accessExclusive, state: state)
                 effects.rewrite(relation, state: state)
             } else {
-                effects.assume("no table named: every previously clustered table is rewritten")
+                effects.assume(.everyClusteredTable)
             }
         case .reindex(let kind, let name, let concurrently):
             reindex(kind: kind, name: name, concurrently: concurrently, state, &effects)
@@ -80,7 +80,7 @@ public enum LockModel {
             if !hasWhere {
                 effects.scan(relation, state: state)
             } else {
-                effects.assume("the WHERE clause is assumed to find rows by index, not by reading \(state.resolve(relation).qualified) in full")
+                effects.assume(.whereClauseUsesIndex(table: state.resolve(relation)))
             }
         case .insert(let relation):
             effects.lock(relation, .rowExclusive, state: state)
@@ -151,11 +151,23 @@ public enum LockModel {
         }
         if state.postgresVersion == 14 {
             // Release notes 14.4: builds with CONCURRENTLY in 14.0 to 14.3 could miss rows.
-            effects.assume("on PostgreSQL 14.0 to 14.3 a concurrent build can silently corrupt the index: run 14.4 or later")
+            effects.assume(.concurrentBuildBugBefore14_4(table: table))
         }
     }
 
     // MARK: ALTER TABLE
+
+    /// What each subcommand of an ALTER TABLE (or ALTER INDEX ...) does on its own, in order: the
+    /// effects of the statement with that subcommand alone. Rules ask it which subcommand
+    /// rewrites or scans, rather than keeping their own list.
+    public static func subcommandEffects(of alter: AlterTable, in state: AnalysisState)
+        -> [(action: AlterTableAction, effects: StatementEffects)] {
+        alter.actions.map { action in
+            var single = alter
+            single.actions = [action]
+            return (action, effects(of: .alterTable(single), in: state))
+        }
+    }
 
     static func alterTable(_ alter: AlterTable, _ state: AnalysisState, _ effects: inout StatementEffects) {
         let table = alter.relation
@@ -187,7 +199,7 @@ public enum LockModel {
             switch action {
             case .addColumn(let column, _):
                 take(.accessExclusive)
-                let change = addColumnEffect(column, state)
+                let change = addColumnEffect(column, on: qualified, state)
                 if change.rewrites { effects.rewrite(table, state: state) }
                 change.assumptions.forEach { effects.assume($0) }
                 for constraint in column.constraints {
@@ -201,7 +213,7 @@ public enum LockModel {
                    column.generatedExpression == nil, !isNew {
                     // The new column is NULL in every row: PostgreSQL scans to prove there is none.
                     effects.scan(table, state: state)
-                    effects.assume("ADD COLUMN \(column.name) ... NOT NULL without a default fails unless \(qualified.qualified) is empty")
+                    effects.assume(.notNullColumnNeedsEmptyTable(table: qualified, column: column.name))
                 }
             case .dropColumn(let column, _, let behavior):
                 take(.accessExclusive)
@@ -212,7 +224,7 @@ public enum LockModel {
                     } else {
                         effects.indirectLocks.append(IndirectLock(.tablesReferencingColumn(table: qualified, column: column), .accessExclusive))
                     }
-                    effects.assume("CASCADE also drops the views and constraints that use \(qualified.name).\(column)")
+                    effects.assume(.cascadeDropsColumnDependents(table: qualified, column: column))
                 }
             case .alterColumnType(let column, let type, let using):
                 take(.accessExclusive)
@@ -257,15 +269,15 @@ public enum LockModel {
             case .setTablespace:
                 take(.accessExclusive)
                 effects.rewrite(table, state: state, reads: false)
-                effects.assume("\(qualified.qualified) is moved unless it already is in that tablespace")
+                effects.assume(.notInTablespaceAlready(table: qualified))
             case .setLogged, .setUnlogged:
                 take(.accessExclusive)
                 effects.rewrite(table, state: state)
-                effects.assume("\(qualified.qualified) is rewritten unless it already is \(action == .setLogged ? "logged" : "unlogged")")
+                effects.assume(.notLoggedAlready(table: qualified, logged: action == .setLogged))
             case .setAccessMethod(let method):
                 take(.accessExclusive)
                 effects.rewrite(table, state: state)
-                effects.assume("\(qualified.qualified) is rewritten unless it already uses the access method \(method)")
+                effects.assume(.notUsingAccessMethodAlready(table: qualified, method: method))
             case .attachPartition(let partition):
                 effects.recursesToPartitions = false
                 // Release notes 12: ATTACH PARTITION takes only SHARE UPDATE EXCLUSIVE on the parent.
@@ -274,10 +286,10 @@ public enum LockModel {
                 let resolved = state.resolve(partition)
                 let checks = state.schema.constraints[resolved.qualified]?.filter { $0.value.kind == .check }.keys.sorted() ?? []
                 if let check = checks.first, state.notValidConstraintsInTransaction[check] == nil {
-                    effects.assume("the CHECK constraint \(check) on \(resolved.qualified) is assumed to imply the partition bound, which spares the scan")
+                    effects.assume(.checkImpliesPartitionBound(partition: resolved, constraint: check))
                 } else {
                     effects.scan(partition, state: state)
-                    effects.assume("\(resolved.qualified) is scanned unless a valid CHECK constraint implies the partition bound")
+                    effects.assume(.noCheckImpliesPartitionBound(partition: resolved))
                 }
                 defaultPartition(of: table, scanned: true, state, &effects)
             case .detachPartition(let partition, let concurrently):
@@ -330,7 +342,7 @@ public enum LockModel {
                 // NOT NULL already.
                 let resolved = state.resolve(table)
                 effects.scan(table, state: state)
-                effects.assume("PRIMARY KEY USING INDEX scans \(resolved.qualified) unless its columns are NOT NULL already")
+                effects.assume(.primaryKeyColumnsMayBeNullable(table: resolved))
             }
         case .exclusion:
             take(.accessExclusive)
@@ -372,7 +384,7 @@ public enum LockModel {
 
     public struct ColumnChange: Sendable, Equatable {
         public var rewrites: Bool
-        public var assumptions: [String]
+        public var assumptions: [Assumption]
         /// Why the column change rewrites (for messages): "volatile default clock_timestamp()".
         public var reason: String?
     }
@@ -388,19 +400,20 @@ public enum LockModel {
     ]
 
     /// Whether adding `column` rewrites the table: volatile defaults, any default before PG 11,
-    /// serial / identity / stored generated columns, and domains with a CHECK.
-    public static func addColumnEffect(_ column: ColumnDefinition, _ state: AnalysisState) -> ColumnChange {
+    /// serial / identity / stored generated columns, and domains with a CHECK. `table` (resolved)
+    /// is the table the assumptions are about.
+    public static func addColumnEffect(_ column: ColumnDefinition, on table: QualifiedName, _ state: AnalysisState) -> ColumnChange {
         if column.isSerial { return ColumnChange(rewrites: true, assumptions: [], reason: "\(column.type?.baseName ?? "serial") fills every row from a sequence") }
         if column.isIdentity { return ColumnChange(rewrites: true, assumptions: [], reason: "an identity column fills every row") }
         if column.generatedExpression != nil { return ColumnChange(rewrites: true, assumptions: [], reason: "a stored generated column is computed for every row") }
-        var assumptions: [String] = []
+        var assumptions: [Assumption] = []
         if let type = column.type, !type.isArray, type.schema != "pg_catalog", !builtinTypes.contains(type.baseName) {
             let typeName = state.resolve(QualifiedName(schema: type.schema, name: type.names.last ?? "")).qualified
             if state.schema.domains[typeName] == true {
                 return ColumnChange(rewrites: true, assumptions: [], reason: "the domain \(type.sql) has a CHECK constraint, checked on every row")
             }
             if state.schema.domains[typeName] == nil, !state.schema.enums.contains(typeName), !state.createdEnums.contains(typeName) {
-                assumptions.append("\(type.sql) is assumed not to be a domain with a CHECK constraint (that would rewrite the table)")
+                assumptions.append(.typeIsNoCheckedDomain(table: table, column: column.name, type: type.sql))
             }
         }
         if let value = column.defaultValue {
@@ -411,13 +424,17 @@ public enum LockModel {
             }
             let analysis = VolatilityTable.analyze(value)
             if analysis.volatility == .volatile {
-                assumptions += analysis.unknownFunctions.map { "\($0) is not a known built-in: treated as volatile" }
+                assumptions += analysis.unknownFunctions.map { .unknownFunctionIsVolatile(table: table, column: column.name, function: $0) }
                 let named = (analysis.volatileFunctions + analysis.unknownFunctions).joined(separator: ", ")
                 return ColumnChange(rewrites: true, assumptions: assumptions, reason: "the default \(named) is volatile")
             }
         }
         return ColumnChange(rewrites: false, assumptions: assumptions, reason: nil)
     }
+
+    /// Whether a `timezone` setting names UTC, under which timestamp and timestamptz convert
+    /// without a rewrite.
+    public static func isUTC(_ zone: String) -> Bool { utcZones.contains(zone.trimmed(" '\"").lowercased()) }
 
     static let utcZones: Set<String> = ["utc", "etc/utc", "gmt", "etc/gmt", "z", "zulu", "uct", "etc/uct", "universal", "etc/universal", "gmt0", "+00:00", "0"]
 
@@ -433,7 +450,7 @@ public enum LockModel {
         }
         guard let old = state.schema.columnType(table: table.qualified, column: column) else {
             return ColumnChange(rewrites: true,
-                                assumptions: ["may rewrite: the old type of \(table.name).\(column) is not known"],
+                                assumptions: [.oldColumnTypeUnknown(table: table, column: column)],
                                 reason: "the old type of \(table.name).\(column) is not known")
         }
         let rewrites = ColumnChange(rewrites: true, assumptions: [], reason: "changing \(table.name).\(column) from \(old.sql) to \(type.sql) rewrites the table")
@@ -442,12 +459,14 @@ public enum LockModel {
         let from = canonical(old.baseName), to = canonical(type.baseName)
         if from == to && old.modifiers == type.modifiers { return free }
         switch (from, to) {
-        case ("varchar", "varchar"):
-            // Growing or removing the length limit keeps every value valid.
+        case ("varchar", "varchar"), ("varbit", "varbit"):
+            // Growing or removing the length limit keeps every value valid (the planner support
+            // functions of varchar() and varbit() drop such a length coercion).
             guard let newLength = type.modifiers.first ?? nil else { return free }
             guard let oldLength = old.modifiers.first ?? nil else { return rewrites }
             return newLength >= oldLength ? free : rewrites
-        case ("varchar", "text"):
+        case ("varchar", "text"), ("cidr", "inet"):
+            // Binary-coercible casts (`pg_cast`: WITHOUT FUNCTION).
             return free
         case ("text", "varchar"):
             return type.modifiers.isEmpty ? free : rewrites
@@ -463,7 +482,7 @@ public enum LockModel {
             guard state.postgresVersion >= 12 else { return rewrites }
             guard let zone = state.timeZone?.trimmed(" '\"").lowercased() else {
                 return ColumnChange(rewrites: true,
-                                    assumptions: ["may rewrite: the session time zone is not known (\(from) to \(to) is free only under UTC)"],
+                                    assumptions: [.sessionTimeZoneUnknown(table: table, column: column, from: from, to: to)],
                                     reason: "\(from) to \(to) rewrites unless the session time zone is UTC")
             }
             return utcZones.contains(zone) ? free : ColumnChange(rewrites: true, assumptions: [],
@@ -505,7 +524,7 @@ public enum LockModel {
                 }
                 if drop.behavior == .cascade {
                     effects.indirectLocks.append(IndirectLock(.tablesReferencing(table), .accessExclusive))
-                    effects.assume("CASCADE also drops the views on the dropped tables, locking them ACCESS EXCLUSIVE")
+                    effects.assume(.cascadeDropsViews)
                 }
             }
         case .index:
@@ -551,7 +570,7 @@ public enum LockModel {
             effects.lock(name, tableMode, state: state)
             effects.scan(name, state: state)
         default:
-            effects.assume("every table of the \(kind.rawValue) \(name.qualified) is locked \(tableMode) while its indexes are rebuilt")
+            effects.assume(.everyTableOf(kind: kind, object: name.name, mode: tableMode))
         }
     }
 
@@ -570,6 +589,6 @@ public enum LockModel {
                 effects.lock(relation, .shareUpdateExclusive, state: state)
             }
         }
-        if relations.isEmpty { effects.assume("no table named: every table of the database is processed") }
+        if relations.isEmpty { effects.assume(.everyTableOfDatabase) }
     }
 }

@@ -35,18 +35,7 @@ public enum ConfigurationFile {
         }
     }
 
-    /// What a configuration file says, beyond `Configuration` itself.
-    public struct Loaded: Sendable {
-        public var configuration: Configuration
-        public var failOn: Severity??
-
-        public init(configuration: Configuration, failOn: Severity??) {
-            self.configuration = configuration
-            self.failOn = failOn
-        }
-    }
-
-    public static func load(path: String, knownRuleIDs: Set<String>) throws -> Loaded {
+    public static func load(path: String, knownRuleIDs: Set<String>) throws -> Configuration {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw InputError(path: path, message: "cannot read the configuration file")
         }
@@ -56,15 +45,15 @@ public enum ConfigurationFile {
         return try parse(text, path: path, knownRuleIDs: knownRuleIDs)
     }
 
-    public static func parse(_ text: String, path: String, knownRuleIDs: Set<String>) throws -> Loaded {
-        var loaded = Loaded(configuration: Configuration(), failOn: nil)
+    public static func parse(_ text: String, path: String, knownRuleIDs: Set<String>) throws -> Configuration {
+        var configuration = Configuration()
         let root: Node?
         do {
             root = try Yams.compose(yaml: text)
         } catch let error as YamlError {
             throw yamlError(error, path: path)
         }
-        guard let root else { return loaded } // an empty file is a valid, empty configuration
+        guard let root else { return configuration } // an empty file is a valid, empty configuration
         guard let mapping = root.mapping else {
             throw error(path, root, "the configuration must be a mapping of keys to values")
         }
@@ -76,10 +65,11 @@ public enum ConfigurationFile {
             }
             switch key {
             case .postgresVersion:
-                guard let version = value.int, SupportedVersions.range.contains(version) else {
-                    throw error(path, value, "`postgres-version` must be a major version from \(SupportedVersions.range.lowerBound) to \(SupportedVersions.range.upperBound)")
+                let supported = Configuration.supportedPostgresVersions
+                guard let version = value.int, supported.contains(version) else {
+                    throw error(path, value, "`postgres-version` must be a major version from \(supported.lowerBound) to \(supported.upperBound)")
                 }
-                loaded.configuration.postgresVersion = version
+                configuration.postgresVersion = version
             case .rules:
                 guard let rules = value.mapping else { throw error(path, value, "`rules` must map rule ids to off, info, warning or error") }
                 for (ruleNode, severityNode) in rules {
@@ -88,62 +78,61 @@ public enum ConfigurationFile {
                         let hint = closestMatch(to: id, in: knownRuleIDs).map { "; did you mean `\($0)`?" } ?? ""
                         throw error(path, ruleNode, "unknown rule `\(id)`\(hint)")
                     }
-                    guard let severity = parseSeverity(severityNode.string) else {
-                        throw error(path, severityNode, "rule `\(id)`: severity must be off, info, warning or error")
+                    guard let setting = severityNode.string.flatMap(RuleSetting.init(word:)) else {
+                        throw error(path, severityNode, "rule `\(id)`: severity must be \(words(RuleSetting.self))")
                     }
-                    loaded.configuration.ruleSeverities[id] = severity
+                    configuration.ruleSettings[id] = setting
                 }
             case .paths:
-                loaded.configuration.paths = try stringList(value, key: name, path: path)
+                configuration.paths = try stringList(value, key: name, path: path)
             case .exclude:
-                loaded.configuration.exclude = try stringList(value, key: name, path: path)
+                configuration.exclude = try stringList(value, key: name, path: path)
             case .assumeInTransaction:
                 guard let flag = value.bool else { throw error(path, value, "`assume-in-transaction` must be true or false") }
-                loaded.configuration.assumeInTransaction = flag
+                configuration.assumeInTransaction = flag
             case .includeDown:
                 guard let flag = value.bool else { throw error(path, value, "`include-down` must be true or false") }
-                loaded.configuration.includeDown = flag
+                configuration.includeDown = flag
             case .layout:
                 guard let layout = value.string.flatMap(MigrationLayout.init(rawValue:)) else {
                     throw error(path, value, "`layout` must be one of \(MigrationLayout.allCases.map(\.rawValue).joined(separator: ", "))")
                 }
-                loaded.configuration.layout = layout
+                configuration.layout = layout
             case .timeZone:
                 guard let zone = value.string else { throw error(path, value, "`time-zone` must be a time zone name such as UTC") }
-                loaded.configuration.timeZone = zone
+                configuration.timeZone = zone
             case .placeholders:
                 if let flag = value.bool {
-                    loaded.configuration.recognizePlaceholders = flag
+                    configuration.recognizePlaceholders = flag
                 } else if value.string == "off" || value.string == "on" {
-                    loaded.configuration.recognizePlaceholders = value.string == "on"
+                    configuration.recognizePlaceholders = value.string == "on"
                 } else if let values = value.mapping {
                     for (name, shown) in values {
                         guard let name = name.string, let shown = shown.string else {
                             throw error(path, value, "`placeholders` maps placeholder names to the values to show, such as `schema: app`")
                         }
-                        loaded.configuration.placeholderValues[name] = shown
+                        configuration.placeholderValues[name] = shown
                     }
                 } else {
                     throw error(path, value, "`placeholders` must be off, on, or map placeholder names to values such as `schema: app`")
                 }
             case .squawkCompat:
                 guard let flag = value.bool else { throw error(path, value, "`squawk-compat` must be true or false") }
-                loaded.configuration.squawkCompat = flag
+                configuration.squawkCompat = flag
             case .failOn:
-                guard let text = value.string, ["error", "warning", "never", "info"].contains(text) else {
-                    throw error(path, value, "`fail-on` must be error, warning or never")
+                guard let failOn = value.string.flatMap(FailOn.init(rawValue:)) else {
+                    throw error(path, value, "`fail-on` must be \(words(FailOn.self))")
                 }
-                loaded.failOn = text == "never" ? .some(nil) : .some(Severity(rawValue: text))
+                configuration.failOn = failOn
             }
         }
-        return loaded
+        return configuration
     }
 
-    /// `off` gives `.some(nil)`; an invalid word gives nil.
-    public static func parseSeverity(_ text: String?) -> Severity?? {
-        guard let text = text?.lowercased() else { return nil }
-        if text == "off" || text == "false" { return .some(nil) }
-        return Severity(rawValue: text).map { .some($0) }
+    /// "a, b, c or d": the values a setting takes, for its error message.
+    public static func words<Value: CaseIterable & RawRepresentable>(_: Value.Type) -> String where Value.RawValue == String {
+        let all = Value.allCases.map(\.rawValue)
+        return all.dropLast().joined(separator: ", ") + " or " + (all.last ?? "")
     }
 
     static func stringList(_ node: Node, key: String, path: String) throws -> [String] {
@@ -194,7 +183,7 @@ public enum ConfigurationFile {
             "# Lint down migrations too.",
             "include-down: false",
             "",
-            "# Fail (exit 1) on findings at or above: error, warning or never.",
+            "# Fail (exit 1) on findings at or above: \(words(FailOn.self)).",
             "fail-on: warning",
             "",
             "# Per-rule severity: off, info, warning or error. `migration-lint rules` lists them all.",

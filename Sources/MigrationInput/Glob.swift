@@ -1,6 +1,12 @@
 import Foundation
 
-/// Shell-style globs: `*` and `?` within one path segment, `**` across segments, `[abc]` classes.
+/// Shell-style globs over `/`-separated paths. Each segment of the pattern matches one segment
+/// of the path as `fnmatch(3)` with `FNM_NOESCAPE` matches it (a test compares the two on
+/// generated pairs): `*` any run of characters, `?` one character, `[abc]`, `[a-z]`, `[!abc]` or
+/// `[^abc]` one character of a set, `]` first in a set is a member, a `[` that no `]` closes is
+/// itself; no backslash escapes, no classes such as `[[:alpha:]]`. A whole segment `**` matches
+/// any number of segments, none included. `/` always separates (glibc's `fnmatch` would let
+/// `[a/b]` span it); empty segments do not count: `a//b` is `a/b`.
 public enum Glob {
     public static func isPattern(_ text: String) -> Bool {
         text.utf8.contains { $0 == UInt8(ascii: "*") || $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "[") }
@@ -39,27 +45,49 @@ public enum Glob {
         case "?":
             return !text.isEmpty && matchSegment(pattern.dropFirst(), text.dropFirst())
         case "[":
-            guard let close = pattern.dropFirst().firstIndex(of: "]"), let c = text.first else { return false }
-            let set = pattern[pattern.index(after: pattern.startIndex)..<close]
-            let negate = set.first == "!" || set.first == "^"
-            let members = negate ? set.dropFirst() : set
-            var found = false
-            var i = members.startIndex
-            while i < members.endIndex {
-                let next = members.index(after: i)
-                if next < members.endIndex, members[next] == "-", members.index(after: next) < members.endIndex {
-                    let upper = members[members.index(after: next)]
-                    if members[i] <= c && c <= upper { found = true }
-                    i = members.index(after: members.index(after: next))
-                } else {
-                    if members[i] == c { found = true }
-                    i = next
-                }
+            if let (set, rest) = bracket(pattern) {
+                guard let c = text.first, set.contains(c) else { return false }
+                return matchSegment(rest, text.dropFirst())
             }
-            return found != negate && matchSegment(pattern[pattern.index(after: close)...], text.dropFirst())
+            return text.first == "[" && matchSegment(pattern.dropFirst(), text.dropFirst())
         default:
             return text.first == p && matchSegment(pattern.dropFirst(), text.dropFirst())
         }
+    }
+
+    /// A set of characters, `[...]`.
+    struct CharacterSet {
+        var negated: Bool
+        var members: [ClosedRange<Character>]
+
+        func contains(_ c: Character) -> Bool {
+            members.contains { $0.contains(c) } != negated
+        }
+    }
+
+    /// The set that opens `pattern`, and the pattern after it; nil when no `]` closes it.
+    static func bracket(_ pattern: ArraySlice<Character>) -> (CharacterSet, ArraySlice<Character>)? {
+        var index = pattern.index(after: pattern.startIndex)
+        let negated = index < pattern.endIndex && (pattern[index] == "!" || pattern[index] == "^")
+        if negated { index += 1 }
+        let first = index
+        var members: [ClosedRange<Character>] = []
+        while index < pattern.endIndex {
+            let c = pattern[index]
+            if c == "]" && index > first {
+                return (CharacterSet(negated: negated, members: members), pattern[(index + 1)...])
+            }
+            if index + 2 < pattern.endIndex, pattern[index + 1] == "-", pattern[index + 2] != "]" {
+                let upper = pattern[index + 2]
+                // A range whose end comes before its start holds nothing.
+                if c <= upper { members.append(c...upper) }
+                index += 3
+            } else {
+                members.append(c...c)
+                index += 1
+            }
+        }
+        return nil
     }
 
     /// The files a pattern names, walking from its longest literal prefix.

@@ -7,7 +7,8 @@ public struct LayoutDecision: Sendable, Equatable {
     /// Nil when the file is a down / revert / undo migration that is not linted.
     public var lintRanges: [Range<Int>]?
     public var transactionPolicy: TransactionPolicy
-    /// Why the file was skipped, for `--verbose` output.
+    /// Why the file is not linted; `LintRunner` puts it in `FileOutcome.skipped`, which no
+    /// output shows today.
     public var skipReason: String?
 }
 

@@ -55,7 +55,7 @@ public struct SquawkConfiguration: Sendable, Equatable {
     /// The major version of `pg_version` ("13.0" → 13), if it is one MigrationLint supports.
     public var postgresMajorVersion: Int? {
         guard let text = pgVersion, let major = Int(text.split(separator: ".").first ?? "") else { return nil }
-        return SupportedVersions.range.contains(major) ? major : nil
+        return Configuration.supportedPostgresVersions.contains(major) ? major : nil
     }
 
     /// The `.migration-lint.yml` text that keeps this configuration's intent, with a comment for
@@ -69,7 +69,7 @@ public struct SquawkConfiguration: Sendable, Equatable {
             if let major = postgresMajorVersion {
                 lines.append("postgres-version: \(major)")
             } else {
-                notes.append("pg_version \"\(pgVersion)\" is not a major version MigrationLint supports (\(SupportedVersions.range.lowerBound) to \(SupportedVersions.range.upperBound)); the default, 15, applies")
+                notes.append("pg_version \"\(pgVersion)\" is not a major version MigrationLint supports (\(Configuration.supportedPostgresVersions.lowerBound) to \(Configuration.supportedPostgresVersions.upperBound)); the default, 15, applies")
             }
         }
         if let assumeInTransaction { lines.append("assume-in-transaction: \(assumeInTransaction)") }

@@ -1,9 +1,12 @@
 /// The settings that shape a lint run, from `.migration-lint.yml` and the command line.
 public struct Configuration: Sendable, Equatable {
+    /// The PostgreSQL major versions `postgres-version` and `--postgres-version` accept.
+    public static let supportedPostgresVersions = 9...19
+
     /// The target server's major version; rules depend on it.
     public var postgresVersion: Int = 15
-    /// Per-rule severity overrides; `.some(nil)` turns a rule off.
-    public var ruleSeverities: [String: Severity?] = [:]
+    /// Per-rule settings that replace the rule's default severity.
+    public var ruleSettings: [String: RuleSetting] = [:]
     /// Where migrations live, when no path is given on the command line.
     public var paths: [String] = []
     /// Glob patterns of files not to lint.
@@ -18,6 +21,8 @@ public struct Configuration: Sendable, Equatable {
     public var timeZone: String?
     /// Honour squawk's `-- squawk-ignore` comments as suppressions of the matching rules.
     public var squawkCompat: Bool = false
+    /// Which findings fail the run; the core does not act on it, the front end does.
+    public var failOn: FailOn = .warning
     /// Read the placeholders of migration tools (`${name}`, `{{ ... }}`, psql `:name`) as
     /// stand-ins instead of syntax errors (`placeholders: off` turns it off).
     public var recognizePlaceholders: Bool = true
@@ -28,7 +33,52 @@ public struct Configuration: Sendable, Equatable {
 
     /// The severity of a rule after overrides; nil when the rule is off.
     public func severity(of description: RuleDescription) -> Severity? {
-        if let override = ruleSeverities[description.id] { return override }
+        if let setting = ruleSettings[description.id] { return setting.severity }
         return description.defaultSeverity
+    }
+}
+
+/// What a rule is set to in the configuration or with `--rule ID=SETTING`.
+public enum RuleSetting: String, CaseIterable, Sendable, Equatable {
+    case off, info, warning, error
+
+    public init(_ severity: Severity) {
+        switch severity {
+        case .info: self = .info
+        case .warning: self = .warning
+        case .error: self = .error
+        }
+    }
+
+    /// Any case; `false` is `off` too, as YAML 1.1 habits write it.
+    public init?(word: String) {
+        let word = word.lowercased()
+        self.init(rawValue: word == "false" ? "off" : word)
+    }
+
+    /// Nil when the rule is off.
+    public var severity: Severity? {
+        switch self {
+        case .off: return nil
+        case .info: return .info
+        case .warning: return .warning
+        case .error: return .error
+        }
+    }
+}
+
+/// The least severity of a finding that fails the run (exit 1), or `never`. The same words in
+/// the configuration file (`fail-on:`) and on the command line (`--fail-on`).
+public enum FailOn: String, CaseIterable, Sendable, Equatable {
+    case error, warning, info, never
+
+    /// Nil for `never`.
+    public var threshold: Severity? {
+        switch self {
+        case .error: return .error
+        case .warning: return .warning
+        case .info: return .info
+        case .never: return nil
+        }
     }
 }

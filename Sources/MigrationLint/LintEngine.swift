@@ -278,7 +278,7 @@ public struct LintEngine: Sendable {
     func syntaxErrorSeverity(_ parsed: ParsedStatement) -> Severity? {
         let description = EngineDiagnostics.syntaxError
         guard let severity = configuration.severity(of: description) else { return nil }
-        if configuration.ruleSeverities[description.id] == nil, configuration.postgresVersion > GrammarVersion.major,
+        if configuration.ruleSettings[description.id] == nil, configuration.postgresVersion > GrammarVersion.major,
            parsed.slice.unterminated == nil {
             return min(severity, .warning)
         }

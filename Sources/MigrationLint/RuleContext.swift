@@ -61,91 +61,9 @@ public struct RuleContext: Sendable {
     /// The migration tool runs this file inside one transaction.
     @inlinable public var fileRunsInTransaction: Bool { analysis.state.settings.fileRunsInTransaction }
 
-    /// Tokens of the statement as PostgreSQL's scanner reads them (`SQLScanner`), scanned once for all the rules.
+    /// Tokens of the statement as PostgreSQL's scanner reads them (`SQLLexer.tokens`), scanned once for all the rules.
     public var tokens: [Token] { tokenCache.tokens(in: parsed.range, of: source) }
     private let tokenCache = TokenCache()
-
-    /// The range of the first keyword `keyword` (upper case) at or after `offset`.
-    public func keywordRange(_ keyword: String, after offset: Int? = nil) -> Range<Int>? {
-        tokens.first { $0.keyword == keyword && $0.range.lowerBound >= (offset ?? 0) }?.range
-    }
-
-    /// A range that covers the clause starting at `location`: up to the next `,` `;` or
-    /// unbalanced `)` outside quotes and parentheses, trailing spaces trimmed. Falls back to the
-    /// statement when `location` is nil.
-    public func clauseRange(at location: Int?) -> Range<Int> {
-        guard let start = location, parsed.range.contains(start) else { return statementStartRange }
-        let bytes = source.bytes
-        var depth = 0
-        var index = start
-        var quote: UInt8?
-        while index < parsed.range.upperBound {
-            let byte = bytes[index]
-            if let q = quote {
-                if byte == q { quote = nil }
-            } else if byte == UInt8(ascii: "'") || byte == UInt8(ascii: "\"") {
-                quote = byte
-            } else if byte == UInt8(ascii: "(") {
-                depth += 1
-            } else if byte == UInt8(ascii: ")") {
-                if depth == 0 { break }
-                depth -= 1
-            } else if depth == 0, byte == UInt8(ascii: ",") || byte == UInt8(ascii: ";") {
-                break
-            }
-            index += 1
-        }
-        while index > start, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[index - 1]) { index -= 1 }
-        return start..<max(index, start + 1)
-    }
-
-    /// A range that covers one expression starting at `location` (a function call with its
-    /// arguments, a literal): like `clauseRange`, but also stops at a space outside parentheses.
-    public func expressionRange(at location: Int?) -> Range<Int> {
-        // Parentheses around the expression are not in PostgreSQL's locations: take them in.
-        var start = location
-        if var index = location {
-            var opened = 0
-            var probe = index - 1
-            while probe >= parsed.range.lowerBound, [0x20, 0x09, 0x0A, 0x0D, UInt8(ascii: "(")].contains(source.bytes[probe]) {
-                if source.bytes[probe] == UInt8(ascii: "(") { opened += 1; index = probe }
-                probe -= 1
-            }
-            // Only when the parentheses open the clause (after DEFAULT), not a call's argument list.
-            if opened > 0, probe >= parsed.range.lowerBound, isIdentifierCharacter(source.bytes[probe]) {
-                let wordEnd = probe + 1
-                var wordStart = probe
-                while wordStart > parsed.range.lowerBound, isIdentifierCharacter(source.bytes[wordStart - 1]) { wordStart -= 1 }
-                let word = source.text(wordStart..<wordEnd).uppercased()
-                if ["DEFAULT", "AS", "USING", "CHECK", "SELECT", "WHERE", "THEN", "ELSE", "AND", "OR", "NOT"].contains(word) { start = index }
-            } else if opened > 0 {
-                start = index
-            }
-        }
-        let clause = clauseRange(at: start)
-        let bytes = source.bytes
-        var depth = 0
-        var quote: UInt8?
-        for index in clause {
-            let byte = bytes[index]
-            if let q = quote { if byte == q { quote = nil }; continue }
-            if byte == UInt8(ascii: "'") || byte == UInt8(ascii: "\"") { quote = byte }
-            else if byte == UInt8(ascii: "(") { depth += 1 }
-            else if byte == UInt8(ascii: ")") { depth -= 1 }
-            else if depth == 0, byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D {
-                return clause.lowerBound..<index
-            }
-        }
-        return clause
-    }
-
-    /// The first word of the statement (for findings about a whole statement).
-    public var statementStartRange: Range<Int> {
-        let bytes = source.bytes
-        var end = parsed.range.lowerBound
-        while end < parsed.range.upperBound, ![0x20, 0x09, 0x0A, 0x0D, UInt8(ascii: ";"), UInt8(ascii: "(")].contains(bytes[end]) { end += 1 }
-        return parsed.range.lowerBound..<max(end, parsed.range.lowerBound + 1)
-    }
 
     /// Comments on the same line as `offset` or on the line directly above it.
     public func comments(nearLineOf offset: Int) -> [Comment] {
@@ -181,10 +99,6 @@ public struct FileContext: Sendable {
     public let finalState: AnalysisState
 }
 
-private func isIdentifierCharacter(_ byte: UInt8) -> Bool {
-    (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39) || byte == 0x5F || byte >= 0x80
-}
-
 /// The statement's tokens, scanned on first use and shared by every rule that asks.
 private final class TokenCache: @unchecked Sendable {
     private let lock = NSLock()
@@ -193,7 +107,7 @@ private final class TokenCache: @unchecked Sendable {
     func tokens(in range: Range<Int>, of source: SourceText) -> [Token] {
         lock.lock(); defer { lock.unlock() }
         if let cached { return cached }
-        let tokens = SQLScanner.tokens(in: range, of: source)
+        let tokens = SQLLexer.tokens(in: range, of: source)
         cached = tokens
         return tokens
     }

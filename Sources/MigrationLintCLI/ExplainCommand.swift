@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 import MigrationLint
 import MigrationInput
@@ -5,28 +6,22 @@ import MigrationLintRules
 import PostgresSyntax
 import Reporters
 
-struct ExplainCommand: Command {
-    static let format = Option.choice("--format", of: ExplainFormat.self, default: .text, help: "Output format: text, markdown, json.")
-    static let spec = CommandSpec(
-        name: "explain", abstract: "Show what each statement locks, rewrites and scans, and which locks each transaction holds.",
-        positional: InputOptions.paths, options: InputOptions.options + [format])
+extension ExplainFormat: ExpressibleByArgument {}
 
-    var input: InputOptions
-    var format: ExplainFormat
+struct ExplainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "explain",
+        abstract: "Show what each statement locks, rewrites and scans, and which locks each transaction holds.",
+        // ArgumentParser spells out up to 12 options; a line of 240 characters helps nobody.
+        usage: "migration-lint explain [<options>] [<paths> ...]")
 
-    init(_ arguments: ParsedArguments) {
-        input = InputOptions(arguments)
-        format = arguments.choice(Self.format) ?? .text
-    }
+    @OptionGroup var input: InputOptions
+
+    @Option(help: "Output format")
+    var format: ExplainFormat = .text
 
     func run() throws {
-        let configuration: Configuration
-        do {
-            configuration = try input.resolve().configuration
-        } catch let error as UsageError {
-            printError(error.description)
-            throw ExitCode(2)
-        }
+        let configuration = try input.resolve()
         let engine = LintEngine(rules: allRules, configuration: configuration)
         let runner = LintRunner(engine: engine)
         let discovery = FileDiscovery(exclude: configuration.exclude)

@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 import MigrationLint
 import MigrationInput
@@ -6,48 +7,37 @@ import PostgresSyntax
 import Reporters
 
 enum ColorChoice: String, CaseIterable { case auto, always, never }
-enum FailOn: String, CaseIterable { case error, warning, never }
 
-struct LintCommand: Command {
-    static let format = Option.choice("--format", of: OutputFormat.self, default: .text,
-                                      help: "Output format: \(OutputFormat.allCases.map(\.rawValue).joined(separator: ", ")).")
-    static let failOn = Option.choice("--fail-on", of: FailOn.self,
-                                      help: "Exit 1 when a finding is at or above: error, warning, never (default warning).")
-    static let fix = Option.flag("--fix", help: "Apply machine-applicable fixes in place (each file written atomically, only if the result still parses and the finding is gone).")
-    static let diff = Option.flag("--diff", help: "Show the fixes as a unified diff without writing.")
-    static let changedSince = Option.text("--changed-since", valueName: "REF", help: "Lint only migrations added or changed since the branch left REF (as `git diff REF...HEAD` sees it), plus uncommitted and untracked ones.")
-    static let color = Option.choice("--color", of: ColorChoice.self, default: .auto,
-                                     help: "Colour in text output: auto (a terminal, and NO_COLOR unset), always, never.")
-    static let spec = CommandSpec(
-        name: "lint", abstract: "Lint migration files (the default command).", positional: InputOptions.paths,
-        options: InputOptions.options + [format, failOn, fix, diff, changedSince, color])
+extension OutputFormat: ExpressibleByArgument {}
+extension ColorChoice: ExpressibleByArgument {}
+extension FailOn: ExpressibleByArgument {}
 
-    var input: InputOptions
-    var format: OutputFormat
+struct LintCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "lint", abstract: "Lint migration files (the default command).")
+
+    @OptionGroup var input: InputOptions
+
+    @Option(help: "Output format")
+    var format: OutputFormat = .text
+
+    @Option(help: "Exit 1 when a finding is at or above this severity; default: the configuration's `fail-on`, else warning")
     var failOn: FailOn?
-    var fix: Bool
-    var diff: Bool
-    var changedSince: String?
-    var color: ColorChoice
 
-    init(_ arguments: ParsedArguments) {
-        input = InputOptions(arguments)
-        format = arguments.choice(Self.format) ?? .text
-        failOn = arguments.choice(Self.failOn)
-        fix = arguments.flag(Self.fix)
-        diff = arguments.flag(Self.diff)
-        changedSince = arguments.value(Self.changedSince)
-        color = arguments.choice(Self.color) ?? .auto
-    }
+    @Flag(help: "Apply machine-applicable fixes in place (each file written atomically, only if the result still parses and the finding is gone).")
+    var fix = false
+
+    @Flag(help: "Show the fixes as a unified diff without writing.")
+    var diff = false
+
+    @Option(help: ArgumentHelp("Lint only migrations added or changed since the branch left REF (as `git diff REF...HEAD` sees it), plus uncommitted and untracked ones.", valueName: "REF"))
+    var changedSince: String?
+
+    @Option(help: "Colour in text output; auto: on a terminal, unless NO_COLOR is set")
+    var color: ColorChoice = .auto
 
     func run() throws {
-        let (configuration, configuredFailOn): (Configuration, Severity??)
-        do {
-            (configuration, configuredFailOn) = try input.resolve()
-        } catch let error as UsageError {
-            printError(error.description)
-            throw ExitCode(2)
-        }
+        var configuration = try input.resolve()
+        if let failOn { configuration.failOn = failOn }
         let engine = LintEngine(rules: allRules, configuration: configuration)
         let runner = LintRunner(engine: engine)
 
@@ -121,13 +111,7 @@ struct LintCommand: Command {
             // Machine formats carry the errors inside; say them on stderr too for people.
             for error in result.errors { printError(error.description) }
         }
-        let threshold: Severity?
-        switch failOn {
-        case .error?: threshold = .error
-        case .warning?: threshold = .warning
-        case .never?: threshold = nil
-        case nil: threshold = configuredFailOn ?? .warning
-        }
+        let threshold = configuration.failOn.threshold
         let code: Int32
         if !result.errors.isEmpty {
             code = 2

@@ -1,86 +1,59 @@
+import ArgumentParser
 import Foundation
 import MigrationLint
-import MigrationInput
 import PostgresSyntax
 
-/// A command: what it accepts, how it is filled from a command line, and what it does.
-protocol Command {
-    static var spec: CommandSpec { get }
-    init(_ arguments: ParsedArguments)
-    func run() throws
-}
-
-/// Ends the process with this status once the command has said why.
-struct ExitCode: Error {
-    let rawValue: Int32
-    init(_ rawValue: Int32) { self.rawValue = rawValue }
-}
-
-/// The tool: picks the command (`lint` when the first argument names none), reads its arguments,
-/// and runs it, or prints help or the version.
-enum MigrationLintCommand {
+/// The tool: `lint` when the first argument names no other command.
+struct MigrationLintCommand: ParsableCommand {
     static let version = "0.1.0"
-    static let name = "migration-lint"
-    static let abstract = "Finds dangerous PostgreSQL migrations before they run: locks, rewrites, breaking changes."
-    static let discussion = """
-        Exit codes: 0 no finding at or above --fail-on; 1 findings at or above it; 2 usage, configuration or I/O error.
-        Docs for a rule: migration-lint rules RULE-ID.
-        """
-    static let versionLine = "migration-lint \(version) (PostgreSQL \(GrammarVersion.text) grammar, libpg_query)\n"
-    /// The first is the default.
-    static let commands: [any Command.Type] = [LintCommand.self, ExplainCommand.self, RulesCommand.self, InitCommand.self]
 
-    static func main(_ arguments: [String]) -> Never {
+    static let configuration = CommandConfiguration(
+        commandName: "migration-lint",
+        abstract: "Finds dangerous PostgreSQL migrations before they run: locks, rewrites, breaking changes.",
+        discussion: """
+            Exit codes: 0 no finding at or above --fail-on; 1 findings at or above it; 2 usage, configuration or I/O error.
+            Docs for a rule: migration-lint rules RULE-ID.
+            """,
+        version: "migration-lint \(version) (PostgreSQL \(GrammarVersion.text) grammar, libpg_query)",
+        // A new command is one more entry here.
+        subcommands: [LintCommand.self, ExplainCommand.self, RulesCommand.self, InitCommand.self],
+        defaultSubcommand: LintCommand.self)
+
+    /// Parses the arguments, runs the command and returns the process's exit status:
+    /// 0 nothing at or above the failure threshold; 1 findings at or above it; 2 a usage,
+    /// configuration or I/O error (ArgumentParser's own code for usage errors, 64, becomes 2).
+    static func exitStatus(_ arguments: [String]) -> Int32 {
+        let commandNames = configuration.subcommands.map { $0.configuration.commandName ?? "" } + ["help"]
         do {
-            try run(arguments)
-            exit(0)
-        } catch let error as ExitCode {
-            exit(error.rawValue)
-        } catch {
-            printError("error: \(error)")
-            exit(2)
-        }
-    }
-
-    static func run(_ arguments: [String]) throws {
-        switch arguments.first {
-        case "-h", "--help":
-            return writeOutput(rootHelp())
-        case "--version":
-            return writeOutput(versionLine)
-        case "help":
-            guard let topic = arguments.dropFirst().first, topic != "help" else { return writeOutput(rootHelp()) }
-            guard let command = commands.first(where: { $0.spec.name == topic }) else {
-                let error = ArgumentError.unknownCommand(topic, suggestion: closestMatch(to: topic, in: commands.map { $0.spec.name }))
-                throw usageError(error, usage: "\(name) help [<subcommand>]", helpCommand: "\(name) --help")
+            // ArgumentParser shows the root page for `help` with a command it does not know.
+            if arguments.first == "help", let topic = arguments.dropFirst().first, !commandNames.contains(topic) {
+                let hint = closestMatch(to: topic, in: commandNames).map { ". Did you mean '\($0)'?" } ?? ""
+                throw ValidationError("Unknown subcommand '\(topic)'\(hint)")
             }
-            return writeOutput(Help.page(command.spec, tool: name))
-        default:
-            break
+            let split = PathArguments(arguments, otherCommands: Set(commandNames.filter { $0 != "lint" }))
+            var command = try parseAsRoot(split.forParser)
+            if var lint = command as? LintCommand, !split.paths.isEmpty {
+                lint.input.paths += split.paths
+                command = lint
+            }
+            try command.run()
+            return 0
+        } catch let code as ExitCode {
+            // A command's own result: it has said what there was to say.
+            return code.rawValue
+        } catch let error as UsageError {
+            printError(error.description)
+            return 2
+        } catch {
+            // Help, the version and completion scripts come here too, with status 0.
+            let text = fullMessage(for: error)
+            if exitCode(for: error) == .success {
+                writeOutput(text + "\n")
+                return 0
+            }
+            printError(text)
+            return 2
         }
-        let named = commands.first { $0.spec.name == arguments.first }
-        let command = named ?? LintCommand.self
-        let request: ParsedArguments.Request
-        do {
-            request = try ParsedArguments.parse(arguments.dropFirst(named == nil ? 0 : 1), as: command.spec)
-        } catch let error as ArgumentError {
-            throw usageError(error, usage: Help.usage(command.spec, tool: name), helpCommand: "\(name) \(command.spec.name) --help")
-        }
-        switch request {
-        case .help: writeOutput(Help.page(command.spec, tool: name))
-        case .version: writeOutput(versionLine)
-        case .run(let parsed): try command.init(parsed).run()
-        }
-    }
-
-    static func rootHelp() -> String {
-        Help.root(tool: name, abstract: abstract, discussion: discussion, commands: commands.map { $0.spec })
-    }
-
-    /// Says what is wrong with the command line, and how it is used.
-    static func usageError(_ error: ArgumentError, usage: String, helpCommand: String) -> ExitCode {
-        printError("\(error)\nUsage: \(usage)\n  See '\(helpCommand)' for more information.")
-        return ExitCode(2)
     }
 }
 
@@ -116,9 +89,10 @@ struct BufferedOutput {
 /// Writes bytes to standard output as they are, without copying them into a `Data` first.
 func writeOutput(_ bytes: [UInt8]) {
     bytes.withUnsafeBytes { buffer in
+        guard let base = buffer.baseAddress else { return }
         var offset = 0
         while offset < buffer.count {
-            let written = write(STDOUT_FILENO, buffer.baseAddress! + offset, buffer.count - offset)
+            let written = write(STDOUT_FILENO, base + offset, buffer.count - offset)
             if written < 0 {
                 if errno == EINTR { continue }
                 return // a closed pipe: nothing more can be said

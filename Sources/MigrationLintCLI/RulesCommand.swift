@@ -1,25 +1,25 @@
+import ArgumentParser
 import Foundation
 import MigrationLint
 import MigrationInput
 import MigrationLintRules
 
-struct RulesCommand: Command {
-    static let markdown = Option.flag("--markdown", help: "Print the list as the README's Markdown table.")
-    static let spec = CommandSpec(
-        name: "rules", abstract: "List every rule, or print one rule's documentation with examples.",
-        positional: Positional(name: "rule-id", help: "A rule id, to print its documentation.", repeating: false),
-        options: [markdown])
+struct RulesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rules", abstract: "List every rule, or print one rule's documentation with examples.")
 
+    @Argument(help: "A rule id, to print its documentation.")
     var ruleID: String?
-    var markdown: Bool
 
-    init(_ arguments: ParsedArguments) {
-        ruleID = arguments.positionals.first
-        markdown = arguments.flag(Self.markdown)
-    }
+    @Flag(help: "Print the list as the README's Markdown table.")
+    var markdown = false
+
+    @Flag(help: "Print which squawk rule maps onto which of ours (init --from-squawk, squawk-compat).")
+    var squawk = false
 
     func run() throws {
         let descriptions = allRules.map(\.description) + EngineDiagnostics.all
+        if squawk { return writeOutput(SquawkRules.markdownTable()) }
         guard let ruleID else {
             writeOutput(markdown ? RuleDocumentation.markdownTable(descriptions) : RuleDocumentation.table(descriptions))
             return
@@ -33,15 +33,24 @@ struct RulesCommand: Command {
     }
 }
 
-struct InitCommand: Command {
-    static let force = Option.flag("--force", help: "Overwrite an existing .migration-lint.yml.")
-    static let spec = CommandSpec(
-        name: "init", abstract: "Write a commented starter .migration-lint.yml in the current directory.", options: [force])
+struct InitCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "init", abstract: "Write a commented starter .migration-lint.yml in the current directory.",
+        discussion: "With --from-squawk, the file keeps what a squawk configuration says instead (see `migration-lint rules --squawk`).")
 
-    var force: Bool
+    @Flag(help: "Overwrite an existing .migration-lint.yml.")
+    var force = false
 
-    init(_ arguments: ParsedArguments) {
-        force = arguments.flag(Self.force)
+    @Flag(name: .customLong("from-squawk"), help: "Convert squawk's configuration file.")
+    var fromSquawk = false
+
+    @Argument(help: "With --from-squawk: squawk's configuration file (default: .squawk.toml).")
+    var squawkConfiguration: String?
+
+    func validate() throws {
+        if squawkConfiguration != nil && !fromSquawk {
+            throw ValidationError("a configuration file is read only with --from-squawk")
+        }
     }
 
     func run() throws {
@@ -50,13 +59,31 @@ struct InitCommand: Command {
             printError("error: \(path) already exists (use --force to overwrite)")
             throw ExitCode(2)
         }
-        let text = ConfigurationFile.starter(rules: allRules.map(\.description))
+        let rules = allRules.map(\.description)
+        var text = ConfigurationFile.starter(rules: rules)
+        var source: String?
+        if fromSquawk {
+            let squawkPath = squawkConfiguration ?? ".squawk.toml"
+            guard let data = FileManager.default.contents(atPath: squawkPath),
+                  let toml = String(data: data, encoding: .utf8) else {
+                printError("error: cannot read \(squawkPath): \(FileManager.default.fileExists(atPath: squawkPath) ? "not UTF-8 text" : "no such file")")
+                throw ExitCode(2)
+            }
+            do {
+                text = try SquawkConfiguration.parse(toml, path: squawkPath)
+                    .migrationLintConfiguration(rules: rules, source: squawkPath)
+            } catch let error as InputError {
+                printError(error.description)
+                throw ExitCode(2)
+            }
+            source = squawkPath
+        }
         do {
             try AtomicWriter().write(Array(text.utf8), to: path)
         } catch {
             printError("error: cannot write \(path): \(error)")
             throw ExitCode(2)
         }
-        writeOutput("wrote \(path)\n")
+        writeOutput("wrote \(path)" + (source.map { " from \($0)" } ?? "") + "\n")
     }
 }

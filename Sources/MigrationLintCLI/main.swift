@@ -1,11 +1,5 @@
 import Foundation
-import MigrationLint
-import MigrationInput
 
-// Exit codes, as documented in the README:
-//   0  nothing at or above the failure threshold
-//   1  findings at or above the threshold
-//   2  usage, configuration or I/O errors (wins over 1)
 #if canImport(Glibc)
 // A run allocates and frees large buffers (files, parse trees, output) in quick succession. By
 // default glibc gives each large one fresh pages from the kernel and hands freed memory back, so
@@ -20,4 +14,4 @@ if let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mallopt") {
 }
 #endif
 
-MigrationLintCommand.main(Array(CommandLine.arguments.dropFirst()))
+exit(MigrationLintCommand.exitStatus(Array(CommandLine.arguments.dropFirst())))

@@ -10,7 +10,7 @@ enum ConstantString {
 
     /// Nil when the expression at `range` is not built from constants alone.
     static func evaluate(_ range: Range<Int>, in source: SourceText) -> Value? {
-        let tokens = SQLScanner.tokens(in: range, of: source)
+        let tokens = SQLLexer.tokens(in: range, of: source)
         guard let first = tokens.first else { return nil }
         if tokens.count == 1 {
             guard PLpgSQL.isStringConstant(first.range, source), let (body, plain) = PLpgSQL.stringBody(first.range, source) else { return nil }

@@ -89,7 +89,7 @@ public enum PLpgSQL {
     /// Nil when `parsed` is not a DO statement.
     public static func doBody(of parsed: ParsedStatement, in source: SourceText) -> DoBody? {
         guard case .other("DoStmt")? = parsed.statement else { return nil }
-        let tokens = SQLScanner.tokens(in: parsed.range, of: source)
+        let tokens = SQLLexer.tokens(in: parsed.range, of: source)
         var language = "plpgsql"
         var literal: Range<Int>?
         var index = 1
@@ -146,7 +146,7 @@ public enum PLpgSQL {
     /// statements between BEGIN ATOMIC and END (`literal` is then the whole of them).
     public static func functionBody(of parsed: ParsedStatement, in source: SourceText) -> (name: QualifiedName, body: DoBody)? {
         guard case .createFunction(let name)? = parsed.statement else { return nil }
-        let tokens = SQLScanner.tokens(in: parsed.range, of: source)
+        let tokens = SQLLexer.tokens(in: parsed.range, of: source)
         var language = "sql"
         var body: DoBody?
         var index = 0
@@ -171,7 +171,7 @@ public enum PLpgSQL {
     /// The function `CALL f(...)` or `SELECT f(...)` calls (the first call of a SELECT list).
     public static func calledFunction(of parsed: ParsedStatement, in source: SourceText) -> QualifiedName? {
         guard parsed.statement != nil else { return nil }
-        let tokens = SQLScanner.tokens(in: parsed.range, of: source)
+        let tokens = SQLLexer.tokens(in: parsed.range, of: source)
         guard tokens.count >= 3, tokens[0].keyword == "CALL" || tokens[0].keyword == "SELECT" else { return nil }
         func identifier(_ token: Token) -> String? {
             let text = source.text(token.range)

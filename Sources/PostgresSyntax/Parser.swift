@@ -111,8 +111,10 @@ public struct SQLParser: Sendable {
             let start = slice.range.lowerBound + decoder.int(raw, "stmt_location")
             let length = decoder.int(raw, "stmt_len")
             let end = length > 0 ? min(slice.range.upperBound, start + length) : slice.range.upperBound
-            let sub = StatementSlice(kind: .sql, range: start..<end, leadingTrivia: index == 0 ? slice.leadingTrivia : start..<start,
+            var sub = StatementSlice(kind: .sql, range: start..<end, leadingTrivia: index == 0 ? slice.leadingTrivia : start..<start,
                                      unterminated: nil, maxParenDepth: slice.maxParenDepth, psqlVariableOffset: nil)
+            sub.maxOperatorChain = slice.maxOperatorChain
+            sub.longestName = slice.longestName
             return ParsedStatement(slice: sub, content: .statement(decoder.statement(decoder.member(raw, "stmt"))),
                                    comments: comments.filter { index == 0 ? $0.range.upperBound <= end : $0.range.lowerBound >= start && $0.range.upperBound <= end })
         }

@@ -113,7 +113,7 @@ struct ExplainModel {
             rows.append(Row(line: file.line(of: parsed.range.lowerBound), sql: sql,
                             transaction: analysis.statement == nil ? nil : analysis.transactionNumber,
                             locks: locks, rewrites: effects.rewrites.map(Self.name), scans: effects.scans.map(Self.name),
-                            assumptions: effects.assumptions, error: error))
+                            assumptions: effects.assumptions.texts, error: error))
         }
         for transaction in MigrationAnalyzer.transactions(file.analysis.statements) {
             let first = file.analysis.statements[transaction.firstStatement]
@@ -288,7 +288,7 @@ struct ExplainModel {
     // MARK: JSON
 
     static func json(_ files: [ExplainModel]) -> String {
-        JSONValue.object([("files", .array(files.map(\.jsonValue)))]).rendered(indent: "") + "\n"
+        JSONWriter.document(.object([("files", .array(files.map(\.jsonValue)))]))
     }
 
     var jsonValue: JSONValue {
@@ -337,32 +337,5 @@ struct ExplainModel {
             ("blocksDDL", .bool(lock.mode.blocksDDL)),
             ("new", .bool(lock.isNew)),
         ])
-    }
-}
-
-extension JSONValue {
-    /// Pretty-printed with `"key": value` members in the order given.
-    func rendered(indent: String) -> String {
-        let inner = indent + "  "
-        switch self {
-        case .string(let value): return Self.quoted(value)
-        case .int(let value): return String(value)
-        case .bool(let value): return value ? "true" : "false"
-        case .null: return "null"
-        case .array(let values):
-            if values.isEmpty { return "[]" }
-            return "[\n" + values.map { inner + $0.rendered(indent: inner) }.joined(separator: ",\n") + "\n" + indent + "]"
-        case .object(let members):
-            if members.isEmpty { return "{}" }
-            return "{\n" + members.map { inner + Self.quoted($0.0) + ": " + $0.1.rendered(indent: inner) }.joined(separator: ",\n")
-                + "\n" + indent + "}"
-        }
-    }
-
-    /// A JSON string literal (RFC 8259), escaped as `--format json` escapes it.
-    static func quoted(_ value: String) -> String {
-        var writer = JSONWriter()
-        writer.writeString(value)
-        return String(decoding: writer.out, as: UTF8.self)
     }
 }

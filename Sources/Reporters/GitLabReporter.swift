@@ -9,23 +9,8 @@ import PostgresSyntax
 public struct GitLabReporter: Reporter {
     public init() {}
 
-    struct Issue: Encodable {
-        var type = "issue"
-        var description: String
-        var check_name: String
-        var fingerprint: String
-        var severity: String
-        var categories: [String]
-        var location: Location
-    }
-    struct Location: Encodable {
-        var path: String
-        var lines: Lines
-    }
-    struct Lines: Encodable { var begin: Int }
-
     public func render(_ result: LintResult) -> String {
-        var issues: [Issue] = []
+        var issues: [JSONValue] = []
         for report in result.reports {
             let statements = StatementSplitter.split(report.source.bytes)
             // Two identical findings on identical statements in one file still need two fingerprints.
@@ -37,20 +22,22 @@ public struct GitLabReporter: Reporter {
                 occurrences[key, default: 0] += 1
                 let occurrence = occurrences[key, default: 1]
                 let fingerprint = SHA256.hex(Array((occurrence == 1 ? key : key + "\u{0}\(occurrence)").utf8))
-                issues.append(Issue(
-                    description: "\(diagnostic.message) [\(diagnostic.ruleID)]",
-                    check_name: diagnostic.ruleID,
-                    fingerprint: fingerprint,
-                    severity: Self.severity(diagnostic.severity),
-                    categories: ["Bug Risk"],
-                    location: Location(path: report.path,
-                                       lines: Lines(begin: report.source.position(of: diagnostic.range.lowerBound).line))))
+                let line = report.source.position(of: diagnostic.range.lowerBound).line
+                issues.append(.sortedObject([
+                    ("type", .string("issue")),
+                    ("description", .string("\(diagnostic.message) [\(diagnostic.ruleID)]")),
+                    ("check_name", .string(diagnostic.ruleID)),
+                    ("fingerprint", .string(fingerprint)),
+                    ("severity", .string(Self.severity(diagnostic.severity))),
+                    ("categories", .array([.string("Bug Risk")])),
+                    ("location", .sortedObject([
+                        ("path", .string(report.path)),
+                        ("lines", .sortedObject([("begin", .int(line))])),
+                    ])),
+                ]))
             }
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        guard let data = try? encoder.encode(issues) else { return "[]\n" }
-        return String(decoding: data, as: UTF8.self) + "\n"
+        return JSONWriter.document(.array(issues))
     }
 
     /// Errors stop a deploy with locks held: critical. Warnings block writes or break clients: major.

@@ -10,84 +10,6 @@ public struct SARIFReporter: Reporter {
 
     public init(toolVersion: String? = nil) { self.toolVersion = toolVersion }
 
-    struct Log: Encodable {
-        let schema = "https://json.schemastore.org/sarif-2.1.0.json"
-        let version = "2.1.0"
-        var runs: [Run]
-        enum CodingKeys: String, CodingKey { case schema = "$schema", version, runs }
-    }
-    struct Run: Encodable {
-        var tool: Tool
-        var invocations: [Invocation]
-        var columnKind = "unicodeCodePoints"
-        var results: [Result]
-    }
-    struct Tool: Encodable { var driver: Driver }
-    struct Driver: Encodable {
-        var name = "migration-lint"
-        var version: String?
-        var rules: [ReportingDescriptor]
-    }
-    struct Message: Encodable {
-        var text: String
-        var markdown: String?
-    }
-    struct ReportingDescriptor: Encodable {
-        var id: String
-        var shortDescription: Message
-        var fullDescription: Message
-        var help: Message
-        var defaultConfiguration: Configuration
-        var properties: Properties
-    }
-    struct Configuration: Encodable {
-        var enabled: Bool
-        var level: String
-    }
-    struct Properties: Encodable { var tags: [String] }
-    struct Invocation: Encodable {
-        var executionSuccessful: Bool
-        var toolExecutionNotifications: [Notification]
-    }
-    struct Notification: Encodable {
-        var level = "error"
-        var message: Message
-        var locations: [Location]
-    }
-    struct Result: Encodable {
-        var ruleId: String
-        var ruleIndex: Int?
-        var level: String
-        var message: Message
-        var locations: [Location]
-        var fixes: [FixObject]?
-    }
-    struct Location: Encodable { var physicalLocation: PhysicalLocation }
-    struct PhysicalLocation: Encodable {
-        var artifactLocation: ArtifactLocation
-        var region: Region?
-    }
-    struct ArtifactLocation: Encodable { var uri: String }
-    struct Region: Encodable {
-        var startLine: Int
-        var startColumn: Int
-        var endLine: Int
-        var endColumn: Int
-    }
-    struct FixObject: Encodable {
-        var description: Message
-        var artifactChanges: [ArtifactChange]
-    }
-    struct ArtifactChange: Encodable {
-        var artifactLocation: ArtifactLocation
-        var replacements: [Replacement]
-    }
-    struct Replacement: Encodable {
-        var deletedRegion: Region
-        var insertedContent: Content
-    }
-    struct Content: Encodable { var text: String }
-
     public func render(_ result: LintResult) -> String {
         // Rules the run used, then the engine's own diagnostics, so every result has its rule.
         var descriptions = result.rules
@@ -95,40 +17,80 @@ public struct SARIFReporter: Reporter {
             descriptions.append(engineRule)
         }
         let index = Dictionary(descriptions.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
-        var results: [Result] = []
+        var results: [JSONValue] = []
         for report in result.reports {
             let uri = Self.uri(report.path)
             for diagnostic in report.diagnostics {
-                let fixes = diagnostic.fix.map { fix in
-                    [FixObject(description: Message(text: fix.message),
-                               artifactChanges: [ArtifactChange(
-                                artifactLocation: ArtifactLocation(uri: uri),
-                                replacements: fix.edits.map {
-                                    Replacement(deletedRegion: region($0.range, report.source),
-                                                insertedContent: Content(text: $0.replacement))
-                                })])]
+                let fixes = diagnostic.fix.map { fix -> JSONValue in
+                    .array([.sortedObject([
+                        ("description", Self.message(fix.message)),
+                        ("artifactChanges", .array([.sortedObject([
+                            ("artifactLocation", Self.artifactLocation(uri)),
+                            ("replacements", .array(fix.edits.map { edit in
+                                .sortedObject([
+                                    ("deletedRegion", region(edit.range, report.source)),
+                                    ("insertedContent", .sortedObject([("text", .string(edit.replacement))])),
+                                ])
+                            })),
+                        ])])),
+                    ])])
                 }
-                results.append(Result(
-                    ruleId: diagnostic.ruleID, ruleIndex: index[diagnostic.ruleID], level: Self.level(diagnostic.severity),
-                    message: Message(text: text(of: diagnostic)),
-                    locations: [Location(physicalLocation: PhysicalLocation(
-                        artifactLocation: ArtifactLocation(uri: uri), region: region(diagnostic.range, report.source)))],
-                    fixes: fixes))
+                results.append(.sortedObject([
+                    ("ruleId", .string(diagnostic.ruleID)),
+                    ("ruleIndex", index[diagnostic.ruleID].map(JSONValue.int)),
+                    ("level", .string(Self.level(diagnostic.severity))),
+                    ("message", Self.message(text(of: diagnostic))),
+                    ("locations", .array([Self.location(uri, region: region(diagnostic.range, report.source))])),
+                    ("fixes", fixes),
+                ]))
             }
         }
-        let notifications = result.errors.map { error in
-            Notification(message: Message(text: error.message), locations: [Location(physicalLocation: PhysicalLocation(
-                artifactLocation: ArtifactLocation(uri: Self.uri(error.path)),
-                region: error.line.map { Region(startLine: $0, startColumn: error.column ?? 1, endLine: $0, endColumn: error.column ?? 1) }))])
+        let notifications = result.errors.map { error -> JSONValue in
+            let region = error.line.map { line -> JSONValue in
+                let column = error.column ?? 1
+                return Self.region(startLine: line, startColumn: column, endLine: line, endColumn: column)
+            }
+            return .sortedObject([
+                ("level", .string("error")),
+                ("message", Self.message(error.message)),
+                ("locations", .array([Self.location(Self.uri(error.path), region: region)])),
+            ])
         }
-        let run = Run(
-            tool: Tool(driver: Driver(version: toolVersion, rules: descriptions.map(descriptor))),
-            invocations: [Invocation(executionSuccessful: result.errors.isEmpty, toolExecutionNotifications: notifications)],
-            results: results)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        guard let data = try? encoder.encode(Log(runs: [run])) else { return "{}\n" }
-        return String(decoding: data, as: UTF8.self) + "\n"
+        let run = JSONValue.sortedObject([
+            ("tool", .sortedObject([("driver", .sortedObject([
+                ("name", .string("migration-lint")),
+                ("version", toolVersion.map(JSONValue.string)),
+                ("rules", .array(descriptions.map(descriptor))),
+            ]))])),
+            ("invocations", .array([.sortedObject([
+                ("executionSuccessful", .bool(result.errors.isEmpty)),
+                ("toolExecutionNotifications", .array(notifications)),
+            ])])),
+            ("columnKind", .string("unicodeCodePoints")),
+            ("results", .array(results)),
+        ])
+        return JSONWriter.document(.sortedObject([
+            ("$schema", .string("https://json.schemastore.org/sarif-2.1.0.json")),
+            ("version", .string("2.1.0")),
+            ("runs", .array([run])),
+        ]))
+    }
+
+    static func message(_ text: String, markdown: String? = nil) -> JSONValue {
+        .sortedObject([("text", .string(text)), ("markdown", markdown.map(JSONValue.string))])
+    }
+
+    static func artifactLocation(_ uri: String) -> JSONValue {
+        .sortedObject([("uri", .string(uri))])
+    }
+
+    static func location(_ uri: String, region: JSONValue?) -> JSONValue {
+        .sortedObject([("physicalLocation", .sortedObject([("artifactLocation", artifactLocation(uri)), ("region", region)]))])
+    }
+
+    static func region(startLine: Int, startColumn: Int, endLine: Int, endColumn: Int) -> JSONValue {
+        .sortedObject([("startLine", .int(startLine)), ("startColumn", .int(startColumn)),
+                       ("endLine", .int(endLine)), ("endColumn", .int(endColumn))])
     }
 
     func text(of diagnostic: Diagnostic) -> String {
@@ -139,13 +101,13 @@ public struct SARIFReporter: Reporter {
         return lines.joined(separator: "\n")
     }
 
-    func region(_ range: Range<Int>, _ source: SourceText) -> Region {
+    func region(_ range: Range<Int>, _ source: SourceText) -> JSONValue {
         let start = source.position(of: range.lowerBound)
         let end = source.position(of: max(range.lowerBound, range.upperBound))
-        return Region(startLine: start.line, startColumn: start.column, endLine: end.line, endColumn: end.column)
+        return Self.region(startLine: start.line, startColumn: start.column, endLine: end.line, endColumn: end.column)
     }
 
-    func descriptor(_ rule: RuleDescription) -> ReportingDescriptor {
+    func descriptor(_ rule: RuleDescription) -> JSONValue {
         var helpText = "\(rule.rationale)\n\nSafe alternative: \(rule.safeAlternative)"
         var helpMarkdown = "\(rule.rationale)\n\n**Safe alternative:** \(rule.safeAlternative)"
         if let notes = rule.versionNotes {
@@ -158,14 +120,17 @@ public struct SARIFReporter: Reporter {
         if let good = rule.goodExamples.first {
             helpMarkdown += "\n\nSafe:\n\n```sql\n\(good.sql)\n```"
         }
-        return ReportingDescriptor(
-            id: rule.id,
-            shortDescription: Message(text: rule.summary),
-            fullDescription: Message(text: rule.rationale),
-            help: Message(text: helpText, markdown: helpMarkdown),
-            defaultConfiguration: Configuration(enabled: rule.defaultSeverity != nil,
-                                                level: rule.defaultSeverity.map(Self.level) ?? "warning"),
-            properties: Properties(tags: [rule.category.rawValue]))
+        return .sortedObject([
+            ("id", .string(rule.id)),
+            ("shortDescription", Self.message(rule.summary)),
+            ("fullDescription", Self.message(rule.rationale)),
+            ("help", Self.message(helpText, markdown: helpMarkdown)),
+            ("defaultConfiguration", .sortedObject([
+                ("enabled", .bool(rule.defaultSeverity != nil)),
+                ("level", .string(rule.defaultSeverity.map(Self.level) ?? "warning")),
+            ])),
+            ("properties", .sortedObject([("tags", .array([.string(rule.category.rawValue)]))])),
+        ])
     }
 
     static func level(_ severity: Severity) -> String {

@@ -54,36 +54,29 @@ public enum UnifiedDiff {
         var newLine: Int
     }
 
-    /// Longest-common-subsequence diff over the lines between the common prefix and suffix
-    /// (fixes touch few lines, so the middle is small).
+    /// The lines of `a` and `b` as kept, deleted and inserted lines, from the standard library's
+    /// `difference(from:)` (Myers: time and memory grow with the lines times the changes, so two
+    /// fixes at the ends of a long file cost little). Within a change, deletions come first.
     static func diff(_ a: [String], _ b: [String]) -> [Operation] {
-        var prefix = 0
-        while prefix < a.count, prefix < b.count, a[prefix] == b[prefix] { prefix += 1 }
-        var suffix = 0
-        while suffix < a.count - prefix, suffix < b.count - prefix, a[a.count - 1 - suffix] == b[b.count - 1 - suffix] { suffix += 1 }
-        let midA = Array(a[prefix..<(a.count - suffix)])
-        let midB = Array(b[prefix..<(b.count - suffix)])
-        var operations: [Operation] = (0..<prefix).map { Operation(kind: .same, text: a[$0], oldLine: $0, newLine: $0) }
-        var table = Array(repeating: Array(repeating: 0, count: midB.count + 1), count: midA.count + 1)
-        if !midA.isEmpty && !midB.isEmpty {
-            for i in stride(from: midA.count - 1, through: 0, by: -1) {
-                for j in stride(from: midB.count - 1, through: 0, by: -1) {
-                    table[i][j] = midA[i] == midB[j] ? table[i + 1][j + 1] + 1 : max(table[i + 1][j], table[i][j + 1])
-                }
+        var deleted = [Bool](repeating: false, count: a.count)
+        var inserted = [Bool](repeating: false, count: b.count)
+        for change in b.difference(from: a) {
+            switch change {
+            case .remove(let offset, _, _): deleted[offset] = true
+            case .insert(let offset, _, _): inserted[offset] = true
             }
         }
+        var operations: [Operation] = []
+        operations.reserveCapacity(max(a.count, b.count))
         var i = 0, j = 0
-        while i < midA.count || j < midB.count {
-            if i < midA.count, j < midB.count, midA[i] == midB[j] {
-                operations.append(Operation(kind: .same, text: midA[i], oldLine: prefix + i, newLine: prefix + j)); i += 1; j += 1
-            } else if i < midA.count, j == midB.count || table[i + 1][j] >= table[i][j + 1] {
-                operations.append(Operation(kind: .delete, text: midA[i], oldLine: prefix + i, newLine: prefix + j)); i += 1
+        while i < a.count || j < b.count {
+            if i < a.count, deleted[i] {
+                operations.append(Operation(kind: .delete, text: a[i], oldLine: i, newLine: j)); i += 1
+            } else if j < b.count, inserted[j] {
+                operations.append(Operation(kind: .insert, text: b[j], oldLine: i, newLine: j)); j += 1
             } else {
-                operations.append(Operation(kind: .insert, text: midB[j], oldLine: prefix + i, newLine: prefix + j)); j += 1
+                operations.append(Operation(kind: .same, text: a[i], oldLine: i, newLine: j)); i += 1; j += 1
             }
-        }
-        for k in 0..<suffix {
-            operations.append(Operation(kind: .same, text: a[a.count - suffix + k], oldLine: a.count - suffix + k, newLine: b.count - suffix + k))
         }
         return operations
     }

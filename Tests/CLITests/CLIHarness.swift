@@ -35,6 +35,8 @@ struct CLI {
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
         var env = ProcessInfo.processInfo.environment
         env["NO_COLOR"] = "1"
+        // Help pages are wrapped to the terminal's width, as in Fixtures/golden/help.
+        env["COLUMNS"] = "80"
         for (key, value) in environment { env[key] = value }
         process.environment = env
         let out = Pipe(), err = Pipe(), input = Pipe()

@@ -89,7 +89,8 @@ import PostgresSyntax
         // Not knowing the zone is the cautious answer, said out loud.
         let unknown = effects(sql, version: 15, schema: schema)
         #expect(unknown.rewrites == [users])
-        #expect(unknown.assumptions == ["may rewrite: the session time zone is not known (timestamp to timestamptz is free only under UTC)"])
+        #expect(unknown.assumptions == [.sessionTimeZoneUnknown(table: users, column: "created_at", from: "timestamp", to: "timestamptz")])
+        #expect(unknown.assumptions.texts == ["may rewrite: the session time zone is not known (timestamp to timestamptz is free only under UTC)"])
     }
 
     // PostgreSQL 12 release notes, "ALTER INDEX ... RENAME now takes a SHARE UPDATE EXCLUSIVE lock";
@@ -115,7 +116,10 @@ import PostgresSyntax
     // to not miss rows in HOT chains" (14.0 to 14.3 could corrupt indexes).
     @Test func concurrentBuildsOnFourteenWarnAboutCorruption() {
         let sql = "CREATE INDEX CONCURRENTLY users_email_idx ON users (email);"
-        #expect(effects(sql, version: 14).assumptions.contains { $0.contains("14.0 to 14.3") })
+        let fourteen = effects(sql, version: 14).assumptions
+        #expect(fourteen == [.concurrentBuildBugBefore14_4(table: QualifiedName(schema: "public", name: "users"))])
+        #expect(fourteen.map(\.stake) == [.corruption])
+        #expect(fourteen.texts == ["on PostgreSQL 14.0 to 14.3 a concurrent build can silently corrupt the index: run 14.4 or later"])
         #expect(effects(sql, version: 15).assumptions.isEmpty)
     }
 }
@@ -138,7 +142,8 @@ import PostgresSyntax
     @Test func typeChangeNeedsTheOldType() {
         let unknown = effects("ALTER TABLE users ALTER COLUMN email TYPE varchar(200);")
         #expect(unknown.rewrites == [users])
-        #expect(unknown.assumptions == ["may rewrite: the old type of users.email is not known"])
+        #expect(unknown.assumptions == [.oldColumnTypeUnknown(table: users, column: "email")])
+        #expect(unknown.assumptions.texts == ["may rewrite: the old type of users.email is not known"])
         let schema = "CREATE TABLE users (email varchar(100), score numeric(10, 2), n integer, body text);"
         #expect(effects("ALTER TABLE users ALTER COLUMN email TYPE varchar(200);", schema: schema).rewrites == [])
         #expect(effects("ALTER TABLE users ALTER COLUMN email TYPE varchar(50);", schema: schema).rewrites == [users])
@@ -211,7 +216,8 @@ import PostgresSyntax
         #expect(effects("ALTER TABLE users ADD COLUMN m mood;", schema: schema).rewrites == [])
         let unknown = effects("ALTER TABLE users ADD COLUMN q quantity;")
         #expect(unknown.rewrites == [])
-        #expect(unknown.assumptions == ["quantity is assumed not to be a domain with a CHECK constraint (that would rewrite the table)"])
+        #expect(unknown.assumptions == [.typeIsNoCheckedDomain(table: users, column: "q", type: "quantity")])
+        #expect(unknown.assumptions.texts == ["quantity is assumed not to be a domain with a CHECK constraint (that would rewrite the table)"])
     }
 
     @Test func locksAreHeldUntilTheEndOfTheTransaction() {

@@ -13,7 +13,7 @@ import PostgresSyntax
     func syntaxErrors(_ sql: String, target: Int, override: Severity? = nil) -> [Diagnostic] {
         var configuration = Configuration()
         configuration.postgresVersion = target
-        if let override { configuration.ruleSeverities["syntax-error"] = .some(override) }
+        if let override { configuration.ruleSettings["syntax-error"] = RuleSetting(override) }
         return LintEngine(rules: allRules, configuration: configuration).lint(text: sql, path: "m.sql")
             .diagnostics.filter { $0.ruleID == "syntax-error" }
     }
@@ -49,11 +49,11 @@ import PostgresSyntax
 
     @Test func everySupportedVersionIsAcceptedByTheConfigurationFile() throws {
         let known = Set(allRules.map(\.id) + EngineDiagnostics.all.map(\.id))
-        for version in SupportedVersions.range {
+        for version in Configuration.supportedPostgresVersions {
             let loaded = try ConfigurationFile.parse("postgres-version: \(version)\n", path: ".migration-lint.yml", knownRuleIDs: known)
-            #expect(loaded.configuration.postgresVersion == version)
+            #expect(loaded.postgresVersion == version)
         }
-        #expect(SupportedVersions.range.upperBound == 19)
+        #expect(Configuration.supportedPostgresVersions.upperBound == 19)
         #expect(throws: InputError(path: ".migration-lint.yml", line: 1, column: 19, message: "`postgres-version` must be a major version from 9 to 19")) {
             _ = try ConfigurationFile.parse("postgres-version: 20\n", path: ".migration-lint.yml", knownRuleIDs: known)
         }

@@ -8,7 +8,7 @@ import MigrationLintRules
 @Suite struct HygieneRuleTests {
     func lint(_ sql: String, _ ruleIDs: [String], policy: TransactionPolicy) -> [Diagnostic] {
         var configuration = Configuration()
-        for id in ruleIDs { configuration.ruleSeverities[id] = .some(.warning) }
+        for id in ruleIDs { configuration.ruleSettings[id] = .warning }
         let rules = allRules.filter { ruleIDs.contains($0.id) }
         return LintEngine(rules: rules, configuration: configuration).lint(text: sql, path: "m.sql", transactionPolicy: policy).diagnostics
     }

@@ -67,7 +67,7 @@ import PostgresSyntax
     let known: Set<String> = ["create-index-concurrently", "syntax-error"]
 
     @Test func readsEveryKey() throws {
-        let loaded = try ConfigurationFile.parse("""
+        let c = try ConfigurationFile.parse("""
             postgres-version: 12
             rules:
               create-index-concurrently: error
@@ -81,21 +81,33 @@ import PostgresSyntax
             time-zone: UTC
             fail-on: never
             """, path: "c.yml", knownRuleIDs: known)
-        let c = loaded.configuration
         #expect(c.postgresVersion == 12)
-        #expect(c.ruleSeverities["create-index-concurrently"] == .some(.error))
-        #expect(c.ruleSeverities["syntax-error"] == .some(nil))
+        #expect(c.ruleSettings == ["create-index-concurrently": .error, "syntax-error": .off])
         #expect(c.paths == ["db/migrations"] && c.exclude == ["**/seed_*.sql"])
         #expect(c.assumeInTransaction && c.includeDown && c.layout == .goose && c.timeZone == "UTC")
-        #expect(loaded.failOn == .some(nil))
+        #expect(c.failOn == .never)
     }
 
     @Test func errorsNameLineColumnAndSuggestion() {
         #expect(throws: InputError(path: "c.yml", line: 2, column: 30, message: "rule `create-index-concurrently`: severity must be off, info, warning or error")) {
             try ConfigurationFile.parse("rules:\n  create-index-concurrently: loud\n", path: "c.yml", knownRuleIDs: known)
         }
-        #expect(throws: InputError(path: "c.yml", line: 1, column: 1, message: "unknown key `layuot`; did you mean `layout`? (allowed: postgres-version, rules, paths, exclude, assume-in-transaction, layout, include-down, time-zone, fail-on)")) {
+        #expect(throws: InputError(path: "c.yml", line: 1, column: 1, message: "unknown key `layuot`; did you mean `layout`? (allowed: postgres-version, rules, paths, exclude, assume-in-transaction, layout, include-down, time-zone, fail-on, squawk-compat, placeholders)")) {
             try ConfigurationFile.parse("layuot: goose\n", path: "c.yml", knownRuleIDs: known)
+        }
+    }
+
+    /// The words `--fail-on` takes, and no others; the supported versions named in the error.
+    @Test func failOnAndVersionBounds() throws {
+        for failOn in FailOn.allCases {
+            #expect(try ConfigurationFile.parse("fail-on: \(failOn.rawValue)\n", path: "c.yml", knownRuleIDs: known).failOn == failOn)
+        }
+        #expect(try ConfigurationFile.parse("", path: "c.yml", knownRuleIDs: known).failOn == .warning)
+        #expect(throws: InputError(path: "c.yml", line: 1, column: 10, message: "`fail-on` must be error, warning, info or never")) {
+            try ConfigurationFile.parse("fail-on: warnings\n", path: "c.yml", knownRuleIDs: known)
+        }
+        #expect(throws: InputError(path: "c.yml", line: 1, column: 19, message: "`postgres-version` must be a major version from 9 to 19")) {
+            try ConfigurationFile.parse("postgres-version: 8\n", path: "c.yml", knownRuleIDs: known)
         }
     }
 
@@ -141,6 +153,17 @@ import PostgresSyntax
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory) == ["m.sql"])
         try AtomicWriter().write(Array("new".utf8), to: path)
         #expect(String(decoding: FileManager.default.contents(atPath: path)!, as: UTF8.self) == "new")
+    }
+
+    @Test func aRewrittenFileKeepsItsPermissions() throws {
+        let directory = NSTemporaryDirectory() + "ml-writer-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let path = directory + "/m.sql"
+        FileManager.default.createFile(atPath: path, contents: Data("old".utf8), attributes: [.posixPermissions: 0o640])
+        try AtomicWriter().write(Array("new".utf8), to: path)
+        #expect(try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int == 0o640)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory) == ["m.sql"])
     }
 }
 

@@ -9,7 +9,7 @@ import MigrationLintRules
     func diagnostics(_ sql: String, rule id: String, version: Int = 15, policy: TransactionPolicy = .none) -> [Diagnostic] {
         var configuration = Configuration()
         configuration.postgresVersion = version
-        configuration.ruleSeverities[id] = .some(.warning)
+        configuration.ruleSettings[id] = .warning
         let rules = allRules.filter { $0.id == id }
         return LintEngine(rules: rules, configuration: configuration)
             .lint(text: sql, path: "m.sql", transactionPolicy: policy).diagnostics.filter { $0.ruleID == id }

@@ -25,7 +25,7 @@ import PostgresSyntax
     @Test(.enabled(if: corpusIsPresent, "the shared migration corpus is not present"))
     func fixesKeepRealMigrationsParseableAndSilenceTheRule() throws {
         var configuration = Configuration()
-        for id in Self.fixableRules { configuration.ruleSeverities[id] = .some(.warning) }
+        for id in Self.fixableRules { configuration.ruleSettings[id] = .warning }
         let rules = allRules.filter { Self.fixableRules.contains($0.id) }
         var applied = 0
         let files = (FileManager.default.enumerator(atPath: Self.corpus)?.allObjects as? [String] ?? []).filter { $0.hasSuffix(".sql") }.sorted()

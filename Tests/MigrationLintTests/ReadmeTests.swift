@@ -38,6 +38,6 @@ extension ReadmeTests {
         let start = try #require(readme.range(of: "<!-- squawk-table:start -->\n"))
         let end = try #require(readme.range(of: "<!-- squawk-table:end -->"))
         #expect(String(readme[start.upperBound..<end.lowerBound]) == SquawkRules.markdownTable(),
-                "README squawk table is out of date: run scripts/update-goldens.sh")
+                "README squawk table is out of date: run scripts/update-goldens.sh (it prints `migration-lint rules --squawk`)")
     }
 }

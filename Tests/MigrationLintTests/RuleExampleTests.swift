@@ -20,7 +20,7 @@ import PostgresSyntax
         var configuration = Configuration()
         configuration.postgresVersion = example.postgresVersion ?? 15
         // The rule under test runs even when it is off by default.
-        configuration.ruleSeverities[rule.id] = .some(rule.description.defaultSeverity ?? .warning)
+        configuration.ruleSettings[rule.id] = RuleSetting(rule.description.defaultSeverity ?? .warning)
         return LintEngine(rules: [rule], configuration: configuration)
     }
 
@@ -118,14 +118,44 @@ import PostgresSyntax
         }
     }
 
-    /// Every migration step of a rewrite, linted on its own with every rule at its default
-    /// severity, raises no warning or error.
+    /// Statements of `text` that PostgreSQL 15's grammar rejects, as their messages.
+    func syntaxErrors(_ text: String) -> [String] {
+        SQLParser().parse(SourceText(text)).compactMap { parsed in
+            if case .syntaxError(let message, _) = parsed.content { return message }
+            return nil
+        }
+    }
+
+    /// Every fix offered on a bad example applies on its own, leaves text PostgreSQL parses, and
+    /// removes its finding: what `--fix` writes, and what `rules` calls machine-applicable.
+    @Test(arguments: cases) func everyFixOfABadExampleAppliesAndSilencesItsFinding(_ item: Case) {
+        for example in item.rule.description.badExamples {
+            let before = example.withoutMarkers.sql
+            let found = findings(item.rule, example, text: before)
+            for diagnostic in found {
+                guard let fix = diagnostic.fix else { continue }
+                let (bytes, applied) = FixApplier.apply([fix], to: Array(before.utf8))
+                #expect(applied == [0], "\(item.rule.id): fix not applied to \(before)")
+                let fixed = String(decoding: bytes, as: UTF8.self)
+                #expect(syntaxErrors(fixed).isEmpty, "\(item.rule.id): the fix leaves invalid SQL:\n\(fixed)\n→ \(syntaxErrors(fixed))")
+                let after = findings(item.rule, example, text: fixed)
+                #expect(after.count < found.count, "\(item.rule.id) still fires as often after its fix:\n\(fixed)")
+            }
+        }
+    }
+
+    /// Every migration step of a rewrite parses, and, linted on its own with every rule at its
+    /// default severity, raises no warning or error.
     @Test(arguments: cases) func rewriteStepsLintClean(_ item: Case) {
         let everything = LintEngine(rules: Self.rules)
         for example in item.rule.description.badExamples {
             for diagnostic in findings(item.rule, example, text: example.withoutMarkers.sql) {
                 guard let plan = diagnostic.rewrite else { continue }
+                for case .backfill(let sql, _) in plan.steps {
+                    #expect(syntaxErrors(sql).isEmpty, "\(item.rule.id) backfill step does not parse:\n\(sql)\n→ \(syntaxErrors(sql))")
+                }
                 for step in plan.migrationSteps {
+                    #expect(syntaxErrors(step).isEmpty, "\(item.rule.id) rewrite step does not parse:\n\(step)\n→ \(syntaxErrors(step))")
                     let loud = everything.lint(text: step, path: "step.sql").diagnostics.filter { $0.severity >= .warning }
                     #expect(loud.isEmpty, "\(item.rule.id) rewrite step is not clean:\n\(step)\n→ \(loud.map { "\($0.ruleID): \($0.message)" })")
                 }

@@ -30,7 +30,7 @@ import MigrationLintRules
         let squawk = try SquawkConfiguration.parse(toml, path: ".squawk.toml")
         let text = squawk.migrationLintConfiguration(rules: allRules.map(\.description), source: ".squawk.toml")
         let loaded = try ConfigurationFile.parse(text, path: ".migration-lint.yml", knownRuleIDs: Self.knownRuleIDs)
-        return (text, loaded.configuration)
+        return (text, loaded)
     }
 
     @Test func squawksDocumentedExampleKeepsItsIntent() throws {
@@ -39,24 +39,24 @@ import MigrationLintRules
         #expect(configuration.assumeInTransaction)
         #expect(configuration.exclude == ["005_user_ids.sql", "009_account_emails.sql"])
         #expect(configuration.squawkCompat)
-        #expect(configuration.ruleSeverities["create-index-concurrently"] == .some(nil))
-        #expect(configuration.ruleSeverities["drop-index-concurrently"] == .some(nil))
-        #expect(configuration.ruleSeverities.count == 2)
+        #expect(configuration.ruleSettings["create-index-concurrently"] == .off)
+        #expect(configuration.ruleSettings["drop-index-concurrently"] == .off)
+        #expect(configuration.ruleSettings.count == 2)
         #expect(text.contains("fail_on_violations: use `fail-on`"), "what could not be carried over is said in the file")
     }
 
     @Test func aRuleThatChecksMoreStaysOnUntilEverySquawkCounterpartIsExcluded() throws {
         let one = try converted(#"excluded_rules = ["prefer-bigint-over-int"]"#)
-        #expect(one.configuration.ruleSeverities["prefer-bigint"] == nil)
+        #expect(one.configuration.ruleSettings["prefer-bigint"] == nil)
         #expect(one.text.contains("`prefer-bigint` stays on: it also checks what squawk's prefer-bigint-over-smallint checks"))
         let both = try converted(#"excluded_rules = ["prefer-bigint-over-int", "prefer-bigint-over-smallint"]"#)
-        #expect(both.configuration.ruleSeverities["prefer-bigint"] == .some(nil))
+        #expect(both.configuration.ruleSettings["prefer-bigint"] == .off)
     }
 
     @Test func includedOptInRulesAreTurnedOnAndUnknownNamesAreNamed() throws {
         let (text, configuration) = try converted(#"included_rules = ["require-timeout-settings", "require-table-schema", "no-such-rule"]"#)
-        #expect(configuration.ruleSeverities["require-lock-timeout"] == .some(.warning))
-        #expect(configuration.ruleSeverities["require-statement-timeout"] == .some(.warning))
+        #expect(configuration.ruleSettings["require-lock-timeout"] == .warning)
+        #expect(configuration.ruleSettings["require-statement-timeout"] == .warning)
         #expect(text.contains("squawk's `require-table-schema` has no MigrationLint counterpart"))
         #expect(text.contains("`no-such-rule` is not a squawk rule name"))
     }

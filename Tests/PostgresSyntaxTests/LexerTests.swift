@@ -5,7 +5,7 @@ import Testing
 /// Each token of `sql` as `text@offset`, with `=KEYWORD` when it is a keyword.
 private func lex(_ sql: String) -> [String] {
     let source = SourceText(sql)
-    return describe(SQLScanner.tokens(in: 0..<source.count, of: source), in: source)
+    return describe(SQLLexer.tokens(in: 0..<source.count, of: source), in: source)
 }
 
 private func describe(_ tokens: [Token], in source: SourceText) -> [String] {
@@ -53,7 +53,7 @@ private func expectPostgresRejects(_ sql: String, sourceLocation: SourceLocation
         #expect(keywords.count > 400)
         let sql = keywords.map { "\($0) \($0.uppercased()) \($0)x" }.joined(separator: " ")
         let source = SourceText(sql)
-        let tokens = SQLScanner.tokens(in: 0..<source.count, of: source)
+        let tokens = SQLLexer.tokens(in: 0..<source.count, of: source)
         #expect(tokens.count == keywords.count * 3)
         for (index, keyword) in keywords.enumerated() {
             #expect(tokens[3 * index].keyword == keyword.uppercased())
@@ -245,12 +245,12 @@ private func expectPostgresRejects(_ sql: String, sourceLocation: SourceLocation
 
     @Test func rangesAreFileOffsetsAndStayInsideTheRangeAsked() {
         let source = SourceText("SELECT 1; CREATE INDEX i ON t (a);")
-        #expect(describe(SQLScanner.tokens(in: 10..<22, of: source), in: source) == ["CREATE@10=CREATE", "INDEX@17=INDEX"])
+        #expect(describe(SQLLexer.tokens(in: 10..<22, of: source), in: source) == ["CREATE@10=CREATE", "INDEX@17=INDEX"])
         // A string cut by the end of the range ends there.
         let cut = SourceText("SELECT 'abc' x")
-        #expect(SQLScanner.tokens(in: 7..<10, of: cut).map(\.range) == [7..<10])
+        #expect(SQLLexer.tokens(in: 7..<10, of: cut).map(\.range) == [7..<10])
         // A range reaching past the text is cut to it.
-        #expect(SQLScanner.tokens(in: 7..<100, of: cut).map(\.range) == [7..<12, 13..<14])
+        #expect(SQLLexer.tokens(in: 7..<100, of: cut).map(\.range) == [7..<12, 13..<14])
     }
 }
 
@@ -282,7 +282,7 @@ private func expectWellFormed(_ source: SourceText, sourceLocation: SourceLocati
         Issue.record("byte \(byte) at \(offset) belongs to no token in \(source.bytes)", sourceLocation: sourceLocation)
         break
     }
-    _ = SQLScanner.tokens(in: whole, of: source)
+    _ = SQLLexer.tokens(in: whole, of: source)
     _ = SQLParser.comments(in: whole, of: source)
 }
 
@@ -335,7 +335,7 @@ private struct Agreement: CustomStringConvertible {
     }
 
     private mutating func compareTokens(_ reference: [PgQueryScanner.ScannedToken], in range: Range<Int>, of source: SourceText, path: String) -> Bool {
-        guard let difference = firstDifference(SQLScanner.tokens(in: range, of: source), reference, in: source) else { return true }
+        guard let difference = firstDifference(SQLLexer.tokens(in: range, of: source), reference, in: source) else { return true }
         differences.append("\(path) @\(range): \(difference)")
         return false
     }
@@ -423,7 +423,7 @@ private enum Corpus {
             guard let reference = PgQueryScanner.scan(whole, of: source),
                   let referenceComments = PgQueryScanner.comments(in: whole, of: source) else { continue }
             accepted += 1
-            if firstDifference(SQLScanner.tokens(in: whole, of: source), reference, in: source) != nil
+            if firstDifference(SQLLexer.tokens(in: whole, of: source), reference, in: source) != nil
                 || SQLParser.comments(in: whole, of: source) != referenceComments {
                 differences.append(sql.debugDescription)
             }

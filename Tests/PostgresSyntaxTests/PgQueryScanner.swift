@@ -2,7 +2,7 @@ import CPgQuery
 import CPgQueryProtobuf
 @testable import PostgresSyntax
 
-/// libpg_query's own scanner (`pg_query_scan`), which `SQLScanner` and `SQLParser.comments`
+/// libpg_query's own scanner (`pg_query_scan`), which `SQLLexer.tokens` and `SQLParser.comments`
 /// used before the Swift lexer replaced it: kept here as the reference the lexer is tested against.
 enum PgQueryScanner {
     struct ScannedToken: Equatable {
@@ -40,7 +40,7 @@ enum PgQueryScanner {
         return tokens
     }
 
-    /// What `SQLScanner.tokens` returned before the lexer: nil where it returned no tokens
+    /// What `SQLLexer.tokens` returned before the lexer: nil where it returned no tokens
     /// because the scanner failed.
     static func tokens(in range: Range<Int>, of source: SourceText) -> [Token]? {
         scan(range, of: source)?.filter { !$0.isComment }.map {

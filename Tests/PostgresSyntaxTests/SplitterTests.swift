@@ -60,6 +60,24 @@ import Testing
         #expect(StatementSplitter.split(SourceText("SELECT 1::int;").bytes)[0].psqlVariableOffset == nil)
     }
 
+    @Test func namesAreMeasuredOutsideStringsCommentsAndDollarQuotes() {
+        let long = String(repeating: "n", count: 70)
+        let hidden = "SELECT E'it\\'s \(long)', $$ \(long) $$, 'a''\(long)' /* \(long) */ FROM t; -- \(long)\nSELECT 2;"
+        #expect(StatementSplitter.split(SourceText(hidden).bytes).map(\.longestName) == [6, 6])
+        let named = "SELECT 1 FROM \"\(long)\" JOIN x\(long) USING (id);"
+        #expect(StatementSplitter.split(SourceText(named).bytes)[0].longestName == 72)
+    }
+
+    @Test func aVerticalTabBetweenStatementsIsWhitespace() {
+        #expect(texts("SELECT 1;\u{0B}\nSELECT 2;") == ["SELECT 1;", "SELECT 2;"])
+    }
+
+    @Test func anUnterminatedEscapeStringIsReportedAtItsQuote() {
+        let slice = StatementSplitter.split(SourceText("SELECT E'it\\'s").bytes)[0]
+        #expect(slice.unterminated?.kind == .string)
+        #expect(slice.unterminated?.offset == 8)
+    }
+
     @Test func leadingTriviaHoldsTheCommentsBeforeAStatement() {
         let source = SourceText("SELECT 1;\n-- note\n/* block */\nSELECT 2;")
         let slices = StatementSplitter.split(source.bytes)

@@ -105,3 +105,16 @@ import Reporters
         #expect(statements > 0)
     }
 }
+
+/// What `explain` says the model assumed: each sentence once, as the model renders it.
+@Suite struct ExplainAssumptionTests {
+    @Test func assumptionsReadAsTheModelRendersThemOnce() {
+        let source = SourceText("ALTER TABLE users ADD COLUMN a quantity, ADD COLUMN b quantity;\n")
+        let analysis = MigrationAnalyzer(settings: RunSettings(postgresVersion: 15, fileRunsInTransaction: false))
+            .analyze(SQLParser().parse(source))
+        #expect(analysis.statements[0].effects.assumptions.count == 2)
+        let text = renderExplain([ExplainedFile(path: "m.sql", source: source, analysis: analysis)], format: .text)
+        let assumes = text.split(separator: "\n").filter { $0.contains("assumes:") }.map { $0.trimmingCharacters(in: .whitespaces) }
+        #expect(assumes == ["assumes: quantity is assumed not to be a domain with a CHECK constraint (that would rewrite the table)"])
+    }
+}

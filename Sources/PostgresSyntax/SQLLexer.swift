@@ -4,38 +4,6 @@ import Glibc
 import Darwin
 #endif
 
-/// What a lexical unit is: enough to drop comments, to look identifiers up as keywords, and to
-/// recognise the `N` of `N'...'`, which PostgreSQL's scanner returns as the keyword NCHAR.
-enum LexicalKind: UInt8, Sendable {
-    /// An unquoted identifier, or a keyword: the scanner tells them apart by looking it up.
-    case identifier
-    /// `"..."` or `U&"..."`: never a keyword, whatever it spells.
-    case quotedIdentifier
-    /// `'...'`, `E'...'`, `B'...'`, `X'...'`, `U&'...'` (with continuation lines), `$tag$...$tag$`.
-    case string
-    /// The `N` of `N'...'`: the string itself follows as a token of its own.
-    case nationalPrefix
-    case number
-    /// `$1`.
-    case parameter
-    /// A run of operator characters, and `::`, `:=`, `..`.
-    case `operator`
-    /// Any other single byte: `,()[];.:+-*/` and also bytes PostgreSQL does not expect (`\`, `{`,
-    /// a vertical tab, a NUL).
-    case punctuation
-    case lineComment
-    case blockComment
-}
-
-/// One token of `SQLLexer`.
-struct LexicalToken: Sendable, Equatable {
-    let kind: LexicalKind
-    let range: Range<Int>
-    /// False for a string, quoted identifier, dollar quote or block comment still open at the end
-    /// of the input. PostgreSQL rejects those; the lexer runs them to the end and goes on.
-    let isTerminated: Bool
-}
-
 /// PostgreSQL 15's lexical rules (src/backend/parser/scan.l, as patched by libpg_query), over
 /// UTF-8 bytes, with no allocation: the ranges it reports are those `pg_query_scan` reports.
 ///
@@ -48,10 +16,83 @@ struct LexicalToken: Sendable, Equatable {
 /// identifier spans its whole text, where libpg_query reports an empty range for the string and
 /// only the `U` for the identifier (it uses the length of the last rule that matched, not the
 /// token's end, for those two token types).
-struct SQLLexer {
+public struct SQLLexer {
+    /// What a lexical unit is: enough to drop comments, to look identifiers up as keywords, and to
+    /// recognise the `N` of `N'...'`, which PostgreSQL's scanner returns as the keyword NCHAR.
+    enum Kind: UInt8, Sendable {
+        /// An unquoted identifier, or a keyword: the scanner tells them apart by looking it up.
+        case identifier
+        /// `"..."` or `U&"..."`: never a keyword, whatever it spells.
+        case quotedIdentifier
+        /// `'...'`, `E'...'`, `B'...'`, `X'...'`, `U&'...'` (with continuation lines), `$tag$...$tag$`.
+        case string
+        /// The `N` of `N'...'`: the string itself follows as a token of its own.
+        case nationalPrefix
+        case number
+        /// `$1`.
+        case parameter
+        /// A run of operator characters, and `::`, `:=`, `..`.
+        case `operator`
+        /// Any other single byte: `,()[];.:+-*/` and also bytes PostgreSQL does not expect (`\`, `{`,
+        /// a vertical tab, a NUL).
+        case punctuation
+        case lineComment
+        case blockComment
+    }
+
+    /// One token of the lexer, comments included.
+    struct Lexeme: Sendable, Equatable {
+        let kind: Kind
+        let range: Range<Int>
+        /// False for a string, quoted identifier, dollar quote or block comment still open at the end
+        /// of the input. PostgreSQL rejects those; the lexer runs them to the end and goes on.
+        let isTerminated: Bool
+    }
+
     private let text: UnsafeBufferPointer<UInt8>
     private var index: Int
-    private let end: Int
+    /// Where the lexed range ends.
+    let end: Int
+
+    /// Tokens of `range` (file offsets), comments left out, with the ranges and keywords that
+    /// libpg_query's `pg_query_scan` reports (see `SQLLexer` for where they differ). Text that
+    /// PostgreSQL cannot scan (an unterminated string, a NUL byte) still gives its tokens.
+    public static func tokens(in range: Range<Int>, of source: SourceText) -> [Token] {
+        source.bytes.withUnsafeBufferPointer { text in
+            let keywords = KeywordTable.shared
+            var lexer = SQLLexer(text, in: range)
+            var tokens: [Token] = []
+            // Statements average about ten bytes a token; growing from empty would reallocate
+            // several times per statement. Long statements grow from there.
+            tokens.reserveCapacity(min(range.count / 8, 1_024) + 4)
+            while let token = lexer.next() {
+                switch token.kind {
+                case .lineComment, .blockComment:
+                    continue
+                case .identifier:
+                    tokens.append(Token(range: token.range, keyword: keywords.keyword(text, token.range)))
+                case .nationalPrefix:
+                    // PostgreSQL reads the `N` of `N'...'` as the keyword NCHAR; its text is `N`.
+                    tokens.append(Token(range: token.range, keyword: "N"))
+                default:
+                    tokens.append(Token(range: token.range, keyword: nil))
+                }
+            }
+            return tokens
+        }
+    }
+
+    /// The range of the first token of `range`, comments left out: the word a finding about a
+    /// whole statement points at.
+    public static func firstToken(in range: Range<Int>, of source: SourceText) -> Range<Int>? {
+        source.bytes.withUnsafeBufferPointer { text in
+            var lexer = SQLLexer(text, in: range)
+            while let token = lexer.next() {
+                if token.kind != .lineComment && token.kind != .blockComment { return token.range }
+            }
+            return nil
+        }
+    }
 
     /// Lexes `range` of `text`; a range reaching past the text is cut to it.
     init(_ text: UnsafeBufferPointer<UInt8>, in range: Range<Int>) {
@@ -60,8 +101,17 @@ struct SQLLexer {
         self.index = min(max(range.lowerBound, 0), end)
     }
 
+    /// Where the next token is read from.
+    var offset: Int { index }
+
+    /// Goes on reading at `offset` (never backwards, never past the end): the statement splitter
+    /// passes over a psql meta-command line this way, which is not SQL.
+    mutating func skip(to offset: Int) {
+        index = min(max(offset, index), end)
+    }
+
     /// The next token, or nil at the end of the range.
-    mutating func next() -> LexicalToken? {
+    mutating func next() -> Lexeme? {
         skipWhitespace()
         guard index < end else { return nil }
         let start = index
@@ -115,17 +165,17 @@ struct SQLLexer {
         while index < end, isSQLSpace(text[index]) { index += 1 }
     }
 
-    private mutating func fixed(_ kind: LexicalKind, length: Int) -> LexicalToken {
+    private mutating func fixed(_ kind: Kind, length: Int) -> Lexeme {
         let start = index
         index += length
-        return LexicalToken(kind: kind, range: start..<index, isTerminated: true)
+        return Lexeme(kind: kind, range: start..<index, isTerminated: true)
     }
 
     // MARK: - Identifiers and the literals that start like one
 
     /// An identifier, or a literal whose prefix letter would otherwise start one: flex takes the
     /// longest match, so `b'` beats the identifier `b`, and `u&` beats `u`.
-    private mutating func identifierOrPrefixedLiteral() -> LexicalToken {
+    private mutating func identifierOrPrefixedLiteral() -> Lexeme {
         let start = index
         let lower = text[start] | 0x20
         let next = peek(start + 1)
@@ -159,20 +209,20 @@ struct SQLLexer {
         }
         index += 1
         while index < end, isIdentifierByte(text[index]) { index += 1 }
-        return LexicalToken(kind: .identifier, range: start..<index, isTerminated: true)
+        return Lexeme(kind: .identifier, range: start..<index, isTerminated: true)
     }
 
     /// The end of `"..."`, `""` standing for one quote; `index` is past the opening quote.
-    private mutating func quotedIdentifier(from start: Int) -> LexicalToken {
+    private mutating func quotedIdentifier(from start: Int) -> Lexeme {
         while let quote = find(UInt8(ascii: "\""), from: index) {
             index = quote + 1
             if peek(index) != UInt8(ascii: "\"") {
-                return LexicalToken(kind: .quotedIdentifier, range: start..<index, isTerminated: true)
+                return Lexeme(kind: .quotedIdentifier, range: start..<index, isTerminated: true)
             }
             index += 1
         }
         index = end
-        return LexicalToken(kind: .quotedIdentifier, range: start..<end, isTerminated: false)
+        return Lexeme(kind: .quotedIdentifier, range: start..<end, isTerminated: false)
     }
 
     // MARK: - Strings
@@ -191,13 +241,13 @@ struct SQLLexer {
     /// string followed by whitespace holding a newline, then another quote, goes on there
     /// (`'a'\n'b'` is one constant). libpg_query's patched scanner allows no comment in that
     /// whitespace, so `'a' -- c\n'b'` is two strings.
-    private mutating func quotedString(from start: Int, style: StringStyle) -> LexicalToken {
+    private mutating func quotedString(from start: Int, style: StringStyle) -> Lexeme {
         while true {
             guard closeQuote(style) else {
-                return LexicalToken(kind: .string, range: start..<end, isTerminated: false)
+                return Lexeme(kind: .string, range: start..<end, isTerminated: false)
             }
             guard let next = continuation(after: index) else {
-                return LexicalToken(kind: .string, range: start..<index, isTerminated: true)
+                return Lexeme(kind: .string, range: start..<index, isTerminated: true)
             }
             index = next
         }
@@ -250,13 +300,13 @@ struct SQLLexer {
     // MARK: - Dollars: quotes and parameters
 
     /// `$1`, `$$...$$`, `$tag$...$tag$`, or a lone `$`.
-    private mutating func dollar() -> LexicalToken {
+    private mutating func dollar() -> Lexeme {
         let start = index
         let next = peek(start + 1)
         if isDigit(next) {
             index += 2
             while index < end, isDigit(text[index]) { index += 1 }
-            return LexicalToken(kind: .parameter, range: start..<index, isTerminated: true)
+            return Lexeme(kind: .parameter, range: start..<index, isTerminated: true)
         }
         // A tag is an identifier without `$`, not starting with a digit.
         var tagEnd = start + 1
@@ -274,17 +324,17 @@ struct SQLLexer {
     /// The end of a dollar-quoted string whose tag (`$tag$`, `tagLength` bytes, both dollars
     /// included) starts at `start`; `index` is past the tag. The body is the text up to the first
     /// copy of the tag: nothing in it is special.
-    private mutating func dollarQuoted(from start: Int, tagLength: Int) -> LexicalToken {
+    private mutating func dollarQuoted(from start: Int, tagLength: Int) -> Lexeme {
         // Function bodies are long and hold few dollars: memchr finds each.
         while let dollar = find(UInt8(ascii: "$"), from: index), dollar + tagLength <= end {
             if matchesTag(at: dollar, tagStart: start, length: tagLength) {
                 index = dollar + tagLength
-                return LexicalToken(kind: .string, range: start..<index, isTerminated: true)
+                return Lexeme(kind: .string, range: start..<index, isTerminated: true)
             }
             index = dollar + 1
         }
         index = end
-        return LexicalToken(kind: .string, range: start..<end, isTerminated: false)
+        return Lexeme(kind: .string, range: start..<end, isTerminated: false)
     }
 
     private func matchesTag(at offset: Int, tagStart: Int, length: Int) -> Bool {
@@ -303,7 +353,7 @@ struct SQLLexer {
     /// `1..10` is `1`, `..`, `10` (scan.l's {decimalfail}). PostgreSQL 15 rejects a number run
     /// into letters (`1e`, `1e+`, `1abc`, `1.e`): here the number ends before the letter, as it
     /// did in PostgreSQL 14, and the letters are an identifier.
-    private mutating func number() -> LexicalToken {
+    private mutating func number() -> Lexeme {
         let start = index
         while index < end, isDigit(text[index]) { index += 1 }
         if peek(index) == UInt8(ascii: "."), !(index > start && peek(index + 1) == UInt8(ascii: ".")) {
@@ -318,7 +368,7 @@ struct SQLLexer {
                 while index < end, isDigit(text[index]) { index += 1 }
             }
         }
-        return LexicalToken(kind: .number, range: start..<index, isTerminated: true)
+        return Lexeme(kind: .number, range: start..<index, isTerminated: true)
     }
 
     // MARK: - Operators and comments
@@ -326,7 +376,7 @@ struct SQLLexer {
     /// scan.l's {operator} rule: the longest run of operator characters, cut where a comment
     /// starts inside it; then a trailing `+` or `-` is given back (so `=-1` is `=`, `-`, `1`),
     /// unless the operator holds a character that no SQL operator has (`?-` and `@-` stay whole).
-    private mutating func operatorToken() -> LexicalToken {
+    private mutating func operatorToken() -> Lexeme {
         let start = index
         var stop = start + 1
         while stop < end, isOperatorByte(text[stop]) {
@@ -345,7 +395,7 @@ struct SQLLexer {
             repeat { stop -= 1 } while stop - start > 1 && (text[stop - 1] == UInt8(ascii: "+") || text[stop - 1] == UInt8(ascii: "-"))
         }
         index = stop
-        return LexicalToken(kind: stop - start == 1 ? .punctuation : .operator, range: start..<stop, isTerminated: true)
+        return Lexeme(kind: stop - start == 1 ? .punctuation : .operator, range: start..<stop, isTerminated: true)
     }
 
     private func hasNonSQLOperatorCharacter(_ range: Range<Int>) -> Bool {
@@ -362,15 +412,15 @@ struct SQLLexer {
     }
 
     /// `--` up to, not including, the end of the line (a LF or a CR).
-    private mutating func lineComment() -> LexicalToken {
+    private mutating func lineComment() -> Lexeme {
         let start = index
         index += 2
         while index < end, !isNewline(text[index]) { index += 1 }
-        return LexicalToken(kind: .lineComment, range: start..<index, isTerminated: true)
+        return Lexeme(kind: .lineComment, range: start..<index, isTerminated: true)
     }
 
     /// `/* ... */`, nesting as PostgreSQL's comments do.
-    private mutating func blockComment() -> LexicalToken {
+    private mutating func blockComment() -> Lexeme {
         let start = index
         index += 2
         var depth = 1
@@ -379,7 +429,7 @@ struct SQLLexer {
             if byte == UInt8(ascii: "*"), peek(index + 1) == UInt8(ascii: "/") {
                 index += 2
                 depth -= 1
-                if depth == 0 { return LexicalToken(kind: .blockComment, range: start..<index, isTerminated: true) }
+                if depth == 0 { return Lexeme(kind: .blockComment, range: start..<index, isTerminated: true) }
             } else if byte == UInt8(ascii: "/"), peek(index + 1) == UInt8(ascii: "*") {
                 index += 2
                 depth += 1
@@ -387,7 +437,7 @@ struct SQLLexer {
                 index += 1
             }
         }
-        return LexicalToken(kind: .blockComment, range: start..<end, isTerminated: false)
+        return Lexeme(kind: .blockComment, range: start..<end, isTerminated: false)
     }
 }
 
@@ -416,3 +466,32 @@ struct SQLLexer {
     isIdentifierStart(byte) || isDigit(byte)
 }
 
+@inline(__always) func isSpace(_ byte: UInt8) -> Bool {
+    byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D || byte == 0x0C || byte == 0x0B
+}
+
+/// scan.l's {op_chars}: ~ ! @ # ^ & | ` ? + - * / % < > =
+@inline(__always) func isOperatorByte(_ byte: UInt8) -> Bool {
+    switch byte {
+    case UInt8(ascii: "~"), UInt8(ascii: "!"), UInt8(ascii: "@"), UInt8(ascii: "#"), UInt8(ascii: "^"), UInt8(ascii: "&"),
+         UInt8(ascii: "|"), UInt8(ascii: "`"), UInt8(ascii: "?"), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "*"),
+         UInt8(ascii: "/"), UInt8(ascii: "%"), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "="):
+        return true
+    default:
+        return false
+    }
+}
+
+@inline(__always) func isIdentifierStart(_ byte: UInt8) -> Bool {
+    (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) || byte == 0x5F || byte >= 0x80
+}
+
+/// An identifier start, a digit or `$`: one bit test, as the lexer asks it for every byte of
+/// every identifier.
+@inline(__always) func isIdentifierByte(_ byte: UInt8) -> Bool {
+    switch byte >> 6 {
+    case 0: return (0x03FF_0010_0000_0000 as UInt64) >> UInt64(byte & 63) & 1 != 0 // `$`, 0-9
+    case 1: return (0x07FF_FFFE_87FF_FFFE as UInt64) >> UInt64(byte & 63) & 1 != 0 // A-Z, `_`, a-z
+    default: return true // 0x80 and above: any byte of a multi-byte character
+    }
+}
