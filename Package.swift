@@ -43,9 +43,12 @@ let package = Package(
         .target(name: "MigrationLintRules", dependencies: ["MigrationLint", "PostgresSyntax", "LockModel"], path: "Rules"),
         // Findings to text, gcc, json and the CI formats.
         .target(name: "Reporters", dependencies: ["MigrationLint", "LockModel", "PostgresSyntax"]),
+        // `migration-lint lsp`: the Language Server Protocol over stdio, JSON-RPC on Foundation alone.
+        .target(name: "LanguageServer", dependencies: ["MigrationLint", "MigrationInput", "MigrationLintRules", "Reporters",
+                                                       "LockModel", "PostgresSyntax"]),
         // Named like its product: a plugin reaches a tool of its own package by the target's name.
         .executableTarget(name: "migration-lint", dependencies: [
-                              "MigrationLint", "MigrationInput", "MigrationLintRules", "Reporters",
+                              "MigrationLint", "MigrationInput", "MigrationLintRules", "Reporters", "LanguageServer",
                               .product(name: "ArgumentParser", package: "swift-argument-parser"),
                           ],
                           path: "Sources/MigrationLintCLI"),
@@ -65,6 +68,7 @@ let package = Package(
         .testTarget(name: "MigrationLintTests", dependencies: ["MigrationLint", "MigrationInput", "MigrationLintRules", "Reporters"]),
         // Real counterparts: git, SwiftPM (plugin), pre-commit. Needs the built `migration-lint`.
         .testTarget(name: "IntegrationTests", dependencies: ["MigrationLint", "MigrationInput", .product(name: "Yams", package: "Yams")]),
+        .testTarget(name: "LanguageServerTests", dependencies: ["LanguageServer"]),
         .testTarget(name: "ReportersTests", dependencies: ["Reporters", "MigrationLint", "MigrationInput", "MigrationLintRules", "LockModel", "PostgresSyntax"]),
     ],
     swiftLanguageModes: [.v5]

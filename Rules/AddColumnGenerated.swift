@@ -25,14 +25,27 @@ public struct AddColumnGenerated: Rule {
             Add a plain nullable column (instant), give it its default for new rows, backfill existing rows in \
             batches outside the migration's transaction, then add NOT NULL through a CHECK that is added NOT \
             VALID and validated separately. For a generated column, keep it up to date from a trigger or from \
-            application code instead. On a table created in the same migration none of this is needed.
+            application code instead. On PostgreSQL 18 and later a generated column that needs no index, NOT NULL \
+            or key can be VIRTUAL, computed when read: adding it writes no row. On a table created in the same \
+            migration none of this is needed.
             """,
-        versionNotes: "Every supported version rewrites; identity columns exist since PostgreSQL 10, stored generated columns since 12.",
+        versionNotes: """
+            Every supported version rewrites; identity columns exist since PostgreSQL 10, stored generated columns \
+            since 12. PostgreSQL 18 adds virtual generated columns, computed when read, and makes them the default \
+            when neither STORED nor VIRTUAL is given (release notes 18; ddl.sgml "Generated Columns"): adding one \
+            writes no row, so on 18 and later the advice for a generated column is a VIRTUAL one when it needs no \
+            index, NOT NULL or foreign key. PostgreSQL 17 adds ALTER COLUMN ... SET EXPRESSION AS, which rewrites \
+            the table for a stored column (release notes 17; alter_table.sgml). MigrationLint reads statements with \
+            the PostgreSQL \(GrammarVersion.text) grammar, which knows neither VIRTUAL, a generated column without STORED, nor SET \
+            EXPRESSION: they are reported as syntax-error, a warning when the target is newer than the grammar.
+            """,
         badExamples: [
             RuleExample("ALTER TABLE users ADD COLUMN id ↓bigserial;"),
             RuleExample("ALTER TABLE app.orders ADD COLUMN number bigint ↓GENERATED ALWAYS AS IDENTITY;"),
             RuleExample("ALTER TABLE \"Orders\" ADD COLUMN total_cents bigint ↓GENERATED ALWAYS AS (price_cents * quantity) STORED;"),
             RuleExample("CREATE DOMAIN positive_int AS integer CHECK (VALUE > 0);\nALTER TABLE items ADD COLUMN quantity ↓positive_int;"),
+            RuleExample("ALTER TABLE orders ADD COLUMN total_cents bigint ↓GENERATED ALWAYS AS (price_cents * quantity) STORED;", postgresVersion: 18),
+            RuleExample("ALTER TABLE orders ADD COLUMN total_cents bigint NOT NULL ↓GENERATED ALWAYS AS (price_cents * quantity) STORED;", postgresVersion: 18),
         ],
         goodExamples: [
             RuleExample("CREATE TABLE users (name text NOT NULL);\nALTER TABLE users ADD COLUMN id bigserial;"),
@@ -69,7 +82,9 @@ public struct AddColumnGenerated: Rule {
         if offending.count > 1 { plan.steps.append(.deploy("repeat these steps for \(offending.dropFirst().map { quoteIdentifier($0.column.name) }.joined(separator: ", "))")) }
         return [Finding(message: "adding \(quoteIdentifier(first.column.name)) rewrites \(table.qualified): \(first.reason)",
                         range: context.clauseRange(at: first.location ?? first.column.location), notes: notes,
-                        help: "add a plain nullable column, backfill it in batches, then enforce NOT NULL with a validated CHECK",
+                        help: offersVirtualColumn(table: alter.relation, column: first.column, context)
+                            ? "on PostgreSQL 18 add it as a VIRTUAL generated column, computed when read: no rewrite"
+                            : "add a plain nullable column, backfill it in batches, then enforce NOT NULL with a validated CHECK",
                         rewrite: plan)]
     }
 
@@ -132,8 +147,33 @@ public struct AddColumnGenerated: Rule {
                                     note: "a plain column, computed for new rows by the application or a BEFORE INSERT OR UPDATE trigger (instant)"))
         }
         steps += SQLText.backfillThenNotNull(table: table, column: column.name, value: valueSQL,
-                                             notNull: column.hasNotNull || column.isSerial || column.isIdentity || column.isPrimaryKey)
+                                             notNull: column.hasNotNull || column.isSerial || column.isIdentity || column.isPrimaryKey,
+                                             postgresVersion: context.postgresVersion)
+        if context.postgresVersion >= 18, column.generatedExpression != nil, let virtual = virtualColumnStep(table: table, column: column, context) {
+            // Computed when read, a virtual column needs no rewrite; it fits when nothing needs
+            // the value stored, so the plan that stores it stays as the other way.
+            return RewritePlan([virtual, .deploy("if the value must be stored (to index it, or for user-defined functions), add a plain column kept up to date by a trigger and backfill it in batches instead")])
+        }
         return RewritePlan(steps)
+    }
+
+    /// PostgreSQL 18 and later: the same column as a virtual generated column, computed when read,
+    /// so adding it writes no row (release notes 18, "Allow generated columns to be virtual, and
+    /// make them the default"; `ddl.sgml` of 18, "Generated Columns": a virtual generated column
+    /// occupies no storage and is computed when it is read). The syntax is newer than the bundled
+    /// grammar. Nil when the column has constraints a virtual column cannot carry in 18 (indexes,
+    /// hence UNIQUE and PRIMARY KEY; foreign keys; NOT NULL) or a type that may be a domain.
+    func virtualColumnStep(table: QualifiedName, column: ColumnDefinition, _ context: RuleContext) -> RewritePlan.Step? {
+        guard let type = column.type, let expression = generatedExpressionText(column, context),
+              column.constraints.allSatisfy({ if case .generated = $0.kind { return true } else { return false } }),
+              context.state.schema.domains[context.state.resolve(Self.typeObject(type)).qualified] == nil else { return nil }
+        return .migrationNeeding(version: 18, sql: "\(SQLText.lockTimeout)\nALTER TABLE \(table.sql) ADD COLUMN IF NOT EXISTS \(quoteIdentifier(column.name)) \(type.sql) GENERATED ALWAYS AS (\(expression)) VIRTUAL;",
+                                 note: "a virtual generated column is computed when read: no row is written (it cannot be indexed, and its expression may use built-in functions only)")
+    }
+
+    /// Whether the plan for `column` is a virtual generated column (PostgreSQL 18 and later).
+    func offersVirtualColumn(table: QualifiedName, column: ColumnDefinition, _ context: RuleContext) -> Bool {
+        context.postgresVersion >= 18 && column.generatedExpression != nil && virtualColumnStep(table: table, column: column, context) != nil
     }
 
     /// The base type of a domain created earlier in this file.

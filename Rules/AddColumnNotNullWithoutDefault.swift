@@ -27,13 +27,19 @@ public struct AddColumnNotNullWithoutDefault: Rule {
             only after every running release writes the column. Without a sensible default: add the column \
             nullable, deploy code that writes it, backfill in batches, then add NOT NULL through a NOT VALID check.
             """,
-        versionNotes: "Before PostgreSQL 11 a default on ADD COLUMN rewrites the whole table; there use the nullable, backfill, check sequence.",
+        versionNotes: """
+            Before PostgreSQL 11 a default on ADD COLUMN rewrites the whole table; there use the nullable, backfill, \
+            check sequence. On PostgreSQL 18 and later that sequence ends with the NOT NULL constraint itself added \
+            NOT VALID and validated (release notes 18, "Allow ALTER TABLE to set the NOT VALID attribute of NOT NULL \
+            constraints"), syntax newer than the PostgreSQL \(GrammarVersion.text) grammar MigrationLint reads.
+            """,
         badExamples: [
             RuleExample("ALTER TABLE users ADD COLUMN ↓email text NOT NULL;"),
             RuleExample("ALTER TABLE app.\"Orders\" ADD COLUMN ↓\"Total\" bigint CONSTRAINT orders_total_nn NOT NULL;"),
             RuleExample("ALTER TABLE users ADD COLUMN ↓token uuid NOT NULL;"),
             RuleExample("ALTER TABLE users ADD COLUMN ↓code text NOT NULL DEFAULT NULL, ADD COLUMN ↓level int PRIMARY KEY;"),
             RuleExample("ALTER TABLE users ADD COLUMN ↓active boolean NOT NULL;", postgresVersion: 10),
+            RuleExample("ALTER TABLE users ADD COLUMN ↓token uuid NOT NULL;", postgresVersion: 18),
             RuleExample("ALTER TABLE orders ADD COLUMN ↓ref text NOT NULL UNIQUE;"),
             RuleExample("ALTER TABLE app.orders ADD COLUMN ↓coupon_id bigint NOT NULL CONSTRAINT orders_coupon_fk REFERENCES app.coupons (id) ON DELETE CASCADE CHECK (coupon_id > 0);"),
         ],
@@ -87,14 +93,22 @@ public struct AddColumnNotNullWithoutDefault: Rule {
                        note: "add the column nullable (instant)"),
             .deploy("deploy the release that writes \(qualified) on every insert and update, everywhere"),
             .deploy("backfill \(qualified) for existing rows in batches (UPDATE ... WHERE \(name) IS NULL, 10000 rows per transaction), outside any migration transaction"),
-            .migration(sql: """
-                \(SQLText.lockTimeout)
-                \(SQLText.statementTimeout)
-                ALTER TABLE \(tableSQL) ADD CONSTRAINT \(check) CHECK (\(name) IS NOT NULL) NOT VALID;
-                ALTER TABLE \(tableSQL) VALIDATE CONSTRAINT \(check);
-                ALTER TABLE \(tableSQL) ALTER COLUMN \(name) SET NOT NULL;
-                ALTER TABLE \(tableSQL) DROP CONSTRAINT \(check);
-                """, note: "run without a transaction: VALIDATE scans under SHARE UPDATE EXCLUSIVE (reads and writes continue), and the valid check lets SET NOT NULL skip its scan (PostgreSQL 12+)"),
+            context.postgresVersion >= 18
+                // PostgreSQL 18: the NOT NULL constraint itself, NOT VALID then validated (see SQLText.notNullSteps).
+                ? .migrationNeeding(version: 18, sql: """
+                    \(SQLText.lockTimeout)
+                    \(SQLText.statementTimeout)
+                    ALTER TABLE \(tableSQL) ADD CONSTRAINT \(check) NOT NULL \(name) NOT VALID;
+                    ALTER TABLE \(tableSQL) VALIDATE CONSTRAINT \(check);
+                    """, note: "run without a transaction: VALIDATE scans under SHARE UPDATE EXCLUSIVE (reads and writes continue), and the column is then NOT NULL")
+                : .migration(sql: """
+                    \(SQLText.lockTimeout)
+                    \(SQLText.statementTimeout)
+                    ALTER TABLE \(tableSQL) ADD CONSTRAINT \(check) CHECK (\(name) IS NOT NULL) NOT VALID;
+                    ALTER TABLE \(tableSQL) VALIDATE CONSTRAINT \(check);
+                    ALTER TABLE \(tableSQL) ALTER COLUMN \(name) SET NOT NULL;
+                    ALTER TABLE \(tableSQL) DROP CONSTRAINT \(check);
+                    """, note: "run without a transaction: VALIDATE scans under SHARE UPDATE EXCLUSIVE (reads and writes continue), and the valid check lets SET NOT NULL skip its scan (PostgreSQL 12+)"),
         ]
         // The column's own constraints, each added the way that does not block: NOT VALID and
         // validated separately, or through an index built CONCURRENTLY.

@@ -25,13 +25,18 @@ public struct AddColumnVolatileDefault: Rule {
             outside the migration's transaction, then add NOT NULL through a NOT VALID check that is validated \
             separately.
             """,
-        versionNotes: "PostgreSQL 11 added fast defaults for non-volatile expressions; before 11 every default rewrites.",
+        versionNotes: """
+            PostgreSQL 11 added fast defaults for non-volatile expressions; before 11 every default rewrites. On \
+            PostgreSQL 18 and later the rewrite's NOT NULL step adds the NOT NULL constraint NOT VALID and validates \
+            it (release notes 18), syntax newer than the PostgreSQL \(GrammarVersion.text) grammar MigrationLint reads.
+            """,
         badExamples: [
             RuleExample("ALTER TABLE users ADD COLUMN token uuid NOT NULL DEFAULT ↓gen_random_uuid();"),
             RuleExample("ALTER TABLE events ADD COLUMN seen_at timestamptz DEFAULT ↓clock_timestamp();"),
             RuleExample("ALTER TABLE \"Accounts\" ADD COLUMN score int DEFAULT ↓(random() * 10)::int;"),
             RuleExample("ALTER TABLE app.orders ADD COLUMN status text DEFAULT ↓'new';", postgresVersion: 10),
             RuleExample("ALTER TABLE orders ADD COLUMN ref text DEFAULT ↓make_ref();"),
+            RuleExample("ALTER TABLE users ADD COLUMN token uuid NOT NULL DEFAULT ↓uuidv7();", postgresVersion: 18),
             RuleExample(#"ALTER TABLE orders ADD COLUMN seen timestamptz DEFAULT ↓clock_timestamp() /* it's */;"#),
         ],
         goodExamples: [
@@ -73,7 +78,8 @@ public struct AddColumnVolatileDefault: Rule {
             .migration(sql: "\(SQLText.lockTimeout)\nALTER TABLE \(tableSQL) ALTER COLUMN \(name) SET DEFAULT \(valueSQL);",
                        note: "new rows get the default"),
         ]
-        steps += SQLText.backfillThenNotNull(table: table, column: column.name, value: valueSQL, notNull: column.hasNotNull)
+        steps += SQLText.backfillThenNotNull(table: table, column: column.name, value: valueSQL, notNull: column.hasNotNull,
+                                             postgresVersion: context.postgresVersion)
         return RewritePlan(steps)
     }
 }

@@ -24,9 +24,19 @@ public struct SetNotNull: Rule {
         safeAlternative: """
             Add CHECK (col IS NOT NULL) NOT VALID (brief lock, no scan), VALIDATE it in a separate transaction \
             (scan under SHARE UPDATE EXCLUSIVE, traffic continues), then SET NOT NULL, which now skips its scan, \
-            and drop the check.
+            and drop the check. On PostgreSQL 18 and later add the NOT NULL constraint itself NOT VALID and \
+            VALIDATE it: no SET NOT NULL, no check to drop.
             """,
-        versionNotes: "PostgreSQL 12 made SET NOT NULL use a valid CHECK constraint; before 12 it always scans, so keep the validated CHECK instead.",
+        versionNotes: """
+            PostgreSQL 12 made SET NOT NULL use a valid CHECK constraint; before 12 it always scans, so keep the \
+            validated CHECK instead. PostgreSQL 18 can add the NOT NULL constraint itself as NOT VALID and validate \
+            it under SHARE UPDATE EXCLUSIVE (release notes 18, "Allow ALTER TABLE to set the NOT VALID attribute of \
+            NOT NULL constraints"; alter_table.sgml, ADD table_constraint and VALIDATE CONSTRAINT): on 18 and later \
+            the advice is ADD CONSTRAINT ... NOT NULL col NOT VALID, then VALIDATE CONSTRAINT, with no CHECK to drop. \
+            That ADD is newer than the PostgreSQL \(GrammarVersion.text) grammar MigrationLint reads: in a file it is reported as \
+            syntax-error (a warning when the target is 18 or later), and a SET NOT NULL after it is not known to \
+            validate an existing constraint.
+            """,
         badExamples: [
             RuleExample("ALTER TABLE users ALTER COLUMN email ↓SET NOT NULL;"),
             RuleExample("ALTER TABLE app.orders ALTER COLUMN total ↓SET NOT NULL, ALTER COLUMN status ↓SET NOT NULL;"),
@@ -35,6 +45,7 @@ public struct SetNotNull: Rule {
                         postgresVersion: 11),
             RuleExample("ALTER TABLE users ADD CONSTRAINT users_email_not_null CHECK (email IS NOT NULL) NOT VALID;\nALTER TABLE users ALTER COLUMN email ↓SET NOT NULL;"),
             RuleExample(#"ALTER TABLE orders ALTER COLUMN note ↓SET NOT NULL /* it's */ -- don't"#),
+            RuleExample("ALTER TABLE users ALTER COLUMN email ↓SET NOT NULL;", postgresVersion: 18),
         ],
         goodExamples: [
             RuleExample("ALTER TABLE users ADD CONSTRAINT users_email_not_null CHECK (email IS NOT NULL) NOT VALID;\nALTER TABLE users VALIDATE CONSTRAINT users_email_not_null;\nALTER TABLE users ALTER COLUMN email SET NOT NULL;"),
@@ -57,11 +68,13 @@ public struct SetNotNull: Rule {
             let range = context.keywordClause(["SET", "NOT", "NULL"], occurrence: occurrence) ?? context.firstWordRange
             var notes = context.lockNotes(while: "every row is read")
             if !modern { notes.append("before PostgreSQL 12 SET NOT NULL always scans, even with a valid CHECK constraint") }
+            let help = context.postgresVersion >= 18
+                ? "add the NOT NULL constraint NOT VALID (PostgreSQL 18), then validate it separately"
+                : modern ? "add CHECK (\(quoteIdentifier(column)) IS NOT NULL) NOT VALID, validate it separately, then SET NOT NULL"
+                         : "keep a validated CHECK (\(quoteIdentifier(column)) IS NOT NULL) instead of NOT NULL until PostgreSQL 12"
             return Finding(message: "SET NOT NULL on \(quoteIdentifier(column)) scans \(table.qualified) to prove no row is NULL",
-                           range: range, notes: notes,
-                           help: modern ? "add CHECK (\(quoteIdentifier(column)) IS NOT NULL) NOT VALID, validate it separately, then SET NOT NULL"
-                                        : "keep a validated CHECK (\(quoteIdentifier(column)) IS NOT NULL) instead of NOT NULL until PostgreSQL 12",
-                           rewrite: plan(table: alter.relation, column: column, modern: modern))
+                           range: range, notes: notes, help: help,
+                           rewrite: plan(table: alter.relation, column: column, postgresVersion: context.postgresVersion))
         }
     }
 
@@ -82,7 +95,8 @@ public struct SetNotNull: Rule {
         return (validated + dropped).contains { $0.lowercased().contains(key) }
     }
 
-    func plan(table: QualifiedName, column: String, modern: Bool) -> RewritePlan {
+    func plan(table: QualifiedName, column: String, postgresVersion: Int) -> RewritePlan {
+        if postgresVersion >= 18 { return RewritePlan(SQLText.notNullSteps(table: table, column: column, postgresVersion: postgresVersion)) }
         let tableSQL = table.sql
         let name = quoteIdentifier(column)
         let check = quoteIdentifier(SQLText.constraintName(table.name, column, "not_null"))
@@ -92,7 +106,7 @@ public struct SetNotNull: Rule {
             .migration(sql: SQLText.withStatementTimeout("ALTER TABLE \(tableSQL) VALIDATE CONSTRAINT \(check);"),
                        note: "scan under SHARE UPDATE EXCLUSIVE: reads and writes continue"),
         ]
-        if modern {
+        if postgresVersion >= 12 {
             steps.append(.migration(sql: SQLText.withLockTimeout("ALTER TABLE \(tableSQL) ALTER COLUMN \(name) SET NOT NULL;\nALTER TABLE \(tableSQL) DROP CONSTRAINT \(check);"),
                                     note: "the valid check lets SET NOT NULL skip its scan; the check is then redundant"))
         } else {

@@ -22,18 +22,29 @@ public struct TableRewrite: Rule {
             they can, one after the other.
             """,
         safeAlternative: """
-            Reclaim space or reorder rows online with the pg_repack extension (`pg_repack --table=...`, \
-            `--order-by`, `--tablespace`), which holds ACCESS EXCLUSIVE only for a moment at the end. A plain \
+            Reclaim space or reorder rows online: on PostgreSQL 19 and later with REPACK (CONCURRENTLY) table \
+            [USING INDEX index], before 19 with the pg_repack extension (`pg_repack --table=...`, `--order-by`, \
+            `--tablespace`); both hold ACCESS EXCLUSIVE only for a moment at the end. A plain \
             VACUUM (no FULL) marks space reusable without blocking reads or writes. SET LOGGED / UNLOGGED and \
             SET ACCESS METHOD have no online form: plan a maintenance window.
             """,
-        versionNotes: "SET ACCESS METHOD exists since PostgreSQL 15.",
+        versionNotes: """
+            SET ACCESS METHOD exists since PostgreSQL 15. PostgreSQL 19 adds REPACK, which replaces VACUUM FULL and \
+            CLUSTER (both remain), and REPACK (CONCURRENTLY), which copies the table without blocking reads or \
+            writes and takes ACCESS EXCLUSIVE only to swap the files at the end (release notes 19; repack.sgml): \
+            on 19 and later the advice for VACUUM FULL and CLUSTER is REPACK (CONCURRENTLY) instead of pg_repack. \
+            REPACK is newer than the PostgreSQL \(GrammarVersion.text) grammar MigrationLint reads: in a file it is reported as \
+            syntax-error, a warning when the target is newer than the grammar.
+            """,
         badExamples: [
             RuleExample("VACUUM ↓FULL users;"),
             RuleExample("↓CLUSTER app.orders USING orders_created_at_idx;"),
             RuleExample("ALTER TABLE \"Events\" ↓SET TABLESPACE fast_disk;"),
             RuleExample("ALTER TABLE app.sessions ↓SET UNLOGGED;"),
             RuleExample("VACUUM (↓FULL, ANALYZE) users;"),
+            RuleExample("VACUUM ↓FULL users, app.orders;", postgresVersion: 19),
+            RuleExample("↓CLUSTER app.orders USING orders_created_at_idx;", postgresVersion: 19),
+            RuleExample("↓CLUSTER app.orders;", postgresVersion: 19),
         ],
         goodExamples: [
             RuleExample("VACUUM ANALYZE users;"),
@@ -47,11 +58,11 @@ public struct TableRewrite: Rule {
         case .vacuum(true, _, let relations):
             let range = context.nextKeyword("FULL") ?? context.firstWordRange
             return finding(context, relations: relations, range: range, what: "VACUUM FULL",
-                           plan: relations.isEmpty ? nil : vacuumPlan(relations))
+                           plan: relations.isEmpty ? nil : vacuumPlan(relations, context))
         case .cluster(let relation):
             let table = relation.map { [$0] } ?? []
             return finding(context, relations: table, range: context.firstWordRange, what: "CLUSTER",
-                           plan: relation.map { RewritePlan([.deploy("pg_repack --table=\(context.state.resolve($0).qualified) --order-by=(the clustering index's columns) reorders online, ACCESS EXCLUSIVE only for a moment at the end")]) })
+                           plan: relation.map { clusterPlan($0, context) })
         case .alterTable(let alter) where alter.kind == .table:
             var findings: [Finding] = []
             var occurrences: [[String]: Int] = [:]
@@ -106,16 +117,46 @@ public struct TableRewrite: Rule {
         let subject = rewritten.isEmpty ? "every table it can" : rewritten.joined(separator: ", ")
         var notes = context.lockNotes(while: "the copy is written")
         notes += (assumptions ?? context.effects.assumptions).texts
+        let online = (plan?.newerSyntaxSteps.isEmpty ?? true) ? "pg_repack" : "REPACK (CONCURRENTLY), new in PostgreSQL 19,"
         return [Finding(message: "\(what) rewrites \(subject) and rebuilds its indexes", range: range, notes: notes,
-                        help: "use pg_repack for an online copy, or a plain VACUUM to make space reusable without blocking",
+                        help: "use \(online) for an online copy, or a plain VACUUM to make space reusable without blocking",
                         rewrite: plan)]
     }
 
-    func vacuumPlan(_ relations: [QualifiedName]) -> RewritePlan {
-        RewritePlan([
-            .migration(sql: "VACUUM (ANALYZE) \(relations.map(\.sql).joined(separator: ", "));",
-                       note: "plain VACUUM: space becomes reusable, reads and writes continue (outside a transaction block)"),
-            .deploy("to give space back to the operating system, pg_repack --table=\(relations[0].qualified) copies the table online"),
-        ])
+    /// PostgreSQL 19 and later copy a table online in core: REPACK, which replaces VACUUM FULL and
+    /// CLUSTER, and its CONCURRENTLY option, which copies under SHARE UPDATE EXCLUSIVE (reads and
+    /// writes continue) and takes ACCESS EXCLUSIVE only to swap in the copy at the end (release
+    /// notes 19, "New REPACK command ... REPACK (CONCURRENTLY) allows repacking without blocking
+    /// reads and writes"; `ref/repack.sgml`: one table, not in a transaction block, a replication
+    /// slot of its own). Its syntax is newer than the bundled grammar. Before 19: pg_repack.
+    func repackStep(_ sql: String) -> RewritePlan.Step {
+        .migrationNeeding(version: 19, sql: sql,
+                          note: "copies the table under SHARE UPDATE EXCLUSIVE (reads and writes continue) and takes ACCESS EXCLUSIVE only to swap in the copy at the end; outside a transaction block, and it needs a free replication slot")
+    }
+
+    func vacuumPlan(_ relations: [QualifiedName], _ context: RuleContext) -> RewritePlan {
+        let vacuum = RewritePlan.Step.migration(sql: "VACUUM (ANALYZE) \(relations.map(\.sql).joined(separator: ", "));",
+                                                note: "plain VACUUM: space becomes reusable, reads and writes continue (outside a transaction block)")
+        guard context.postgresVersion >= 19 else {
+            return RewritePlan([vacuum, .deploy("to give space back to the operating system, pg_repack --table=\(relations[0].qualified) copies the table online")])
+        }
+        // REPACK (CONCURRENTLY) takes one table at a time.
+        return RewritePlan([vacuum] + relations.map { repackStep("REPACK (CONCURRENTLY) \($0.sql);") })
+    }
+
+    func clusterPlan(_ relation: QualifiedName, _ context: RuleContext) -> RewritePlan {
+        guard context.postgresVersion >= 19 else {
+            return RewritePlan([.deploy("pg_repack --table=\(context.state.resolve(relation).qualified) --order-by=(the clustering index's columns) reorders online, ACCESS EXCLUSIVE only for a moment at the end")])
+        }
+        // `CLUSTER t USING i` names the index; plain `CLUSTER t` uses the index the table was
+        // clustered on, as `USING INDEX` without a name does.
+        var index = ""
+        if let using = context.nextKeyword("USING") {
+            let position = context.tokenIndex(at: using.upperBound)
+            if position < context.tokens.count, context.isName(context.tokens[position]) {
+                index = " " + context.source.text(context.tokens[position].range)
+            }
+        }
+        return RewritePlan([repackStep("REPACK (CONCURRENTLY) \(relation.sql) USING INDEX\(index);")])
     }
 }

@@ -3,11 +3,81 @@
 # Both tools run alternately, several rounds, on the same inputs, with machine-readable output;
 # prints a Markdown table of median wall time, CPU time (user+sys), peak RSS and the ratio.
 # Usage: scripts/bench.sh [rounds=5]
+#        scripts/bench.sh lsp     the language server's latency section alone
 # Needs: swift, python3 (with venv), network access to PyPI for the first run.
 set -euo pipefail
-rounds="${1:-5}"
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
+
+# == LSP latency: how long after a change to a 2,000-line migration its diagnostics arrive, with
+# the server's default debounce, over a real pipe (Tests/lsp/rawclient.py); and its memory.
+lsp_latency() {
+  local build=(swift build -c release --product migration-lint --static-swift-stdlib --scratch-path "$root/.build-static")
+  echo "building MigrationLint (release, static Swift runtime)..." >&2
+  "${build[@]}" >&2
+  local binary
+  binary="$("${build[@]}" --show-bin-path)/migration-lint"
+  python3 - "$root" "$binary" <<'PY'
+import os, statistics, sys, tempfile, time, pathlib
+root, binary = sys.argv[1], sys.argv[2]
+sys.path.insert(0, os.path.join(root, "Tests", "lsp"))
+from rawclient import RawServer
+
+shapes = [
+    "ALTER TABLE t{j} ADD COLUMN c{i} integer;",
+    "CREATE INDEX CONCURRENTLY IF NOT EXISTS idx_{i} ON t{j} (name);",
+    "ALTER TABLE t{j} ADD CONSTRAINT fk_{i} FOREIGN KEY (id) REFERENCES t{k} (id) NOT VALID;",
+    "ALTER TABLE t{j} VALIDATE CONSTRAINT fk_{i};",
+    "CREATE INDEX idx_plain_{i} ON t{j} (name);",
+    "UPDATE t{j} SET name = 'n' WHERE id BETWEEN {i} AND {i} + 100;",
+    "ALTER TABLE t{j} ALTER COLUMN name SET NOT NULL;",
+    "SET lock_timeout = '2s';",
+]
+lines = [shapes[i % len(shapes)].format(i=i, j=i // 8, k=max(0, i // 8 - 1)) for i in range(2000)]
+with tempfile.TemporaryDirectory() as work:
+    server = RawServer(binary, pathlib.Path(work), debounce_ms=None)
+    uri = (pathlib.Path(work) / "migrations" / "0001_big.sql").as_uri()
+    started = time.perf_counter()
+    server.open(uri, "\n".join(lines) + "\n")
+    count = len(server.diagnostics(uri, 1))
+    opened = time.perf_counter() - started
+    def cpu_seconds():
+        fields = open(f"/proc/{server.process.pid}/stat").read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    cpu_before = cpu_seconds()
+    latencies = []
+    for version in range(2, 102):
+        line = (version * 37) % 2000
+        # Type one character at the end of a line, as a keystroke does.
+        column = len(lines[line])
+        started = time.perf_counter()
+        server.change(uri, version, (line, column), (line, column), " ")
+        server.diagnostics(uri, version)
+        latencies.append((time.perf_counter() - started) * 1000)
+        lines[line] += " "
+    latencies.sort()
+    cpu_per_change = (cpu_seconds() - cpu_before) * 1000 / 100
+    rss = server.resident_kib()
+    server.close()
+print(f"## LSP latency (release build, 2,000-line migration, {count} diagnostics, default debounce, 10 ms)")
+print()
+print("| measure | value |")
+print("|---|---:|")
+print(f"| open to first diagnostics | {opened * 1000:.0f} ms |")
+print(f"| change to diagnostics, median of 100 | {statistics.median(latencies):.0f} ms |")
+print(f"| change to diagnostics, 90th percentile | {latencies[89]:.0f} ms |")
+print(f"| change to diagnostics, slowest | {latencies[-1]:.0f} ms |")
+print(f"| server CPU time per change (lint, diagnostics, JSON) | {cpu_per_change:.0f} ms |")
+print(f"| server resident memory after 100 changes | {rss / 1024:.0f} MiB |")
+print()
+print(f"load average during the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+PY
+}
+if [ "${1:-}" = "lsp" ]; then
+  lsp_latency
+  exit 0
+fi
+rounds="${1:-5}"
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
@@ -128,3 +198,6 @@ print("|---|---:|---:|---:|---:|---:|---:|---:|")
 for row in rows:
     print(row)
 PY
+
+echo
+lsp_latency

@@ -19,6 +19,8 @@ as_root() {
 packages=(libpg-query-dev)
 if [ "${1:-}" = "--test" ]; then
   packages+=(libprotobuf-c-dev postgresql-15 postgresql-client-15 git)
+  # LSP suite (Tests/lsp): headless Neovim is one of the real clients.
+  packages+=(neovim)
 fi
 missing=()
 for p in "${packages[@]}"; do
@@ -33,4 +35,9 @@ if [ "${1:-}" = "--test" ]; then
   # Debian's own Python refuses system-wide installs (PEP 668): then install for this user.
   python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore pre-commit jsonschema 2>/dev/null \
     || python3 -m pip install --quiet --disable-pip-version-check --break-system-packages pre-commit jsonschema
+fi
+if [ "${1:-}" = "--test" ]; then
+  # LSP suite (Tests/lsp): pytest-lsp, a real LSP client, drives `migration-lint lsp`.
+  python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore 'pytest-lsp==1.0.1' 2>/dev/null \
+    || python3 -m pip install --quiet --disable-pip-version-check --break-system-packages 'pytest-lsp==1.0.1'
 fi

@@ -12,3 +12,6 @@ if [ -f scripts/pg-test-server.sh ]; then
 fi
 swift build --build-tests
 swift test --skip-build "$@"
+
+# == LSP suite: pytest-lsp and headless Neovim drive the built `migration-lint lsp` (Tests/lsp).
+MIGRATION_LINT="$PWD/.build/debug/migration-lint" python3 -m pytest -q -p no:cacheprovider Tests/lsp

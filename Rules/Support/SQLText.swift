@@ -13,26 +13,48 @@ enum SQLText {
     static func withStatementTimeout(_ sql: String) -> String { "\(statementTimeout)\n\(sql)" }
 
     /// The tail of every add-a-column plan: backfill existing rows in batches, then, when the
-    /// column must be NOT NULL, enforce it without a long lock (NOT VALID check, VALIDATE, SET
-    /// NOT NULL that skips its scan thanks to the check, drop the check).
-    static func backfillThenNotNull(table: QualifiedName, column: String, value: String, notNull: Bool) -> [RewritePlan.Step] {
+    /// column must be NOT NULL, enforce it without a long lock (`notNullSteps`).
+    static func backfillThenNotNull(table: QualifiedName, column: String, value: String, notNull: Bool,
+                                    postgresVersion: Int) -> [RewritePlan.Step] {
         let tableSQL = table.sql
         let name = quoteIdentifier(column)
-        var steps: [RewritePlan.Step] = [
+        let steps: [RewritePlan.Step] = [
             .backfill(sql: "UPDATE \(tableSQL) SET \(name) = \(value)\n  WHERE ctid IN (SELECT ctid FROM \(tableSQL) WHERE \(name) IS NULL LIMIT 10000);\n-- repeat until no row is updated",
                       note: "fill existing rows in batches, each in its own transaction"),
         ]
         guard notNull else { return steps }
-        let check = quoteIdentifier(constraintName(table.name, column, "not_null"))
-        steps += [
-            .migration(sql: "\(lockTimeout)\nALTER TABLE \(tableSQL) ADD CONSTRAINT \(check) CHECK (\(name) IS NOT NULL) NOT VALID;",
+        return steps + notNullSteps(table: table, column: column, postgresVersion: postgresVersion)
+    }
+
+    /// NOT NULL on a column of an existing table without reading it under ACCESS EXCLUSIVE.
+    ///
+    /// PostgreSQL 18 and later: add the NOT NULL constraint itself NOT VALID, then validate it
+    /// (release notes 18: "Allow ALTER TABLE to set the NOT VALID attribute of NOT NULL
+    /// constraints"; `ref/alter_table.sgml` of 18, ADD table_constraint and VALIDATE CONSTRAINT:
+    /// NOT VALID is allowed for foreign key, CHECK and not-null constraints, and validation takes
+    /// only SHARE UPDATE EXCLUSIVE). The ADD syntax is newer than the bundled grammar.
+    /// PostgreSQL 12 to 17: a NOT VALID CHECK (col IS NOT NULL), validated, lets SET NOT NULL skip
+    /// its scan (release notes 12), and is dropped after.
+    static func notNullSteps(table: QualifiedName, column: String, postgresVersion: Int) -> [RewritePlan.Step] {
+        let tableSQL = table.sql
+        let name = quoteIdentifier(column)
+        let constraint = quoteIdentifier(constraintName(table.name, column, "not_null"))
+        if postgresVersion >= 18 {
+            return [
+                .migrationNeeding(version: 18, sql: "\(lockTimeout)\nALTER TABLE \(tableSQL) ADD CONSTRAINT \(constraint) NOT NULL \(name) NOT VALID;",
+                                  note: "new and updated rows must not be NULL from now on; no scan"),
+                .migration(sql: "\(statementTimeout)\nALTER TABLE \(tableSQL) VALIDATE CONSTRAINT \(constraint);",
+                           note: "scan under SHARE UPDATE EXCLUSIVE: reads and writes continue; the column is then NOT NULL"),
+            ]
+        }
+        return [
+            .migration(sql: "\(lockTimeout)\nALTER TABLE \(tableSQL) ADD CONSTRAINT \(constraint) CHECK (\(name) IS NOT NULL) NOT VALID;",
                        note: "enforce for new rows without a scan"),
-            .migration(sql: "\(statementTimeout)\nALTER TABLE \(tableSQL) VALIDATE CONSTRAINT \(check);",
+            .migration(sql: "\(statementTimeout)\nALTER TABLE \(tableSQL) VALIDATE CONSTRAINT \(constraint);",
                        note: "scan under SHARE UPDATE EXCLUSIVE: reads and writes continue"),
-            .migration(sql: "\(lockTimeout)\nALTER TABLE \(tableSQL) ALTER COLUMN \(name) SET NOT NULL;\nALTER TABLE \(tableSQL) DROP CONSTRAINT \(check);",
+            .migration(sql: "\(lockTimeout)\nALTER TABLE \(tableSQL) ALTER COLUMN \(name) SET NOT NULL;\nALTER TABLE \(tableSQL) DROP CONSTRAINT \(constraint);",
                        note: "the valid check lets SET NOT NULL skip its scan (PostgreSQL 12+)"),
         ]
-        return steps
     }
 
     /// A constraint name PostgreSQL would accept (at most 63 bytes).

@@ -9,6 +9,13 @@ import PostgresSyntax
 ///
 /// A statement on a partitioned table locks, rewrites and scans each partition as it does the
 /// table (PostgreSQL recurses); the model names the table the statement names.
+///
+/// PostgreSQL 16 to 19 change no answer for a statement the bundled 15.1 grammar reads. What they
+/// change arrives in newer syntax, which reaches the model as nothing (a syntax-error warning
+/// says so): 17's ALTER COLUMN ... SET EXPRESSION AS (rewrites), 18's NOT NULL ... NOT VALID and
+/// virtual generated columns (no rewrite), 19's REPACK (CONCURRENTLY). The rules' advice uses
+/// them from those versions on (`RewritePlan.Step.migrationNeeding`);
+/// `Tests/LockModelTests/VersionBranchTests.swift` pins the boundary.
 public enum LockModel {
     public static func effects(of statement: Statement, in state: AnalysisState) -> StatementEffects {
         var effects = StatementEffects()
@@ -55,6 +62,8 @@ public enum LockModel {
         case .vacuum(let full, let analyzeOnly, let relations):
             vacuum(full: full, analyzeOnly: analyzeOnly, relations: relations, state, &effects)
         case .cluster(let relation):
+            // Still a full copy under ACCESS EXCLUSIVE on 19, where REPACK replaces CLUSTER and
+            // VACUUM FULL in the documentation and both remain (release notes 19).
             if let relation {
                 effects.lock(relation, .accessExclusive, state: state)
                 effects.rewrite(relation, state: state)

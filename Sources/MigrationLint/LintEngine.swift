@@ -124,13 +124,21 @@ public struct LintEngine: Sendable {
 
     /// Lints one migration; the findings are placed in the file the user wrote.
     public func lint(_ file: MigrationFile) -> FileReport {
+        lintAndAnalyze(file).report
+    }
+
+    /// Lints one migration and returns the analysis too, for a front end that also explains
+    /// statements (the language server's hover): one parse instead of two.
+    public func lintAndAnalyze(_ file: MigrationFile) -> (report: FileReport, analysis: FileAnalysis) {
         let analyzed = analyzeAndIndex(file)
         let (file, analysis, fileIndex) = (analyzed.file, analyzed.analysis, analyzed.index)
         var diagnostics = diagnose(file, analysis, fileIndex, provenance: analyzed.provenance, placeholders: analyzed.placeholders)
         if let origin = file.origin { diagnostics = diagnostics.map { origin.map.translate($0) } }
         if let placeholders = analyzed.placeholders { diagnostics = diagnostics.map(placeholders.named) }
-        return FileReport(path: file.path, source: file.userSource, diagnostics: diagnostics,
-                          statementCount: analysis.statements.count, coverage: coverage(of: file, analysis, placeholders: analyzed.placeholders))
+        let report = FileReport(path: file.path, source: file.userSource, diagnostics: diagnostics,
+                                statementCount: analysis.statements.count,
+                                coverage: coverage(of: file, analysis, placeholders: analyzed.placeholders))
+        return (report, analysis)
     }
 
     /// Every statement counts; those the parser could not read, psql's own commands and what the

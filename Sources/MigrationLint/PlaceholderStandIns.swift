@@ -66,6 +66,8 @@ struct PlaceholderStandIns: Sendable {
             named.rewrite = RewritePlan(rewrite.steps.map { step in
                 switch step {
                 case .migration(let sql, let note): return .migration(sql: replace(sql), note: note.map(replace))
+                case .migrationNeeding(let version, let sql, let note):
+                    return .migrationNeeding(version: version, sql: replace(sql), note: note.map(replace))
                 case .backfill(let sql, let note): return .backfill(sql: replace(sql), note: replace(note))
                 case .deploy(let text): return .deploy(replace(text))
                 }

@@ -1,9 +1,14 @@
 /// A safer way to do what the statement does: steps the user can paste. Each migration step,
-/// linted on its own, raises no finding (the generic rule test checks this).
+/// linted on its own, raises no finding; a step in syntax newer than the bundled grammar raises
+/// only the syntax warning that says so (the generic rule test checks both).
 public struct RewritePlan: Sendable, Equatable {
     public enum Step: Sendable, Equatable {
         /// A migration of its own (its own file, its own transaction unless it says otherwise).
         case migration(sql: String, note: String? = nil)
+        /// A migration written in syntax that PostgreSQL `version` introduced, newer than the
+        /// grammar MigrationLint reads (`GrammarVersion`): offered only when the target is
+        /// `version` or later. Linted here it is a `syntax-error` warning, not a checked step.
+        case migrationNeeding(version: Int, sql: String, note: String? = nil)
         /// A data job run outside any migration transaction, in batches: not a migration step.
         case backfill(sql: String, note: String)
         /// Something done in application code or in the deploy pipeline.
@@ -25,6 +30,9 @@ public struct RewritePlan: Sendable, Equatable {
             case .migration(let sql, let note):
                 lines.append("-- Step \(number + 1), migration" + (note.map { ": \($0)" } ?? ""))
                 lines.append(sql)
+            case .migrationNeeding(let version, let sql, let note):
+                lines.append("-- Step \(number + 1), migration (PostgreSQL \(version) or later)" + (note.map { ": \($0)" } ?? ""))
+                lines.append(sql)
             case .backfill(let sql, let note):
                 lines.append("-- Step \(number + 1), backfill job (not a migration): \(note)")
                 lines.append(contentsOf: sql.split(separator: "\n", omittingEmptySubsequences: false).map { "--   \($0)" })
@@ -35,8 +43,13 @@ public struct RewritePlan: Sendable, Equatable {
         return lines.joined(separator: "\n")
     }
 
-    /// The SQL of each migration step, for linting them one by one.
+    /// The SQL of each migration step the bundled grammar reads, for linting them one by one.
     public var migrationSteps: [String] {
         steps.compactMap { if case .migration(let sql, _) = $0 { return sql } else { return nil } }
+    }
+
+    /// The migration steps in syntax newer than the bundled grammar, with the version they need.
+    public var newerSyntaxSteps: [(version: Int, sql: String)] {
+        steps.compactMap { if case .migrationNeeding(let version, let sql, _) = $0 { return (version, sql) } else { return nil } }
     }
 }

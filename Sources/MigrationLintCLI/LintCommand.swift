@@ -6,10 +6,9 @@ import MigrationLintRules
 import PostgresSyntax
 import Reporters
 
-enum ColorChoice: String, CaseIterable { case auto, always, never }
+enum ColorChoice: String, CaseIterable, ExpressibleByArgument { case auto, always, never }
 
 extension OutputFormat: ExpressibleByArgument {}
-extension ColorChoice: ExpressibleByArgument {}
 extension FailOn: ExpressibleByArgument {}
 
 struct LintCommand: ParsableCommand {
@@ -38,13 +37,32 @@ struct LintCommand: ParsableCommand {
     func run() throws {
         var configuration = try input.resolve()
         if let failOn { configuration.failOn = failOn }
-        let engine = LintEngine(rules: allRules, configuration: configuration)
-        let runner = LintRunner(engine: engine)
+        let runner = LintRunner(engine: LintEngine(rules: allRules, configuration: configuration))
+        var (outcomes, errors) = try lintInputs(runner)
+        if fix || diff {
+            outcomes = outcomes.map { outcome in
+                guard case .linted(let report) = outcome else { return outcome }
+                switch applyFixes(report, runner: runner) {
+                case .success(let fixed): return .linted(fixed)
+                case .failure(let error):
+                    errors.append(error)
+                    return outcome
+                }
+            }
+        }
+        let result = LintResult(outcomes: outcomes, errors: errors, rules: runner.engine.rules.map(\.description))
+        // With --diff the diffs are the text output.
+        let output = LintOutput(format: diff && format == .text ? nil : format, color: color, runner: runner)
+        output.finish(result, failOn: configuration.failOn)
+    }
 
+    /// Lints standard input (`-`) and the files the paths name, or those of them changed since
+    /// `--changed-since`. Errors are files that could not be read.
+    func lintInputs(_ runner: LintRunner) throws -> ([FileOutcome], [InputError]) {
         var outcomes: [FileOutcome] = []
         var errors: [InputError] = []
-        let paths = input.inputPaths(configuration)
-        let discovery = FileDiscovery(exclude: configuration.exclude)
+        let paths = input.inputPaths(runner.engine.configuration)
+        let discovery = FileDiscovery(exclude: runner.engine.configuration.exclude)
         if paths.contains("-") {
             let name = input.stdinFilename ?? "<stdin>"
             if !discovery.isExcluded(name) {
@@ -61,70 +79,11 @@ struct LintCommand: ParsableCommand {
             do {
                 files = try ChangedFiles.since(changedSince, in: FileManager.default.currentDirectoryPath).filter(files)
             } catch let error as ChangedFiles.GitError {
-                printError(error.description)
-                throw ExitCode(2)
+                throw UsageError(description: error.description)
             }
         }
-        outcomes += runner.lint(paths: files)
-
-        if fix || diff {
-            outcomes = outcomes.map { outcome in
-                guard case .linted(let report) = outcome else { return outcome }
-                switch applyFixes(report, runner: runner) {
-                case .success(let fixed): return .linted(fixed)
-                case .failure(let error):
-                    errors.append(error)
-                    return outcome
-                }
-            }
-        }
-
-        let result = LintResult(outcomes: outcomes, errors: errors, rules: engine.rules.map(\.description))
-        let useColor: Bool
-        switch color {
-        case .always: useColor = true
-        case .never: useColor = false
-        case .auto:
-            let noColor = ProcessInfo.processInfo.environment["NO_COLOR"].map { !$0.isEmpty } ?? false
-            useColor = isatty(STDOUT_FILENO) != 0 && !noColor && ProcessInfo.processInfo.environment["TERM"] != "dumb"
-        }
-        if !(diff && format == .text) {
-            let reporter = format.reporter(color: useColor, toolVersion: MigrationLintCommand.version)
-            if let perFile = reporter as? any PerFileReporter {
-                // Parts are rendered on the worker threads and written here, in order, as they
-                // are done.
-                var output = BufferedOutput()
-                var joiner = PartJoiner(frame: perFile.frame(result))
-                output.append(joiner.frame.head)
-                ParallelWork.stream(count: result.reports.count, threads: runner.threadCount, stackSize: runner.stackSize, {
-                    perFile.renderFile(result.reports[$0])
-                }, consume: { _, part in
-                    joiner.append(part) { output.append($0) }
-                })
-                output.append(joiner.frame.tail)
-                output.flush()
-            } else {
-                writeOutput(reporter.render(result))
-            }
-        }
-        if format != .text && format != .gcc {
-            // Machine formats carry the errors inside; say them on stderr too for people.
-            for error in result.errors { printError(error.description) }
-        }
-        let threshold = configuration.failOn.threshold
-        let code: Int32
-        if !result.errors.isEmpty {
-            code = 2
-        } else if let threshold, result.reports.contains(where: { $0.diagnostics.contains { $0.severity >= threshold } }) {
-            code = 1
-        } else {
-            code = 0
-        }
-        // Everything is written (unbuffered): end the process here instead of freeing every
-        // report, finding and source on the way out (6% of the CPU time of a corpus run).
-        Foundation.exit(code)
+        return (outcomes + runner.lint(paths: files), errors)
     }
-
     /// Applies a file's fixes, re-lints the result, and writes it (or prints the diff) only when
     /// it still parses and the fixed findings are gone. Returns the report of the file as it is
     /// after this step.

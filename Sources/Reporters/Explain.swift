@@ -115,13 +115,19 @@ struct ExplainModel {
                             locks: locks, rewrites: effects.rewrites.map(Self.name), scans: effects.scans.map(Self.name),
                             assumptions: effects.assumptions.texts, error: error))
         }
+        // Each transaction's statements, gathered once: looking through the whole file for each
+        // transaction made a file of autocommit statements quadratic (2,000 statements: 4.7 s).
+        var statementsOf: [Int: [StatementAnalysis]] = [:]
+        for analysis in file.analysis.statements where analysis.statement != nil {
+            statementsOf[analysis.transactionNumber, default: []].append(analysis)
+        }
         for transaction in MigrationAnalyzer.transactions(file.analysis.statements) {
             let first = file.analysis.statements[transaction.firstStatement]
             let kind = transaction.isImplicit ? "implicit" : (first.state.transaction != nil ? "explicit" : "autocommit")
             var held = transaction.held.map { Held(relation: Self.name($0.lock.relation), mode: $0.lock.mode,
                                                    fromLine: line($0.fromStatement), toLine: line($0.untilStatement)) }
             // Locks on relations the file does not identify are held until the end too.
-            for analysis in file.analysis.statements where analysis.statement != nil && analysis.transactionNumber == transaction.number {
+            for analysis in statementsOf[transaction.number] ?? [] {
                 for indirect in Self.grouped(analysis.effects.indirectLocks) where !held.contains(where: { $0.relation == indirect.description && $0.mode >= indirect.mode }) {
                     held.removeAll { $0.relation == indirect.description }
                     held.append(Held(relation: indirect.description, isIndirect: true, mode: indirect.mode, fromLine: line(analysis.index),

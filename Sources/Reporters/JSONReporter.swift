@@ -24,6 +24,8 @@ public struct JSONReporter: PerFileReporter {
     }
     struct Step: Encodable {
         var kind: String
+        /// For a migration in syntax newer than the bundled grammar: the version it needs.
+        var needsPostgres: Int? = nil
         var sql: String?
         var note: String?
     }
@@ -73,7 +75,7 @@ public struct JSONReporter: PerFileReporter {
 
     static func length(of step: RewritePlan.Step) -> Int {
         switch step {
-        case .migration(let sql, let note): return sql.utf8.count + (note?.utf8.count ?? 0) + 64
+        case .migration(let sql, let note), .migrationNeeding(_, let sql, let note): return sql.utf8.count + (note?.utf8.count ?? 0) + 96
         case .backfill(let sql, let note): return sql.utf8.count + note.utf8.count + 64
         case .deploy(let text): return text.utf8.count + 64
         }
@@ -136,6 +138,7 @@ public struct JSONReporter: PerFileReporter {
         let steps = d.rewrite?.steps.map { step -> Step in
             switch step {
             case .migration(let sql, let note): return Step(kind: "migration", sql: sql, note: note)
+            case .migrationNeeding(let version, let sql, let note): return Step(kind: "migration", needsPostgres: version, sql: sql, note: note)
             case .backfill(let sql, let note): return Step(kind: "backfill", sql: sql, note: note)
             case .deploy(let text): return Step(kind: "deploy", sql: nil, note: text)
             }
@@ -175,6 +178,7 @@ extension JSONReporter.Step {
     func write(into w: inout JSONWriter) {
         w.openObject()
         w.key("kind"); w.writeString(kind)
+        if let needsPostgres { w.key("needsPostgres"); w.int(needsPostgres) }
         if let note { w.key("note"); w.writeString(note) }
         if let sql { w.key("sql"); w.writeString(sql) }
         w.closeObject()

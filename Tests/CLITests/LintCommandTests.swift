@@ -350,6 +350,15 @@ import Testing
         #expect(result.status == 1)
     }
 
+    /// With `--diff` the diffs are the output; a file that cannot be read is still said.
+    @Test func diffSaysWhichFileItCouldNotRead() throws {
+        let sandbox = try Sandbox()
+        let result = try CLI.run(["lint", "--diff", "gone.sql"], in: sandbox.path)
+        #expect(result.stdout == "")
+        #expect(result.stderr == "gone.sql: error: no such file or directory\n")
+        #expect(result.status == 2)
+    }
+
     static let strace = ["/usr/bin/strace", "/bin/strace"].first { FileManager.default.isExecutableFile(atPath: $0) }
 
     /// The temporary file reaches the disk before it replaces the file: a crash cannot leave an

@@ -32,6 +32,20 @@ import PostgresSyntax
         #expect(reporter.render(none) == reporter.encodedWithFoundation(none))
     }
 
+    /// A rewrite step in newer syntax carries the version it needs (`needsPostgres`), written the
+    /// same way by both paths.
+    @Test func aStepInNewerSyntaxSaysWhichVersionItNeeds() {
+        var configuration = Configuration()
+        configuration.postgresVersion = 19
+        let report = LintEngine(rules: allRules, configuration: configuration).lint(text: "VACUUM FULL users;\n", path: "m.sql")
+        let result = LintResult(outcomes: [.linted(report)], rules: allRules.map(\.description))
+        let reporter = JSONReporter()
+        let json = reporter.render(result)
+        #expect(json == reporter.encodedWithFoundation(result))
+        let indent = String(repeating: " ", count: 14)
+        #expect(json.contains("\(indent)\"kind\" : \"migration\",\n\(indent)\"needsPostgres\" : 19,\n"))
+    }
+
     /// Parsing and rule checks of a long file run on several threads; the findings, their order
     /// and the suppressions they meet must not depend on it.
     @Test func lintingALongFileOnSeveralThreadsGivesTheSameFindings() {

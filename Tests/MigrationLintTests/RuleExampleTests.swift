@@ -163,6 +163,29 @@ import PostgresSyntax
         }
     }
 
+    /// A rewrite step in syntax newer than the grammar (`migrationNeeding`) is offered only to a
+    /// target that has that syntax, really is beyond the grammar (or it would be a plain, checked
+    /// migration step), and, linted for the version it needs, raises nothing but the syntax-error
+    /// warning that says it may be newer syntax.
+    @Test(arguments: cases) func rewriteStepsInNewerSyntaxNeedTheirVersion(_ item: Case) {
+        for example in item.rule.description.badExamples {
+            let target = example.postgresVersion ?? 15
+            for diagnostic in findings(item.rule, example, text: example.withoutMarkers.sql) {
+                for step in diagnostic.rewrite?.newerSyntaxSteps ?? [] {
+                    #expect(step.version > GrammarVersion.major, "\(item.rule.id): the grammar reads PostgreSQL \(step.version) syntax, make it a plain migration step:\n\(step.sql)")
+                    #expect(target >= step.version, "\(item.rule.id): a PostgreSQL \(step.version) step offered for target \(target):\n\(step.sql)")
+                    #expect(!syntaxErrors(step.sql).isEmpty, "\(item.rule.id): the grammar reads this step, make it a plain migration step:\n\(step.sql)")
+                    var configuration = Configuration()
+                    configuration.postgresVersion = step.version
+                    let loud = LintEngine(rules: Self.rules, configuration: configuration).lint(text: step.sql, path: "step.sql")
+                        .diagnostics.filter { $0.severity >= .warning }
+                    #expect(!loud.isEmpty && loud.allSatisfy { $0.ruleID == "syntax-error" && $0.severity == .warning },
+                            "\(item.rule.id) newer-syntax step is not clean for PostgreSQL \(step.version):\n\(step.sql)\n→ \(loud.map { "\($0.ruleID) \($0.severity): \($0.message)" })")
+                }
+            }
+        }
+    }
+
     @Test func ruleIDsAreUniqueKebabCase() {
         let ids = Self.rules.map(\.id) + EngineDiagnostics.all.map(\.id)
         #expect(Set(ids).count == ids.count)
