@@ -46,6 +46,12 @@ public struct ConcurrentlyInTransaction: Rule {
             range = context.nextKeyword("CONCURRENTLY") ?? context.firstWordRange
         }
         let what = context.effects.error ?? "this statement cannot run inside a transaction block"
+        if context.state.transaction?.isDoBlock == true {
+            return [Finding(message: "\(what): the migration fails", range: range,
+                            notes: ["a DO block runs its statements as a function, where PostgreSQL refuses VACUUM and the CONCURRENTLY forms"],
+                            help: "move the statement out of the DO block, alone, into a migration that runs without a transaction",
+                            rewrite: RewritePlan([.migration(sql: context.statementSQL(), note: "alone, outside the DO block, in a migration that runs without a transaction")]))]
+        }
         let transaction = context.state.inExplicitTransaction
             ? "the BEGIN on line \(beginLine(context))"
             : context.file.layout == .plain

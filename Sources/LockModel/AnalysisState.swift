@@ -30,6 +30,8 @@ public struct TransactionInfo: Sendable, Equatable {
     public var isImplicit: Bool
     /// Index of the statement that opened it (the BEGIN, or the first statement of an implicit one).
     public var startIndex: Int
+    /// The transaction of a DO block run outside a transaction block: it ends with the block.
+    public var isDoBlock = false
 }
 
 /// What is known before a statement runs, built once as the statements of a file are walked in
@@ -44,6 +46,8 @@ public struct AnalysisState: Sendable {
     public var transaction: TransactionInfo?
     /// True inside an explicit `BEGIN` block (as opposed to the tool's implicit transaction).
     public var inExplicitTransaction: Bool
+    /// The statement runs inside a DO block (or a function it calls), not at the top level.
+    public var insideFunction = false
     /// Tables, indexes, views, types and sequences created earlier in this file (qualified names).
     public var createdInFile: SnapshotSet<String> = []
     /// Tables of `createdInFile` that a query filled (`CREATE TABLE ... AS`, `SELECT ... INTO`):

@@ -135,9 +135,7 @@ public enum LockModel {
 
     static func concurrently(_ what: String, _ state: AnalysisState, _ effects: inout StatementEffects) {
         effects.cannotRunInTransactionBlock = true
-        if state.inTransactionBlock {
-            effects.error = "\(what) cannot run inside a transaction block"
-        }
+        if let refusal = state.refusal(of: what) { effects.error = refusal }
     }
 
     // MARK: CREATE
@@ -165,7 +163,7 @@ public enum LockModel {
         concurrently("CREATE INDEX CONCURRENTLY", state, &effects)
         let table = state.resolve(index.relation)
         // Checked after the transaction block, as PostgreSQL does.
-        if state.schema.tables[table.qualified]?.isPartitioned == true, !state.inTransactionBlock {
+        if state.schema.tables[table.qualified]?.isPartitioned == true, state.refusal(of: "") == nil {
             effects.error = "cannot create index on partitioned table \"\(table.name)\" concurrently"
         }
         if state.postgresVersion == 14 {
@@ -611,7 +609,7 @@ public enum LockModel {
                        _ effects: inout StatementEffects) {
         if !analyzeOnly {
             effects.cannotRunInTransactionBlock = true
-            if state.inTransactionBlock { effects.error = "VACUUM cannot run inside a transaction block" }
+            if let refusal = state.refusal(of: "VACUUM") { effects.error = refusal }
         }
         for relation in relations {
             if full {

@@ -18,6 +18,7 @@ public enum ConfigurationFile {
         case timeZone = "time-zone"
         case failOn = "fail-on"
         case squawkCompat = "squawk-compat"
+        case placeholders
     }
 
     /// The nearest configuration file, walking up from `directory`.
@@ -100,6 +101,21 @@ public enum ConfigurationFile {
             case .timeZone:
                 guard let zone = value.string else { throw error(path, value, "`time-zone` must be a time zone name such as UTC") }
                 configuration.timeZone = zone
+            case .placeholders:
+                if let flag = value.bool {
+                    configuration.recognizePlaceholders = flag
+                } else if value.string == "off" || value.string == "on" {
+                    configuration.recognizePlaceholders = value.string == "on"
+                } else if let values = value.mapping {
+                    for (name, shown) in values {
+                        guard let name = name.string, let shown = shown.string else {
+                            throw error(path, value, "`placeholders` maps placeholder names to the values to show, such as `schema: app`")
+                        }
+                        configuration.placeholderValues[name] = shown
+                    }
+                } else {
+                    throw error(path, value, "`placeholders` must be off, on, or map placeholder names to values such as `schema: app`")
+                }
             case .squawkCompat:
                 guard let flag = value.bool else { throw error(path, value, "`squawk-compat` must be true or false") }
                 configuration.squawkCompat = flag

@@ -23,6 +23,11 @@ public struct Configuration: Sendable, Equatable {
     public var squawkCompat: Bool = false
     /// Which findings fail the run; the core does not act on it, the front end does.
     public var failOn: FailOn = .warning
+    /// Read the placeholders of migration tools (`${name}`, `{{ ... }}`, psql `:name`) as
+    /// stand-ins instead of syntax errors (`placeholders: off` turns it off).
+    public var recognizePlaceholders: Bool = true
+    /// Values of placeholders by name, shown in messages in their place (`placeholders: {schema: app}`).
+    public var placeholderValues: [String: String] = [:]
 
     public init() {}
 

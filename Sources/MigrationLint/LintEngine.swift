@@ -52,6 +52,9 @@ public struct LintEngine: Sendable {
     public var parseThreads = 1
     /// Stack of each parse thread: libpg_query recurses as deep as the statement nests.
     public var parseStackSize = 64 << 20
+    /// Read the statements of DO blocks, of the EXECUTE strings they run and of the functions
+    /// the file calls (`HiddenSQL`); off, only the file's own statements are read.
+    public var readsHiddenSQL = true
 
     /// The rules the configuration turns on, with their ids and severities, worked out once:
     /// reading a rule's description copies the whole value.
@@ -85,16 +88,31 @@ public struct LintEngine: Sendable {
         analyzeAndIndex(file).analysis
     }
 
+    /// A file as the engine read it: the SQL (with what the DO-block front end added), its
+    /// analysis, the index of names, and where each statement found inside a DO block came from.
+    struct Analyzed {
+        var file: MigrationFile
+        var analysis: FileAnalysis
+        var index: FileIndex
+        var provenance: [Int: HiddenSQL.Provenance]
+        var placeholders: PlaceholderStandIns?
+    }
+
     /// Parses and analyses a file, and indexes which statements name which object. A long file
     /// is parsed in chunks on several threads while this thread analyses the chunks already
     /// parsed, in file order: the analysis is sequential, and waiting for the whole parse first
     /// left a core idle for a third of the run.
-    func analyzeAndIndex(_ file: MigrationFile) -> (analysis: FileAnalysis, index: FileIndex) {
-        let slices = parser.slices(of: file.source, ranges: file.lintRanges)
+    func analyzeAndIndex(_ file: MigrationFile) -> Analyzed {
+        let (read, placeholders) = PlaceholderStandIns.apply(file, configuration: configuration)
+        let slices = parser.slices(of: read.source, ranges: read.lintRanges)
+        let (file, hidden) = readsHiddenSQL ? HiddenSQL.expand(read, slices: slices, parser: parser) : (read, HiddenSQL())
         var feeder = AnalysisFeeder(policy: file.transactionPolicy, expectedCount: slices.count, settings: { inTransaction in
             RunSettings(postgresVersion: configuration.postgresVersion, fileRunsInTransaction: inTransaction,
                         timeZone: configuration.timeZone)
         })
+        feeder.hidden = hidden
+        feeder.parser = parser
+        feeder.source = file.source
         if parseThreads > 1, slices.count >= Self.parallelParseThreshold {
             // Chunks much smaller than a thread's share, so that a slow chunk does not idle the others.
             let chunkSize = max(64, slices.count / (parseThreads * 8))
@@ -108,7 +126,8 @@ public struct LintEngine: Sendable {
         } else {
             for parsed in parser.parse(slices, in: file.source) { feeder.append(parsed) }
         }
-        return feeder.finish()
+        let (analysis, index) = feeder.finish()
+        return Analyzed(file: file, analysis: analysis, index: index, provenance: feeder.provenance, placeholders: placeholders)
     }
 
     /// Lints one migration; the findings are placed in the file the user wrote.
@@ -119,23 +138,28 @@ public struct LintEngine: Sendable {
     /// Lints one migration and returns the analysis too, for a front end that also explains
     /// statements (the language server's hover): one parse instead of two.
     public func lintAndAnalyze(_ file: MigrationFile) -> (report: FileReport, analysis: FileAnalysis) {
-        let (analysis, fileIndex) = analyzeAndIndex(file)
-        var diagnostics = diagnose(file, analysis, fileIndex)
+        let analyzed = analyzeAndIndex(file)
+        let (file, analysis, fileIndex) = (analyzed.file, analyzed.analysis, analyzed.index)
+        var diagnostics = diagnose(file, analysis, fileIndex, provenance: analyzed.provenance, placeholders: analyzed.placeholders)
         if let origin = file.origin { diagnostics = diagnostics.map { origin.map.translate($0) } }
+        if let placeholders = analyzed.placeholders { diagnostics = diagnostics.map(placeholders.named) }
         let report = FileReport(path: file.path, source: file.userSource, diagnostics: diagnostics,
-                                statementCount: analysis.statements.count, coverage: coverage(of: file, analysis))
+                                statementCount: analysis.statements.count,
+                                coverage: coverage(of: file, analysis, placeholders: analyzed.placeholders))
         return (report, analysis)
     }
 
     /// Every statement counts; those the parser could not read, psql's own commands and what the
     /// front end could not turn into SQL are named with their place.
-    func coverage(of file: MigrationFile, _ analysis: FileAnalysis) -> Coverage {
+    func coverage(of file: MigrationFile, _ analysis: FileAnalysis, placeholders: PlaceholderStandIns? = nil) -> Coverage {
         var entries = file.unanalyzed
         var analyzed = 0
         for item in analysis.statements {
             let reason: String
             switch item.parsed.content {
             case .statement: analyzed += 1; continue
+            case .syntaxError where placeholders?.touches(item.parsed.range) == true:
+                reason = "placeholder not understood"
             case .syntaxError:
                 reason = configuration.postgresVersion > GrammarVersion.major && item.parsed.slice.unterminated == nil
                     ? "syntax error (PostgreSQL \(GrammarVersion.major + 1)+ syntax?)" : "syntax error"
@@ -149,25 +173,38 @@ public struct LintEngine: Sendable {
 
     /// The diagnostics of an analysed file: rule findings, engine diagnostics and unused
     /// suppressions, in statement order, suppressions applied.
-    func diagnose(_ file: MigrationFile, _ analysis: FileAnalysis, _ fileIndex: FileIndex) -> [Diagnostic] {
+    func diagnose(_ file: MigrationFile, _ analysis: FileAnalysis, _ fileIndex: FileIndex,
+                  provenance: [Int: HiddenSQL.Provenance] = [:], placeholders: PlaceholderStandIns? = nil) -> [Diagnostic] {
         let statements = analysis.statements.map(\.parsed)
 
         var diagnostics: [Diagnostic] = []
         var suppressions = SuppressionTracker(statements: statements, knownRuleIDs: knownRuleIDs,
                                              squawkCompat: configuration.squawkCompat)
 
+        let blockIndex: [Int: Int] = provenance.isEmpty ? [:] : Dictionary(
+            analysis.statements.map { ($0.parsed.range.lowerBound, $0.index) }, uniquingKeysWith: { first, _ in first })
         func emit(_ description: RuleDescription, _ finding: Finding, statement: Int?) {
             guard let severity = configuration.severity(of: description) else { return }
             emit(description.id, severity, finding, statement: statement)
         }
         func emit(_ ruleID: String, _ severity: Severity, _ finding: Finding, statement: Int?) {
             if suppressions.suppresses(ruleID, statement: statement) { return }
-            diagnostics.append(Diagnostic(ruleID: ruleID, severity: severity, finding: finding))
+            guard let statement, let origin = provenance[statement] else {
+                diagnostics.append(Diagnostic(ruleID: ruleID, severity: severity, finding: finding))
+                return
+            }
+            // A comment above the DO statement speaks for the statements of its body too.
+            if let block = blockIndex[origin.block.lowerBound], suppressions.suppresses(ruleID, statement: block) { return }
+            diagnostics.append(Diagnostic(ruleID: ruleID, severity: severity, finding: HiddenSQL.placed(finding, origin, in: file)))
         }
 
         let statementFindings = check(analysis, index: fileIndex, file: file, rules: enabled)
         for (position, item) in analysis.statements.enumerated() {
             switch item.parsed.content {
+            case .syntaxError where placeholders?.touches(item.parsed.range) == true:
+                // The tool fills the placeholder in: a stand-in of the wrong kind is not the
+                // user's mistake. The coverage report names the statement.
+                continue
             case .syntaxError(let message, let offset):
                 if let severity = syntaxErrorSeverity(item.parsed) {
                     emit(EngineDiagnostics.syntaxError.id, severity, syntaxFinding(message, offset: offset, item.parsed, file),
@@ -279,6 +316,12 @@ struct AnalysisFeeder {
     private var run: MigrationAnalyzer.Run?
     private var index = FileIndex()
     private var added = 0
+    /// What the DO blocks of the file run, and how to read it.
+    var hidden = HiddenSQL()
+    var parser = SQLParser()
+    var source = SourceText("")
+    /// Statement index to the DO block it was found in.
+    private(set) var provenance: [Int: HiddenSQL.Provenance] = [:]
 
     init(policy: TransactionPolicy, expectedCount: Int, settings: @escaping (Bool) -> RunSettings) {
         self.policy = policy
@@ -313,9 +356,29 @@ struct AnalysisFeeder {
     }
 
     private mutating func add(_ parsed: ParsedStatement) {
+        if parsed.statement != nil, let planned = hidden.bodies[parsed.range.lowerBound] {
+            addBlock(parsed, planned)
+            return
+        }
         index.add(parsed, index: added, searchPathSchema: run?.searchPathSchema)
         run?.append(parsed)
         added += 1
+    }
+
+    /// A DO statement and the statements its body runs, as one statement of the file.
+    private mutating func addBlock(_ block: ParsedStatement, _ planned: [HiddenSQL.Planned]) {
+        index.add(block, index: added, searchPathSchema: run?.searchPathSchema)
+        added += 1
+        var body: [ParsedStatement] = []
+        for item in planned {
+            for parsed in parser.parse(item.slice, in: source) {
+                index.add(parsed, index: added, searchPathSchema: run?.searchPathSchema)
+                provenance[added] = item.provenance
+                added += 1
+                body.append(parsed)
+            }
+        }
+        run?.appendBlock(block, body: body)
     }
 }
 

@@ -67,10 +67,33 @@ struct LockCase: Sendable, CustomStringConvertible {
     /// before it in the same file, the setup schema is the known existing schema.
     func prediction(schema: SchemaCatalog, inTransaction: Bool) throws -> StatementEffects? {
         let file = try Self.variantSQL(variant) + "\n" + settingsSQL + (inTransaction ? "BEGIN;\n" : "") + statement + ";\n"
-        let statements = SQLParser().parse(SourceText(file))
+        let source = SourceText(file)
+        let statements = SQLParser().parse(source)
         guard let last = statements.last, last.statement != nil else { return nil }
-        let analysis = MigrationAnalyzer(settings: RunSettings(postgresVersion: 15, existingSchema: schema)).analyze(statements)
-        return analysis.statements.last?.effects
+        guard let block = PLpgSQL.doBody(of: last, in: source) else {
+            let analysis = MigrationAnalyzer(settings: RunSettings(postgresVersion: 15, existingSchema: schema)).analyze(statements)
+            return analysis.statements.last?.effects
+        }
+        // A DO block: what its statements do, together, run as the block runs them.
+        var run = MigrationAnalyzer.Run(analyzer: MigrationAnalyzer(settings: RunSettings(postgresVersion: 15, existingSchema: schema)))
+        for parsed in statements.dropLast() { run.append(parsed) }
+        let body = PLpgSQL.statements(ofBody: block, in: source).statements.flatMap { statement -> [ParsedStatement] in
+            guard case .file(let range) = statement.text else { return [] }
+            return StatementSplitter.split(source.bytes, in: range).flatMap { SQLParser().parse($0, in: source) }
+        }
+        guard !body.isEmpty else { return nil }
+        run.appendBlock(last, body: body)
+        var effects = StatementEffects()
+        for inner in run.statements.suffix(body.count).map(\.effects) {
+            effects.locks += inner.locks
+            effects.indirectLocks += inner.indirectLocks
+            effects.rewrites += inner.rewrites
+            effects.scans += inner.scans
+            effects.assumptions += inner.assumptions
+            effects.error = effects.error ?? inner.error
+            effects.cannotRunInTransactionBlock = effects.cannotRunInTransactionBlock || inner.cannotRunInTransactionBlock
+        }
+        return effects
     }
 }
 

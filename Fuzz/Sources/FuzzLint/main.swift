@@ -1,5 +1,6 @@
 import Foundation
 import MigrationLint
+import MigrationInput
 import MigrationLintRules
 import PostgresSyntax
 import Reporters
