@@ -15,6 +15,7 @@ bin=.build/debug/migration-lint
 export COLUMNS=80
 NO_COLOR=1 "$bin" lint Fixtures/examples > Fixtures/golden/lint/examples.txt || true
 "$bin" lint --format json Fixtures/examples > Fixtures/golden/lint/examples.json || true
+"$bin" lint --color never Fixtures/hidden > Fixtures/golden/lint/hidden.txt || true
 "$bin" --help > Fixtures/golden/help/migration-lint.txt
 for command in lint explain rules init lsp; do "$bin" "$command" --help > "Fixtures/golden/help/$command.txt"; done
 "$bin" rules --markdown > /tmp/migration-lint-rules.md
