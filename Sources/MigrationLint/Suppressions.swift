@@ -29,19 +29,8 @@ public struct Suppression: Sendable, Equatable {
     /// `-- squawk-ignore a, b` or `-- squawk-ignore-file [a, b]`: names separated by commas, as
     /// squawk reads them; no name at all silences every rule.
     static func parseSquawk(_ comment: Comment) -> Suppression? {
-        let text = comment.text
-        let scope: Scope
-        let rest: Substring
-        if text.hasPrefix(squawkFilePrefix) {
-            scope = .file
-            rest = text.dropFirst(squawkFilePrefix.count)
-        } else if text.hasPrefix(squawkStatementPrefix) {
-            scope = .nextStatement
-            rest = text.dropFirst(squawkStatementPrefix.count)
-        } else {
-            return nil
-        }
-        guard rest.isEmpty || rest.first == " " || rest.first == "\t" else { return nil }
+        guard let (scope, rest) = scope(of: comment.text, file: squawkFilePrefix, statement: squawkStatementPrefix),
+              rest.isEmpty || rest.first == " " || rest.first == "\t" else { return nil }
         let names = rest.split(separator: ",").map { name in
             String(name.drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
         }.filter { !$0.isEmpty }
@@ -54,19 +43,16 @@ public struct Suppression: Sendable, Equatable {
         squawkNames?.isEmpty == true || ruleIDs.contains(ruleID)
     }
 
+    /// The scope a comment's prefix gives (the file prefix is tried first: it starts with the
+    /// statement prefix), and the text after it; nil when it has neither.
+    static func scope(of text: String, file: String, statement: String) -> (Scope, Substring)? {
+        if text.hasPrefix(file) { return (.file, text.dropFirst(file.count)) }
+        if text.hasPrefix(statement) { return (.nextStatement, text.dropFirst(statement.count)) }
+        return nil
+    }
+
     static func parseOwn(_ comment: Comment) -> Suppression? {
-        let text = comment.text
-        let scope: Scope
-        let rest: Substring
-        if text.hasPrefix(filePrefix) {
-            scope = .file
-            rest = text.dropFirst(filePrefix.count)
-        } else if text.hasPrefix(statementPrefix) {
-            scope = .nextStatement
-            rest = text.dropFirst(statementPrefix.count)
-        } else {
-            return nil
-        }
+        guard let (scope, rest) = scope(of: comment.text, file: filePrefix, statement: statementPrefix) else { return nil }
         // Rule ids separated by commas; the first word not joined by a comma starts the reason.
         var ids: [String] = []
         var remaining = rest.drop { $0 == " " || $0 == "\t" }
