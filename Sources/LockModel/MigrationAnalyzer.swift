@@ -24,6 +24,8 @@ public struct TransactionLocks: Sendable, Equatable {
     }
     public var number: Int
     public var isImplicit: Bool
+    /// The transaction a DO block opens for itself outside a transaction block.
+    public var isDoBlock: Bool = false
     public var firstStatement: Int
     public var lastStatement: Int
     public var held: [Held]
@@ -217,6 +219,7 @@ public struct MigrationAnalyzer: Sendable {
             if byNumber[number] == nil {
                 order.append(number)
                 byNumber[number] = TransactionLocks(number: number, isImplicit: analysis.state.transaction?.isImplicit ?? false,
+                                                    isDoBlock: analysis.state.transaction?.isDoBlock ?? false,
                                                     firstStatement: analysis.index, lastStatement: analysis.index, held: [])
             }
             byNumber[number]!.lastStatement = analysis.index

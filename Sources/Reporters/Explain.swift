@@ -82,7 +82,7 @@ struct ExplainModel {
 
     struct Transaction {
         var number: Int
-        /// "explicit", "implicit" (the migration tool's) or "autocommit".
+        /// "explicit", "implicit" (the migration tool's), "do-block" (a DO block's own) or "autocommit".
         var kind: String
         var fromLine: Int
         var toLine: Int
@@ -123,7 +123,8 @@ struct ExplainModel {
         }
         for transaction in MigrationAnalyzer.transactions(file.analysis.statements) {
             let first = file.analysis.statements[transaction.firstStatement]
-            let kind = transaction.isImplicit ? "implicit" : (first.state.transaction != nil ? "explicit" : "autocommit")
+            let kind = transaction.isDoBlock ? "do-block"
+                : transaction.isImplicit ? "implicit" : (first.state.transaction != nil ? "explicit" : "autocommit")
             var held = transaction.held.map { Held(relation: Self.name($0.lock.relation), mode: $0.lock.mode,
                                                    fromLine: line($0.fromStatement), toLine: line($0.untilStatement)) }
             // Locks on relations the file does not identify are held until the end too.
@@ -238,6 +239,7 @@ struct ExplainModel {
         switch kind {
         case "explicit": return "BEGIN ... COMMIT"
         case "implicit": return "the migration tool's transaction"
+        case "do-block": return "the DO block's own transaction"
         default: return "autocommit"
         }
     }

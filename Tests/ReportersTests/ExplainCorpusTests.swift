@@ -31,7 +31,11 @@ import TestSupport
     /// Each corpus file that `explain` would show, explained in text and JSON (the JSON read back
     /// as a user's script would read it).
     static func explainCorpus() throws -> [Explained] {
-        let engine = LintEngine(rules: allRules)
+        // The statements a migration writes, in its order: the SQL inside DO blocks and the bodies
+        // of functions a migration calls run elsewhere in the file (HiddenSQLCorpusTests and
+        // DoBlockTests cover them).
+        var engine = LintEngine(rules: allRules)
+        engine.readsHiddenSQL = false
         let runner = LintRunner(engine: engine)
         var result: [Explained] = []
         for path in TestEnvironment.corpusFiles() {

@@ -1,5 +1,7 @@
 import Foundation
 import Testing
+import MigrationLint
+import MigrationLintRules
 import TestSupport
 import LockModel
 import PostgresSyntax
@@ -87,5 +89,18 @@ import Reporters
         let text = renderExplain([ExplainedFile(path: "m.sql", source: source, analysis: analysis)], format: .text)
         let assumes = text.split(separator: "\n").filter { $0.contains("assumes:") }.map { $0.trimmingCharacters(in: .whitespaces) }
         #expect(assumes == ["assumes: quantity is assumed not to be a domain with a CHECK constraint (that would rewrite the table)"])
+    }
+}
+
+/// A DO block outside a transaction block runs in a transaction of its own: explain names it so,
+/// not as the migration tool's.
+@Suite struct ExplainDoBlockTests {
+    @Test func aDoBlocksOwnTransactionIsNamedAsSuch() {
+        let sql = "DO $$\nBEGIN\n  CREATE INDEX i ON t (a);\n  ALTER TABLE t ADD COLUMN b integer;\nEND $$;\n"
+        let engine = LintEngine(rules: allRules)
+        let file = MigrationFile(path: "m.sql", source: SourceText(sql))
+        let text = renderExplain([ExplainedFile(file, analysis: engine.analyze(file))], format: .text)
+        #expect(text.contains("transaction 1 (the DO block's own transaction, lines 1-4)"), "\(text)")
+        #expect(!text.contains("the migration tool's transaction"))
     }
 }
