@@ -7,7 +7,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ -z "${MIGRATION_LINT_PGHOST:-}" ]; then
   bash scripts/pg-test-server.sh start
-  trap 'bash scripts/pg-test-server.sh stop' EXIT
+  # An absolute path: the trap runs after the cd into the oracle's package below.
+  root="$(pwd)"
+  trap 'bash "$root/scripts/pg-test-server.sh" stop' EXIT
   export MIGRATION_LINT_PGHOST=/tmp/migration-lint-pg
   export MIGRATION_LINT_PGPORT=54329
 fi
