@@ -46,6 +46,10 @@ public struct AddColumnGenerated: Rule {
             RuleExample("CREATE DOMAIN positive_int AS integer CHECK (VALUE > 0);\nALTER TABLE items ADD COLUMN quantity ↓positive_int;"),
             RuleExample("ALTER TABLE orders ADD COLUMN total_cents bigint ↓GENERATED ALWAYS AS (price_cents * quantity) STORED;", postgresVersion: 18),
             RuleExample("ALTER TABLE orders ADD COLUMN total_cents bigint NOT NULL ↓GENERATED ALWAYS AS (price_cents * quantity) STORED;", postgresVersion: 18),
+            RuleExample(#"ALTER TABLE orders ADD COLUMN label text ↓GENERATED ALWAYS AS (note || E'it\'s' || $$don't$$) STORED /* the user's label */;"#),
+            RuleExample(#"ALTER TABLE orders ADD COLUMN /* the user's number */ id ↓bigserial -- don't\#n;"#),
+            RuleExample(#"CREATE DOMAIN note_text AS text CHECK (VALUE <> E'it\'s');\#nALTER TABLE items ADD COLUMN note ↓note_text /* don't */, ADD COLUMN tag text DEFAULT $t$it's$t$;"#),
+            RuleExample(#"ALTER TABLE orders ADD COLUMN label text ↓GENERATED ALWAYS AS (/* it's */ note || $$don't$$ -- the user's\#n) STORED;"#, postgresVersion: 18),
         ],
         goodExamples: [
             RuleExample("CREATE TABLE users_copy AS SELECT name FROM users;\nALTER TABLE users_copy ADD COLUMN id bigint GENERATED ALWAYS AS IDENTITY;"),

@@ -42,6 +42,9 @@ public struct AddColumnNotNullWithoutDefault: Rule {
             RuleExample("ALTER TABLE users ADD COLUMN ↓token uuid NOT NULL;", postgresVersion: 18),
             RuleExample("ALTER TABLE orders ADD COLUMN ↓ref text NOT NULL UNIQUE;"),
             RuleExample("ALTER TABLE app.orders ADD COLUMN ↓coupon_id bigint NOT NULL CONSTRAINT orders_coupon_fk REFERENCES app.coupons (id) ON DELETE CASCADE CHECK (coupon_id > 0);"),
+            RuleExample(#"ALTER TABLE users ADD COLUMN ↓email /* the user's address */ text NOT NULL -- don't\#n;"#),
+            RuleExample(#"ALTER TABLE orders ADD COLUMN ↓note text NOT NULL CHECK (note <> E'it\'s') /* it's */, ADD COLUMN ↓code text NOT NULL CONSTRAINT orders_code_check CHECK (code <> $$don't$$) -- the user's code\#n;"#),
+            RuleExample(#"ALTER TABLE orders ADD COLUMN ↓ref text NOT NULL DEFAULT NULL /* don't */ CHECK (ref <> $t$it's$t$)"#),
         ],
         goodExamples: [
             RuleExample("ALTER TABLE users ADD COLUMN email text NOT NULL DEFAULT '';"),

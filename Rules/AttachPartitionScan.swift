@@ -31,6 +31,8 @@ public struct AttachPartitionScan: Rule {
             RuleExample("ALTER TABLE events ↓ATTACH PARTITION events_2024 FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');"),
             RuleExample("ALTER TABLE app.orders ↓ATTACH PARTITION app.orders_eu FOR VALUES IN ('eu');", postgresVersion: 11),
             RuleExample("ALTER TABLE \"Events\" ↓ATTACH PARTITION \"Events_Old\" DEFAULT;", inTransaction: true),
+            RuleExample(#"ALTER TABLE events ↓ATTACH PARTITION events_old /* the user's events */ FOR VALUES FROM (E'2023-01-01') TO ($$2024-01-01$$) -- don't\#n;"#),
+            RuleExample(#"ALTER TABLE app.orders ↓ATTACH PARTITION app.orders_us FOR VALUES IN ($t$us$t$, E'u\'s') -- the user's region"#),
         ],
         goodExamples: [
             RuleExample("CREATE TABLE events_2024 (LIKE events INCLUDING ALL);\nALTER TABLE events ATTACH PARTITION events_2024 FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');"),

@@ -30,6 +30,9 @@ public struct ConcurrentlyInTransaction: Rule {
             RuleExample("DROP INDEX ↓CONCURRENTLY app.orders_ref_idx;\nSELECT 1;", inTransaction: true),
             RuleExample("BEGIN;\nALTER TABLE events DETACH PARTITION \"Events_2020\" ↓CONCURRENTLY;\nCOMMIT;"),
             RuleExample("BEGIN;\n↓VACUUM users;\nCOMMIT;"),
+            RuleExample(#"BEGIN;\#nCREATE INDEX /* the user's index, not CONCURRENTLY */ ↓CONCURRENTLY notes_body_idx ON notes (body) WHERE body <> E'it\'s';\#nCOMMIT;"#),
+            RuleExample(#"BEGIN;\#nCREATE UNIQUE INDEX ↓CONCURRENTLY notes_tag_idx ON notes (lower(tag)) WHERE tag <> $$don't$$ -- don't\#n;\#nCOMMIT;"#),
+            RuleExample(#"REINDEX /* it's */ INDEX ↓CONCURRENTLY notes_tag_idx -- don't"#, inTransaction: true),
         ],
         goodExamples: [
             RuleExample("CREATE INDEX CONCURRENTLY users_email_idx ON users (email);"),

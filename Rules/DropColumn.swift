@@ -31,6 +31,8 @@ public struct DropColumn: Rule {
             RuleExample("ALTER TABLE users ↓DROP COLUMN email;"),
             RuleExample("ALTER TABLE app.\"Orders\" ↓DROP COLUMN IF EXISTS \"LegacyRef\" CASCADE;"),
             RuleExample("ALTER TABLE users ↓DROP legacy_id, ↓DROP COLUMN note, ADD COLUMN tag text NOT NULL DEFAULT '';"),
+            RuleExample(#"ALTER TABLE users ↓DROP COLUMN /* the user's */ legacy_note -- don't\#n, ALTER COLUMN note SET DEFAULT E'it\'s';"#),
+            RuleExample(#"ALTER TABLE users ALTER COLUMN note SET DEFAULT $$don't$$, ↓DROP COLUMN "it's" /* it's */"#),
         ],
         goodExamples: [
             RuleExample("CREATE TABLE drafts (id bigint PRIMARY KEY, body text NOT NULL);\nALTER TABLE drafts DROP COLUMN body;"),

@@ -29,6 +29,8 @@ public struct DropDefault: Rule {
             RuleExample("ALTER TABLE users ↓ALTER COLUMN status DROP DEFAULT;"),
             RuleExample("ALTER TABLE app.\"Orders\" ↓ALTER \"State\" DROP DEFAULT;"),
             RuleExample("ALTER TABLE users ↓ALTER COLUMN created_at DROP DEFAULT, ALTER COLUMN note SET DEFAULT '';"),
+            RuleExample(#"ALTER TABLE users ↓ALTER COLUMN status /* it's */ DROP DEFAULT, ALTER COLUMN note SET DEFAULT E'it\'s' -- don't\#n;"#),
+            RuleExample(#"ALTER TABLE users ALTER COLUMN note SET DEFAULT $$don't$$, ↓ALTER COLUMN "user's" DROP DEFAULT /* the user's */"#),
         ],
         goodExamples: [
             RuleExample("ALTER TABLE users ADD COLUMN status text NOT NULL DEFAULT 'new';\nALTER TABLE users ALTER COLUMN status DROP DEFAULT;"),

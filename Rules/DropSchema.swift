@@ -29,6 +29,7 @@ public struct DropSchema: Rule {
             RuleExample("DROP SCHEMA ↓reporting;"),
             RuleExample("DROP SCHEMA IF EXISTS ↓\"Legacy\" CASCADE;"),
             RuleExample("CREATE SCHEMA scratch;\nDROP SCHEMA scratch, ↓archive;"),
+            RuleExample(#"DROP SCHEMA /* the user's */ ↓"O'Brien" -- don't"#),
         ],
         goodExamples: [
             RuleExample("CREATE SCHEMA scratch;\nDROP SCHEMA scratch;"),

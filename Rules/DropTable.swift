@@ -29,6 +29,8 @@ public struct DropTable: Rule {
             RuleExample("DROP TABLE ↓users;"),
             RuleExample("DROP TABLE IF EXISTS ↓app.\"LegacyOrders\" CASCADE;"),
             RuleExample("CREATE TABLE staging (id bigint PRIMARY KEY);\nDROP TABLE staging, ↓audit_log;"),
+            RuleExample(#"DROP TABLE /* the user's */ ↓legacy_orders -- don't"#),
+            RuleExample(#"DROP TABLE IF EXISTS ↓"it's" /* don't */ CASCADE;"#),
         ],
         goodExamples: [
             RuleExample("CREATE TABLE staging (id bigint PRIMARY KEY);\nDROP TABLE staging;"),

@@ -28,6 +28,8 @@ public struct EnumAddValueInTransaction: Rule {
             RuleExample("BEGIN;\nALTER TYPE mood ↓ADD VALUE 'ecstatic';\nCOMMIT;", postgresVersion: 11),
             RuleExample("ALTER TYPE app.status ↓ADD VALUE IF NOT EXISTS 'archived' AFTER 'done';", postgresVersion: 10, inTransaction: true),
             RuleExample("BEGIN;\nALTER TYPE \"Mood\" ↓ADD VALUE 'calm' BEFORE 'sad';\nCOMMIT;", postgresVersion: 11),
+            RuleExample(#"BEGIN;\#nALTER TYPE mood /* the user's mood */ ↓ADD VALUE E'it\'s' BEFORE $$don't$$ -- don't\#n;\#nCOMMIT;"#, postgresVersion: 11),
+            RuleExample(#"ALTER TYPE mood ↓ADD VALUE $t$can't$t$ AFTER E'sad' /* it's */"#, postgresVersion: 11, inTransaction: true),
         ],
         goodExamples: [
             RuleExample("BEGIN;\nALTER TYPE mood ADD VALUE 'ecstatic';\nCOMMIT;"),
@@ -38,7 +40,7 @@ public struct EnumAddValueInTransaction: Rule {
     public func check(_ context: RuleContext) -> [Finding] {
         guard case .alterEnumAddValue(let type, let value) = context.statement, let error = context.effects.error else { return [] }
         let range = context.keywordClause(["ADD", "VALUE"]) ?? context.firstWordRange
-        return [Finding(message: "\(error) (target PostgreSQL \(context.postgresVersion)): adding '\(value)' to \(context.state.resolve(type).qualified) fails",
+        return [Finding(message: "\(error) (target PostgreSQL \(context.postgresVersion)): adding \(Compatibility.literal(value)) to \(context.state.resolve(type).qualified) fails",
                         range: range,
                         help: Locking.outsideTransactionHelp(context),
                         rewrite: RewritePlan([.migration(sql: context.statementSQL(), note: "alone, in a migration that runs without a transaction")]))]

@@ -28,6 +28,7 @@ public struct RenameColumn: Rule {
             RuleExample("ALTER TABLE users ↓RENAME COLUMN email TO email_address;"),
             RuleExample("ALTER TABLE app.\"Orders\" ↓RENAME \"Total\" TO total_cents;"),
             RuleExample("ALTER TABLE IF EXISTS users ↓RENAME COLUMN \"select\" TO selection;", inTransaction: true),
+            RuleExample(#"ALTER TABLE users /* the user's */ ↓RENAME COLUMN email TO "e-mail's" -- don't"#),
         ],
         goodExamples: [
             RuleExample("CREATE TABLE users (id bigint PRIMARY KEY, email text NOT NULL);\nALTER TABLE users RENAME COLUMN email TO email_address;"),

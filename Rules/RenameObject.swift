@@ -35,6 +35,8 @@ public struct RenameObject: Rule {
             RuleExample("ALTER TYPE mood ↓RENAME TO feeling;"),
             RuleExample("ALTER SEQUENCE IF EXISTS app.order_seq ↓RENAME TO order_number_seq;"),
             RuleExample("ALTER SCHEMA \"Reporting\" ↓RENAME TO analytics;"),
+            RuleExample(#"ALTER VIEW active_users /* the user's */ ↓RENAME TO "current user's" -- don't"#),
+            RuleExample(#"ALTER TYPE mood ↓RENAME /* it's */ TO "user's mood" -- don't"#),
         ],
         goodExamples: [
             RuleExample("CREATE VIEW tmp_view AS SELECT 1 AS id;\nALTER VIEW tmp_view RENAME TO report_view;"),

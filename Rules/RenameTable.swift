@@ -31,6 +31,7 @@ public struct RenameTable: Rule {
             RuleExample("ALTER TABLE users ↓RENAME TO accounts;"),
             RuleExample("ALTER TABLE IF EXISTS app.\"Orders\" ↓RENAME TO orders;"),
             RuleExample("BEGIN;\nALTER TABLE app.events ↓RENAME TO audit_events;\nCOMMIT;"),
+            RuleExample(#"ALTER TABLE users ↓RENAME /* it's */ TO "user's" -- don't"#),
         ],
         goodExamples: [
             RuleExample("CREATE TABLE tmp_users (id bigint PRIMARY KEY);\nALTER TABLE tmp_users RENAME TO users;"),

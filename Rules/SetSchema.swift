@@ -30,6 +30,7 @@ public struct SetSchema: Rule {
             RuleExample("ALTER TABLE users ↓SET SCHEMA accounts;"),
             RuleExample("ALTER TABLE IF EXISTS app.\"Orders\" ↓SET SCHEMA archive;"),
             RuleExample("ALTER FUNCTION app.normalize(text) ↓SET SCHEMA util;"),
+            RuleExample(#"ALTER FUNCTION app.normalize(text) /* it's */ ↓SET SCHEMA "user's" -- don't"#),
         ],
         goodExamples: [
             RuleExample("CREATE TABLE staging_users (id bigint PRIMARY KEY);\nALTER TABLE staging_users SET SCHEMA accounts;"),

@@ -28,6 +28,8 @@ public struct ValidateInSameTransaction: Rule {
             RuleExample("ALTER TABLE app.orders ADD CONSTRAINT total_positive CHECK (total > 0) NOT VALID;\nALTER TABLE app.orders ↓VALIDATE CONSTRAINT total_positive;",
                         inTransaction: true),
             RuleExample("BEGIN;\nALTER TABLE \"Users\" ADD CONSTRAINT \"Email_Present\" CHECK (email IS NOT NULL) NOT VALID;\nALTER TABLE \"Users\" ↓VALIDATE CONSTRAINT \"Email_Present\";\nCOMMIT;"),
+            RuleExample(#"BEGIN;\#nALTER TABLE orders ADD CONSTRAINT orders_note_check CHECK (note <> E'it\'s') NOT VALID /* don't */;\#nALTER TABLE orders ↓VALIDATE CONSTRAINT orders_note_check /* the user's */, ALTER COLUMN note SET DEFAULT E'it\'s';\#nCOMMIT;"#),
+            RuleExample(#"BEGIN;\#nALTER TABLE orders ADD CONSTRAINT orders_code_check CHECK (code <> $$don't$$) NOT VALID;\#nALTER TABLE orders ALTER COLUMN code SET DEFAULT $t$it's$t$, ↓VALIDATE CONSTRAINT orders_code_check -- don't\#n;\#nCOMMIT;"#),
         ],
         goodExamples: [
             RuleExample("BEGIN;\nALTER TABLE orders ADD CONSTRAINT orders_user_id_fkey FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;\nCOMMIT;\nALTER TABLE orders VALIDATE CONSTRAINT orders_user_id_fkey;"),
