@@ -52,9 +52,10 @@ public struct Placeholders: Sendable {
                 // Inside strings and quoted names only the tools' own `${}` and `{{}}` count:
                 // psql leaves quoted text alone.
                 if isString {
-                    var inner = index
-                    while inner < range.upperBound {
-                        if let placeholder = braced(bytes, at: inner, end: range.upperBound) {
+                    let body = body(of: range, in: bytes)
+                    var inner = max(index, body.lowerBound)
+                    while inner < body.upperBound {
+                        if let placeholder = braced(bytes, at: inner, end: body.upperBound) {
                             record(placeholder, into: &out, &found)
                             inner = placeholder.range.upperBound
                         } else {
@@ -73,6 +74,21 @@ public struct Placeholders: Sendable {
             index += 1
         }
         return found.isEmpty ? nil : Placeholders(bytes: out, found: found)
+    }
+
+    /// The text between a string's or quoted name's delimiters: a placeholder never takes in the
+    /// quote or the `$tag$` around it (in `$${}$$` the `${}` is not one: replacing it would
+    /// unbalance the dollar quote, and the rest of the file would read as one string).
+    static func body(of token: Range<Int>, in bytes: [UInt8]) -> Range<Int> {
+        if bytes[token.lowerBound] == UInt8(ascii: "$"),
+           let tagEnd = bytes[(token.lowerBound + 1)..<token.upperBound].firstIndex(of: UInt8(ascii: "$")) {
+            let delimiter = tagEnd + 1 - token.lowerBound
+            let end = token.count >= 2 * delimiter ? token.upperBound - delimiter : token.upperBound
+            return min(tagEnd + 1, end)..<end
+        }
+        guard let quote = bytes[token].firstIndex(where: { $0 == UInt8(ascii: "'") || $0 == UInt8(ascii: "\"") }) else { return token }
+        let end = token.upperBound > quote + 1 && bytes[token.upperBound - 1] == bytes[quote] ? token.upperBound - 1 : token.upperBound
+        return (quote + 1)..<end
     }
 
     static func record(_ placeholder: Found, into out: inout [UInt8], _ found: inout [Found]) {

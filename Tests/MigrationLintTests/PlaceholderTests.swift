@@ -61,6 +61,20 @@ import PostgresSyntax
         #expect(report.coverage.analyzed == 2)
     }
 
+    /// `$${}$$` is an empty JSON object in a dollar quote, not a placeholder: standing in for `${}`
+    /// broke the quote, and the rest of the file was read as one string, its findings lost.
+    @Test func aPlaceholderNeverTakesInTheQuoteAroundIt() {
+        let report = lint("ALTER TABLE users ADD COLUMN settings jsonb NOT NULL DEFAULT $${}$$;\nCREATE INDEX users_email_idx ON users (email);\n")
+        #expect(report.coverage == Coverage(statements: 2, analyzed: 2))
+        #expect(summary(report) == [
+            "2:8 create-index-concurrently: CREATE INDEX on public.users without CONCURRENTLY blocks writes while the index builds",
+        ])
+        // Inside the quote's body a placeholder still counts, as the tools replace it there too.
+        let inside = lint("ALTER TABLE users ADD COLUMN note text NOT NULL DEFAULT $$${greeting}$$;\nCREATE INDEX users_email_idx ON users (email);\n")
+        #expect(inside.coverage == Coverage(statements: 2, analyzed: 2))
+        #expect(inside.diagnostics.map(\.ruleID) == ["create-index-concurrently"])
+    }
+
     @Test func recognitionCanBeTurnedOff() {
         let report = lint("CREATE INDEX users_email_idx ON ${schema}.users (email);\n") { $0.recognizePlaceholders = false }
         #expect(report.diagnostics.map(\.ruleID) == ["syntax-error"])
