@@ -38,6 +38,8 @@ public struct AddColumnVolatileDefault: Rule {
             RuleExample("ALTER TABLE orders ADD COLUMN ref text DEFAULT ↓make_ref();"),
             RuleExample("ALTER TABLE users ADD COLUMN token uuid NOT NULL DEFAULT ↓uuidv7();", postgresVersion: 18),
             RuleExample(#"ALTER TABLE orders ADD COLUMN seen timestamptz DEFAULT ↓clock_timestamp() /* it's */;"#),
+            RuleExample(#"ALTER TABLE users ADD COLUMN token text NOT NULL DEFAULT ↓md5(random()::text || E'it\'s') /* the user's */;"#),
+            RuleExample(#"ALTER TABLE users ADD COLUMN ref text DEFAULT ↓(gen_random_uuid()::text || $$don't$$) -- don't\#n;"#),
         ],
         goodExamples: [
             RuleExample("ALTER TABLE users ADD COLUMN created_at timestamptz DEFAULT now();"),

@@ -32,6 +32,8 @@ public struct AddForeignKeyNotValid: Rule {
             RuleExample(#"ALTER TABLE orders ADD ↓CONSTRAINT o_fk /* user's */ FOREIGN KEY (user_id) REFERENCES users (id);"#),
             RuleExample(#"ALTER TABLE orders ADD ↓CONSTRAINT o_fk FOREIGN KEY (user_id) REFERENCES users (id) -- the user's orders\#n;"#),
             RuleExample(#"ALTER TABLE orders ADD ↓CONSTRAINT o_fk FOREIGN KEY (user_id) REFERENCES users (id) -- don't"#),
+            RuleExample(#"ALTER TABLE orders ADD ↓CONSTRAINT o_fk FOREIGN KEY (user_id) REFERENCES users (id), ALTER COLUMN note SET DEFAULT E'it\'s';"#),
+            RuleExample(#"ALTER TABLE orders ALTER COLUMN note SET DEFAULT $$don't$$, ADD ↓CONSTRAINT o_fk FOREIGN KEY (user_id) REFERENCES users (id) /* it's */;"#),
         ],
         goodExamples: [
             RuleExample("ALTER TABLE orders ADD CONSTRAINT orders_user_id_fkey FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;"),

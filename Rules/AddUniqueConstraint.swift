@@ -32,6 +32,7 @@ public struct AddUniqueConstraint: Rule {
             RuleExample("ALTER TABLE users ADD COLUMN handle text ↓UNIQUE;"),
             RuleExample("ALTER TABLE builds ADD COLUMN resource_id bigint ↓CONSTRAINT builds_resource_id_key UNIQUE REFERENCES resources (id) ON DELETE CASCADE;"),
             RuleExample(#"ALTER TABLE orders ADD COLUMN code text NOT NULL DEFAULT E'it\'s' /* don't */ ↓UNIQUE;"#),
+            RuleExample(#"ALTER TABLE users ALTER COLUMN note SET DEFAULT $$don't$$, ADD ↓CONSTRAINT users_email_key UNIQUE (email) /* it's */;"#),
         ],
         goodExamples: [
             RuleExample("CREATE TABLE users_copy AS SELECT id, email FROM users;\nALTER TABLE users_copy ADD CONSTRAINT users_copy_email_key UNIQUE (email);"),

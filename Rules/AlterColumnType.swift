@@ -37,6 +37,8 @@ public struct AlterColumnType: Rule {
             RuleExample("ALTER TABLE users ADD COLUMN code varchar(20);\nALTER TABLE users ALTER COLUMN code TYPE ↓varchar(10);"),
             RuleExample("ALTER TABLE events ALTER COLUMN created_at TYPE ↓timestamptz;", postgresVersion: 11),
             RuleExample(#"ALTER TABLE orders ALTER COLUMN note TYPE ↓varchar(10) /* it's */ USING left(note, 10) -- don't\#n;"#),
+            RuleExample(#"ALTER TABLE users ALTER COLUMN code TYPE ↓bigint /* the user's */ USING length(code || E'it\'s');"#),
+            RuleExample(#"ALTER TABLE users ALTER COLUMN code TYPE ↓varchar(10) USING left(code, 10) || $$don't$$ -- don't\#n;"#),
         ],
         goodExamples: [
             // USING the column itself (or cast to the new type) is what PostgreSQL does without USING.

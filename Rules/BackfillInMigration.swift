@@ -31,6 +31,7 @@ public struct BackfillInMigration: Rule {
             RuleExample("ALTER TABLE \"Orders\" ADD COLUMN status text;\n↓UPDATE \"Orders\" SET status = 'new';"),
             RuleExample("ALTER TABLE app.steps ADD COLUMN \"externalId\" uuid;\n↓UPDATE app.steps SET \"externalId\" = gen_random_uuid() WHERE \"externalId\" IS NULL;"),
             RuleExample(#"↓UPDATE orders SET note = E'it\'s' -- don't"#),
+            RuleExample(#"↓UPDATE users SET note = $$don't$$ /* it's */;"#),
         ],
         goodExamples: [
             RuleExample("UPDATE users SET active = true WHERE id = 1;"),

@@ -27,6 +27,8 @@ public struct BanChar: Rule {
             RuleExample("CREATE TABLE countries (code ↓char(2) PRIMARY KEY, name text NOT NULL);"),
             RuleExample("CREATE TABLE app.\"Flags\" (id bigint PRIMARY KEY, state ↓character NOT NULL);"),
             RuleExample("ALTER TABLE users ADD COLUMN currency ↓character(3) NOT NULL DEFAULT 'EUR';"),
+            RuleExample(#"CREATE TABLE countries (code /* the user's */ ↓char(2) -- don't\#n PRIMARY KEY, note text NOT NULL DEFAULT E'it\'s');"#),
+            RuleExample(#"ALTER TABLE users ADD COLUMN currency ↓character(3) NOT NULL DEFAULT $$EUR$$ /* it's */;"#),
         ],
         goodExamples: [
             RuleExample("CREATE TABLE countries (code text PRIMARY KEY CHECK (char_length(code) = 2), name text NOT NULL);"),

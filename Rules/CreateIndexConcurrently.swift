@@ -30,6 +30,7 @@ public struct CreateIndexConcurrently: Rule {
             RuleExample(#"CREATE ↓INDEX /* it's */ orders_note_idx ON orders (note) WHERE note <> E'it\'s';"#),
             // A copy made in the file is nobody else's, the table it was copied from is live.
             RuleExample("CREATE TABLE users_copy AS SELECT id, email FROM users;\nCREATE ↓INDEX users_email_idx ON users (email);"),
+            RuleExample(#"CREATE ↓INDEX notes_body_idx ON notes (body) WHERE body <> $$don't$$ /* it's */;"#),
         ],
         goodExamples: [
             RuleExample("CREATE TABLE users_copy AS SELECT id, email FROM users;\nCREATE UNIQUE INDEX users_copy_email_key ON users_copy (email);"),

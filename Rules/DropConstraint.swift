@@ -33,6 +33,8 @@ public struct DropConstraint: Rule {
             RuleExample("ALTER TABLE orders ↓DROP CONSTRAINT orders_user_id_fkey;"),
             RuleExample("ALTER TABLE app.\"Users\" ↓DROP CONSTRAINT IF EXISTS \"Users_email_key\";"),
             RuleExample("ALTER TABLE users ↓DROP CONSTRAINT users_age_check, ↓DROP CONSTRAINT users_name_check;", inTransaction: true),
+            RuleExample(#"ALTER TABLE orders ↓DROP CONSTRAINT /* the user's */ orders_user_id_fkey -- don't\#n, ALTER COLUMN note SET DEFAULT E'it\'s';"#),
+            RuleExample(#"ALTER TABLE orders ALTER COLUMN note SET DEFAULT $$don't$$, ↓DROP CONSTRAINT "it's" /* it's */;"#),
         ],
         goodExamples: [
             RuleExample("ALTER TABLE orders DROP CONSTRAINT orders_user_id_fkey,\n  ADD CONSTRAINT orders_user_id_fkey FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE NOT VALID;"),

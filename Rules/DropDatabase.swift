@@ -28,6 +28,7 @@ public struct DropDatabase: Rule {
             RuleExample("↓DROP DATABASE analytics;"),
             RuleExample("↓DROP DATABASE IF EXISTS \"Legacy\";"),
             RuleExample("↓DROP DATABASE old_app WITH (FORCE);"),
+            RuleExample(#"↓DROP DATABASE /* the user's */ analytics -- don't"#),
         ],
         goodExamples: [
             RuleExample("CREATE SCHEMA IF NOT EXISTS analytics;"),

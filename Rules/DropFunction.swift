@@ -32,6 +32,7 @@ public struct DropFunction: Rule {
             RuleExample("DROP TRIGGER IF EXISTS users_audit ON users;\nDROP FUNCTION ↓refresh_totals(integer);"),
             RuleExample("DROP PROCEDURE IF EXISTS ↓app.\"Archive\"(date) CASCADE;"),
             RuleExample("DROP FUNCTION ↓normalize_email;\nDROP FUNCTION ↓old_helper();\nCREATE FUNCTION normalize_email(t text) RETURNS text LANGUAGE sql AS $$ SELECT lower(t) $$;"),
+            RuleExample(#"DROP FUNCTION /* the user's */ ↓calculate_total(integer) -- don't"#),
         ],
         goodExamples: [
             RuleExample("DROP FUNCTION normalize_email(text);\nCREATE FUNCTION normalize_email(t text) RETURNS text LANGUAGE sql AS $$ SELECT lower(t) $$;",

@@ -28,6 +28,8 @@ public struct DropNotNull: Rule {
             RuleExample("ALTER TABLE users ↓ALTER COLUMN email DROP NOT NULL;"),
             RuleExample("ALTER TABLE app.\"Orders\" ↓ALTER \"Total\" DROP NOT NULL;"),
             RuleExample("ALTER TABLE users ALTER COLUMN name SET DEFAULT '', ↓ALTER COLUMN name DROP NOT NULL;"),
+            RuleExample(#"ALTER TABLE users ↓ALTER COLUMN email /* it's */ DROP NOT NULL, ALTER COLUMN note SET DEFAULT E'it\'s' -- don't\#n;"#),
+            RuleExample(#"ALTER TABLE users ALTER COLUMN name SET DEFAULT $$don't$$, ↓ALTER COLUMN name DROP NOT NULL /* the user's */;"#),
         ],
         goodExamples: [
             RuleExample("CREATE TABLE users (id bigint PRIMARY KEY, email text NOT NULL);\nALTER TABLE users ALTER COLUMN email DROP NOT NULL;"),

@@ -28,6 +28,7 @@ public struct DropSequence: Rule {
             RuleExample("DROP SEQUENCE ↓order_number_seq;"),
             RuleExample("DROP SEQUENCE IF EXISTS ↓app.\"InvoiceNo\" CASCADE;"),
             RuleExample("CREATE SEQUENCE tmp_seq;\nDROP SEQUENCE tmp_seq, ↓legacy_seq;"),
+            RuleExample(#"DROP SEQUENCE /* it's */ ↓order_number_seq -- don't"#),
         ],
         goodExamples: [
             RuleExample("CREATE SEQUENCE tmp_seq;\nDROP SEQUENCE tmp_seq;"),

@@ -32,6 +32,7 @@ public struct DropType: Rule {
             RuleExample("DROP TYPE ↓mood;"),
             RuleExample("DROP TYPE IF EXISTS ↓app.\"Status\" CASCADE;"),
             RuleExample("DROP DOMAIN ↓email_address;"),
+            RuleExample(#"DROP TYPE /* the user's */ ↓mood -- don't"#),
         ],
         goodExamples: [
             RuleExample("CREATE TYPE mood AS ENUM ('happy', 'sad');\nDROP TYPE mood;"),

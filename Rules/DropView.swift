@@ -30,6 +30,7 @@ public struct DropView: Rule {
             RuleExample("DROP VIEW ↓active_users;"),
             RuleExample("DROP MATERIALIZED VIEW IF EXISTS ↓app.\"DailyTotals\";"),
             RuleExample("DROP VIEW ↓user_stats;\nUPDATE users SET active = true;\nCREATE VIEW user_stats AS SELECT 1 AS id;"),
+            RuleExample(#"DROP VIEW /* the user's */ ↓"it's" -- don't"#),
         ],
         goodExamples: [
             RuleExample("DROP VIEW user_stats;\nCREATE VIEW user_stats AS SELECT 1 AS id;", inTransaction: true),

@@ -29,6 +29,7 @@ public struct DuplicateColumn: Rule {
             RuleExample("ALTER TABLE app.\"Orders\" ADD COLUMN note text NOT NULL DEFAULT '', ADD COLUMN ↓note text NOT NULL DEFAULT '';"),
             RuleExample("CREATE TABLE tags (id bigint PRIMARY KEY, name text NOT NULL);\nALTER TABLE tags ADD COLUMN ↓name text NOT NULL DEFAULT '';"),
             RuleExample(#"CREATE TABLE notes (id bigint PRIMARY KEY, body text NOT NULL DEFAULT E'it\'s', ↓body text NOT NULL /* don't */);"#),
+            RuleExample(#"CREATE TABLE notes (id bigint PRIMARY KEY, note text NOT NULL DEFAULT $$don't$$, ↓note text NOT NULL DEFAULT E'it\'s' /* it's */);"#),
         ],
         goodExamples: [
             RuleExample("CREATE TABLE users (id bigint PRIMARY KEY, email text NOT NULL, \"Email\" text NOT NULL);"),

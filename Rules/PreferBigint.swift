@@ -37,6 +37,7 @@ public struct PreferBigint: Rule {
             RuleExample("CREATE TABLE jobs (id ↓int GENERATED ALWAYS AS IDENTITY PRIMARY KEY);"),
             RuleExample("CREATE TABLE IF NOT EXISTS jobs (id ↓serial PRIMARY KEY);"),
             RuleExample(#"CREATE TABLE accounts (id ↓int /* it's */ GENERATED ALWAYS AS IDENTITY PRIMARY KEY, note text NOT NULL DEFAULT E'it\'s');"#),
+            RuleExample(#"CREATE TABLE app.tags (id ↓serial PRIMARY KEY, name text NOT NULL DEFAULT $$don't$$ /* it's */);"#),
         ],
         goodExamples: [
             RuleExample("CREATE TABLE users (id bigint PRIMARY KEY, login_count integer NOT NULL DEFAULT 0);"),

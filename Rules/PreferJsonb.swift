@@ -27,6 +27,8 @@ public struct PreferJsonb: Rule {
             RuleExample("CREATE TABLE events (id bigint PRIMARY KEY, payload ↓json NOT NULL);"),
             RuleExample("CREATE TABLE app.\"Hooks\" (id bigint PRIMARY KEY, headers ↓json[] NOT NULL DEFAULT '{}');"),
             RuleExample("ALTER TABLE users ADD COLUMN settings ↓json NOT NULL DEFAULT '{}';"),
+            RuleExample(#"CREATE TABLE events (id bigint PRIMARY KEY, payload /* the user's */ ↓json -- don't\#n NOT NULL DEFAULT E'{}');"#),
+            RuleExample(#"ALTER TABLE users ADD COLUMN settings ↓json NOT NULL DEFAULT $${}$$ /* it's */;"#),
         ],
         goodExamples: [
             RuleExample("CREATE TABLE events (id bigint PRIMARY KEY, payload jsonb NOT NULL);"),

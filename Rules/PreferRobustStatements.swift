@@ -37,6 +37,7 @@ public struct PreferRobustStatements: Rule {
             RuleExample("CREATE INDEX CONCURRENTLY ↓users_email_idx ON users (email);"),
             RuleExample("CREATE UNLOGGED TABLE ↓\"Cache\" (k text PRIMARY KEY, v text NOT NULL);\nSELECT 1;"),
             RuleExample(#"CREATE TABLE /* it's */ ↓notes (id bigint PRIMARY KEY, body text NOT NULL DEFAULT E'it\'s');\#nSELECT 1;"#),
+            RuleExample(#"ALTER TABLE users ADD COLUMN ↓nickname text NOT NULL DEFAULT $$don't$$ /* it's */;\#nSELECT 1;"#),
         ],
         goodExamples: [
             RuleExample("CREATE TABLE app.\"Orders\" (id bigint PRIMARY KEY);\nCREATE INDEX orders_id_idx ON app.\"Orders\" (id);",

@@ -31,6 +31,7 @@ public struct PreferText: Rule {
             RuleExample("CREATE TABLE app.\"Users\" (id bigint PRIMARY KEY, name ↓character varying(100) NOT NULL, tags ↓varchar(20)[] NOT NULL);"),
             RuleExample("ALTER TABLE users ADD COLUMN nickname ↓varchar(40) NOT NULL DEFAULT '';"),
             RuleExample(#"CREATE TABLE stamps (id bigint PRIMARY KEY, label ↓varchar(20) /* it's */ NOT NULL DEFAULT $$it's$$);"#),
+            RuleExample(#"ALTER TABLE users ADD COLUMN nickname ↓varchar(40) NOT NULL DEFAULT E'it\'s' /* the user's */;"#),
         ],
         goodExamples: [
             RuleExample("CREATE TABLE users (id bigint PRIMARY KEY, email text NOT NULL CHECK (char_length(email) <= 255));"),

@@ -34,6 +34,7 @@ public struct PreferTimestamptz: Rule {
             RuleExample("CREATE TABLE app.\"Log\" (id bigint PRIMARY KEY, at ↓timestamp(3) without time zone NOT NULL);"),
             RuleExample("ALTER TABLE users ADD COLUMN seen_at ↓timestamp NOT NULL DEFAULT now();"),
             RuleExample(#"CREATE TABLE stamps (id bigint PRIMARY KEY, note text NOT NULL DEFAULT E'it\'s', at ↓timestamp -- don't\#n NOT NULL);"#),
+            RuleExample(#"ALTER TABLE users ADD COLUMN seen_at ↓timestamp NOT NULL DEFAULT $$2024-01-01$$ /* it's */;"#),
         ],
         goodExamples: [
             RuleExample("CREATE TABLE events (id bigint PRIMARY KEY, created_at timestamptz NOT NULL DEFAULT now());"),

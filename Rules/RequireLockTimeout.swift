@@ -42,6 +42,8 @@ public struct RequireLockTimeout: Rule {
             RuleExample("CREATE TABLE app.audit (id bigint PRIMARY KEY);\n↓CREATE INDEX audit_user_idx ON app.users (id);"),
             RuleExample("BEGIN;\n↓ALTER TABLE \"Orders\" ADD CONSTRAINT \"Orders_User\" FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;\nCOMMIT;"),
             RuleExample("SET lock_timeout = 0;\n↓LOCK TABLE app.accounts IN EXCLUSIVE MODE;", inTransaction: true),
+            RuleExample(#"INSERT INTO notes VALUES (E'it\'s') -- the user's notes\#n;\#n↓ALTER TABLE users /* don't */ ADD COLUMN note text DEFAULT E'it\'s';"#),
+            RuleExample(#"SELECT $$don't$$;\#n↓ALTER TABLE users ALTER COLUMN note SET DEFAULT $$don't$$ -- it's"#),
         ],
         goodExamples: [
             RuleExample("SET lock_timeout = '2s';\nALTER TABLE users ADD COLUMN note text;"),

@@ -35,6 +35,9 @@ public struct RequireStatementTimeout: Rule {
             RuleExample("↓CREATE INDEX orders_ref_idx ON app.orders (ref);"),
             RuleExample("SET statement_timeout = 0;\nVACUUM ↓FULL \"Events\";"),
             RuleExample(#"-- the user's note\#nALTER TABLE orders ALTER COLUMN note ↓SET NOT NULL /* it's */;"#),
+            RuleExample(#"ALTER TABLE users ALTER COLUMN email /* it's */ ↓SET NOT NULL, ALTER COLUMN note SET DEFAULT E'it\'s' -- don't\#n;"#),
+            RuleExample(#"SELECT $$don't$$;\#n↓CREATE INDEX notes_body_idx ON notes (body) WHERE body <> $$don't$$ /* it's */;"#),
+            RuleExample(#"SELECT E'it\'s';\#nVACUUM ↓FULL "Events" /* it's */;"#),
         ],
         goodExamples: [
             RuleExample("SET statement_timeout = '10min';\nALTER TABLE users ALTER COLUMN email SET NOT NULL;"),

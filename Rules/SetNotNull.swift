@@ -46,6 +46,8 @@ public struct SetNotNull: Rule {
             RuleExample("ALTER TABLE users ADD CONSTRAINT users_email_not_null CHECK (email IS NOT NULL) NOT VALID;\nALTER TABLE users ALTER COLUMN email ↓SET NOT NULL;"),
             RuleExample(#"ALTER TABLE orders ALTER COLUMN note ↓SET NOT NULL /* it's */ -- don't"#),
             RuleExample("ALTER TABLE users ALTER COLUMN email ↓SET NOT NULL;", postgresVersion: 18),
+            RuleExample(#"ALTER TABLE users ALTER COLUMN email /* it's */ ↓SET NOT NULL, ALTER COLUMN note SET DEFAULT E'it\'s';"#),
+            RuleExample(#"ALTER TABLE users ALTER COLUMN note SET DEFAULT $$don't$$, ALTER COLUMN email ↓SET NOT NULL -- don't\#n;"#),
         ],
         goodExamples: [
             RuleExample("ALTER TABLE users ADD CONSTRAINT users_email_not_null CHECK (email IS NOT NULL) NOT VALID;\nALTER TABLE users VALIDATE CONSTRAINT users_email_not_null;\nALTER TABLE users ALTER COLUMN email SET NOT NULL;"),

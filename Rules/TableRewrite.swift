@@ -45,6 +45,7 @@ public struct TableRewrite: Rule {
             RuleExample("VACUUM ↓FULL users, app.orders;", postgresVersion: 19),
             RuleExample("↓CLUSTER app.orders USING orders_created_at_idx;", postgresVersion: 19),
             RuleExample("↓CLUSTER app.orders;", postgresVersion: 19),
+            RuleExample(#"ALTER TABLE events ALTER COLUMN note SET DEFAULT E'it\'s', ↓SET TABLESPACE fast_disk /* the user's */, ALTER COLUMN tag SET DEFAULT $$don't$$ -- don't\#n;"#),
         ],
         goodExamples: [
             RuleExample("VACUUM ANALYZE users;"),

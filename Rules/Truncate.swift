@@ -31,6 +31,7 @@ public struct Truncate: Rule {
             RuleExample("TRUNCATE ↓sessions;"),
             RuleExample("TRUNCATE TABLE ONLY ↓app.\"Cache\" RESTART IDENTITY CASCADE;"),
             RuleExample("CREATE TABLE import_rows (id bigint PRIMARY KEY);\nTRUNCATE import_rows, ↓audit_log;"),
+            RuleExample(#"TRUNCATE /* the user's */ ↓sessions -- don't"#),
         ],
         goodExamples: [
             RuleExample("CREATE TABLE import_rows (id bigint PRIMARY KEY);\nTRUNCATE import_rows;"),

@@ -27,6 +27,8 @@ public struct UncommittedTransaction: Rule {
             RuleExample("BEGIN;\nCREATE TABLE users (id bigint PRIMARY KEY);\nCOMMIT;\n↓START TRANSACTION;\nALTER TABLE app.\"Orders\" ADD COLUMN note text"),
             RuleExample("CREATE TABLE tags (id bigint PRIMARY KEY);\n↓BEGIN;\nCREATE TABLE users (id bigint PRIMARY KEY);\nSAVEPOINT a;\nRELEASE SAVEPOINT a;"),
             RuleExample(#"↓BEGIN;\#nALTER TABLE orders ADD COLUMN note text -- don't"#),
+            RuleExample(#"↓BEGIN;\#nALTER TABLE users ADD COLUMN note text DEFAULT E'it\'s' -- don't"#),
+            RuleExample(#"↓BEGIN;\#nINSERT INTO notes VALUES ($$don't$$) /* it's */"#),
         ],
         goodExamples: [
             RuleExample("BEGIN;\nCREATE TABLE users (id bigint PRIMARY KEY);\nCOMMIT;"),
