@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// Runs the built `migration-lint` binary in a directory, as a user would.
 struct CLI {
@@ -29,29 +30,11 @@ struct CLI {
 
     static func run(_ arguments: [String], in directory: String = packageRoot, stdin: String? = nil,
                     environment: [String: String] = [:]) throws -> Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        var env = ProcessInfo.processInfo.environment
-        env["NO_COLOR"] = "1"
         // Help pages are wrapped to the terminal's width, as in Fixtures/golden/help.
-        env["COLUMNS"] = "80"
-        for (key, value) in environment { env[key] = value }
-        process.environment = env
-        let out = Pipe(), err = Pipe(), input = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = input
-        try process.run()
-        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
-        try input.fileHandleForWriting.close()
-        // Read both pipes before waiting, so a large output cannot block the child.
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self),
-                      status: process.terminationStatus)
+        let output = try ChildProcess.run(binary, arguments, in: URL(fileURLWithPath: directory),
+                                          environment: ["NO_COLOR": "1", "COLUMNS": "80"].merging(environment) { $1 },
+                                          stdin: stdin ?? "")
+        return Result(stdout: output.stdout, stderr: output.stderr, status: output.status)
     }
 }
 

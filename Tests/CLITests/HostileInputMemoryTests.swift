@@ -31,31 +31,15 @@ struct HostileInputMemoryTests {
     /// Runs `migration-lint` with `arguments` in `directory`, output to files.
     static func measure(_ arguments: [String], in directory: String) throws -> Child {
         let report = directory + "/rusage.txt"
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", launcher, report, CLI.binary] + arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        let out = directory + "/stdout.txt", err = directory + "/stderr.txt"
-        _ = FileManager.default.createFile(atPath: out, contents: nil)
-        _ = FileManager.default.createFile(atPath: err, contents: nil)
-        let outHandle = try FileHandle(forWritingTo: URL(fileURLWithPath: out))
-        let errHandle = try FileHandle(forWritingTo: URL(fileURLWithPath: err))
-        process.standardOutput = outHandle
-        process.standardError = errHandle
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        try outHandle.close()
-        try errHandle.close()
-        let stderr = (try? String(contentsOfFile: err, encoding: .utf8)) ?? ""
+        let output = try ChildProcess.run("/usr/bin/env", ["python3", "-c", launcher, report, CLI.binary] + arguments,
+                                          in: URL(fileURLWithPath: directory))
         let fields = ((try? String(contentsOfFile: report, encoding: .utf8)) ?? "").split(separator: " ")
-        guard process.terminationStatus == 0, fields.count == 2, let status = Int32(fields[0]),
+        guard output.status == 0, fields.count == 2, let status = Int32(fields[0]),
               let kibibytes = Int(fields[1].trimmingCharacters(in: .whitespacesAndNewlines)) else {
-            throw SpawnFailed(description: "the launcher failed (exit \(process.terminationStatus)): \(stderr.prefix(2000))")
+            throw SpawnFailed(description: "the launcher failed (exit \(output.status)): \(output.stderr.prefix(2000))")
         }
         // ru_maxrss is in KiB on Linux.
-        return Child(status: status, peakRSS: kibibytes * 1024,
-                     stdout: (try? String(contentsOfFile: out, encoding: .utf8)) ?? "", stderr: stderr)
+        return Child(status: status, peakRSS: kibibytes * 1024, stdout: output.stdout, stderr: output.stderr)
     }
 
     struct SpawnFailed: Error, CustomStringConvertible { var description: String }

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// Running real tools (git, swift, pre-commit) from the integration tests.
 enum Support {
@@ -14,44 +15,12 @@ enum Support {
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 
-    struct Output {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-        var all: String { stdout + stderr }
-    }
+    typealias Output = ChildProcess.Output
 
     /// Runs a command found on PATH, in `directory`, with extra environment variables.
     @discardableResult
     static func run(_ arguments: [String], in directory: URL, environment extra: [String: String] = [:]) throws -> Output {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        process.currentDirectoryURL = directory
-        var environment = ProcessInfo.processInfo.environment
-        for (key, value) in extra { environment[key] = value }
-        process.environment = environment
-        // Files, not pipes: long builds write more than a pipe buffer holds.
-        let outURL = FileManager.default.temporaryDirectory.appendingPathComponent("ml-out-\(UUID().uuidString)")
-        let errURL = FileManager.default.temporaryDirectory.appendingPathComponent("ml-err-\(UUID().uuidString)")
-        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
-        defer {
-            try? FileManager.default.removeItem(at: outURL)
-            try? FileManager.default.removeItem(at: errURL)
-        }
-        let outHandle = try FileHandle(forWritingTo: outURL)
-        let errHandle = try FileHandle(forWritingTo: errURL)
-        process.standardOutput = outHandle
-        process.standardError = errHandle
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        try outHandle.close()
-        try errHandle.close()
-        return Output(status: process.terminationStatus,
-                      stdout: (try? String(contentsOf: outURL, encoding: .utf8)) ?? "",
-                      stderr: (try? String(contentsOf: errURL, encoding: .utf8)) ?? "")
+        try ChildProcess.run("/usr/bin/env", arguments, in: directory, environment: extra)
     }
 
     /// Whether an executable is on PATH.
