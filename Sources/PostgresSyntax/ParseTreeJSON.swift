@@ -212,7 +212,7 @@ struct ParseTreeJSON {
             case UInt8(ascii: "u"):
                 var scalar: UInt32 = 0
                 var digits = 0
-                while digits < 4, index < raw.count, let digit = hexValue(raw[index]) {
+                while digits < 4, index < raw.count, let digit = raw[index].hexDigitValue {
                     scalar = scalar << 4 | digit
                     digits += 1
                     index += 1
@@ -221,7 +221,7 @@ struct ParseTreeJSON {
                    raw[index + 1] == UInt8(ascii: "u") {
                     var low: UInt32 = 0
                     var probe = index + 2
-                    while probe < index + 6, let digit = hexValue(raw[probe]) { low = low << 4 | digit; probe += 1 }
+                    while probe < index + 6, let digit = raw[probe].hexDigitValue { low = low << 4 | digit; probe += 1 }
                     if probe == index + 6, (0xDC00..<0xE000).contains(low) {
                         scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
                         index = probe
@@ -232,14 +232,5 @@ struct ParseTreeJSON {
             }
         }
         return String(decoding: out, as: UTF8.self)
-    }
-
-    private static func hexValue(_ byte: UInt8) -> UInt32? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): return UInt32(byte - UInt8(ascii: "0"))
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): return UInt32(byte - UInt8(ascii: "a") + 10)
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): return UInt32(byte - UInt8(ascii: "A") + 10)
-        default: return nil
-        }
     }
 }

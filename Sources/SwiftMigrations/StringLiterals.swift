@@ -1,3 +1,4 @@
+import PostgresSyntax
 import SwiftSyntax
 
 /// How the API a literal is passed to reads `\(...)`.
@@ -104,7 +105,7 @@ struct StringLiteralReader {
                     if scan < end, file[scan] == UInt8(ascii: "{") {
                         scan += 1
                         var code: UInt32 = 0
-                        while scan < end, let digit = Self.hexValue(file[scan]) { code = code &* 16 &+ digit; scan += 1 }
+                        while scan < end, let digit = file[scan].hexDigitValue { code = code &* 16 &+ digit; scan += 1 }
                         if scan < end, file[scan] == UInt8(ascii: "}") { scan += 1 }
                         value = Unicode.Scalar(code).map { String(Character($0)) } ?? " "
                     }
@@ -141,15 +142,6 @@ struct StringLiteralReader {
         guard pounds > 0 else { return true }
         guard index + pounds < end else { return false }
         return file[(index + 1)...(index + pounds)].allSatisfy { $0 == UInt8(ascii: "#") }
-    }
-
-    private static func hexValue(_ byte: UInt8) -> UInt32? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): return UInt32(byte - UInt8(ascii: "0"))
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): return UInt32(byte - UInt8(ascii: "a") + 10)
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): return UInt32(byte - UInt8(ascii: "A") + 10)
-        default: return nil
-        }
     }
 
     /// SQL that keeps the statement parseable where `\(...)` stands, and what it stands for.
