@@ -91,14 +91,6 @@ public struct StatementSubset: RandomAccessCollection, Sendable {
     public subscript(position: Int) -> StatementAnalysis { all[indices_[indices_.startIndex + position]] }
 }
 
-/// What a rule sees at the end of a file.
-public struct FileContext: Sendable {
-    public let file: MigrationFile
-    public let analyses: [StatementAnalysis]
-    /// The state after the last statement.
-    public let finalState: AnalysisState
-}
-
 /// The statement's tokens, scanned on first use and shared by every rule that asks.
 private final class TokenCache: @unchecked Sendable {
     private let lock = NSLock()
