@@ -45,8 +45,8 @@ public struct UnjustifiedNullableColumn: Rule {
             RuleExample("ALTER TABLE users ADD COLUMN ↓phone text;\nUPDATE users SET phone = nullif(trim(phone_raw), '');"),
             RuleExample("-- nullable:\nALTER TABLE users ADD COLUMN ↓bio text;"),
             RuleExample("ALTER TABLE orders ADD COLUMN ↓coupon_id bigint REFERENCES coupons (id);"),
-            RuleExample(#"CREATE TABLE notes (\#n  id bigint PRIMARY KEY,\#n  ↓body text /* the user's text */,\#n  tag text DEFAULT E'it\'s',\#n  title text DEFAULT $$don't$$ -- the user's title\#n);"#),
-            RuleExample(#"ALTER TABLE users ADD COLUMN ↓motto text DEFAULT E'it\'s' /* the user's */, ADD COLUMN slogan text DEFAULT $q$don't$q$ -- don't\#n;"#),
+            RuleExample(#"CREATE TABLE notes (\#n  id bigint PRIMARY KEY,\#n  ↓body text DEFAULT $$don't$$ /* the user's text */,\#n  tag text NOT NULL DEFAULT E'it\'s' -- don't\#n);"#),
+            RuleExample(#"ALTER TABLE users ADD COLUMN ↓motto text DEFAULT E'it\'s' /* the user's */, ADD COLUMN slogan text NOT NULL DEFAULT $q$don't$q$ -- don't\#n;"#),
             RuleExample(#"ALTER TABLE users ADD COLUMN ↓nickname /* user's */ text -- don't"#),
         ],
         goodExamples: [
