@@ -153,36 +153,51 @@ enum EmptyValue {
 
 extension Compatibility {
     /// The shared check of the DROP rules for views, functions, types, sequences and schemas:
-    /// one finding per dropped object that running code may still use.
+    /// one finding per statement, listing the dropped objects that running code may still use
+    /// (a `DROP VIEW a, b, c` is one change, reviewed once). `unusedSinceEarlier` says that an
+    /// earlier statement of the file removed the object's last use (the default that called a
+    /// sequence, the column of a type), so nothing can still use it; `cascadeNote` says what
+    /// CASCADE removes besides it.
     static func dropFindings(_ context: RuleContext, kinds: Set<ObjectKind>, kindKeywords: [String], ruleID: String,
-                             silentWhenRecreated: Bool, deploy: (String) -> String) -> [Finding] {
+                             silentWhenRecreated: Bool,
+                             unusedSinceEarlier: (RuleContext, QualifiedName) -> Bool = { _, _ in false },
+                             cascadeNote: (String) -> String = { "CASCADE also drops every object that depends on \($0), without listing them" },
+                             deploy: (String) -> String) -> [Finding] {
         guard case .drop(let drop) = context.statement, kinds.contains(drop.kind) else { return [] }
-        let what = drop.kind.rawValue
-        var findings: [Finding] = []
-        for object in drop.objects {
-            if createdEarlier(context, object, kinds: kinds) { continue }
-            if silentWhenRecreated, recreatedInSameTransaction(context, object, kinds: kinds) { continue }
-            let name = drop.kind == .schema ? object.name : context.state.resolve(object).qualified
-            var notes = context.lockNotes(on: object)
-            if drop.behavior == .cascade {
-                notes.append("CASCADE also drops every object that depends on \(name), without listing them")
-            }
-            if silentWhenRecreated, recreatedLater(context, object, kinds: kinds) {
-                notes.append("it is created again later in this file, but not in the same transaction: until then it is missing; DROP and CREATE in one transaction, or in consecutive statements, are not reported")
-            }
-            let plan = RewritePlan([
-                .deploy(deploy(name)),
-                contractStep(dropWithIfExists(context, drop, kindKeywords: kindKeywords), ruleID: ruleID,
-                             reason: "no running release uses it since step 1",
-                             lockTimeout: !context.effects.locks.isEmpty,
-                             note: "drop it once no running release uses it"),
-            ])
-            findings.append(Finding(
-                message: "dropping \(what) \(name) breaks the release still running if it uses it",
-                range: context.nameRange(object), notes: notes,
-                help: "remove every use of \(name) from the application and deploy that first; drop it in a later migration",
-                rewrite: plan))
+        let reported = drop.objects.filter { object in
+            !createdEarlier(context, object, kinds: kinds)
+                && !(silentWhenRecreated && recreatedInSameTransaction(context, object, kinds: kinds))
+                && !unusedSinceEarlier(context, object)
         }
-        return findings
+        guard let first = reported.first else { return [] }
+        let names = reported.map { drop.kind == .schema ? $0.name : context.state.resolve($0).qualified }
+        let listed = names.joined(separator: ", ")
+        var notes: [String] = []
+        for object in reported {
+            for note in context.lockNotes(on: object) where !notes.contains(note) { notes.append(note) }
+        }
+        if drop.behavior == .cascade { notes.append(cascadeNote(listed)) }
+        if silentWhenRecreated {
+            let recreated = zip(reported, names).filter { recreatedLater(context, $0.0, kinds: kinds) }.map(\.1)
+            if !recreated.isEmpty {
+                notes.append("\(recreated.joined(separator: ", ")) \(recreated.count == 1 ? "is" : "are") created again later in this file, but not in the same transaction: until then \(recreated.count == 1 ? "it is" : "they are") missing; DROP and CREATE in one transaction, or in consecutive statements, are not reported")
+            }
+        }
+        let plan = RewritePlan([
+            .deploy(deploy(listed)),
+            contractStep(dropWithIfExists(context, drop, kindKeywords: kindKeywords), ruleID: ruleID,
+                         reason: "no running release uses \(names.count == 1 ? "it" : "them") since step 1",
+                         lockTimeout: !context.effects.locks.isEmpty,
+                         note: "drop \(names.count == 1 ? "it" : "them") once no running release uses \(names.count == 1 ? "it" : "them")"),
+        ])
+        let what = drop.kind.rawValue
+        let message = names.count == 1
+            ? "dropping \(what) \(listed) breaks the release still running if it uses it"
+            : "dropping \(names.count) \(what == "materialized view" ? "materialized views" : what + "s") (\(listed)) breaks the release still running if it uses them"
+        return [Finding(
+            message: message,
+            range: context.nameRange(first), notes: notes,
+            help: "remove every use of \(listed) from the application and deploy that first; drop \(names.count == 1 ? "it" : "them") in a later migration",
+            rewrite: plan)]
     }
 }

@@ -170,6 +170,9 @@ public struct MigrationAnalyzer: Sendable {
             if create.withData { state.filledInFile.insert(name) }
         case .createEnum(let name):
             state.createdEnums.insert(state.resolve(name).qualified)
+        case .insert(let relation) where state.isCreatedInFile(relation):
+            // Rows in a table created here: a later scan of it reads them.
+            state.filledInFile.insert(state.resolve(relation).qualified)
         case .rename(let rename) where rename.kind == .table && state.isCreatedInFile(rename.object):
             var renamed = state.resolve(rename.object)
             renamed.name = rename.newName
