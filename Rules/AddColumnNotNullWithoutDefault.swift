@@ -42,6 +42,8 @@ public struct AddColumnNotNullWithoutDefault: Rule {
             RuleExample("ALTER TABLE users ADD COLUMN ↓token uuid NOT NULL;", postgresVersion: 18),
             RuleExample("ALTER TABLE orders ADD COLUMN ↓ref text NOT NULL UNIQUE;"),
             RuleExample("ALTER TABLE app.orders ADD COLUMN ↓coupon_id bigint NOT NULL CONSTRAINT orders_coupon_fk REFERENCES app.coupons (id) ON DELETE CASCADE CHECK (coupon_id > 0);"),
+            RuleExample("ALTER TABLE orders ADD COLUMN ↓shop_id bigint NOT NULL, ADD CONSTRAINT orders_shop_id_fkey FOREIGN KEY (shop_id) REFERENCES shops (id);"),
+            RuleExample("ALTER TABLE users ADD COLUMN ↓confirmed_at timestamptz NOT NULL;"),
         ],
         goodExamples: [
             RuleExample("ALTER TABLE users ADD COLUMN email text NOT NULL DEFAULT '';"),
@@ -67,9 +69,18 @@ public struct AddColumnNotNullWithoutDefault: Rule {
             return Finding(
                 message: "ADD COLUMN \(table.qualified).\(column.name) NOT NULL without a default fails if the table has any row",
                 range: context.columnRange(column), notes: notes,
-                help: "add a non-volatile DEFAULT (a constant, now()), and drop it only after every running release writes the column",
+                help: sharedDefault(context, column) == nil
+                    ? "no one default fits every existing row of this column (a key, a reference, or a time of an event): add it nullable, backfill it, then make it NOT NULL as the rewrite shows"
+                    : "add a non-volatile DEFAULT (a constant, now()), and drop it only after every running release writes the column",
                 rewrite: plan(context, table: alter.relation, column: column))
         }
+    }
+
+    /// The default every existing row can share, if one fits: none for a key, a reference or a
+    /// check (one value for all rows breaks them), nor for a time that is not when the row was written.
+    func sharedDefault(_ context: RuleContext, _ column: ColumnDefinition) -> String? {
+        guard context.postgresVersion >= 11, column.defaultValue == nil, !column.rejectsSharedDefault(in: context.statement) else { return nil }
+        return EmptyValue.sql(for: column.type, column: column.name)
     }
 
     func plan(_ context: RuleContext, table: QualifiedName, column: ColumnDefinition) -> RewritePlan {
@@ -77,7 +88,7 @@ public struct AddColumnNotNullWithoutDefault: Rule {
         let name = quoteIdentifier(column.name)
         let type = column.type?.sql ?? "text"
         let qualified = "\(context.state.resolve(table).qualified).\(column.name)"
-        if context.postgresVersion >= 11, !column.constraintsRejectSharedDefault, let value = EmptyValue.sql(for: column.type), column.defaultValue == nil {
+        if let value = sharedDefault(context, column) {
             let clause = context.source.text(context.columnRange(column))
             return RewritePlan([
                 .migration(sql: "\(SQLText.lockTimeout)\nALTER TABLE \(tableSQL) ADD COLUMN \(clause) DEFAULT \(value);",
@@ -137,6 +148,28 @@ public struct AddColumnNotNullWithoutDefault: Rule {
                 ]
             default:
                 break
+            }
+        }
+        // Constraints of the same ALTER on the column (`ADD CONSTRAINT ... FOREIGN KEY (col)`):
+        // kept, added the same way.
+        if case .alterTable(let alter) = context.statement {
+            for case .addConstraint(let constraint) in alter.actions where constraint.columns.contains(column.name) {
+                let clause = context.clauseText(at: constraint.location)
+                switch constraint.kind {
+                case .foreignKey:
+                    let (constraintName, named) = NotValidAdvice.namedClause(context, constraint, table: table, suffix: "fkey")
+                    steps.append(.migration(sql: """
+                        \(SQLText.lockTimeout)
+                        \(SQLText.statementTimeout)
+                        ALTER TABLE \(tableSQL) ADD \(named) NOT VALID;
+                        ALTER TABLE \(tableSQL) VALIDATE CONSTRAINT \(constraintName);
+                        """, note: "run without a transaction: the constraint holds for new rows at once, and VALIDATE checks the old ones while reads and writes continue"))
+                case .unique, .primaryKey:
+                    steps.append(.migration(sql: "\(SQLText.lockTimeout)\n\(SQLText.statementTimeout)\nALTER TABLE \(tableSQL) ADD \(clause);",
+                                            note: "the \(constraint.kind == .primaryKey ? "primary key" : "unique constraint") of the original statement, once every row has its value (add-unique-constraint shows how to build its index first)"))
+                default:
+                    break
+                }
             }
         }
         return RewritePlan(steps)

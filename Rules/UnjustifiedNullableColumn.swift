@@ -45,6 +45,10 @@ public struct UnjustifiedNullableColumn: Rule {
             RuleExample("ALTER TABLE users ADD COLUMN ↓phone text;\nUPDATE users SET phone = nullif(trim(phone_raw), '');"),
             RuleExample("-- nullable:\nALTER TABLE users ADD COLUMN ↓bio text;"),
             RuleExample("ALTER TABLE orders ADD COLUMN ↓coupon_id bigint REFERENCES coupons (id);"),
+            RuleExample("ALTER TABLE users ADD COLUMN ↓referrer_id bigint, ADD CONSTRAINT users_referrer_id_fkey FOREIGN KEY (referrer_id) REFERENCES users (id);"),
+            RuleExample("CREATE TABLE logins (\n  id bigint PRIMARY KEY,\n  ↓password_hash text,\n  nickname text\n);"),
+            RuleExample("ALTER TABLE users ADD COLUMN ↓last_seen timestamptz;"),
+            RuleExample("ALTER TABLE users ADD COLUMN ↓code text, ADD CONSTRAINT users_code_key UNIQUE (code);"),
         ],
         goodExamples: [
             RuleExample("ALTER TABLE users ADD COLUMN nickname text NOT NULL DEFAULT '';"),
@@ -67,6 +71,8 @@ public struct UnjustifiedNullableColumn: Rule {
         case .alterTable(let alter) where alter.kind == .table:
             table = alter.relation
             columns = alter.actions.compactMap { if case .addColumn(let column, _) = $0 { return column } else { return nil } }
+            // Constraints added by the same ALTER speak for its new columns as a CREATE TABLE's do.
+            tableConstraints = alter.actions.compactMap { if case .addConstraint(let constraint) = $0 { return constraint } else { return nil } }
         case .createTable(let create) where !create.isTemporary && create.partitionOf == nil:
             table = create.relation
             columns = create.columns
@@ -97,7 +103,14 @@ public struct UnjustifiedNullableColumn: Rule {
         if !plain.isEmpty {
             let which = purposeful.isEmpty ? (plain.count == 1 ? "it" : "them") : plain.map { quoteIdentifier($0.name) }.joined(separator: ", ")
             let liveTable = !(context.state.isCreatedInFile(table) || isCreateTable(context))
-            help.append("declare \(which) NOT NULL\(liveTable ? " with a non-volatile DEFAULT" : "")")
+            // A unique key, or a time other than the row's own, has no value every existing row can share.
+            let defaultFits = plain.allSatisfy { column in
+                column.defaultValue != nil
+                    || (!column.rejectsSharedDefault(in: context.statement) && EmptyValue.sql(for: column.type, column: column.name) != nil)
+            }
+            help.append(!liveTable ? "declare \(which) NOT NULL"
+                        : defaultFits ? "declare \(which) NOT NULL with a non-volatile DEFAULT"
+                        : "declare \(which) NOT NULL once every existing row has a value (a unique key or a time has no default that all rows can share)")
         }
         if !purposeful.isEmpty {
             let which = purposeful.map { quoteIdentifier($0.0.name) }.joined(separator: ", ")
@@ -106,8 +119,10 @@ public struct UnjustifiedNullableColumn: Rule {
         let helpText = plain.isEmpty ? help.joined() : help.joined(separator: "; ") + (purposeful.isEmpty ? ", or say why NULL is needed with \(comment)" : "")
         return [Finding(message: message, range: context.columnRange(first), notes: notes, help: helpText,
                         // No plan where NULL may be meant: only the user can say, and a plan that
-                        // left those columns nullable would be reported again.
-                        rewrite: purposeful.isEmpty ? rewrite(context, plain, table: table) : nil)]
+                        // left those columns nullable would be reported again. Nor for several
+                        // columns: NOT NULL on all of them is a guess about each (an optional
+                        // password, a nickname), which the user makes column by column.
+                        rewrite: purposeful.isEmpty && plain.count == 1 ? rewrite(context, plain, table: table) : nil)]
     }
 
     /// Why NULL may be this column's intended state, when its definition or the file suggests one:
@@ -133,7 +148,8 @@ public struct UnjustifiedNullableColumn: Rule {
     /// which every row has.
     static func isEventName(_ name: String) -> Bool {
         let lowered = name.lowercased()
-        guard lowered.hasSuffix("_at") || lowered.hasSuffix("_on") || lowered.hasSuffix("_date") || lowered.hasSuffix("_time") else { return false }
+        guard lowered.hasSuffix("_at") || lowered.hasSuffix("_on") || lowered.hasSuffix("_date") || lowered.hasSuffix("_time")
+                || lowered.hasPrefix("last_") else { return false }
         return !["created", "updated", "inserted", "modified", "changed"].contains { lowered.hasPrefix($0) }
     }
 
@@ -253,8 +269,8 @@ public struct UnjustifiedNullableColumn: Rule {
             if case .null? = column.defaultValue { return nil }
             var addition = " NOT NULL"
             if existingTable, column.defaultValue == nil {
-                guard context.postgresVersion >= 11, !column.constraintsRejectSharedDefault,
-                      let value = EmptyValue.sql(for: column.type) else { return nil }
+                guard context.postgresVersion >= 11, !column.rejectsSharedDefault(in: context.statement),
+                      let value = EmptyValue.sql(for: column.type, column: column.name) else { return nil }
                 addition += " DEFAULT \(value)"
             }
             additions.append((column, context.columnEnd(from: start), addition))

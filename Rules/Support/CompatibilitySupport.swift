@@ -129,12 +129,31 @@ extension ColumnDefinition {
             }
         }
     }
+
+    /// The same, counting the table constraints of the statement that name the column
+    /// (`CREATE TABLE ... UNIQUE (col)`, `ALTER TABLE ... ADD COLUMN col ..., ADD FOREIGN KEY (col)`).
+    func rejectsSharedDefault(in statement: Statement) -> Bool {
+        if constraintsRejectSharedDefault { return true }
+        let tableConstraints: [Constraint]
+        switch statement {
+        case .createTable(let create): tableConstraints = create.constraints
+        case .alterTable(let alter):
+            tableConstraints = alter.actions.compactMap { if case .addConstraint(let c) = $0 { return c } else { return nil } }
+        default: tableConstraints = []
+        }
+        return tableConstraints.contains { constraint in
+            switch constraint.kind {
+            case .primaryKey, .unique, .exclusion, .foreignKey: return constraint.columns.contains(name)
+            default: return false
+            }
+        }
+    }
 }
 
 /// A default that says "no value" for common types without being NULL, and that PostgreSQL
 /// stores once in the catalog (non-volatile, so ADD COLUMN does not rewrite the table).
 enum EmptyValue {
-    static func sql(for type: TypeName?) -> String? {
+    static func sql(for type: TypeName?, column: String) -> String? {
         guard let type else { return nil }
         if type.isArray { return "'{}'" }
         switch type.baseName {
@@ -143,11 +162,20 @@ enum EmptyValue {
             return "0"
         case "bool", "boolean": return "false"
         case "jsonb", "json": return "'{}'"
-        case "timestamptz", "timestamp": return "now()"
-        case "date": return "CURRENT_DATE"
+        // A time shared by every existing row is true only of when the row was written (and even
+        // then only roughly); for any other time (an event, a deadline) NULL means "not yet",
+        // and a fabricated time would be wrong.
+        case "timestamptz", "timestamp": return recordsWriteTime(column) ? "now()" : nil
+        case "date": return recordsWriteTime(column) ? "CURRENT_DATE" : nil
         case "interval": return "'0'"
         default: return nil
         }
+    }
+
+    /// `created_at`, `updatedOn`, `inserted`: when the row was written.
+    static func recordsWriteTime(_ column: String) -> Bool {
+        let lowered = column.lowercased()
+        return ["created", "updated", "inserted", "modified"].contains { lowered.hasPrefix($0) }
     }
 }
 
