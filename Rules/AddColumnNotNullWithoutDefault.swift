@@ -44,6 +44,7 @@ public struct AddColumnNotNullWithoutDefault: Rule {
             RuleExample("ALTER TABLE app.orders ADD COLUMN ↓coupon_id bigint NOT NULL CONSTRAINT orders_coupon_fk REFERENCES app.coupons (id) ON DELETE CASCADE CHECK (coupon_id > 0);"),
             RuleExample("ALTER TABLE orders ADD COLUMN ↓shop_id bigint NOT NULL, ADD CONSTRAINT orders_shop_id_fkey FOREIGN KEY (shop_id) REFERENCES shops (id);"),
             RuleExample("ALTER TABLE users ADD COLUMN ↓confirmed_at timestamptz NOT NULL;"),
+            RuleExample("ALTER TABLE \"HttpSource\" ADD COLUMN ↓\"projectId\" TEXT NOT NULL;\nCREATE UNIQUE INDEX \"HttpSource_projectId_key\" ON \"HttpSource\"(\"projectId\");"),
         ],
         goodExamples: [
             RuleExample("ALTER TABLE users ADD COLUMN email text NOT NULL DEFAULT '';"),
@@ -69,7 +70,7 @@ public struct AddColumnNotNullWithoutDefault: Rule {
             return Finding(
                 message: "ADD COLUMN \(table.qualified).\(column.name) NOT NULL without a default fails if the table has any row",
                 range: context.columnRange(column), notes: notes,
-                help: sharedDefault(context, column) == nil
+                help: sharedDefault(context, column, table: alter.relation) == nil
                     ? "no one default fits every existing row of this column (a key, a reference, or a time of an event): add it nullable, backfill it, then make it NOT NULL as the rewrite shows"
                     : "add a non-volatile DEFAULT (a constant, now()), and drop it only after every running release writes the column",
                 rewrite: plan(context, table: alter.relation, column: column))
@@ -78,8 +79,8 @@ public struct AddColumnNotNullWithoutDefault: Rule {
 
     /// The default every existing row can share, if one fits: none for a key, a reference or a
     /// check (one value for all rows breaks them), nor for a time that is not when the row was written.
-    func sharedDefault(_ context: RuleContext, _ column: ColumnDefinition) -> String? {
-        guard context.postgresVersion >= 11, column.defaultValue == nil, !column.rejectsSharedDefault(in: context.statement) else { return nil }
+    func sharedDefault(_ context: RuleContext, _ column: ColumnDefinition, table: QualifiedName) -> String? {
+        guard context.postgresVersion >= 11, column.defaultValue == nil, !column.rejectsSharedDefault(context, table: table) else { return nil }
         return EmptyValue.sql(for: column.type, column: column.name)
     }
 
@@ -88,7 +89,7 @@ public struct AddColumnNotNullWithoutDefault: Rule {
         let name = quoteIdentifier(column.name)
         let type = column.type?.sql ?? "text"
         let qualified = "\(context.state.resolve(table).qualified).\(column.name)"
-        if let value = sharedDefault(context, column) {
+        if let value = sharedDefault(context, column, table: table) {
             let clause = context.source.text(context.columnRange(column))
             return RewritePlan([
                 .migration(sql: "\(SQLText.lockTimeout)\nALTER TABLE \(tableSQL) ADD COLUMN \(clause) DEFAULT \(value);",

@@ -48,6 +48,7 @@ public struct UnjustifiedNullableColumn: Rule {
             RuleExample("ALTER TABLE users ADD COLUMN ↓referrer_id bigint, ADD CONSTRAINT users_referrer_id_fkey FOREIGN KEY (referrer_id) REFERENCES users (id);"),
             RuleExample("CREATE TABLE logins (\n  id bigint PRIMARY KEY,\n  ↓password_hash text,\n  nickname text\n);"),
             RuleExample("ALTER TABLE users ADD COLUMN ↓last_seen timestamptz;"),
+            RuleExample("ALTER TABLE \"Task\" ADD COLUMN ↓\"completedAt\" TIMESTAMP(3);"),
             RuleExample("ALTER TABLE users ADD COLUMN ↓code text, ADD CONSTRAINT users_code_key UNIQUE (code);"),
         ],
         goodExamples: [
@@ -106,7 +107,7 @@ public struct UnjustifiedNullableColumn: Rule {
             // A unique key, or a time other than the row's own, has no value every existing row can share.
             let defaultFits = plain.allSatisfy { column in
                 column.defaultValue != nil
-                    || (!column.rejectsSharedDefault(in: context.statement) && EmptyValue.sql(for: column.type, column: column.name) != nil)
+                    || (!column.rejectsSharedDefault(context, table: table) && EmptyValue.sql(for: column.type, column: column.name) != nil)
             }
             help.append(!liveTable ? "declare \(which) NOT NULL"
                         : defaultFits ? "declare \(which) NOT NULL with a non-volatile DEFAULT"
@@ -147,7 +148,13 @@ public struct UnjustifiedNullableColumn: Rule {
     /// `deleted_at`, `last_login_at`, `confirmed_on`, `expires_at`; not `created_at` / `updated_at`,
     /// which every row has.
     static func isEventName(_ name: String) -> Bool {
-        let lowered = name.lowercased()
+        // camelCase (`completedAt`, Prisma's and ORMs' spelling) reads as snake_case.
+        var snake = ""
+        for character in name {
+            if character.isUppercase, !snake.isEmpty, snake.last != "_" { snake.append("_") }
+            snake.append(character)
+        }
+        let lowered = snake.lowercased()
         guard lowered.hasSuffix("_at") || lowered.hasSuffix("_on") || lowered.hasSuffix("_date") || lowered.hasSuffix("_time")
                 || lowered.hasPrefix("last_") else { return false }
         return !["created", "updated", "inserted", "modified", "changed"].contains { lowered.hasPrefix($0) }
@@ -269,7 +276,7 @@ public struct UnjustifiedNullableColumn: Rule {
             if case .null? = column.defaultValue { return nil }
             var addition = " NOT NULL"
             if existingTable, column.defaultValue == nil {
-                guard context.postgresVersion >= 11, !column.rejectsSharedDefault(in: context.statement),
+                guard context.postgresVersion >= 11, !column.rejectsSharedDefault(context, table: table),
                       let value = EmptyValue.sql(for: column.type, column: column.name) else { return nil }
                 addition += " DEFAULT \(value)"
             }

@@ -131,7 +131,30 @@ extension ColumnDefinition {
     }
 
     /// The same, counting the table constraints of the statement that name the column
-    /// (`CREATE TABLE ... UNIQUE (col)`, `ALTER TABLE ... ADD COLUMN col ..., ADD FOREIGN KEY (col)`).
+    /// (`CREATE TABLE ... UNIQUE (col)`, `ALTER TABLE ... ADD COLUMN col ..., ADD FOREIGN KEY (col)`),
+    /// and the later statements of the file that make it a key or a reference (Prisma adds the
+    /// column first and its foreign keys and unique indexes at the end of the file).
+    func rejectsSharedDefault(_ context: RuleContext, table: QualifiedName) -> Bool {
+        if rejectsSharedDefault(in: context.statement) { return true }
+        let target = context.state.resolve(table)
+        return context.laterStatements(naming: table).contains { analysis in
+            switch analysis.statement {
+            case .alterTable(let alter)? where analysis.state.resolve(alter.relation) == target:
+                return alter.actions.contains { action in
+                    guard case .addConstraint(let constraint) = action else { return false }
+                    switch constraint.kind {
+                    case .primaryKey, .unique, .exclusion, .foreignKey: return constraint.columns.contains(name)
+                    default: return false
+                    }
+                }
+            case .createIndex(let index)? where index.isUnique && analysis.state.resolve(index.relation) == target:
+                return index.columns.contains { $0.name == name }
+            default:
+                return false
+            }
+        }
+    }
+
     func rejectsSharedDefault(in statement: Statement) -> Bool {
         if constraintsRejectSharedDefault { return true }
         let tableConstraints: [Constraint]
