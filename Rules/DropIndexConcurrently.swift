@@ -47,7 +47,17 @@ public struct DropIndexConcurrently: Rule {
         let existing = drop.objects.filter { !context.state.isCreatedInFile($0) && !tableAlreadyLocked($0, context) }
         guard !existing.isEmpty, let keyword = context.nextKeyword("INDEX") else { return [] }
         let names = existing.map { context.state.resolve($0).qualified }.joined(separator: ", ")
-        let notes = context.lockNotes(withAssumptions: true)
+        // The lock that hurts is on the index's table: say so, rather than quote the lock on the
+        // index as if the index were a table.
+        let untilCommit = context.state.inTransactionBlock ? " until commit" : ""
+        let indexNames = existing.map { context.state.resolve($0).qualified }
+        var notes = indexNames.map { index -> String in
+            let table = context.state.schema.indexTables[index].map { " (\($0))" } ?? ""
+            return "takes ACCESS EXCLUSIVE on index \(index) and on its table\(table): reads and writes of the table wait\(untilCommit)"
+        }
+        notes += context.lockNotes(withAssumptions: true).filter { note in
+            !indexNames.contains { note.hasPrefix("takes ACCESS EXCLUSIVE on \($0):") }
+        }
         // CONCURRENTLY drops one index per statement, without CASCADE, outside a transaction block.
         let canFix = !context.state.inTransactionBlock && drop.objects.count == 1 && drop.behavior == .restrict
         let fix = canFix ? Fix(message: "add CONCURRENTLY",
