@@ -34,6 +34,7 @@ public struct LockHeldAcrossStatements: Rule {
             RuleExample("ALTER TABLE app.accounts RENAME COLUMN name TO full_name;\n↓CREATE INDEX accounts_email_idx ON app.accounts (email);",
                         inTransaction: true),
             RuleExample("BEGIN;\nLOCK TABLE \"Users\";\n↓UPDATE \"Orders\" SET status = 'done';\nCOMMIT;"),
+            RuleExample("BEGIN;\nALTER TABLE users RENAME TO accounts;\n↓CREATE INDEX accounts_email_idx ON accounts (email);\nCOMMIT;"),
             RuleExample("BEGIN;\nALTER TABLE users ADD COLUMN note text;\n↓CREATE INDEX users_note_idx ON users (note);\nALTER TABLE users ADD CONSTRAINT users_note_check CHECK (note <> '');\nCOMMIT;"),
         ],
         goodExamples: [

@@ -127,6 +127,17 @@ public struct MigrationAnalyzer: Sendable {
                     state.accessExclusiveHeldSince[lock.relation.qualified] = index
                 }
             }
+            // A renamed table is the same table, and its lock is held under the new name.
+            if case .rename(let rename) = statement, rename.kind == .table || rename.kind == .view || rename.kind == .materializedView,
+               rename.subname == nil {
+                let old = AnalysisState.resolve(rename.object, searchPathSchema: searchPathSchema)
+                var new = old
+                new.name = rename.newName
+                if let since = state.accessExclusiveHeldSince[old.qualified] {
+                    state.accessExclusiveHeldSince[old.qualified] = nil
+                    state.accessExclusiveHeldSince[new.qualified] = since
+                }
+            }
         }
         switch statement {
         case .transaction(let kind):
