@@ -50,6 +50,7 @@ public struct UnjustifiedNullableColumn: Rule {
             RuleExample("ALTER TABLE users ADD COLUMN ↓last_seen timestamptz;"),
             RuleExample("ALTER TABLE \"Task\" ADD COLUMN ↓\"completedAt\" TIMESTAMP(3);"),
             RuleExample("ALTER TABLE users ADD COLUMN ↓code text, ADD CONSTRAINT users_code_key UNIQUE (code);"),
+            RuleExample("ALTER TABLE \"ExternalSource\" ADD COLUMN ↓\"connectionId\" TEXT;\nALTER TABLE \"ExternalSource\" ADD CONSTRAINT \"ExternalSource_connectionId_fkey\" FOREIGN KEY (\"connectionId\") REFERENCES \"APIConnection\"(\"id\") ON DELETE SET NULL ON UPDATE CASCADE;"),
         ],
         goodExamples: [
             RuleExample("ALTER TABLE users ADD COLUMN nickname text NOT NULL DEFAULT '';"),
@@ -134,6 +135,16 @@ public struct UnjustifiedNullableColumn: Rule {
             guard case .foreignKey(let referenced, _) = constraint.kind else { continue }
             if constraint.columns.isEmpty ? column.constraints.contains(constraint) : constraint.columns.contains(column.name) {
                 return "references \(referenced.qualified): NULL is how an optional link is stored"
+            }
+        }
+        // Prisma adds a column in one statement and its foreign key at the end of the file.
+        let target = context.state.resolve(table)
+        for analysis in context.laterStatements(naming: table) {
+            guard case .alterTable(let alter)? = analysis.statement, analysis.state.resolve(alter.relation) == target else { continue }
+            for case .addConstraint(let constraint) in alter.actions where constraint.columns.contains(column.name) {
+                if case .foreignKey(let referenced, _) = constraint.kind {
+                    return "references \(referenced.qualified) (a foreign key added later in this file): NULL is how an optional link is stored"
+                }
             }
         }
         if let type = column.type, ["timestamptz", "timestamp", "date"].contains(type.baseName), isEventName(column.name) {
