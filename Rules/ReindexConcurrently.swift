@@ -71,6 +71,16 @@ public struct ReindexConcurrently: Rule {
             Fix(message: "add CONCURRENTLY", edits: [Edit(range: $0.upperBound..<$0.upperBound, replacement: " CONCURRENTLY")])
         }
         var notes = context.lockNotes(withAssumptions: true)
+        // The lock on the index itself blocks the reads that use it, not the table's reads.
+        if kind == .index, let name {
+            let index = context.state.resolve(name).qualified
+            let untilCommit = context.state.inTransactionBlock ? " until commit" : ""
+            notes = notes.map { note in
+                note.hasPrefix("takes ACCESS EXCLUSIVE on \(index):")
+                    ? "takes ACCESS EXCLUSIVE on index \(index): queries that would use it wait\(untilCommit); writes to its table wait too"
+                    : note
+            }
+        }
         // A later statement of this migration uses what was rebuilt (a constraint USING INDEX, a
         // query planned on it): the REINDEX moves to a migration of its own *before* it, never after.
         var placement = "in a migration without a transaction"
