@@ -41,6 +41,7 @@ public struct AddCheckNotValid: Rule {
             RuleExample("CREATE TABLE orders (id bigint PRIMARY KEY, total numeric NOT NULL);\nALTER TABLE orders ADD CONSTRAINT orders_total_positive CHECK (total > 0);"),
             RuleExample("CREATE TABLE app.users (id bigint PRIMARY KEY, name text NOT NULL CHECK (char_length(name) <= 100));"),
             RuleExample("CREATE TABLE workers (id bigint PRIMARY KEY);\nALTER TABLE workers ADD COLUMN active_tasks integer DEFAULT 0 CHECK (active_tasks >= 0);"),
+            RuleExample("BEGIN;\nALTER TABLE orders RENAME COLUMN total TO amount;\nALTER TABLE orders ADD CONSTRAINT orders_amount_positive CHECK (amount > 0);\nCOMMIT;"),
         ],
         fixExamples: [
             FixExample(RuleExample("ALTER TABLE orders ADD CONSTRAINT orders_total_positive CHECK (total > 0);"),
@@ -53,7 +54,9 @@ public struct AddCheckNotValid: Rule {
 
     public func check(_ context: RuleContext) -> [Finding] {
         guard case .alterTable(let alter) = context.statement, alter.kind == .table,
-              !context.state.isCreatedInFile(alter.relation) else { return [] }
+              !context.state.isCreatedInFile(alter.relation),
+              // Already locked ACCESS EXCLUSIVE by this transaction: NOT VALID cannot help here.
+              Locking.accessExclusiveHolder(of: alter.relation, context) == nil else { return [] }
         let table = context.state.resolve(alter.relation)
         guard context.effects.scans.contains(table) else { return [] }
         var findings: [Finding] = []

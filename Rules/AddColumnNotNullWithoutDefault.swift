@@ -45,6 +45,9 @@ public struct AddColumnNotNullWithoutDefault: Rule {
             RuleExample(#"ALTER TABLE users ADD COLUMN ↓email /* the user's address */ text NOT NULL -- don't\#n;"#),
             RuleExample(#"ALTER TABLE orders ADD COLUMN ↓note text NOT NULL CHECK (note <> E'it\'s') /* it's */, ADD COLUMN ↓code text NOT NULL CONSTRAINT orders_code_check CHECK (code <> $$don't$$) -- the user's code\#n;"#),
             RuleExample(#"ALTER TABLE orders ADD COLUMN ↓ref text NOT NULL DEFAULT NULL /* don't */ CHECK (ref <> $t$it's$t$)"#),
+            RuleExample("ALTER TABLE orders ADD COLUMN ↓shop_id bigint NOT NULL, ADD CONSTRAINT orders_shop_id_fkey FOREIGN KEY (shop_id) REFERENCES shops (id);"),
+            RuleExample("ALTER TABLE users ADD COLUMN ↓confirmed_at timestamptz NOT NULL;"),
+            RuleExample("ALTER TABLE \"HttpSource\" ADD COLUMN ↓\"projectId\" TEXT NOT NULL;\nCREATE UNIQUE INDEX \"HttpSource_projectId_key\" ON \"HttpSource\"(\"projectId\");"),
         ],
         goodExamples: [
             RuleExample("ALTER TABLE users ADD COLUMN email text NOT NULL DEFAULT '';"),
@@ -70,9 +73,18 @@ public struct AddColumnNotNullWithoutDefault: Rule {
             return Finding(
                 message: "ADD COLUMN \(table.qualified).\(column.name) NOT NULL without a default fails if the table has any row",
                 range: context.columnRange(column), notes: notes,
-                help: "add a non-volatile DEFAULT (a constant, now()), and drop it only after every running release writes the column",
+                help: sharedDefault(context, column, table: alter.relation) == nil
+                    ? "no one default fits every existing row of this column (a key, a reference, or a time of an event): add it nullable, backfill it, then make it NOT NULL as the rewrite shows"
+                    : "add a non-volatile DEFAULT (a constant, now()), and drop it only after every running release writes the column",
                 rewrite: plan(context, table: alter.relation, column: column))
         }
+    }
+
+    /// The default every existing row can share, if one fits: none for a key, a reference or a
+    /// check (one value for all rows breaks them), nor for a time that is not when the row was written.
+    func sharedDefault(_ context: RuleContext, _ column: ColumnDefinition, table: QualifiedName) -> String? {
+        guard context.postgresVersion >= 11, column.defaultValue == nil, !column.rejectsSharedDefault(context, table: table) else { return nil }
+        return EmptyValue.sql(for: column.type, column: column.name)
     }
 
     func plan(_ context: RuleContext, table: QualifiedName, column: ColumnDefinition) -> RewritePlan {
@@ -80,7 +92,7 @@ public struct AddColumnNotNullWithoutDefault: Rule {
         let name = quoteIdentifier(column.name)
         let type = column.type?.sql ?? "text"
         let qualified = "\(context.state.resolve(table).qualified).\(column.name)"
-        if context.postgresVersion >= 11, !column.constraintsRejectSharedDefault, let value = EmptyValue.sql(for: column.type), column.defaultValue == nil {
+        if let value = sharedDefault(context, column, table: table) {
             let clause = context.source.text(context.columnRange(column))
             return RewritePlan([
                 .migration(sql: "\(SQLText.lockTimeout)\nALTER TABLE \(tableSQL) ADD COLUMN \(clause) DEFAULT \(value);",
@@ -140,6 +152,28 @@ public struct AddColumnNotNullWithoutDefault: Rule {
                 ]
             default:
                 break
+            }
+        }
+        // Constraints of the same ALTER on the column (`ADD CONSTRAINT ... FOREIGN KEY (col)`):
+        // kept, added the same way.
+        if case .alterTable(let alter) = context.statement {
+            for case .addConstraint(let constraint) in alter.actions where constraint.columns.contains(column.name) {
+                let clause = context.clauseText(at: constraint.location)
+                switch constraint.kind {
+                case .foreignKey:
+                    let (constraintName, named) = NotValidAdvice.namedClause(context, constraint, table: table, suffix: "fkey")
+                    steps.append(.migration(sql: """
+                        \(SQLText.lockTimeout)
+                        \(SQLText.statementTimeout)
+                        ALTER TABLE \(tableSQL) ADD \(named) NOT VALID;
+                        ALTER TABLE \(tableSQL) VALIDATE CONSTRAINT \(constraintName);
+                        """, note: "run without a transaction: the constraint holds for new rows at once, and VALIDATE checks the old ones while reads and writes continue"))
+                case .unique, .primaryKey:
+                    steps.append(.migration(sql: "\(SQLText.lockTimeout)\n\(SQLText.statementTimeout)\nALTER TABLE \(tableSQL) ADD \(clause);",
+                                            note: "the \(constraint.kind == .primaryKey ? "primary key" : "unique constraint") of the original statement, once every row has its value (add-unique-constraint shows how to build its index first)"))
+                default:
+                    break
+                }
             }
         }
         return RewritePlan(steps)

@@ -34,12 +34,14 @@ public struct AddForeignKeyNotValid: Rule {
             RuleExample(#"ALTER TABLE orders ADD ↓CONSTRAINT o_fk FOREIGN KEY (user_id) REFERENCES users (id) -- don't"#),
             RuleExample(#"ALTER TABLE orders ADD ↓CONSTRAINT o_fk FOREIGN KEY (user_id) REFERENCES users (id), ALTER COLUMN note SET DEFAULT E'it\'s';"#),
             RuleExample(#"ALTER TABLE orders ALTER COLUMN note SET DEFAULT $$don't$$, ADD ↓CONSTRAINT o_fk FOREIGN KEY (user_id) REFERENCES users (id) /* it's */;"#),
+            RuleExample("BEGIN;\nALTER TABLE orders ADD COLUMN note text;\nALTER TABLE orders ADD ↓CONSTRAINT orders_user_id_fkey FOREIGN KEY (user_id) REFERENCES users (id);\nCOMMIT;"),
         ],
         goodExamples: [
             RuleExample("ALTER TABLE orders ADD CONSTRAINT orders_user_id_fkey FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;"),
             RuleExample("CREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint NOT NULL);\nALTER TABLE orders ADD CONSTRAINT orders_user_id_fkey FOREIGN KEY (user_id) REFERENCES users (id);"),
             RuleExample("CREATE TABLE app.orders (id bigint PRIMARY KEY, account_id bigint NOT NULL REFERENCES app.accounts (id));"),
             RuleExample("ALTER TABLE orders VALIDATE CONSTRAINT orders_user_id_fkey;"),
+            RuleExample("BEGIN;\nLOCK TABLE orders, users IN ACCESS EXCLUSIVE MODE;\nALTER TABLE orders ADD CONSTRAINT orders_user_id_fkey FOREIGN KEY (user_id) REFERENCES users (id);\nCOMMIT;"),
         ],
         fixExamples: [
             FixExample(RuleExample("ALTER TABLE orders ADD CONSTRAINT orders_user_id_fkey FOREIGN KEY (user_id) REFERENCES users (id);"),
@@ -58,7 +60,11 @@ public struct AddForeignKeyNotValid: Rule {
         let table = context.state.resolve(alter.relation)
         return alter.actions.compactMap { action -> Finding? in
             guard case .addConstraint(let constraint) = action, !constraint.isNotValid,
-                  case .foreignKey(let referenced, _) = constraint.kind else { return nil }
+                  case .foreignKey(let referenced, _) = constraint.kind,
+                  // Both tables already locked ACCESS EXCLUSIVE by this transaction: NOT VALID
+                  // cannot shorten the block (lock-held-across-statements reports it).
+                  Locking.accessExclusiveHolder(of: alter.relation, context) == nil
+                    || Locking.accessExclusiveHolder(of: referenced, context) == nil else { return nil }
             let name = constraint.name.map { " " + quoteIdentifier($0) } ?? ""
             let locked = [table.qualified, context.state.resolve(referenced).qualified]
             var notes = context.lockNotes(while: "every row is checked")

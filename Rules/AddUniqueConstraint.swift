@@ -33,6 +33,7 @@ public struct AddUniqueConstraint: Rule {
             RuleExample("ALTER TABLE builds ADD COLUMN resource_id bigint ↓CONSTRAINT builds_resource_id_key UNIQUE REFERENCES resources (id) ON DELETE CASCADE;"),
             RuleExample(#"ALTER TABLE orders ADD COLUMN code text NOT NULL DEFAULT E'it\'s' /* don't */ ↓UNIQUE;"#),
             RuleExample(#"ALTER TABLE users ALTER COLUMN note SET DEFAULT $$don't$$, ADD ↓CONSTRAINT users_email_key UNIQUE (email) /* it's */;"#),
+            RuleExample("ALTER TABLE registries ADD COLUMN registry_uuid uuid NOT NULL DEFAULT gen_random_uuid() ↓UNIQUE;"),
         ],
         goodExamples: [
             RuleExample("CREATE TABLE users_copy AS SELECT id, email FROM users;\nALTER TABLE users_copy ADD CONSTRAINT users_copy_email_key UNIQUE (email);"),
@@ -78,13 +79,18 @@ public struct AddUniqueConstraint: Rule {
         guard constraint.usingIndex == nil else { return nil }
         let name = constraint.name.map { " " + quoteIdentifier($0) } ?? ""
         let notes = context.lockNotes(while: "the index is built", withAssumptions: true)
-        let plan = constraint.kind == .exclusion ? nil : self.plan(context, table: written, constraint: constraint, column: column)
+        // A new column whose default rewrites the table (gen_random_uuid()): the column cannot be
+        // added "instantly" first; add-column-volatile-default's plan comes before this one.
+        let rewritten = column != nil && context.effects.rewrites.contains(table)
+        let plan = constraint.kind == .exclusion || rewritten ? nil : self.plan(context, table: written, constraint: constraint, column: column)
         let range = column == nil ? context.clauseRange(at: constraint.location)
             : context.columnConstraintHead(constraint) ?? context.clauseRange(at: constraint.location)
         return Finding(message: "\(kind)\(name) builds its index on \(table.qualified) while reads and writes wait",
                        range: range, notes: notes,
                        help: constraint.kind == .exclusion
                            ? "EXCLUDE has no online form: add it in a maintenance window, or enforce the rule in the application"
+                           : rewritten
+                           ? "add the column as add-column-volatile-default shows, then build the index with CREATE UNIQUE INDEX CONCURRENTLY and add the constraint USING INDEX"
                            : "build the index with CREATE UNIQUE INDEX CONCURRENTLY, then add the constraint USING INDEX",
                        rewrite: plan)
     }

@@ -32,6 +32,9 @@ public struct BackfillInMigration: Rule {
             RuleExample("ALTER TABLE app.steps ADD COLUMN \"externalId\" uuid;\n↓UPDATE app.steps SET \"externalId\" = gen_random_uuid() WHERE \"externalId\" IS NULL;"),
             RuleExample(#"↓UPDATE orders SET note = E'it\'s' -- don't"#),
             RuleExample(#"↓UPDATE users SET note = $$don't$$ /* it's */;"#),
+            RuleExample("↓UPDATE orders SET total = (SELECT sum(amount) FROM items WHERE items.order_id = orders.id);"),
+            RuleExample("ALTER TABLE users ADD COLUMN plan text;\n↓UPDATE users SET plan = 'free';\nALTER TABLE users ALTER COLUMN plan SET NOT NULL;"),
+            RuleExample("↓DELETE FROM tokens;\nCREATE UNIQUE INDEX tokens_value_key ON tokens (value);"),
         ],
         goodExamples: [
             RuleExample("UPDATE users SET active = true WHERE id = 1;"),
@@ -56,10 +59,14 @@ public struct BackfillInMigration: Rule {
         let table = context.state.resolve(relation)
         // A write to a system catalog is catalog-write's: batching it would not make it safe.
         guard !context.state.isCreatedInFile(relation), everyRow, !CatalogWrite.isCatalog(relation, context) else { return [] }
-        let batch: String
+        let batch: String?
         if verb == "DELETE" {
             batch = "DELETE FROM \(relation.sql)\n  WHERE ctid IN (SELECT ctid FROM \(relation.sql) LIMIT 10000);\n-- repeat until no row is deleted"
-        } else if let whereKeyword = context.nextKeyword("WHERE") {
+        } else if topLevelKeyword("FROM", context) != nil {
+            // UPDATE ... FROM: the condition joins other tables, which a ctid subquery of the
+            // table alone cannot see; a batch needs a key range the file does not show.
+            batch = nil
+        } else if let whereKeyword = topLevelKeyword("WHERE", context) {
             // The statement's own condition selects the rows still to do.
             let condition = context.source.text(whereKeyword.upperBound..<max(whereKeyword.upperBound, context.bodyEnd))
             let head = context.source.text(context.statementRange.lowerBound..<whereKeyword.lowerBound)
@@ -67,17 +74,65 @@ public struct BackfillInMigration: Rule {
         } else {
             batch = "\(context.source.text(context.statementRange.lowerBound..<context.bodyEnd))\n  WHERE ctid IN (SELECT ctid FROM \(relation.sql) WHERE \(pendingCondition(context)) LIMIT 10000);\n-- repeat until no row is updated"
         }
+        // A later statement of this migration needs the rows done (a constraint, NOT NULL, a
+        // unique index): the backfill cannot move after the migration, only split it.
+        if let dependent = laterDependent(table, context) {
+            let line = Locking.line(of: dependent, in: context)
+            return [Finding(message: "\(verb) of every row of \(table.qualified) in a migration: every row stays locked until commit",
+                            range: context.firstWordRange,
+                            notes: ["one statement rewrites every row: dead tuples, WAL and replication lag grow with the table",
+                                    "line \(line) of this migration depends on it, so it cannot move after the migration"],
+                            help: "split the migration here: run the \(verb) in batches after the first part, and keep line \(line) and what follows in a later migration",
+                            rewrite: batch.map { RewritePlan([.backfill(sql: $0, note: "in batches between the two parts of the migration (line \(line) goes in the second), each in its own transaction")]) })]
+        }
         return [Finding(message: "\(verb) of every row of \(table.qualified) in a migration: every row stays locked until commit",
                         range: context.firstWordRange,
                         notes: ["one statement rewrites every row: dead tuples, WAL and replication lag grow with the table"],
-                        help: "move the backfill to a job that runs after the migration in batches, each in its own transaction",
-                        rewrite: RewritePlan([.backfill(sql: batch, note: "in batches after the migration, each in its own transaction")]))]
+                        help: batch == nil
+                            ? "move the backfill to a job that runs after the migration in batches of a key range, each in its own transaction"
+                            : "move the backfill to a job that runs after the migration in batches, each in its own transaction",
+                        rewrite: batch.map { RewritePlan([.backfill(sql: $0, note: "in batches after the migration, each in its own transaction")]) })]
+    }
+
+    /// The first `keyword` outside parentheses: the statement's own clause, not a subquery's.
+    func topLevelKeyword(_ keyword: String, _ context: RuleContext) -> Range<Int>? {
+        var depth = 0
+        for token in context.tokens where token.range.upperBound <= context.bodyEnd {
+            if context.isPunctuation(token, "(") {
+                depth += 1
+            } else if context.isPunctuation(token, ")") {
+                depth -= 1
+            } else if depth == 0, token.keyword == keyword {
+                return token.range
+            }
+        }
+        return nil
+    }
+
+    /// A later statement of the file that needs the rows of `table` as this statement leaves
+    /// them: a constraint or NOT NULL checked against them, a type change, a unique index,
+    /// another write.
+    func laterDependent(_ table: QualifiedName, _ context: RuleContext) -> StatementAnalysis? {
+        context.laterStatements(naming: table).first { analysis in
+            switch analysis.statement {
+            case .alterTable(let alter)? where analysis.state.resolve(alter.relation) == table:
+                return alter.actions.contains {
+                    switch $0 {
+                    case .addConstraint, .setNotNull, .alterColumnType, .validateConstraint, .addIdentity: return true
+                    default: return false
+                    }
+                }
+            case .createIndex(let index)?: return index.isUnique && analysis.state.resolve(index.relation) == table
+            case .update(let other, _)?, .delete(let other, _)?: return analysis.state.resolve(other) == table
+            default: return false
+            }
+        }
     }
 
     /// `WHERE col IS NULL` on a column this file added without a default: every existing row
     /// matches, so the UPDATE is a whole-table backfill.
     func onlyNewColumnIsNull(_ relation: QualifiedName, _ context: RuleContext) -> Bool {
-        guard let whereKeyword = context.nextKeyword("WHERE") else { return false }
+        guard let whereKeyword = topLevelKeyword("WHERE", context) else { return false }
         let words = context.tokens[context.tokenIndex(at: whereKeyword.upperBound)...].filter { $0.range.upperBound <= context.bodyEnd }
         guard words.count == 3, words[1].keyword == "IS", words[2].keyword == "NULL" else { return false }
         let column = context.identifierName(words[0])
@@ -95,7 +150,7 @@ public struct BackfillInMigration: Rule {
     /// For `SET col = value`, the rows not yet updated: `col IS DISTINCT FROM value`.
     func pendingCondition(_ context: RuleContext) -> String {
         let unknown = "true /* a condition that skips rows already done */"
-        guard let set = context.nextKeyword("SET") else { return unknown }
+        guard let set = topLevelKeyword("SET", context) else { return unknown }
         let assignment = context.tokens[context.tokenIndex(at: set.upperBound)...].filter { $0.range.upperBound <= context.bodyEnd }
         // A function call may be volatile (gen_random_uuid()): IS DISTINCT FROM would never settle.
         guard !assignment.contains(where: { context.isPunctuation($0, "(") || context.isPunctuation($0, ",")

@@ -39,6 +39,7 @@ public struct CreateIndexConcurrently: Rule {
             RuleExample("CREATE TABLE users (id bigint PRIMARY KEY, email text NOT NULL);\nCREATE INDEX users_email_idx ON users (email);"),
             RuleExample("CREATE TABLE app.orders (id bigint PRIMARY KEY, ref text NOT NULL);\nCREATE UNIQUE INDEX orders_ref_idx ON app.orders (ref);",
                         inTransaction: true),
+            RuleExample("BEGIN;\nALTER TABLE users ADD COLUMN note text;\nCREATE INDEX users_note_idx ON users (note);\nCOMMIT;"),
         ],
         fixExamples: [
             FixExample(RuleExample("CREATE INDEX users_email_idx ON users (email);"),
@@ -51,7 +52,9 @@ public struct CreateIndexConcurrently: Rule {
 
     public func check(_ context: RuleContext) -> [Finding] {
         guard case .createIndex(let index) = context.statement, !index.isConcurrent,
-              !context.state.isCreatedInFile(index.relation) else { return [] }
+              !context.state.isCreatedInFile(index.relation),
+              // Already locked ACCESS EXCLUSIVE by this transaction: CONCURRENTLY cannot help here.
+              Locking.accessExclusiveHolder(of: index.relation, context) == nil else { return [] }
         guard let indexKeyword = context.nextKeyword("INDEX") else { return [] }
         let table = context.state.resolve(index.relation)
         let concurrentSQL = insertConcurrently(context, at: indexKeyword.upperBound)

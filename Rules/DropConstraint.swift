@@ -21,7 +21,9 @@ public struct DropConstraint: Rule {
             constraint they name is gone, and code that catches the violation to detect duplicates stops seeing \
             it. Because it breaks running code only in those cases, it is reported as info by default. \
             Constraints added earlier in the same migration, a DROP followed by ADD of the same name in the \
-            same transaction (a redefinition), and constraints of a table dropped later in the file are not reported.
+            same transaction (a redefinition), a unique constraint replaced in the same ALTER by a PRIMARY KEY or \
+            UNIQUE constraint on the same columns, and constraints of a table dropped later in the \
+            file are not reported.
             """,
         safeAlternative: """
             Check that no running code names the constraint (ON CONFLICT) or depends on its violation; set a \
@@ -35,6 +37,7 @@ public struct DropConstraint: Rule {
             RuleExample("ALTER TABLE users ↓DROP CONSTRAINT users_age_check, ↓DROP CONSTRAINT users_name_check;", inTransaction: true),
             RuleExample(#"ALTER TABLE orders ↓DROP CONSTRAINT /* the user's */ orders_user_id_fkey -- don't\#n, ALTER COLUMN note SET DEFAULT E'it\'s';"#),
             RuleExample(#"ALTER TABLE orders ALTER COLUMN note SET DEFAULT $$don't$$, ↓DROP CONSTRAINT "it's" /* it's */;"#),
+            RuleExample("ALTER TABLE orders ↓DROP CONSTRAINT orders_user_id_key, ADD CONSTRAINT orders_pkey PRIMARY KEY (id);"),
         ],
         goodExamples: [
             RuleExample("ALTER TABLE orders DROP CONSTRAINT orders_user_id_fkey,\n  ADD CONSTRAINT orders_user_id_fkey FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE NOT VALID;"),
@@ -42,6 +45,7 @@ public struct DropConstraint: Rule {
             RuleExample("ALTER TABLE users ADD CONSTRAINT users_tmp_check CHECK (id > 0) NOT VALID;\nALTER TABLE users DROP CONSTRAINT users_tmp_check;"),
             RuleExample("CREATE TABLE t (id bigint PRIMARY KEY, CONSTRAINT t_id_check CHECK (id > 0));\nALTER TABLE t DROP CONSTRAINT t_id_check;"),
             RuleExample("ALTER TABLE app.\"Job\" DROP CONSTRAINT \"Job_orgId_fkey\";\nDROP TABLE app.\"Job\";"),
+            RuleExample("ALTER TABLE \"SemaphoreQueueItem\" DROP CONSTRAINT \"SemaphoreQueueItem_stepRunId_key\",\n  ADD CONSTRAINT \"SemaphoreQueueItem_pkey\" PRIMARY KEY (\"stepRunId\");"),
         ])
 
     public func check(_ context: RuleContext) -> [Finding] {
@@ -51,6 +55,7 @@ public struct DropConstraint: Rule {
             guard case .dropConstraint(let name, _, let behavior) = action,
                   !addedEarlier(context, table: table, name: name),
                   !readdedInSameTransaction(context, alter, table: table, name: name),
+                  !replacedByKeyOnItsColumns(alter, table: table, name: name),
                   !tableDroppedLater(context, table: table) else { return nil }
             var notes = context.lockNotes(on: alter.relation, concerning: .constraint(name, of: table))
             if behavior == .cascade { notes.append("CASCADE also drops the foreign keys that depend on this constraint's index") }
@@ -66,6 +71,19 @@ public struct DropConstraint: Rule {
                 notes: notes,
                 help: "check that no running code names the constraint; set lock_timeout first, as a foreign key also locks the table it references",
                 rewrite: plan)
+        }
+    }
+
+    /// The same ALTER adds a PRIMARY KEY or UNIQUE constraint on exactly the columns that the
+    /// dropped constraint's name says it covers (PostgreSQL names a unique constraint
+    /// `table_col1_col2_key`): a unique constraint becomes the primary key, which keeps every
+    /// guarantee the running release had. The statement commits as one, so no session sees the
+    /// table without either.
+    func replacedByKeyOnItsColumns(_ alter: AlterTable, table: QualifiedName, name: String) -> Bool {
+        alter.actions.contains { action in
+            guard case .addConstraint(let added) = action, added.kind == .primaryKey || added.kind == .unique,
+                  !added.columns.isEmpty, added.name != name else { return false }
+            return name == Locking.defaultConstraintName(table: table.name, columns: added.columns, suffix: "key")
         }
     }
 

@@ -18,8 +18,11 @@ public struct DropFunction: Rule {
             triggers, defaults and other functions alike (DROP refuses when a default or trigger depends on it, \
             unless CASCADE drops those too). Dropping to re-create with a different signature or return type is \
             harmless when the CREATE follows in the same transaction or in the very next statement, so those \
-            cases are not reported; nor is a function without arguments dropped after a trigger was dropped or \
-            created in the same file (a trigger's function, which no application calls). \
+            cases are not reported; nor is a trigger function (one that a CREATE TRIGGER of the file executes, one without arguments \
+            dropped after a trigger was dropped or created in the same file, or one named like a trigger \
+            function): no application calls it, and the DROP fails while a trigger still uses it. With CASCADE \
+            it is reported, since the triggers that execute it are dropped with it. One finding per statement, \
+            listing the functions. \
             A warning, not an error: dropping a function nobody calls any more is the normal end of a removal, acknowledged with an ignore comment.
             """,
         safeAlternative: """
@@ -33,6 +36,8 @@ public struct DropFunction: Rule {
             RuleExample("DROP PROCEDURE IF EXISTS ↓app.\"Archive\"(date) CASCADE;"),
             RuleExample("DROP FUNCTION ↓normalize_email;\nDROP FUNCTION ↓old_helper();\nCREATE FUNCTION normalize_email(t text) RETURNS text LANGUAGE sql AS $$ SELECT lower(t) $$;"),
             RuleExample(#"DROP FUNCTION /* the user's */ ↓calculate_total(integer) -- don't"#),
+            RuleExample("DROP FUNCTION IF EXISTS ↓users_audit_trigger() CASCADE;"),
+            RuleExample("DROP FUNCTION ↓find_matching_tenants(uuid), find_tenant_partitions(uuid);"),
         ],
         goodExamples: [
             RuleExample("DROP FUNCTION normalize_email(text);\nCREATE FUNCTION normalize_email(t text) RETURNS text LANGUAGE sql AS $$ SELECT lower(t) $$;",
@@ -42,6 +47,8 @@ public struct DropFunction: Rule {
             RuleExample("DROP TRIGGER IF EXISTS users_audit ON users;"),
             RuleExample("DROP TRIGGER IF EXISTS users_audit ON app.\"Users\";\nDROP FUNCTION IF EXISTS app.users_audit_fn();"),
             RuleExample("DROP FUNCTION compute_size(integer);\nCREATE FUNCTION compute_size(n bigint) RETURNS bigint LANGUAGE sql AS $$ SELECT n $$;"),
+            RuleExample("DROP FUNCTION IF EXISTS update_modified_column_trigger();"),
+            RuleExample("CREATE TRIGGER orders_touch BEFORE UPDATE ON orders FOR EACH ROW EXECUTE FUNCTION app.touch_updated_at();\nDROP TRIGGER orders_touch ON orders;\nDROP FUNCTION app.touch_updated_at();"),
         ])
 
     /// What this rule reports dropping, built once rather than for every statement.
@@ -49,11 +56,36 @@ public struct DropFunction: Rule {
     static let kindKeywords = ["FUNCTION", "PROCEDURE", "ROUTINE"]
 
     public func check(_ context: RuleContext) -> [Finding] {
+        guard case .drop(let drop) = context.statement, Self.kinds.contains(drop.kind) else { return [] }
         if isTriggerFunctionOfDroppedTrigger(context) { return [] }
+        if drop.behavior == .cascade, drop.objects.allSatisfy({ TriggerFunctions.isTriggerFunction($0, context) }) {
+            return triggerFunctionCascade(context, drop)
+        }
+        // A trigger function has no callers to break: without CASCADE the DROP fails while a
+        // trigger still uses it; with CASCADE the triggers go too, which the note says.
         return Compatibility.dropFindings(context, kinds: Self.kinds, kindKeywords: Self.kindKeywords,
-                                   ruleID: Self.documentation.id, silentWhenRecreated: true) { name in
+                                   ruleID: Self.documentation.id, silentWhenRecreated: true,
+                                   unusedSinceEarlier: { context, name in
+                                       drop.behavior != .cascade && TriggerFunctions.isTriggerFunction(name, context)
+                                   },
+                                   cascadeNote: { names in
+                                       "CASCADE also drops every trigger that executes \(names) (those triggers stop firing on their tables) and every default or other object that uses it, without listing them"
+                                   }) { name in
             "stop calling \(name) from the application (and from triggers and other functions) and deploy that release everywhere"
         }
+    }
+
+    /// `DROP FUNCTION trigger_fn() CASCADE`: no application calls it, but every trigger that
+    /// executes it is dropped with it, on tables the statement does not name.
+    func triggerFunctionCascade(_ context: RuleContext, _ drop: Drop) -> [Finding] {
+        let reported = drop.objects.filter { !Compatibility.createdEarlier(context, $0, kinds: Self.kinds) }
+        guard let first = reported.first else { return [] }
+        let names = reported.map { context.state.resolve($0).qualified }.joined(separator: ", ")
+        return [Finding(
+            message: "dropping trigger function \(names) with CASCADE also drops every trigger that executes it, on tables this statement does not name",
+            range: context.nameRange(first),
+            notes: ["no application calls a trigger function; what changes is that its triggers stop firing"],
+            help: "drop those triggers by name first (DROP TRIGGER ... ON table), so the migration shows which tables lose them; then drop the function without CASCADE")]
     }
 
     /// `DROP TRIGGER t ON x; DROP FUNCTION t_fn();`: a trigger function (it takes no arguments)
@@ -73,5 +105,40 @@ public struct DropFunction: Rule {
         // Every dropped function is written with an empty argument list.
         let emptyLists = zip(texts, texts.dropFirst()).filter { $0 == "(" && $1 == ")" }.count
         return emptyLists == drop.objects.count && texts.filter { $0 == "(" }.count == emptyLists
+    }
+}
+
+/// Trigger functions: called by their triggers only, never by the application.
+enum TriggerFunctions {
+    /// A CREATE TRIGGER of the file executes `name`, or the name says it is a trigger function
+    /// (`*_trigger`, `trg_*`, `*_tg`, ...).
+    static func isTriggerFunction(_ name: QualifiedName, _ context: RuleContext) -> Bool {
+        namedLikeTrigger(name) || executedByTrigger(name, context)
+    }
+
+    static func namedLikeTrigger(_ name: QualifiedName) -> Bool {
+        let lowered = name.name.lowercased()
+        return lowered.contains("trigger") || lowered.hasPrefix("trg_") || lowered.hasSuffix("_trg")
+            || lowered.hasPrefix("tg_") || lowered.hasSuffix("_tg")
+    }
+
+    /// `CREATE TRIGGER ... EXECUTE FUNCTION|PROCEDURE name(...)` somewhere in the file.
+    static func executedByTrigger(_ name: QualifiedName, _ context: RuleContext) -> Bool {
+        let target = context.state.resolve(name)
+        for analysis in context.fileAnalyses {
+            guard case .createTrigger? = analysis.statement else { continue }
+            let tokens = SQLLexer.tokens(in: analysis.parsed.range, of: context.source)
+            guard let execute = tokens.lastIndex(where: { $0.keyword == "EXECUTE" }), execute + 2 < tokens.count else { continue }
+            var index = execute + 2
+            var parts = [context.identifierName(tokens[index])]
+            while index + 2 < tokens.count, context.isPunctuation(tokens[index + 1], ".") {
+                index += 2
+                parts.append(context.identifierName(tokens[index]))
+            }
+            let called = parts.count >= 2 ? QualifiedName(schema: parts[parts.count - 2], name: parts[parts.count - 1])
+                                          : QualifiedName(name: parts[0])
+            if analysis.state.resolve(called) == target { return true }
+        }
+        return false
     }
 }

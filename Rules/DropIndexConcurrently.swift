@@ -44,10 +44,20 @@ public struct DropIndexConcurrently: Rule {
 
     public func check(_ context: RuleContext) -> [Finding] {
         guard case .drop(let drop) = context.statement, drop.kind == .index, !drop.isConcurrent else { return [] }
-        let existing = drop.objects.filter { !context.state.isCreatedInFile($0) }
+        let existing = drop.objects.filter { !context.state.isCreatedInFile($0) && !tableAlreadyLocked($0, context) }
         guard !existing.isEmpty, let keyword = context.nextKeyword("INDEX") else { return [] }
         let names = existing.map { context.state.resolve($0).qualified }.joined(separator: ", ")
-        let notes = context.lockNotes(withAssumptions: true)
+        // The lock that hurts is on the index's table: say so, rather than quote the lock on the
+        // index as if the index were a table.
+        let untilCommit = context.state.inTransactionBlock ? " until commit" : ""
+        let indexNames = existing.map { context.state.resolve($0).qualified }
+        var notes = indexNames.map { index -> String in
+            let table = context.state.schema.indexTables[index].map { " (\($0))" } ?? ""
+            return "takes ACCESS EXCLUSIVE on index \(index) and on its table\(table): reads and writes of the table wait\(untilCommit)"
+        }
+        notes += context.lockNotes(withAssumptions: true).filter { note in
+            !indexNames.contains { note.hasPrefix("takes ACCESS EXCLUSIVE on \($0):") }
+        }
         // CONCURRENTLY drops one index per statement, without CASCADE, outside a transaction block.
         let canFix = !context.state.inTransactionBlock && drop.objects.count == 1 && drop.behavior == .restrict
         let fix = canFix ? Fix(message: "add CONCURRENTLY",
@@ -59,7 +69,18 @@ public struct DropIndexConcurrently: Rule {
         let steps = drop.objects.map { object -> RewritePlan.Step in
             .migration(sql: "DROP INDEX CONCURRENTLY\(ifExists) \(object.sql);", note: "in a migration without a transaction")
         }
-        return [Finding(message: "DROP INDEX \(names) without CONCURRENTLY locks its table ACCESS EXCLUSIVE: reads and writes queue behind it",
+        let tables = Set(existing.compactMap { context.state.schema.indexTables[context.state.resolve($0).qualified] }).sorted()
+        let locked = tables.isEmpty ? "its table" : tables.joined(separator: ", ")
+        return [Finding(message: "DROP INDEX \(names) without CONCURRENTLY locks \(locked) ACCESS EXCLUSIVE: reads and writes queue behind it",
                         range: keyword, notes: notes, help: help, rewrite: RewritePlan(steps), fix: fix)]
+    }
+
+    /// The file shows the index's table, and an earlier statement of this transaction holds it
+    /// ACCESS EXCLUSIVE already: dropping the index adds no wait.
+    func tableAlreadyLocked(_ index: QualifiedName, _ context: RuleContext) -> Bool {
+        guard let table = context.state.schema.indexTables[context.state.resolve(index).qualified] else { return false }
+        let parts = table.split(separator: ".", maxSplits: 1).map(String.init)
+        let name = parts.count == 2 ? QualifiedName(schema: parts[0], name: parts[1]) : QualifiedName(name: table)
+        return Locking.accessExclusiveHolder(of: name, context) != nil
     }
 }

@@ -31,6 +31,7 @@ public struct DropView: Rule {
             RuleExample("DROP MATERIALIZED VIEW IF EXISTS ↓app.\"DailyTotals\";"),
             RuleExample("DROP VIEW ↓user_stats;\nUPDATE users SET active = true;\nCREATE VIEW user_stats AS SELECT 1 AS id;"),
             RuleExample(#"DROP VIEW /* the user's */ ↓"it's" -- don't"#),
+            RuleExample("DROP MATERIALIZED VIEW ↓transition_builds_per_job, next_builds_per_job, latest_builds_per_job;"),
         ],
         goodExamples: [
             RuleExample("DROP VIEW user_stats;\nCREATE VIEW user_stats AS SELECT 1 AS id;", inTransaction: true),

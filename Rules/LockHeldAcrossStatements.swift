@@ -20,7 +20,10 @@ public struct LockHeldAcrossStatements: Rule {
             backfill) keeps the first table unavailable for as long as the scan takes, which grows with the data. \
             Quick follow-ups are not reported, nor is waiting for locks on other tables (lock_timeout bounds \
             that, see require-lock-timeout): on 1,450 real migration files that case alone doubled the findings \
-            while the outage it adds is usually short. One finding per transaction, at the first slow statement.
+            while the outage it adds is usually short. One finding per transaction, at the first slow statement. \
+            On a table this transaction already holds in ACCESS EXCLUSIVE, CONCURRENTLY and NOT VALID cannot \
+            shorten the block, so create-index-concurrently, drop-index-concurrently, add-check-not-valid and \
+            add-foreign-key-not-valid stay silent there, and this finding says where the lock was taken.
             """,
         safeAlternative: """
             Commit right after the statement that takes ACCESS EXCLUSIVE: put the later statement in its own \
@@ -31,6 +34,8 @@ public struct LockHeldAcrossStatements: Rule {
             RuleExample("ALTER TABLE app.accounts RENAME COLUMN name TO full_name;\n↓CREATE INDEX accounts_email_idx ON app.accounts (email);",
                         inTransaction: true),
             RuleExample("BEGIN;\nLOCK TABLE \"Users\";\n↓UPDATE \"Orders\" SET status = 'done';\nCOMMIT;"),
+            RuleExample("BEGIN;\nALTER TABLE users RENAME TO accounts;\n↓CREATE INDEX accounts_email_idx ON accounts (email);\nCOMMIT;"),
+            RuleExample("BEGIN;\nALTER TABLE users ADD COLUMN note text;\n↓CREATE INDEX users_note_idx ON users (note);\nALTER TABLE users ADD CONSTRAINT users_note_check CHECK (note <> '');\nCOMMIT;"),
         ],
         goodExamples: [
             RuleExample("BEGIN;\nALTER TABLE users ADD COLUMN note text;\nALTER TABLE users ADD COLUMN score integer;\nCOMMIT;"),
@@ -61,8 +66,11 @@ public struct LockHeldAcrossStatements: Rule {
         notes.append(contentsOf: context.lockNotes(atLeast: .shareUpdateExclusive))
         let later = context.laterStatements.prefix(while: { $0.transactionNumber == transaction })
             .filter { Self.offense($0, all) != nil }.count
+        if offense.relation == offense.slow.qualified {
+            notes.append("CONCURRENTLY or NOT VALID cannot shorten this inside the transaction: \(lockedName) is already locked since line \(line); commit after line \(line) first, then they help")
+        }
         if later > 0 { notes.append("\(later) later statement\(later == 1 ? "" : "s") of this transaction extend\(later == 1 ? "s" : "") the lock further") }
-        return [Finding(message: "\(lockedName) stays locked ACCESS EXCLUSIVE (since line \(line)) while this statement \(doing)",
+        return [Finding(message: "\(lockedName) is already locked ACCESS EXCLUSIVE since line \(line), and stays locked while this statement \(doing)",
                         range: context.firstWordRange, notes: notes,
                         help: context.state.inExplicitTransaction
                             ? "COMMIT after line \(line), and run this statement in its own transaction"

@@ -28,6 +28,7 @@ public struct LockTable: Rule {
             RuleExample("BEGIN;\n↓LOCK TABLE users;\nALTER TABLE users ADD COLUMN note text;\nCOMMIT;"),
             RuleExample("↓LOCK TABLE app.orders IN SHARE MODE;", inTransaction: true),
             RuleExample("BEGIN;\n↓LOCK \"Accounts\" IN ACCESS EXCLUSIVE MODE NOWAIT;\nCOMMIT;"),
+            RuleExample("BEGIN;\n↓LOCK TABLE queue_items IN ACCESS EXCLUSIVE MODE;\nDELETE FROM queue_items a USING queue_items b WHERE a.task_id = b.task_id AND a.id > b.id;\nCREATE UNIQUE INDEX queue_items_task_id_key ON queue_items (task_id);\nCOMMIT;"),
         ],
         goodExamples: [
             RuleExample("BEGIN;\nLOCK TABLE users IN ACCESS SHARE MODE;\nCOMMIT;"),
@@ -41,8 +42,20 @@ public struct LockTable: Rule {
         guard !existing.isEmpty else { return [] }
         var notes = context.lockNotes()
         if let error = context.effects.error { notes.append(error + ": the migration fails") }
+        // Later statements of the same transaction on the table (a dedupe, then a unique index)
+        // may need it unchanged between them: then the lock is the point, and removing it is no advice.
+        let transaction = context.analysis.transactionNumber
+        let dependent = context.state.inTransactionBlock ? relations.lazy.compactMap { relation in
+            context.laterStatements(naming: relation).first { $0.transactionNumber == transaction && $0.statement != nil }
+        }.first : nil
+        let help: String
+        if let dependent {
+            let line = Locking.line(of: dependent, in: context)
+            help = "if the statements from line \(line) on need the table unchanged between them, keep the lock, set lock_timeout before it and keep the transaction short; otherwise remove it, as each statement takes the lock it needs"
+        } else {
+            help = "remove the explicit lock; each statement takes the lock it needs, set lock_timeout before them"
+        }
         return [Finding(message: "LOCK TABLE \(existing.joined(separator: ", ")) IN \(mode) MODE \(mode.blockingSummary) until commit",
-                        range: context.firstWordRange, notes: notes,
-                        help: "remove the explicit lock; each statement takes the lock it needs, set lock_timeout before them")]
+                        range: context.firstWordRange, notes: notes, help: help)]
     }
 }

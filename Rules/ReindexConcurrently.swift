@@ -33,6 +33,7 @@ public struct ReindexConcurrently: Rule {
             RuleExample("REINDEX INDEX ↓CONCURRENTLY users_email_idx;", postgresVersion: 11),
             RuleExample("↓REINDEX TABLE users;", postgresVersion: 11),
             RuleExample(#"↓REINDEX /* it's */ INDEX orders_note_idx -- don't"#),
+            RuleExample("BEGIN;\n↓REINDEX TABLE tags;\nALTER TABLE tags ADD CONSTRAINT tags_label_key UNIQUE USING INDEX tags_label_key;\nCOMMIT;"),
         ],
         goodExamples: [
             RuleExample("REINDEX INDEX CONCURRENTLY users_email_idx;"),
@@ -69,15 +70,37 @@ public struct ReindexConcurrently: Rule {
         let fix = inTransaction ? nil : kindKeyword.map {
             Fix(message: "add CONCURRENTLY", edits: [Edit(range: $0.upperBound..<$0.upperBound, replacement: " CONCURRENTLY")])
         }
-        let notes = context.lockNotes(withAssumptions: true)
+        var notes = context.lockNotes(withAssumptions: true)
+        // The lock on the index itself blocks the reads that use it, not the table's reads.
+        if kind == .index, let name {
+            let index = context.state.resolve(name).qualified
+            let untilCommit = context.state.inTransactionBlock ? " until commit" : ""
+            notes = notes.map { note in
+                note.hasPrefix("takes ACCESS EXCLUSIVE on \(index):")
+                    ? "takes ACCESS EXCLUSIVE on index \(index): queries that would use it wait\(untilCommit); writes to its table wait too"
+                    : note
+            }
+        }
+        // A later statement of this migration uses what was rebuilt (a constraint USING INDEX, a
+        // query planned on it): the REINDEX moves to a migration of its own *before* it, never after.
+        var placement = "in a migration without a transaction"
+        var dependentLine: Int?
+        if inTransaction, let name, [.index, .table].contains(kind),
+           let dependent = context.laterStatements(naming: name).first(where: { $0.statement != nil }) {
+            let line = Locking.line(of: dependent, in: context)
+            dependentLine = line
+            notes.append("line \(line) of this migration uses \(target) after it: keep the REINDEX before line \(line)")
+            placement = "in a migration of its own without a transaction, run before the statements from line \(line) on (split the migration there)"
+        }
         let plan = kindKeyword.map {
             RewritePlan([.migration(sql: context.statementSQL(inserting: " CONCURRENTLY", at: $0.upperBound),
-                                    note: "in a migration without a transaction; if it fails, drop the leftover *_ccnew index and retry")])
+                                    note: "\(placement); if it fails, drop the leftover *_ccnew index and retry")])
         }
         return [Finding(message: "REINDEX \(what) \(target) without CONCURRENTLY blocks writes to the table and reads through the index while it rebuilds",
                         range: context.firstWordRange, notes: notes,
-                        help: inTransaction ? "REINDEX CONCURRENTLY cannot run inside a transaction block: " + Locking.outsideTransactionHelp(context)
-                                            : "add CONCURRENTLY; it cannot run inside a transaction block",
+                        help: dependentLine.map { "REINDEX CONCURRENTLY cannot run inside a transaction block: split the migration before this statement, run it alone without a transaction, and keep line \($0) and what follows after it" }
+                            ?? (inTransaction ? "REINDEX CONCURRENTLY cannot run inside a transaction block: " + Locking.outsideTransactionHelp(context)
+                                              : "add CONCURRENTLY; it cannot run inside a transaction block"),
                         rewrite: plan, fix: fix)]
     }
 }

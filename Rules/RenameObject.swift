@@ -19,7 +19,9 @@ public struct RenameObject: Rule {
             name: from the commit on, the release still running fails wherever it queries the view, calls the \
             function, casts to the type, or calls nextval('old_name'). Tables and columns have their own rules \
             (rename-table, rename-column); objects created earlier in the same migration, and an object renamed \
-            out of the way while a new one takes its name in the same transaction, are not reported. \
+            out of the way while a new one takes its name in the same transaction, are not reported; nor is a \
+            trigger function (executed by a CREATE TRIGGER of the file, or named like one): its triggers follow \
+            the rename and no application calls it. \
             A warning, not an error: a rename is safe when the application is stopped during the deploy, which only the team knows.
             """,
         safeAlternative: """
@@ -46,6 +48,8 @@ public struct RenameObject: Rule {
             RuleExample("ALTER TABLE users RENAME CONSTRAINT users_check TO users_age_check;"),
             RuleExample("ALTER TYPE \"Status\" RENAME TO \"Status_old\";\nCREATE TYPE \"Status\" AS ENUM ('new', 'done');", inTransaction: true),
             RuleExample("BEGIN;\nCREATE TYPE app.\"Step_new\" AS ENUM ('a', 'b');\nALTER TABLE app.steps ALTER COLUMN kind TYPE app.\"Step_new\" USING (kind::text::app.\"Step_new\");\nALTER TYPE app.\"Step\" RENAME TO \"Step_old\";\nALTER TYPE app.\"Step_new\" RENAME TO \"Step\";\nDROP TYPE app.\"Step_old\";\nCOMMIT;"),
+            RuleExample("ALTER FUNCTION set_updated_at_trigger() RENAME TO touch_updated_at_trigger;"),
+            RuleExample("ALTER FUNCTION touch() RENAME TO touch_row;\nCREATE TRIGGER orders_touch BEFORE UPDATE ON orders FOR EACH ROW EXECUTE FUNCTION touch_row();"),
         ])
 
     static let kinds: Set<ObjectKind> = [.view, .materializedView, .function, .procedure, .routine, .aggregate,
@@ -55,12 +59,17 @@ public struct RenameObject: Rule {
         guard case .rename(var rename) = context.statement, Self.kinds.contains(rename.kind) else { return [] }
         // ALTER SCHEMA s RENAME names the schema in the subname.
         if rename.kind == .schema, let schema = rename.subname { rename.object = QualifiedName(name: schema) }
+        var new = rename.object
+        new.name = rename.newName
+        // A trigger function has no callers, and its triggers follow the rename.
+        if [.function, .procedure, .routine].contains(rename.kind),
+           TriggerFunctions.isTriggerFunction(rename.object, context) || TriggerFunctions.isTriggerFunction(new, context) {
+            return []
+        }
         guard !Compatibility.createdEarlier(context, rename.object, kinds: [rename.kind]),
               // Renamed out of the way and created again in the same transaction: the old name never goes missing.
               !Compatibility.recreatedInSameTransaction(context, rename.object, kinds: [rename.kind]) else { return [] }
         let old = rename.kind == .schema ? rename.object.name : context.state.resolve(rename.object).qualified
-        var new = rename.object
-        new.name = rename.newName
         let plan: RewritePlan
         if rename.kind == .view {
             plan = RewritePlan([

@@ -48,6 +48,12 @@ public struct UnjustifiedNullableColumn: Rule {
             RuleExample(#"CREATE TABLE notes (\#n  id bigint PRIMARY KEY,\#n  ↓body text DEFAULT $$don't$$ /* the user's text */,\#n  tag text NOT NULL DEFAULT E'it\'s' -- don't\#n);"#),
             RuleExample(#"ALTER TABLE users ADD COLUMN ↓motto text DEFAULT E'it\'s' /* the user's */, ADD COLUMN slogan text NOT NULL DEFAULT $q$don't$q$ -- don't\#n;"#),
             RuleExample(#"ALTER TABLE users ADD COLUMN ↓nickname /* user's */ text -- don't"#),
+            RuleExample("ALTER TABLE users ADD COLUMN ↓referrer_id bigint, ADD CONSTRAINT users_referrer_id_fkey FOREIGN KEY (referrer_id) REFERENCES users (id);"),
+            RuleExample("CREATE TABLE logins (\n  id bigint PRIMARY KEY,\n  ↓password_hash text,\n  nickname text\n);"),
+            RuleExample("ALTER TABLE users ADD COLUMN ↓last_seen timestamptz;"),
+            RuleExample("ALTER TABLE \"Task\" ADD COLUMN ↓\"completedAt\" TIMESTAMP(3);"),
+            RuleExample("ALTER TABLE users ADD COLUMN ↓code text, ADD CONSTRAINT users_code_key UNIQUE (code);"),
+            RuleExample("ALTER TABLE \"ExternalSource\" ADD COLUMN ↓\"connectionId\" TEXT;\nALTER TABLE \"ExternalSource\" ADD CONSTRAINT \"ExternalSource_connectionId_fkey\" FOREIGN KEY (\"connectionId\") REFERENCES \"APIConnection\"(\"id\") ON DELETE SET NULL ON UPDATE CASCADE;"),
         ],
         goodExamples: [
             RuleExample("ALTER TABLE users ADD COLUMN nickname text NOT NULL DEFAULT '';"),
@@ -70,6 +76,8 @@ public struct UnjustifiedNullableColumn: Rule {
         case .alterTable(let alter) where alter.kind == .table:
             table = alter.relation
             columns = alter.actions.compactMap { if case .addColumn(let column, _) = $0 { return column } else { return nil } }
+            // Constraints added by the same ALTER speak for its new columns as a CREATE TABLE's do.
+            tableConstraints = alter.actions.compactMap { if case .addConstraint(let constraint) = $0 { return constraint } else { return nil } }
         case .createTable(let create) where !create.isTemporary && create.partitionOf == nil:
             table = create.relation
             columns = create.columns
@@ -100,7 +108,14 @@ public struct UnjustifiedNullableColumn: Rule {
         if !plain.isEmpty {
             let which = purposeful.isEmpty ? (plain.count == 1 ? "it" : "them") : plain.map { quoteIdentifier($0.name) }.joined(separator: ", ")
             let liveTable = !(context.state.isCreatedInFile(table) || isCreateTable(context))
-            help.append("declare \(which) NOT NULL\(liveTable ? " with a non-volatile DEFAULT" : "")")
+            // A unique key, or a time other than the row's own, has no value every existing row can share.
+            let defaultFits = plain.allSatisfy { column in
+                column.defaultValue != nil
+                    || (!column.rejectsSharedDefault(context, table: table) && EmptyValue.sql(for: column.type, column: column.name) != nil)
+            }
+            help.append(!liveTable ? "declare \(which) NOT NULL"
+                        : defaultFits ? "declare \(which) NOT NULL with a non-volatile DEFAULT"
+                        : "declare \(which) NOT NULL once every existing row has a value (a unique key or a time has no default that all rows can share)")
         }
         if !purposeful.isEmpty {
             let which = purposeful.map { quoteIdentifier($0.0.name) }.joined(separator: ", ")
@@ -109,8 +124,10 @@ public struct UnjustifiedNullableColumn: Rule {
         let helpText = plain.isEmpty ? help.joined() : help.joined(separator: "; ") + (purposeful.isEmpty ? ", or say why NULL is needed with \(comment)" : "")
         return [Finding(message: message, range: context.columnRange(first), notes: notes, help: helpText,
                         // No plan where NULL may be meant: only the user can say, and a plan that
-                        // left those columns nullable would be reported again.
-                        rewrite: purposeful.isEmpty ? rewrite(context, plain, table: table) : nil)]
+                        // left those columns nullable would be reported again. Nor for several
+                        // columns: NOT NULL on all of them is a guess about each (an optional
+                        // password, a nickname), which the user makes column by column.
+                        rewrite: purposeful.isEmpty && plain.count == 1 ? rewrite(context, plain, table: table) : nil)]
     }
 
     /// Why NULL may be this column's intended state, when its definition or the file suggests one:
@@ -121,6 +138,16 @@ public struct UnjustifiedNullableColumn: Rule {
             guard case .foreignKey(let referenced, _) = constraint.kind else { continue }
             if constraint.columns.isEmpty ? column.constraints.contains(constraint) : constraint.columns.contains(column.name) {
                 return "references \(referenced.qualified): NULL is how an optional link is stored"
+            }
+        }
+        // Prisma adds a column in one statement and its foreign key at the end of the file.
+        let target = context.state.resolve(table)
+        for analysis in context.laterStatements(naming: table) {
+            guard case .alterTable(let alter)? = analysis.statement, analysis.state.resolve(alter.relation) == target else { continue }
+            for case .addConstraint(let constraint) in alter.actions where constraint.columns.contains(column.name) {
+                if case .foreignKey(let referenced, _) = constraint.kind {
+                    return "references \(referenced.qualified) (a foreign key added later in this file): NULL is how an optional link is stored"
+                }
             }
         }
         if let type = column.type, ["timestamptz", "timestamp", "date"].contains(type.baseName), isEventName(column.name) {
@@ -135,8 +162,15 @@ public struct UnjustifiedNullableColumn: Rule {
     /// `deleted_at`, `last_login_at`, `confirmed_on`, `expires_at`; not `created_at` / `updated_at`,
     /// which every row has.
     static func isEventName(_ name: String) -> Bool {
-        let lowered = name.lowercased()
-        guard lowered.hasSuffix("_at") || lowered.hasSuffix("_on") || lowered.hasSuffix("_date") || lowered.hasSuffix("_time") else { return false }
+        // camelCase (`completedAt`, Prisma's and ORMs' spelling) reads as snake_case.
+        var snake = ""
+        for character in name {
+            if character.isUppercase, !snake.isEmpty, snake.last != "_" { snake.append("_") }
+            snake.append(character)
+        }
+        let lowered = snake.lowercased()
+        guard lowered.hasSuffix("_at") || lowered.hasSuffix("_on") || lowered.hasSuffix("_date") || lowered.hasSuffix("_time")
+                || lowered.hasPrefix("last_") else { return false }
         return !["created", "updated", "inserted", "modified", "changed"].contains { lowered.hasPrefix($0) }
     }
 
@@ -256,8 +290,8 @@ public struct UnjustifiedNullableColumn: Rule {
             if case .null? = column.defaultValue { return nil }
             var addition = " NOT NULL"
             if existingTable, column.defaultValue == nil {
-                guard context.postgresVersion >= 11, !column.constraintsRejectSharedDefault,
-                      let value = EmptyValue.sql(for: column.type) else { return nil }
+                guard context.postgresVersion >= 11, !column.rejectsSharedDefault(context, table: table),
+                      let value = EmptyValue.sql(for: column.type, column: column.name) else { return nil }
                 addition += " DEFAULT \(value)"
             }
             additions.append((column, context.columnEnd(from: start), addition))

@@ -129,12 +129,54 @@ extension ColumnDefinition {
             }
         }
     }
+
+    /// The same, counting the table constraints of the statement that name the column
+    /// (`CREATE TABLE ... UNIQUE (col)`, `ALTER TABLE ... ADD COLUMN col ..., ADD FOREIGN KEY (col)`),
+    /// and the later statements of the file that make it a key or a reference (Prisma adds the
+    /// column first and its foreign keys and unique indexes at the end of the file).
+    func rejectsSharedDefault(_ context: RuleContext, table: QualifiedName) -> Bool {
+        if rejectsSharedDefault(in: context.statement) { return true }
+        let target = context.state.resolve(table)
+        return context.laterStatements(naming: table).contains { analysis in
+            switch analysis.statement {
+            case .alterTable(let alter)? where analysis.state.resolve(alter.relation) == target:
+                return alter.actions.contains { action in
+                    guard case .addConstraint(let constraint) = action else { return false }
+                    switch constraint.kind {
+                    case .primaryKey, .unique, .exclusion, .foreignKey: return constraint.columns.contains(name)
+                    default: return false
+                    }
+                }
+            case .createIndex(let index)? where index.isUnique && analysis.state.resolve(index.relation) == target:
+                return index.columns.contains { $0.name == name }
+            default:
+                return false
+            }
+        }
+    }
+
+    func rejectsSharedDefault(in statement: Statement) -> Bool {
+        if constraintsRejectSharedDefault { return true }
+        let tableConstraints: [Constraint]
+        switch statement {
+        case .createTable(let create): tableConstraints = create.constraints
+        case .alterTable(let alter):
+            tableConstraints = alter.actions.compactMap { if case .addConstraint(let c) = $0 { return c } else { return nil } }
+        default: tableConstraints = []
+        }
+        return tableConstraints.contains { constraint in
+            switch constraint.kind {
+            case .primaryKey, .unique, .exclusion, .foreignKey: return constraint.columns.contains(name)
+            default: return false
+            }
+        }
+    }
 }
 
 /// A default that says "no value" for common types without being NULL, and that PostgreSQL
 /// stores once in the catalog (non-volatile, so ADD COLUMN does not rewrite the table).
 enum EmptyValue {
-    static func sql(for type: TypeName?) -> String? {
+    static func sql(for type: TypeName?, column: String) -> String? {
         guard let type else { return nil }
         if type.isArray { return "'{}'" }
         switch type.baseName {
@@ -143,46 +185,70 @@ enum EmptyValue {
             return "0"
         case "bool", "boolean": return "false"
         case "jsonb", "json": return "'{}'"
-        case "timestamptz", "timestamp": return "now()"
-        case "date": return "CURRENT_DATE"
+        // A time shared by every existing row is true only of when the row was written (and even
+        // then only roughly); for any other time (an event, a deadline) NULL means "not yet",
+        // and a fabricated time would be wrong.
+        case "timestamptz", "timestamp": return recordsWriteTime(column) ? "now()" : nil
+        case "date": return recordsWriteTime(column) ? "CURRENT_DATE" : nil
         case "interval": return "'0'"
         default: return nil
         }
+    }
+
+    /// `created_at`, `updatedOn`, `inserted`: when the row was written.
+    static func recordsWriteTime(_ column: String) -> Bool {
+        let lowered = column.lowercased()
+        return ["created", "updated", "inserted", "modified"].contains { lowered.hasPrefix($0) }
     }
 }
 
 extension Compatibility {
     /// The shared check of the DROP rules for views, functions, types, sequences and schemas:
-    /// one finding per dropped object that running code may still use.
+    /// one finding per statement, listing the dropped objects that running code may still use
+    /// (a `DROP VIEW a, b, c` is one change, reviewed once). `unusedSinceEarlier` says that an
+    /// earlier statement of the file removed the object's last use (the default that called a
+    /// sequence, the column of a type), so nothing can still use it; `cascadeNote` says what
+    /// CASCADE removes besides it.
     static func dropFindings(_ context: RuleContext, kinds: Set<ObjectKind>, kindKeywords: [String], ruleID: String,
-                             silentWhenRecreated: Bool, deploy: (String) -> String) -> [Finding] {
+                             silentWhenRecreated: Bool,
+                             unusedSinceEarlier: (RuleContext, QualifiedName) -> Bool = { _, _ in false },
+                             cascadeNote: (String) -> String = { "CASCADE also drops every object that depends on \($0), without listing them" },
+                             deploy: (String) -> String) -> [Finding] {
         guard case .drop(let drop) = context.statement, kinds.contains(drop.kind) else { return [] }
-        let what = drop.kind.rawValue
-        var findings: [Finding] = []
-        for object in drop.objects {
-            if createdEarlier(context, object, kinds: kinds) { continue }
-            if silentWhenRecreated, recreatedInSameTransaction(context, object, kinds: kinds) { continue }
-            let name = drop.kind == .schema ? object.name : context.state.resolve(object).qualified
-            var notes = context.lockNotes(on: object)
-            if drop.behavior == .cascade {
-                notes.append("CASCADE also drops every object that depends on \(name), without listing them")
-            }
-            if silentWhenRecreated, recreatedLater(context, object, kinds: kinds) {
-                notes.append("it is created again later in this file, but not in the same transaction: until then it is missing; DROP and CREATE in one transaction, or in consecutive statements, are not reported")
-            }
-            let plan = RewritePlan([
-                .deploy(deploy(name)),
-                contractStep(dropWithIfExists(context, drop, kindKeywords: kindKeywords), ruleID: ruleID,
-                             reason: "no running release uses it since step 1",
-                             lockTimeout: !context.effects.locks.isEmpty,
-                             note: "drop it once no running release uses it"),
-            ])
-            findings.append(Finding(
-                message: "dropping \(what) \(name) breaks the release still running if it uses it",
-                range: context.nameRange(object), notes: notes,
-                help: "remove every use of \(name) from the application and deploy that first; drop it in a later migration",
-                rewrite: plan))
+        let reported = drop.objects.filter { object in
+            !createdEarlier(context, object, kinds: kinds)
+                && !(silentWhenRecreated && recreatedInSameTransaction(context, object, kinds: kinds))
+                && !unusedSinceEarlier(context, object)
         }
-        return findings
+        guard let first = reported.first else { return [] }
+        let names = reported.map { drop.kind == .schema ? $0.name : context.state.resolve($0).qualified }
+        let listed = names.joined(separator: ", ")
+        var notes: [String] = []
+        for object in reported {
+            for note in context.lockNotes(on: object) where !notes.contains(note) { notes.append(note) }
+        }
+        if drop.behavior == .cascade { notes.append(cascadeNote(listed)) }
+        if silentWhenRecreated {
+            let recreated = zip(reported, names).filter { recreatedLater(context, $0.0, kinds: kinds) }.map(\.1)
+            if !recreated.isEmpty {
+                notes.append("\(recreated.joined(separator: ", ")) \(recreated.count == 1 ? "is" : "are") created again later in this file, but not in the same transaction: until then \(recreated.count == 1 ? "it is" : "they are") missing; DROP and CREATE in one transaction, or in consecutive statements, are not reported")
+            }
+        }
+        let plan = RewritePlan([
+            .deploy(deploy(listed)),
+            contractStep(dropWithIfExists(context, drop, kindKeywords: kindKeywords), ruleID: ruleID,
+                         reason: "no running release uses \(names.count == 1 ? "it" : "them") since step 1",
+                         lockTimeout: !context.effects.locks.isEmpty,
+                         note: "drop \(names.count == 1 ? "it" : "them") once no running release uses \(names.count == 1 ? "it" : "them")"),
+        ])
+        let what = drop.kind.rawValue
+        let message = names.count == 1
+            ? "dropping \(what) \(listed) breaks the release still running if it uses it"
+            : "dropping \(names.count) \(what == "materialized view" ? "materialized views" : what + "s") (\(listed)) breaks the release still running if it uses them"
+        return [Finding(
+            message: message,
+            range: context.nameRange(first), notes: notes,
+            help: "remove every use of \(listed) from the application and deploy that first; drop \(names.count == 1 ? "it" : "them") in a later migration",
+            rewrite: plan)]
     }
 }

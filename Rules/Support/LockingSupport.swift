@@ -11,6 +11,16 @@ enum Locking {
         context.file.position(of: analysis.parsed.range.lowerBound).line
     }
 
+    /// The earlier statement of this transaction that took ACCESS EXCLUSIVE on `relation` and
+    /// still holds it. CONCURRENTLY or NOT VALID on that table cannot shorten the block any more:
+    /// the rules that advise them stay silent, and lock-held-across-statements reports the
+    /// statement that extends the lock, pointing at this one.
+    static func accessExclusiveHolder(of relation: QualifiedName, _ context: RuleContext) -> StatementAnalysis? {
+        guard let index = context.state.accessExclusiveHeldSince[context.state.resolve(relation).qualified],
+              index < context.analysis.index, context.fileAnalyses.indices.contains(index) else { return nil }
+        return context.fileAnalyses[index]
+    }
+
     /// The ALTER TABLE actions of the statement that match `predicate`, with their position among
     /// the matching ones (to find the n-th keyword run in the text).
     static func matchingActions(_ alter: AlterTable, _ predicate: (AlterTableAction) -> Bool) -> [(occurrence: Int, action: AlterTableAction)] {

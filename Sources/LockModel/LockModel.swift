@@ -343,12 +343,13 @@ public enum LockModel {
             if !constraint.isNotValid { effects.scan(table, state: state) }
         case .foreignKey(let referenced, _):
             // Both tables get triggers: SHARE ROW EXCLUSIVE on each. Validation joins the two
-            // tables, reading both in full.
+            // tables, reading both in full; when the table is new and still empty, the join stops
+            // at its empty side and the referenced table is not read (checked on a server).
             take(.shareRowExclusive)
             effects.lock(referenced, .shareRowExclusive, state: state)
             if !constraint.isNotValid {
                 effects.scan(table, state: state)
-                effects.scan(referenced, state: state)
+                if !state.isCreatedEmptyInFile(table) { effects.scan(referenced, state: state) }
             }
         case .primaryKey, .unique:
             take(.accessExclusive)

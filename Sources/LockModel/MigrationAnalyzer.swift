@@ -127,6 +127,17 @@ public struct MigrationAnalyzer: Sendable {
                     state.accessExclusiveHeldSince[lock.relation.qualified] = index
                 }
             }
+            // A renamed table is the same table, and its lock is held under the new name.
+            if case .rename(let rename) = statement, rename.kind == .table || rename.kind == .view || rename.kind == .materializedView,
+               rename.subname == nil {
+                let old = AnalysisState.resolve(rename.object, searchPathSchema: searchPathSchema)
+                var new = old
+                new.name = rename.newName
+                if let since = state.accessExclusiveHeldSince[old.qualified] {
+                    state.accessExclusiveHeldSince[old.qualified] = nil
+                    state.accessExclusiveHeldSince[new.qualified] = since
+                }
+            }
         }
         switch statement {
         case .transaction(let kind):
@@ -170,6 +181,9 @@ public struct MigrationAnalyzer: Sendable {
             if create.withData { state.filledInFile.insert(name) }
         case .createEnum(let name):
             state.createdEnums.insert(state.resolve(name).qualified)
+        case .insert(let relation) where state.isCreatedInFile(relation):
+            // Rows in a table created here: a later scan of it reads them.
+            state.filledInFile.insert(state.resolve(relation).qualified)
         case .rename(let rename) where rename.kind == .table && state.isCreatedInFile(rename.object):
             var renamed = state.resolve(rename.object)
             renamed.name = rename.newName

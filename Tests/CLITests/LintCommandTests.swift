@@ -402,7 +402,10 @@ import Testing
             if body.hasSuffix("<unfinished ...>") {
                 pending[pid] = String(body.dropLast("<unfinished ...>".count))
             } else if body.hasPrefix("<... "), let resumed = body.range(of: " resumed>") {
-                calls.append((pending.removeValue(forKey: pid) ?? "") + body[resumed.upperBound...])
+                // strace prefixes no line with a pid until a second thread exists, so a call
+                // begun before that resumes under a pid it was not filed under.
+                let begun = pending.removeValue(forKey: pid) ?? pending.removeValue(forKey: "") ?? ""
+                calls.append(begun + body[resumed.upperBound...])
             } else {
                 calls.append(String(body))
             }
@@ -413,6 +416,11 @@ import Testing
     @Test func straceLinesInterruptedByAnotherThreadAreJoined() {
         let output = "[pid 7] fsync(3 <unfinished ...>\n[pid 8] close(4) = 0\n[pid 7] <... fsync resumed>) = 0\nrename(\"a\", \"b\") = 0\n"
         #expect(Self.joinedCalls(output) == ["close(4) = 0", "fsync(3 ) = 0", "rename(\"a\", \"b\") = 0"])
+    }
+
+    @Test func aCallBegunBeforeTheSecondThreadIsJoinedWithItsPidLaterOn() {
+        let output = "fsync(3 <unfinished ...>\n[pid 8] close(4) = 0\n[pid 7] <... fsync resumed>) = 0\n"
+        #expect(Self.joinedCalls(output) == ["close(4) = 0", "fsync(3 ) = 0"])
     }
 
     @Test func noFixInsideATransaction() throws {

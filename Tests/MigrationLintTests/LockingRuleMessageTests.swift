@@ -53,7 +53,10 @@ import MigrationLintRules
         let sql = "BEGIN;\nALTER TABLE users ADD COLUMN note text;\nCREATE INDEX users_name_idx ON users (name);\nCREATE INDEX users_email_idx ON users (email);\nCOMMIT;"
         let found = diagnostics(sql, rule: "lock-held-across-statements")
         #expect(found.count == 1, "one finding per transaction")
-        #expect(found.first?.message == "public.users stays locked ACCESS EXCLUSIVE (since line 2) while this statement scans public.users")
+        #expect(found.first?.message == "public.users is already locked ACCESS EXCLUSIVE since line 2, and stays locked while this statement scans public.users")
+        #expect(found.first?.notes.contains("CONCURRENTLY or NOT VALID cannot shorten this inside the transaction: public.users is already locked since line 2; commit after line 2 first, then they help") == true)
+        // The CONCURRENTLY advice cannot help on a table locked since line 2: only this finding speaks.
+        #expect(diagnostics(sql, rule: "create-index-concurrently").isEmpty)
         #expect(found.first?.notes.last == "1 later statement of this transaction extends the lock further")
     }
 
