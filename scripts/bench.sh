@@ -4,7 +4,8 @@
 # prints a Markdown table of median wall time, CPU time (user+sys), peak RSS and the ratio.
 # Usage: scripts/bench.sh [rounds=5]
 #        scripts/bench.sh lsp     the language server's latency section alone
-# Needs: swift, python3 (with venv), network access to PyPI for the first run.
+# Needs: swift, python3 (with venv), network access to PyPI for the first run, and a C compiler
+# with libpg-query-dev for the floor of the long files (libpg_query alone: scripts/bench-floor.c).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -141,7 +142,28 @@ if up_files:
     inputs.append(("corpus: %d up-migrations, one invocation" % len(up_files), up_files, "json"))
 else:
     inputs.append(("corpus: SKIPPED (%s not found)" % corpus, None, "json"))
-inputs.append(("20,000 mixed DDL statements, one file", [write("mixed.sql", generated_ddl(20000))], "json"))
+mixed = write("mixed.sql", generated_ddl(20000))
+inputs.append(("20,000 mixed DDL statements, one file", [mixed], "json"))
+# Real migrations in one long file: the up-migrations of the corpus's plain-SQL projects (those
+# without goose or dbmate up/down annotations), concatenated in path order.
+def real_migrations():
+    if not os.path.isdir(corpus):
+        return None, []
+    projects = []
+    for project in sorted(os.listdir(corpus)):
+        files = sorted(os.path.join(d, n) for d, _, names in os.walk(os.path.join(corpus, project)) for n in names
+                       if n.endswith(".sql") and not n.endswith((".down.sql", "_down.sql")) and n != "down.sql")
+        texts = [open(f, encoding="utf-8", errors="replace").read() for f in files]
+        if files and not any("+goose" in t.lower() or "migrate:up" in t for t in texts):
+            projects.append((project, texts))
+    if not projects:
+        return None, []
+    return write("real.sql", "".join(t + "\n" for _, texts in projects for t in texts)), [p for p, _ in projects]
+real, real_projects = real_migrations()
+if real:
+    inputs.append(("real migrations in one file (%s up-migrations)" % ", ".join(p.split("__")[-1] for p in real_projects), [real], "json"))
+else:
+    inputs.append(("real migrations in one file: SKIPPED (%s not found)" % corpus, None, "json"))
 inputs.append(("one small migration (pre-commit)", [os.path.join(root, "Fixtures", "examples", "001_add_token.sql")], "json"))
 # One finding per statement in both tools: an index built without CONCURRENTLY on an existing table.
 findings = "".join("CREATE INDEX idx_%d ON accounts (c%d);\n" % (i, i) for i in range(30000))
@@ -177,7 +199,7 @@ for label, files, fmt in inputs:
         rows.append("| %s | – | – | – | – | – | – | – |" % label)
         continue
     results = {"lint": [], "squawk": []}
-    if not label.startswith(("20,000", "text output")):  # generated inputs are already in the page cache
+    if not label.startswith(("20,000", "real migrations", "text output")):  # written here, already in the page cache
         measure(command("lint", files, fmt)); measure(command("squawk", files, fmt))
     for r in range(rounds):
         order = ("lint", "squawk") if r % 2 == 0 else ("squawk", "lint")
@@ -190,6 +212,15 @@ for label, files, fmt in inputs:
         med["lint"][0] / med["squawk"][0]))
     print("done: " + label, file=sys.stderr)
 
+# The floor of the long files: libpg_query's own split and parse (scripts/bench-floor.c), one core.
+floors = []
+floor_tool = os.path.join(work, "bench-floor")
+if subprocess.run(["cc", "-O2", os.path.join(root, "scripts", "bench-floor.c"), "-lpg_query", "-o", floor_tool]).returncode == 0:
+    for label, path in (("20,000 mixed DDL statements", mixed), ("real migrations", real)):
+        if path:
+            count, ms = subprocess.run([floor_tool, path, str(max(rounds, 3))], capture_output=True, text=True, check=True).stdout.split()
+            floors.append((label, int(count), float(ms)))
+
 print("Machine: %d cores (%s), %s UTC; %d rounds, medians; both tools alternate." % (
     os.cpu_count(), os.uname().machine, datetime.datetime.utcnow().strftime("%Y-%m-%d %H:%M"), rounds))
 print()
@@ -197,6 +228,14 @@ print("| input | MigrationLint wall | CPU | peak RSS | squawk 2.70.0 wall | CPU 
 print("|---|---:|---:|---:|---:|---:|---:|---:|")
 for row in rows:
     print(row)
+if floors:
+    print()
+    print("Floor: libpg_query alone on the same file (split with its scanner, then each statement parsed to JSON; CPU time, best of %d)." % max(rounds, 3))
+    print()
+    print("| file | statements | one core | spread over %d cores |" % os.cpu_count())
+    print("|---|---:|---:|---:|")
+    for label, count, ms in floors:
+        print("| %s | %d | %.1f ms | %.1f ms |" % (label, count, ms, ms / os.cpu_count()))
 PY
 
 echo

@@ -18,10 +18,14 @@ public struct SnapshotMap<Key: Hashable & Sendable, Value: Sendable>: Sendable, 
         // Copies of one state may be read on another thread after the analysis; every access
         // to the history is under this lock.
         @usableFromInline let lock = NSLock()
-        /// Per key, its writes in increasing generation (nil: removed).
-        @usableFromInline var writes: [Key: [(generation: Int, value: Value?)]] = [:]
+        /// Each key's place in `keys` and `writes`.
+        @usableFromInline var slots: [Key: Int] = [:]
         /// Keys in the order of their first write, for iteration.
         @usableFromInline var keys: [Key] = []
+        /// Per slot, the key's writes in increasing generation (nil: removed). Iteration walks
+        /// these in order without hashing each key again: a DROP TABLE, which looks through
+        /// every index of the file, cost a hash lookup per index before.
+        @usableFromInline var writes: [[(generation: Int, value: Value?)]] = []
         /// Writes made so far, through any copy.
         @usableFromInline var generation = 0
 
@@ -96,7 +100,12 @@ public struct SnapshotMap<Key: Hashable & Sendable, Value: Sendable>: Sendable, 
 
     // Callers hold the lock.
     @inlinable func value(of key: Key) -> Value? {
-        guard let writes = history.writes[key] else { return nil }
+        guard let slot = history.slots[key] else { return nil }
+        return value(inSlot: slot)
+    }
+
+    @inlinable func value(inSlot slot: Int) -> Value? {
+        let writes = history.writes[slot]
         var index = writes.count
         while index > 0 {
             index -= 1
@@ -108,19 +117,25 @@ public struct SnapshotMap<Key: Hashable & Sendable, Value: Sendable>: Sendable, 
     @inlinable func unlockedElements() -> [(key: Key, value: Value)] {
         var elements: [(key: Key, value: Value)] = []
         elements.reserveCapacity(count)
-        for key in history.keys {
-            if let value = value(of: key) { elements.append((key: key, value: value)) }
+        for (slot, key) in history.keys.enumerated() {
+            if let value = value(inSlot: slot) { elements.append((key: key, value: value)) }
         }
         return elements
     }
 
     private mutating func write(_ key: Key, _ newValue: Value?) {
-        let wasPresent = value(of: key) != nil
-        if history.writes[key] == nil { history.keys.append(key) }
-        history.writes[key, default: []].append((generation, newValue))
+        if let slot = history.slots[key] {
+            let wasPresent = value(inSlot: slot) != nil
+            history.writes[slot].append((generation, newValue))
+            count += (newValue != nil ? 1 : 0) - (wasPresent ? 1 : 0)
+        } else {
+            history.slots[key] = history.keys.count
+            history.keys.append(key)
+            history.writes.append([(generation, newValue)])
+            count += newValue != nil ? 1 : 0
+        }
         generation += 1
         history.generation = generation
-        count += (newValue != nil ? 1 : 0) - (wasPresent ? 1 : 0)
     }
 }
 

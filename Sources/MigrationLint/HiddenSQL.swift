@@ -49,7 +49,7 @@ public struct HiddenSQL: Sendable {
         for slice in slices where slice.kind == .sql {
             if Self.startsWithDo(slice, bytes) {
                 if let body = expander.body(of: slice, enclosures: [], depth: 0) { expander.plan.bodies[slice.range.lowerBound] = body }
-            } else if Self.starts(slice, bytes, with: "create") {
+            } else if Self.createsRoutine(slice, file.source) {
                 expander.define(slice)
             } else if Self.starts(slice, bytes, with: "call") || Self.starts(slice, bytes, with: "select") {
                 expander.call(slice)
@@ -71,6 +71,15 @@ public struct HiddenSQL: Sendable {
         let next = bytes[start + 2]
         return next == UInt8(ascii: " ") || next == UInt8(ascii: "\n") || next == UInt8(ascii: "\t") || next == UInt8(ascii: "\r")
             || next == UInt8(ascii: "$") || next == UInt8(ascii: "'")
+    }
+
+    /// `CREATE [OR REPLACE] FUNCTION` or `PROCEDURE`, told from the words: every other CREATE
+    /// statement (tables and indexes, most of a long file) is parsed once, not twice.
+    static func createsRoutine(_ slice: StatementSlice, _ source: SourceText) -> Bool {
+        guard starts(slice, source.bytes, with: "create") else { return false }
+        var words = SQLLexer.leadingWords(4, in: slice.range, of: source).dropFirst()
+        if words.starts(with: ["or", "replace"]) { words = words.dropFirst(2) }
+        return words.first == "function" || words.first == "procedure"
     }
 
     /// The statement starts with `word` (lower-case ASCII), followed by a space.

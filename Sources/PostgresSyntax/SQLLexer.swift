@@ -94,6 +94,23 @@ public struct SQLLexer {
         }
     }
 
+    /// The first `count` words of `range` (comments left out), lower-cased, up to the first token
+    /// that is not a plain word: enough to tell what a statement is without parsing it.
+    public static func leadingWords(_ count: Int, in range: Range<Int>, of source: SourceText) -> [String] {
+        source.bytes.withUnsafeBufferPointer { text in
+            var lexer = SQLLexer(text, in: range)
+            var words: [String] = []
+            while words.count < count, let token = lexer.next() {
+                switch token.kind {
+                case .lineComment, .blockComment: continue
+                case .identifier: words.append(String(decoding: text[token.range], as: UTF8.self).lowercased())
+                default: return words
+                }
+            }
+            return words
+        }
+    }
+
     /// Lexes `range` of `text`; a range reaching past the text is cut to it.
     init(_ text: UnsafeBufferPointer<UInt8>, in range: Range<Int>) {
         self.text = text

@@ -163,6 +163,23 @@ import PostgresSyntax
         #expect(report.coverage.unanalyzed.map { report.source.position(of: $0.range.lowerBound).line } == [6])
     }
 
+    /// The engine tells a CREATE FUNCTION / PROCEDURE from its words (comments and case aside)
+    /// before parsing it a second time; other CREATE statements are not read as functions.
+    @Test func createOrReplaceWithCommentsBetweenTheWordsIsStillAFunction() {
+        let sql = """
+            create /* v2 */ or -- keep
+              REPLACE Procedure clear_events() LANGUAGE sql BEGIN ATOMIC
+              DELETE FROM events;
+            END;
+            CREATE TABLE function_calls (id bigint PRIMARY KEY);
+            CALL clear_events();
+
+            """
+        let report = engine.lint(text: sql, path: "m.sql")
+        let found = report.diagnostics.map { ($0.ruleID, report.source.position(of: $0.range.lowerBound).line) }
+        #expect(found.contains { $0 == ("backfill-in-migration", 3) }, "\(found)")
+    }
+
     @Test func aFunctionThatIsNeverCalledAddsNothing() {
         let report = engine.lint(text: "CREATE FUNCTION f() RETURNS void LANGUAGE plpgsql AS $$ BEGIN EXECUTE 'DROP TABLE ' || 'x'; DROP TABLE users; END $$;\n", path: "m.sql")
         #expect(report.diagnostics.isEmpty)
