@@ -81,10 +81,10 @@ public struct DuplicateColumn: Rule {
         return names.indices.filter { index in names[..<index].contains(names[index]) }
     }
 
-    /// The columns of `table` before this statement, as far as the file shows them (the lock
+    /// The columns of `table` before this statement, as far as the history and the file show them (the lock
     /// model's schema catalog, kept as the statements are walked); nil when the file shows none.
     /// Looked up in place: a set of them built for every ALTER TABLE was most of this rule's time.
-    func columns(of table: QualifiedName, before context: RuleContext) -> [String: TypeName]? {
+    func columns(of table: QualifiedName, before context: RuleContext) -> [String: SchemaCatalog.Column]? {
         context.state.schema.tables[context.state.resolve(table).qualified]?.columns
     }
 
