@@ -47,6 +47,9 @@ public struct SchemaCatalog: Sendable {
         public var partitionOf: String?
         /// Where the table was created, when that was an earlier migration.
         public var origin: SchemaOrigin?
+        /// A CREATE TABLE was seen: the columns, constraints and indexes kept are all it has
+        /// (an entry made by ALTER TABLE on a table never seen knows only what was added).
+        public var wasCreated = false
         public init() {}
     }
 
@@ -150,6 +153,7 @@ public struct SchemaCatalog: Sendable {
             if create.ifNotExists, tables[name] != nil { return }
             var table = Table()
             table.origin = learningOrigin
+            table.wasCreated = true
             let primaryKeyColumns = Set(create.constraints.filter { $0.kind == .primaryKey }.flatMap(\.columns))
             for column in create.columns {
                 guard let type = column.type else { continue }

@@ -14,11 +14,19 @@ extension LintRunner {
         let start = startingSchema()
         var targetsBySet: [String: Set<String>] = [:]
         var membersBySet: [String: [String]] = [:]
+        var memberSets: [String: Set<String>] = [:]
         for path in paths where path.hasSuffix(".sql") {
             guard let source = try? SourceReader.read(path: path).get() else { continue }
-            let members = MigrationHistory.members(of: path, layout: decide(path: path, source: source).layout)
-            guard let key = members.first, members.contains(path) else { continue }
-            membersBySet[key] = members
+            let layout = decide(path: path, source: source).layout
+            // Listed once per set: a folder of 5,000 files named on the command line (as
+            // `git diff --name-only | xargs` does) is read once, not once per file.
+            let key = MigrationHistory.setKey(of: path, layout: layout)
+            if membersBySet[key] == nil {
+                let members = MigrationHistory.members(of: path, layout: layout)
+                membersBySet[key] = members
+                memberSets[key] = Set(members)
+            }
+            guard memberSets[key]?.contains(path) == true else { continue }
             targetsBySet[key, default: []].insert(path)
         }
         let sets = membersBySet.keys.sorted()

@@ -28,6 +28,17 @@ public enum MigrationHistory {
         }
     }
 
+    /// The folder that holds the migration set of `path` (with the file name, for layouts where
+    /// each migration is a folder): files with the same key share one set, listed once.
+    public static func setKey(of path: String, layout: MigrationLayout) -> String {
+        let folder = (path as NSString).deletingLastPathComponent
+        switch layout {
+        case .prisma, .diesel: return (folder as NSString).deletingLastPathComponent + "/*/" + (path as NSString).lastPathComponent
+        case .sqitch: return "sqitch:" + folder
+        default: return "\(layout.rawValue):" + folder
+        }
+    }
+
     /// File names in the order the layout applies them: by version for golang-migrate, goose,
     /// dbmate and plain numbered files (`2_x` before `10_x`), Flyway's versioned migrations by
     /// version with the repeatable ones (`R__`) after them.
@@ -37,6 +48,7 @@ public enum MigrationHistory {
             let order = name(a).compare(name(b), options: [.numeric])
             return order == .orderedSame ? a < b : order == .orderedAscending
         }
+        // Compared on precomputed names: a folder of 5,000 migrations is sorted once per run.
         guard layout == .flyway else { return paths.sorted(by: before) }
         let repeatable = { (path: String) in name(path).hasPrefix("R") }
         return paths.filter { !repeatable($0) }.sorted(by: before) + paths.filter(repeatable).sorted(by: before)
