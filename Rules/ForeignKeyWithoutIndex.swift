@@ -88,7 +88,7 @@ public struct ForeignKeyWithoutIndex: Rule {
                               : "CREATE INDEX CONCURRENTLY \(name) ON \(table.sql) (\(columns));"
             guard case .foreignKey(let referenced, _) = key.constraint.kind else { return nil }
             return Finding(
-                message: "no index on \(table.sql) (\(columns)): every DELETE on \(referenced.sql) reads \(resolved.qualified) in full",
+                message: "no index on \(table.sql) (\(columns)): every DELETE on \(referenced.sql) reads \(table.sql) in full",
                 range: context.clauseRange(at: key.location),
                 notes: ["UPDATE of the referenced key, and ON DELETE CASCADE, read it in full too"],
                 help: "index the referencing columns",
