@@ -45,7 +45,7 @@ let package = Package(
         // Front ends and the file system: discovery, reading, layouts, globbing, git,
         // configuration files, the runner that lints many files on all cores.
         .target(name: "MigrationInput", dependencies: [
-            "MigrationLint", "PostgresSyntax", "SwiftMigrations",
+            "MigrationLint", "LockModel", "PostgresSyntax", "SwiftMigrations",
             .product(name: "Yams", package: "Yams"),
         ]),
         // One rule per file.
@@ -58,7 +58,7 @@ let package = Package(
         .testTarget(name: "SwiftMigrationsTests", dependencies: ["SwiftMigrations", "MigrationLint", "MigrationInput", "MigrationLintRules", "Reporters", "PostgresSyntax"]),
         // Named like its product: a plugin reaches a tool of its own package by the target's name.
         .executableTarget(name: "migration-lint", dependencies: [
-                              "MigrationLint", "MigrationInput", "MigrationLintRules", "Reporters", "LanguageServer",
+                              "MigrationLint", "MigrationInput", "MigrationLintRules", "Reporters", "LanguageServer", "LockModel",
                               .product(name: "ArgumentParser", package: "swift-argument-parser"),
                           ],
                           path: "Sources/MigrationLintCLI"),

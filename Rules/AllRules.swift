@@ -13,6 +13,8 @@ public let allRules: [any Rule] = [
     AddForeignKeyNotValid(),
     AddCheckNotValid(),
     SetNotNull(),
+    RedundantSetNotNull(),
+    ForeignKeyWithoutIndex(),
     AddUniqueConstraint(),
     ValidateInSameTransaction(),
     ConcurrentlyInTransaction(),

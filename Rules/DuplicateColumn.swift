@@ -37,6 +37,7 @@ public struct DuplicateColumn: Rule {
             RuleExample("CREATE TABLE tags (id bigint PRIMARY KEY, name text NOT NULL);\nALTER TABLE tags DROP COLUMN name;\nALTER TABLE tags ADD COLUMN name text NOT NULL;"),
             RuleExample("CREATE TABLE a (id bigint PRIMARY KEY, name text NOT NULL);\nCREATE TABLE b (id bigint PRIMARY KEY, name text NOT NULL);"),
             RuleExample("CREATE TABLE tags (id bigint PRIMARY KEY, title text NOT NULL);\nALTER TABLE tags RENAME COLUMN title TO name;\nALTER TABLE tags ADD COLUMN title text NOT NULL;"),
+            RuleExample("CREATE TABLE tags (id bigint PRIMARY KEY, name text NOT NULL);\nALTER TABLE tags DROP COLUMN name, ADD COLUMN name varchar(40) NOT NULL;"),
         ])
 
     public func check(_ context: RuleContext) -> [Finding] {
@@ -55,11 +56,17 @@ public struct DuplicateColumn: Rule {
         case .alterTable(let alter) where alter.kind == .table:
             let existing = columns(of: alter.relation, before: context)
             var addedHere: Set<String> = []
+            // DROP COLUMN x, ADD COLUMN x in one statement (Prisma's way to change a type).
+            var droppedHere: Set<String> = []
             var findings: [Finding] = []
             for action in alter.actions {
+                if case .dropColumn(let name, _, _) = action {
+                    droppedHere.insert(name)
+                    addedHere.remove(name)
+                }
                 guard case .addColumn(let column, let ifNotExists) = action else { continue }
                 defer { addedHere.insert(column.name) }
-                guard !ifNotExists, existing?[column.name] != nil || addedHere.contains(column.name),
+                guard !ifNotExists, (existing?[column.name] != nil && !droppedHere.contains(column.name)) || addedHere.contains(column.name),
                       let location = column.location else { continue }
                 findings.append(Finding(
                     message: "column \(quoteIdentifier(column.name)) already exists in \(alter.relation.sql): PostgreSQL rejects ADD COLUMN",
@@ -82,10 +89,10 @@ public struct DuplicateColumn: Rule {
         return names.indices.filter { index in names[..<index].contains(names[index]) }
     }
 
-    /// The columns of `table` before this statement, as far as the file shows them (the lock
+    /// The columns of `table` before this statement, as far as the history and the file show them (the lock
     /// model's schema catalog, kept as the statements are walked); nil when the file shows none.
     /// Looked up in place: a set of them built for every ALTER TABLE was most of this rule's time.
-    func columns(of table: QualifiedName, before context: RuleContext) -> [String: TypeName]? {
+    func columns(of table: QualifiedName, before context: RuleContext) -> [String: SchemaCatalog.Column]? {
         context.state.schema.tables[context.state.resolve(table).qualified]?.columns
     }
 

@@ -10,8 +10,10 @@ public struct RunSettings: Sendable {
     /// The session time zone, when the configuration says it (timestamp to timestamptz is free
     /// only under UTC).
     public var timeZone: String?
-    /// Objects known to exist before the file runs (from a schema the caller knows); empty when
-    /// only the file is known.
+    /// The schema before the file runs: what the earlier migrations of its migration set built
+    /// (the history replay), a `schema:` dump, or a database snapshot. Empty when only the file
+    /// is known. The file's own statements are folded in as they are walked; objects in here are
+    /// not "created in the file".
     public var existingSchema: SchemaCatalog
 
     public init(postgresVersion: Int = 15, fileRunsInTransaction: Bool = false, timeZone: String? = nil,
@@ -79,6 +81,8 @@ public struct AnalysisState: Sendable {
         self.settings = settings
         self.inExplicitTransaction = false
         self.schema = settings.existingSchema
+        self.notNullChecks = settings.existingSchema.notNullChecks
+        self.pendingNotNullChecks = settings.existingSchema.pendingNotNullChecks
     }
 
     /// The session time zone: a `SET timezone` seen earlier, else the configured one.

@@ -248,6 +248,9 @@ public enum LockModel {
                 let change = typeChangeEffect(table: qualified, column: column, to: type, using: using, state)
                 if change.rewrites { effects.rewrite(table, state: state) }
                 change.assumptions.forEach { effects.assume($0) }
+                if let known = state.schema.column(table: qualified.qualified, column: column), let origin = known.origin {
+                    effects.cite(SchemaFact(.columnType(table: qualified, column: column, type: known.type.sql), origin: origin))
+                }
             case .setDefault, .dropDefault, .dropNotNull:
                 take(.accessExclusive)
             case .setNotNull(let column):
@@ -260,7 +263,9 @@ public enum LockModel {
             case .validateConstraint(let name):
                 take(.shareUpdateExclusive)
                 effects.scan(table, state: state)
-                switch state.schema.constraints[qualified.qualified]?[name] {
+                let known = state.schema.constraints[qualified.qualified]?[name]
+                effects.cite(known.flatMap { constraintFact($0, table: qualified, name: name) })
+                switch known {
                 case let info? where info.kind == .foreignKey:
                     if let referenced = info.references {
                         effects.lock(Self.name(referenced), .rowShare, state: state)
@@ -273,7 +278,9 @@ public enum LockModel {
                 }
             case .dropConstraint(let name, _, _):
                 take(.accessExclusive)
-                switch state.schema.constraints[qualified.qualified]?[name] {
+                let known = state.schema.constraints[qualified.qualified]?[name]
+                effects.cite(known.flatMap { constraintFact($0, table: qualified, name: name) })
+                switch known {
                 case let info? where info.kind == .foreignKey:
                     if let referenced = info.references { effects.lock(Self.name(referenced), .accessExclusive, state: state) }
                 case .some:
@@ -333,6 +340,10 @@ public enum LockModel {
         if strongest > .accessShare || alter.actions.isEmpty {
             effects.locks.insert(RelationLock(relation: qualified, mode: alter.actions.isEmpty ? .accessExclusive : strongest, isNew: isNew), at: 0)
         }
+    }
+
+    static func constraintFact(_ info: SchemaCatalog.ConstraintInfo, table: QualifiedName, name: String) -> SchemaFact? {
+        info.origin.map { SchemaFact(.constraint(table: table, name: name, references: info.kind == .foreignKey ? info.references : nil), origin: $0) }
     }
 
     static func addConstraint(_ constraint: Constraint, table: QualifiedName, _ state: AnalysisState,
@@ -576,7 +587,11 @@ public enum LockModel {
     /// The table of an index, named when the file (or the given schema) created the index.
     static func lockTableOfIndex(_ index: QualifiedName, _ mode: LockMode, _ state: AnalysisState,
                                  _ effects: inout StatementEffects, scanned: Bool = false) {
-        if let table = state.schema.indexTables[state.resolve(index).qualified] {
+        let resolved = state.resolve(index).qualified
+        if let table = state.schema.indexTables[resolved] {
+            effects.cite(state.schema.indexOrigins[resolved].map {
+                SchemaFact(.indexTable(index: state.resolve(index), table: table), origin: $0)
+            })
             effects.lock(name(table), mode, state: state)
             if scanned { effects.scan(name(table), state: state) }
         } else {

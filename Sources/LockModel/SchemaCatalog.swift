@@ -1,16 +1,55 @@
 import PostgresSyntax
 
-/// What is known about the database's objects: column types, partitioning, which table an index
-/// belongs to, what a constraint is, which types are domains with a CHECK.
+/// Where an object of the catalog was learned: an earlier migration (or a schema dump) and the
+/// line of the statement. `explain` cites it: "orders.total is numeric(10,2), from 012_orders.sql:4".
+public struct SchemaOrigin: Sendable, Hashable, CustomStringConvertible {
+    public var path: String
+    public var line: Int
+
+    public init(path: String, line: Int) {
+        self.path = path
+        self.line = line
+    }
+
+    /// The file name and line; the folder is the linted file's own, or the `schema:` file's.
+    public var description: String {
+        "\(path.split(separator: "/").last.map(String.init) ?? path):\(line)"
+    }
+}
+
+/// What is known about the database's objects: column types, nullability and defaults,
+/// partitioning, which table an index belongs to and its columns, what a constraint is and on
+/// which columns, which types are domains with a CHECK.
 ///
-/// The analyzer fills it from the statements of the file as they are walked; a caller may start it
-/// from a schema it knows (`RunSettings.existingSchema`). Whatever it does not know, the model
-/// answers cautiously and records the assumption.
+/// The analyzer fills it from the statements of the file as they are walked. It starts from
+/// `RunSettings.existingSchema`: the schema before the file, which the history replay builds from
+/// the earlier migrations (`replay(_:source:path:)`), a `schema:` dump, or a database snapshot.
+/// Whatever it does not know, the model answers cautiously and records the assumption.
 public struct SchemaCatalog: Sendable {
+    public struct Column: Sendable, Equatable {
+        public var type: TypeName
+        public var isNotNull = false
+        public var hasDefault = false
+        /// Where the column got its current type, when that was an earlier migration.
+        public var origin: SchemaOrigin?
+
+        public init(type: TypeName, isNotNull: Bool = false, hasDefault: Bool = false, origin: SchemaOrigin? = nil) {
+            self.type = type
+            self.isNotNull = isNotNull
+            self.hasDefault = hasDefault
+            self.origin = origin
+        }
+    }
+
     public struct Table: Sendable, Equatable {
-        public var columns: [String: TypeName] = [:]
+        public var columns: [String: Column] = [:]
         public var isPartitioned = false
         public var partitionOf: String?
+        /// Where the table was created, when that was an earlier migration.
+        public var origin: SchemaOrigin?
+        /// A CREATE TABLE was seen: the columns, constraints and indexes kept are all it has
+        /// (an entry made by ALTER TABLE on a table never seen knows only what was added).
+        public var wasCreated = false
         public init() {}
     }
 
@@ -21,6 +60,11 @@ public struct SchemaCatalog: Sendable {
         public var references: String?
         /// For a foreign key, the referenced columns; empty when the primary key is meant or not known.
         public var referencedColumns: [String] = []
+        /// The constrained columns, when the statement names them.
+        public var columns: [String] = []
+        public var isValid = true
+        /// Where the constraint was added, when that was an earlier migration.
+        public var origin: SchemaOrigin?
     }
 
     /// Qualified table name to what is known of it.
@@ -35,11 +79,44 @@ public struct SchemaCatalog: Sendable {
     /// Qualified domain name to whether it has a CHECK constraint (a column of it is checked row by row).
     public var domains: SnapshotMap<String, Bool> = [:]
     public var enums: SnapshotSet<String> = []
+    /// Qualified index name to its key columns in order (nil for an expression).
+    public var indexColumns: SnapshotMap<String, [String?]> = [:]
+    /// Qualified index name to where it was created, when that was an earlier migration.
+    public var indexOrigins: SnapshotMap<String, SchemaOrigin> = [:]
+    /// Valid `CHECK (col IS NOT NULL)` constraints: qualified table to columns. The analyzer keeps
+    /// its own copy while it walks a file (`AnalysisState.notNullChecks`) and starts from this one.
+    public var notNullChecks: SnapshotMap<String, Set<String>> = [:]
+    /// `CHECK (col IS NOT NULL) NOT VALID` constraints awaiting VALIDATE: name to (table, column).
+    public var pendingNotNullChecks: SnapshotMap<String, (table: String, column: String)> = [:]
+    /// Every object of the database is here: the history started from an empty database or a
+    /// schema dump, and every statement of it was read. Only then does an absent table mean that
+    /// no migration created it.
+    public var isComplete = false
+    /// Where the statement being learned comes from; set by the history replay, nil while the
+    /// analyzer walks the linted file itself.
+    public var learningOrigin: SchemaOrigin?
+    /// The text of the statement being learned, so that a column cites its own line.
+    var learningSource: SourceText?
 
     public init() {}
 
+    /// `learningOrigin` at the line of `location` (a column's own line in a CREATE TABLE).
+    func origin(at location: Int?) -> SchemaOrigin? {
+        guard var origin = learningOrigin, let location, let source = learningSource else { return learningOrigin }
+        origin.line = source.position(of: location).line
+        return origin
+    }
+
     /// The table's column type, if known.
-    public func columnType(table: String, column: String) -> TypeName? { tables[table]?.columns[column] }
+    public func columnType(table: String, column: String) -> TypeName? { tables[table]?.columns[column]?.type }
+
+    /// The table's column, if known.
+    public func column(table: String, column: String) -> Column? { tables[table]?.columns[column] }
+
+    /// The indexes of `table` with their key columns.
+    public func indexes(of table: String) -> [(name: String, columns: [String?])] {
+        indexTables.filter { $0.value == table }.map { ($0.key, indexColumns[$0.key] ?? []) }.sorted { $0.name < $1.name }
+    }
 
     /// Tables whose foreign keys reference `table`.
     public func tablesReferencing(_ table: String) -> [String] {
@@ -66,14 +143,24 @@ public struct SchemaCatalog: Sendable {
         return catalog
     }
 
-    /// Folds a statement's schema changes in.
+    /// Folds a statement's schema changes in. Renames, drops, `SET SCHEMA` and `IF [NOT] EXISTS`
+    /// are followed; what a statement does to objects the catalog does not hold is ignored.
     public mutating func learn(_ statement: Statement, resolve: (QualifiedName) -> QualifiedName) {
         switch statement {
         case .createTable(let create):
             let name = resolve(create.relation).qualified
+            // IF NOT EXISTS on a table that exists does nothing.
+            if create.ifNotExists, tables[name] != nil { return }
             var table = Table()
+            table.origin = learningOrigin
+            table.wasCreated = true
+            let primaryKeyColumns = Set(create.constraints.filter { $0.kind == .primaryKey }.flatMap(\.columns))
             for column in create.columns {
-                if let type = column.type { table.columns[column.name] = type }
+                guard let type = column.type else { continue }
+                let notNull = column.hasNotNull || primaryKeyColumns.contains(column.name)
+                    || column.constraints.contains { $0.kind == .primaryKey } || column.isSerial || column.isIdentity
+                table.columns[column.name] = Column(type: type, isNotNull: notNull, hasDefault: column.defaultValue != nil,
+                                                    origin: origin(at: column.location))
             }
             table.isPartitioned = create.isPartitioned
             table.partitionOf = create.partitionOf.map { resolve($0).qualified }
@@ -88,7 +175,11 @@ public struct SchemaCatalog: Sendable {
             for constraint in create.constraints { addConstraint(constraint, table: create.relation, resolve: resolve) }
         case .createIndex(let index):
             if let indexName = index.name {
-                indexTables[resolve(QualifiedName(schema: index.relation.schema, name: indexName)).qualified] = resolve(index.relation).qualified
+                let qualified = resolve(QualifiedName(schema: index.relation.schema, name: indexName)).qualified
+                if index.ifNotExists, indexTables[qualified] != nil { return }
+                indexTables[qualified] = resolve(index.relation).qualified
+                indexColumns[qualified] = index.columns.map(\.name)
+                if let origin = learningOrigin { indexOrigins[qualified] = origin } else { _ = indexOrigins.removeValue(forKey: qualified) }
             }
         case .createDomain(let name, _, let domainConstraints):
             domains[resolve(name).qualified] = domainConstraints.contains {
@@ -97,61 +188,159 @@ public struct SchemaCatalog: Sendable {
         case .createEnum(let name):
             enums.insert(resolve(name).qualified)
         case .alterTable(let alter) where alter.kind == .table:
-            let name = resolve(alter.relation).qualified
-            for action in alter.actions {
-                switch action {
-                case .addColumn(let column, _):
-                    if let type = column.type { tables[name, default: Table()].columns[column.name] = type }
-                    for constraint in column.constraints {
-                        var withColumn = constraint
-                        if withColumn.columns.isEmpty { withColumn.columns = [column.name] }
-                        addConstraint(withColumn, table: alter.relation, resolve: resolve)
-                    }
-                case .dropColumn(let column, _, _):
-                    tables[name]?.columns[column] = nil
-                case .alterColumnType(let column, let type, _):
-                    if tables[name] != nil { tables[name]?.columns[column] = type }
-                case .addConstraint(let constraint):
-                    addConstraint(constraint, table: alter.relation, resolve: resolve)
-                case .dropConstraint(let constraint, _, _):
-                    constraints[name]?[constraint] = nil
-                case .attachPartition(let partition):
-                    tables[resolve(partition).qualified, default: Table()].partitionOf = name
-                case .detachPartition(let partition, _), .detachPartitionFinalize(let partition):
-                    tables[resolve(partition).qualified]?.partitionOf = nil
-                default:
-                    break
-                }
-            }
+            alterTable(alter, resolve: resolve)
         case .rename(let rename) where rename.kind == .table:
             let old = resolve(rename.object)
             var renamed = old
             renamed.name = rename.newName
-            if let table = tables.removeValue(forKey: old.qualified) { tables[renamed.qualified] = table }
-            if let tableConstraints = constraints.removeValue(forKey: old.qualified) { constraints[renamed.qualified] = tableConstraints }
-            for (index, table) in indexTables where table == old.qualified { indexTables[index] = renamed.qualified }
+            moveTable(from: old.qualified, to: renamed.qualified)
+        case .rename(let rename) where rename.kind == .index:
+            let old = resolve(rename.object)
+            var renamed = old
+            renamed.name = rename.newName
+            moveIndex(from: old.qualified, to: renamed.qualified)
         case .rename(let rename) where rename.kind == .column:
             let table = resolve(rename.object).qualified
-            if let old = rename.subname, let type = tables[table]?.columns.removeValue(forKey: old) {
-                tables[table]?.columns[rename.newName] = type
+            guard let old = rename.subname, var entry = tables[table], let column = entry.columns.removeValue(forKey: old) else { return }
+            entry.columns[rename.newName] = column
+            tables[table] = entry
+            if var tableConstraints = constraints[table] {
+                for (name, info) in tableConstraints where info.columns.contains(old) {
+                    tableConstraints[name]?.columns = info.columns.map { $0 == old ? rename.newName : $0 }
+                }
+                constraints[table] = tableConstraints
+            }
+            for (index, _) in indexTables where indexTables[index] == table {
+                if let columns = indexColumns[index], columns.contains(old) {
+                    indexColumns[index] = columns.map { $0 == old ? rename.newName : $0 }
+                }
             }
         case .rename(let rename) where rename.kind == .constraint:
             let table = resolve(rename.object).qualified
             if let old = rename.subname, let info = constraints[table]?.removeValue(forKey: old) {
                 constraints[table]?[rename.newName] = info
             }
+        case .setSchema(let kind, let object, let newSchema) where kind == .table:
+            let old = resolve(object)
+            // The table's indexes move with it.
+            for (index, table) in indexTables where table == old.qualified {
+                moveIndex(from: index, to: QualifiedName(schema: newSchema, name: Self.unqualified(index)).qualified)
+            }
+            moveTable(from: old.qualified, to: QualifiedName(schema: newSchema, name: old.name).qualified)
         case .drop(let drop) where drop.kind == .table:
             for object in drop.objects {
                 let name = resolve(object).qualified
                 tables[name] = nil
                 constraints[name] = nil
-                for (index, table) in indexTables where table == name { indexTables[index] = nil }
+                notNullChecks[name] = nil
+                for (index, table) in indexTables where table == name { forgetIndex(index) }
             }
         case .drop(let drop) where drop.kind == .index:
-            for object in drop.objects { indexTables[resolve(object).qualified] = nil }
+            for object in drop.objects { forgetIndex(resolve(object).qualified) }
         default:
             break
         }
+    }
+
+    mutating func alterTable(_ alter: AlterTable, resolve: (QualifiedName) -> QualifiedName) {
+        let name = resolve(alter.relation).qualified
+        for action in alter.actions {
+            switch action {
+            case .addColumn(let column, let ifNotExists):
+                if ifNotExists, tables[name]?.columns[column.name] != nil { continue }
+                if let type = column.type {
+                    let notNull = column.hasNotNull || column.constraints.contains { $0.kind == .primaryKey } || column.isSerial || column.isIdentity
+                    tables[name, default: Table()].columns[column.name] = Column(
+                        type: type, isNotNull: notNull, hasDefault: column.defaultValue != nil, origin: origin(at: column.location))
+                }
+                for constraint in column.constraints {
+                    var withColumn = constraint
+                    if withColumn.columns.isEmpty { withColumn.columns = [column.name] }
+                    addConstraint(withColumn, table: alter.relation, resolve: resolve)
+                }
+            case .dropColumn(let column, _, _):
+                tables[name]?.columns[column] = nil
+                // PostgreSQL drops the indexes and constraints that use the column with it.
+                if var tableConstraints = constraints[name] {
+                    for (constraint, info) in tableConstraints where info.columns.contains(column) { tableConstraints[constraint] = nil }
+                    constraints[name] = tableConstraints
+                }
+                for (index, table) in indexTables where table == name && indexColumns[index]?.contains(column) == true {
+                    forgetIndex(index)
+                }
+                if var checks = notNullChecks[name], checks.remove(column) != nil { notNullChecks[name] = checks }
+            case .alterColumnType(let column, let type, _):
+                if tables[name]?.columns[column] != nil {
+                    tables[name]?.columns[column]?.type = type
+                    tables[name]?.columns[column]?.origin = learningOrigin
+                }
+            case .setNotNull(let column):
+                tables[name]?.columns[column]?.isNotNull = true
+            case .dropNotNull(let column):
+                tables[name]?.columns[column]?.isNotNull = false
+            case .setDefault(let column, _):
+                tables[name]?.columns[column]?.hasDefault = true
+            case .dropDefault(let column):
+                tables[name]?.columns[column]?.hasDefault = false
+            case .addConstraint(let constraint):
+                addConstraint(constraint, table: alter.relation, resolve: resolve)
+                if constraint.kind == .primaryKey {
+                    for column in constraint.columns { tables[name]?.columns[column]?.isNotNull = true }
+                }
+            case .validateConstraint(let constraint):
+                constraints[name]?[constraint]?.isValid = true
+            case .dropConstraint(let constraint, _, _):
+                if let info = constraints[name]?.removeValue(forKey: constraint),
+                   info.kind == .primaryKey || info.kind == .unique || info.kind == .exclusion {
+                    forgetIndex(QualifiedName(schema: resolve(alter.relation).schema, name: constraint).qualified)
+                }
+            case .attachPartition(let partition):
+                tables[resolve(partition).qualified, default: Table()].partitionOf = name
+            case .detachPartition(let partition, _), .detachPartitionFinalize(let partition):
+                tables[resolve(partition).qualified]?.partitionOf = nil
+            default:
+                break
+            }
+        }
+    }
+
+    /// A table under a new name or schema, with its constraints and indexes.
+    mutating func moveTable(from old: String, to new: String) {
+        if let table = tables.removeValue(forKey: old) { tables[new] = table }
+        if let tableConstraints = constraints.removeValue(forKey: old) { constraints[new] = tableConstraints }
+        if let checks = notNullChecks.removeValue(forKey: old) { notNullChecks[new] = checks }
+        for (index, table) in indexTables where table == old { indexTables[index] = new }
+        for (name, info) in constraints.filter({ $0.value.values.contains { $0.references == old } }) {
+            var moved = info
+            for (constraint, entry) in info where entry.references == old { moved[constraint]?.references = new }
+            constraints[name] = moved
+        }
+    }
+
+    mutating func moveIndex(from old: String, to new: String) {
+        if let table = indexTables.removeValue(forKey: old) { indexTables[new] = table }
+        if let columns = indexColumns.removeValue(forKey: old) { indexColumns[new] = columns }
+        if let origin = indexOrigins.removeValue(forKey: old) { indexOrigins[new] = origin }
+    }
+
+    mutating func forgetIndex(_ index: String) {
+        indexTables[index] = nil
+        indexColumns[index] = nil
+        indexOrigins[index] = nil
+    }
+
+    /// Forgets a table a statement that could not be read may have changed: its answers become
+    /// the cautious ones instead of wrong ones.
+    public mutating func forget(table: String) {
+        tables[table] = nil
+        constraints[table] = nil
+        notNullChecks[table] = nil
+        for (index, owner) in indexTables where owner == table { forgetIndex(index) }
+    }
+
+    static func unqualified(_ qualified: String) -> String {
+        guard let dot = qualified.firstIndex(of: ".") else { return qualified }
+        return String(qualified[qualified.index(after: dot)...])
     }
 
     mutating func addConstraint(_ constraint: Constraint, table: QualifiedName, resolve: (QualifiedName) -> QualifiedName) {
@@ -171,9 +360,14 @@ public struct SchemaCatalog: Sendable {
         default: return
         }
         let name = constraint.name ?? Self.defaultConstraintName(table: table.name, columns: constraint.columns, kind: kind)
-        constraints[tableName, default: [:]][name] = ConstraintInfo(kind: kind, references: references, referencedColumns: referencedColumns)
+        constraints[tableName, default: [:]][name] = ConstraintInfo(kind: kind, references: references, referencedColumns: referencedColumns,
+                                                                    columns: constraint.columns, isValid: !constraint.isNotValid,
+                                                                    origin: learningOrigin)
         if kind == .primaryKey || kind == .unique || kind == .exclusion {
-            indexTables[QualifiedName(schema: resolve(table).schema, name: constraint.usingIndex ?? name).qualified] = tableName
+            let index = QualifiedName(schema: resolve(table).schema, name: constraint.usingIndex ?? name).qualified
+            indexTables[index] = tableName
+            if constraint.usingIndex == nil { indexColumns[index] = constraint.columns }
+            if let origin = learningOrigin { indexOrigins[index] = origin }
         }
     }
 

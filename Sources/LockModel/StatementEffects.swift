@@ -100,6 +100,9 @@ public struct StatementEffects: Sendable, Equatable {
     public var scans: [QualifiedName] = []
     /// What the model assumed where the file does not say (the old type of users.email), each once.
     public var assumptions: [Assumption] = []
+    /// What the model took from the schema before the file (an earlier migration) instead of
+    /// assuming it, each once.
+    public var facts: [SchemaFact] = []
     /// Why the statement cannot run as written (CONCURRENTLY inside a transaction block).
     public var error: String?
     /// VACUUM and the CONCURRENTLY family refuse to run inside a transaction block.
@@ -175,6 +178,10 @@ public struct StatementEffects: Sendable, Equatable {
         guard !state.isCreatedEmptyInFile(relation) else { return }
         if !rewrites.contains(resolved) { rewrites.append(resolved) }
         if reads { scan(relation, state: state) }
+    }
+
+    mutating func cite(_ fact: SchemaFact?) {
+        if let fact, !facts.contains(fact) { facts.append(fact) }
     }
 
     mutating func assume(_ assumption: Assumption) {

@@ -19,6 +19,8 @@ public enum ConfigurationFile {
         case failOn = "fail-on"
         case squawkCompat = "squawk-compat"
         case placeholders
+        case history
+        case schema
     }
 
     /// The nearest configuration file, walking up from `directory`.
@@ -116,6 +118,16 @@ public enum ConfigurationFile {
                 } else {
                     throw error(path, value, "`placeholders` must be off, on, or map placeholder names to values such as `schema: app`")
                 }
+            case .history:
+                guard let flag = value.bool else { throw error(path, value, "`history` must be true or false") }
+                configuration.history = flag
+            case .schema:
+                guard let file = value.string, !file.isEmpty else {
+                    throw error(path, value, "`schema` must name a `pg_dump --schema-only` file")
+                }
+                // Relative to the configuration file, as `paths` are read from where it lives.
+                configuration.schemaFile = file.hasPrefix("/") ? file
+                    : URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent(file).path
             case .squawkCompat:
                 guard let flag = value.bool else { throw error(path, value, "`squawk-compat` must be true or false") }
                 configuration.squawkCompat = flag
@@ -179,6 +191,12 @@ public enum ConfigurationFile {
             "",
             "# Force a layout instead of detecting it per file: \(MigrationLayout.allCases.map(\.rawValue).joined(separator: ", ")).",
             "# layout: goose",
+            "",
+            "# Replay the earlier migrations of each file's folder first, so that answers use the schema they built.",
+            "history: true",
+            "",
+            "# A `pg_dump --schema-only` file: the schema before the first migration (squashed or dumped history).",
+            "# schema: db/schema.sql",
             "",
             "# Lint down migrations too.",
             "include-down: false",

@@ -1,4 +1,5 @@
 import Foundation
+import LockModel
 import MigrationLint
 import PostgresSyntax
 import SwiftMigrations
@@ -37,13 +38,15 @@ public struct LintRunner: Sendable {
         return try? String(contentsOf: url.deletingLastPathComponent().appendingPathComponent("metadata.toml"), encoding: .utf8)
     }
 
-    public func lint(path: String, source: SourceText) -> FileOutcome {
+    /// Lints one file; `before` is the schema before it (`schemasBefore`), empty when only the
+    /// file is known.
+    public func lint(path: String, source: SourceText, before: SchemaCatalog = SchemaCatalog()) -> FileOutcome {
         if path.hasSuffix(".swift") { return lintSwift(path: path, source: source) }
         let decision = decide(path: path, source: source)
         guard let file = MigrationFile(path: path, source: source, decision: decision) else {
             return .skipped(path: path, reason: decision.skipReason ?? "not linted")
         }
-        return .linted(engine.lint(file))
+        return .linted(engine.lint(file, before: before))
     }
 
     /// The migration as the core reads it, whatever the file's language: nil when the file holds
@@ -106,18 +109,20 @@ public struct LintRunner: Sendable {
         }
     }
 
-    /// Lints `paths` in parallel; the outcomes come back in the order of `paths`.
+    /// Lints `paths` in parallel, each after the history before it (`schemasBefore`); the
+    /// outcomes come back in the order of `paths`.
     ///
     /// All files are read first, then linted largest first: in path order a large file could come
     /// last and keep one core busy while the others had nothing left to do.
     public func lint(paths: [String]) -> [FileOutcome] {
+        let schemas = schemasBefore(paths)
         let sources = run(count: paths.count) { SourceReader.read(path: paths[$0]) }
         let sizes = sources.map { source in (try? source.get())?.count ?? 0 }
         let order = paths.indices.sorted { sizes[$0] != sizes[$1] ? sizes[$0] > sizes[$1] : $0 < $1 }
         let outcomes = run(count: order.count) { position in
             let index = order[position]
             switch sources[index] {
-            case .success(let source): return lint(path: paths[index], source: source)
+            case .success(let source): return lint(path: paths[index], source: source, before: schemas[paths[index]] ?? SchemaCatalog())
             case .failure(let error): return .failed(error)
             }
         }

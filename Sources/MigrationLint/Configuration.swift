@@ -28,6 +28,11 @@ public struct Configuration: Sendable, Equatable {
     public var recognizePlaceholders: Bool = true
     /// Values of placeholders by name, shown in messages in their place (`placeholders: {schema: app}`).
     public var placeholderValues: [String: String] = [:]
+    /// Replay the earlier migrations of a file's migration set before linting or explaining it
+    /// (`history: false` and `--no-history` turn it off).
+    public var history: Bool = true
+    /// A `pg_dump --schema-only` file: the schema before the first migration (`schema:`, `--schema`).
+    public var schemaFile: String?
 
     public init() {}
 

@@ -45,8 +45,22 @@ public struct LintEngine: Sendable {
     public var knownRuleIDs: Set<String> { ruleIDs }
 
     /// Parses a file and builds the shared analysis context, as its migration tool would run it.
-    public func analyze(_ file: MigrationFile) -> FileAnalysis {
-        analyzeAndIndex(file).analysis
+    ///
+    /// `before` is the schema before the file runs, the one entry point for it: the catalog the
+    /// history replay built from the earlier migrations (`schema(after:from:)`), a `schema:`
+    /// dump (`SchemaCatalog.dump`), or one seeded from a database snapshot. Objects in it are known
+    /// (types, constraints, indexes) but not new; empty, only the file is known.
+    public func analyze(_ file: MigrationFile, before: SchemaCatalog = SchemaCatalog()) -> FileAnalysis {
+        analyzeAndIndex(file, before: before).analysis
+    }
+
+    /// The schema after `file` ran on `before`: its up part replayed (no rules, no DO bodies).
+    public func schema(after file: MigrationFile, from before: SchemaCatalog) -> SchemaCatalog {
+        let (read, _) = PlaceholderStandIns.apply(file, configuration: configuration)
+        var catalog = before
+        catalog.replay(parser.parse(parser.slices(of: read.source, ranges: read.lintRanges), in: read.source),
+                       source: read.source, path: file.path)
+        return catalog
     }
 
     /// A file as the engine read it: the SQL (with what the DO-block front end added), its
@@ -63,13 +77,13 @@ public struct LintEngine: Sendable {
     /// is parsed in chunks on several threads while this thread analyses the chunks already
     /// parsed, in file order: the analysis is sequential, and waiting for the whole parse first
     /// left a core idle for a third of the run.
-    func analyzeAndIndex(_ file: MigrationFile) -> Analyzed {
+    func analyzeAndIndex(_ file: MigrationFile, before: SchemaCatalog = SchemaCatalog()) -> Analyzed {
         let (read, placeholders) = PlaceholderStandIns.apply(file, configuration: configuration)
         let slices = parser.slices(of: read.source, ranges: read.lintRanges)
         let (file, hidden) = readsHiddenSQL ? HiddenSQL.expand(read, slices: slices, parser: parser) : (read, HiddenSQL())
         var feeder = AnalysisFeeder(policy: file.transactionPolicy, expectedCount: slices.count, settings: { inTransaction in
             RunSettings(postgresVersion: configuration.postgresVersion, fileRunsInTransaction: inTransaction,
-                        timeZone: configuration.timeZone)
+                        timeZone: configuration.timeZone, existingSchema: before)
         })
         feeder.hidden = hidden
         feeder.parser = parser
@@ -92,14 +106,14 @@ public struct LintEngine: Sendable {
     }
 
     /// Lints one migration; the findings are placed in the file the user wrote.
-    public func lint(_ file: MigrationFile) -> FileReport {
-        lintAndAnalyze(file).report
+    public func lint(_ file: MigrationFile, before: SchemaCatalog = SchemaCatalog()) -> FileReport {
+        lintAndAnalyze(file, before: before).report
     }
 
     /// Lints one migration and returns the analysis too, for a front end that also explains
     /// statements (the language server's hover): one parse instead of two.
-    public func lintAndAnalyze(_ file: MigrationFile) -> (report: FileReport, analysis: FileAnalysis) {
-        let analyzed = analyzeAndIndex(file)
+    public func lintAndAnalyze(_ file: MigrationFile, before: SchemaCatalog = SchemaCatalog()) -> (report: FileReport, analysis: FileAnalysis) {
+        let analyzed = analyzeAndIndex(file, before: before)
         let (file, analysis, fileIndex) = (analyzed.file, analyzed.analysis, analyzed.index)
         var diagnostics = diagnose(file, analysis, fileIndex, provenance: analyzed.provenance, placeholders: analyzed.placeholders)
         if let origin = file.origin { diagnostics = diagnostics.map { origin.map.translate($0) } }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LockModel
 import MigrationLint
 import MigrationInput
 import MigrationLintRules
@@ -36,6 +37,7 @@ struct ExplainCommand: ParsableCommand {
         errors += discoveryErrors
         inputs += files.map { ($0, SourceReader.read(path: $0)) }
         let sources = inputs
+        let schemas = runner.schemasBefore(files)
 
         let explained = runner.run(count: sources.count) { index -> ExplainedFile? in
             guard case .success(let source) = sources[index].source else { return nil }
@@ -43,7 +45,7 @@ struct ExplainCommand: ParsableCommand {
             guard let file = runner.migrationFile(path: path, source: source) else {
                 return nil
             }
-            return ExplainedFile(file, analysis: engine.analyze(file))
+            return ExplainedFile(file, analysis: engine.analyze(file, before: schemas[path] ?? SchemaCatalog()))
         }
         for item in sources { if case .failure(let error) = item.source { errors.append(error) } }
         writeOutput(renderExplain(explained.compactMap { $0 }, format: format))

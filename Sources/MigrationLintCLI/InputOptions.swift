@@ -24,6 +24,12 @@ struct InputOptions: ParsableArguments {
     @Option(help: "The path to report for standard input (`-`); also decides its layout.")
     var stdinFilename: String?
 
+    @Flag(help: "Do not replay the earlier migrations of each file's folder: know only the file.")
+    var noHistory = false
+
+    @Option(help: ArgumentHelp("A `pg_dump --schema-only` file: the schema before the first migration (overrides `schema:`).", valueName: "FILE"))
+    var schema: String?
+
     @Option(name: .customLong("rule"), help: "Set a rule's severity: ID=off|info|warning|error (repeatable).")
     var ruleOverrides: [String] = []
 
@@ -46,6 +52,11 @@ struct InputOptions: ParsableArguments {
             configuration.postgresVersion = postgresVersion
         }
         configuration.exclude += exclude
+        if noHistory { configuration.history = false }
+        if let schema { configuration.schemaFile = schema }
+        if let file = configuration.schemaFile, !FileManager.default.isReadableFile(atPath: file) {
+            throw UsageError(description: "error: \(file): cannot read the schema file (`schema:` / --schema)")
+        }
         if includeDown { configuration.includeDown = true }
         for override in ruleOverrides {
             let parts = override.split(separator: "=", maxSplits: 1).map(String.init)

@@ -69,6 +69,8 @@ struct ExplainModel {
         var rewrites: [String]
         var scans: [String]
         var assumptions: [String]
+        /// What the schema before the file showed instead, with the earlier file that showed it.
+        var known: [String] = []
         var error: String?
     }
 
@@ -113,7 +115,7 @@ struct ExplainModel {
             rows.append(Row(line: file.line(of: parsed.range.lowerBound), sql: sql,
                             transaction: analysis.statement == nil ? nil : analysis.transactionNumber,
                             locks: locks, rewrites: effects.rewrites.map(Self.name), scans: effects.scans.map(Self.name),
-                            assumptions: effects.assumptions.texts, error: error))
+                            assumptions: effects.assumptions.texts, known: effects.facts.map(\.text), error: error))
         }
         // Each transaction's statements, gathered once: looking through the whole file for each
         // transaction made a file of autocommit statements quadratic (2,000 statements: 4.7 s).
@@ -214,6 +216,7 @@ struct ExplainModel {
             if !row.rewrites.isEmpty { out += indent + "rewrites \(row.rewrites.joined(separator: ", "))\n" }
             if !row.scans.isEmpty { out += indent + "scans \(row.scans.joined(separator: ", ")) in full\n" }
             for assumption in row.assumptions { out += indent + "assumes: \(assumption)\n" }
+            for fact in row.known { out += indent + "known: \(fact)\n" }
             if let error = row.error { out += indent + "error: \(error)\n" }
         }
         let blocks = transactions.filter { $0.kind != "autocommit" }
@@ -257,6 +260,7 @@ struct ExplainModel {
             }.joined(separator: "<br>")
             let notes = (row.error.map { ["**error:** " + Self.markdownCell($0)] } ?? [])
                 + row.assumptions.map { "assumes: " + Self.markdownCell($0) }
+                + row.known.map { "known: " + Self.markdownCell($0) }
             out += "| \(row.line) | `\(Self.markdownCode(Self.shortened(row.sql, to: 60)))` | \(locks.isEmpty ? "—" : locks) | "
                 + "\(Self.codeList(row.rewrites)) | \(Self.codeList(row.scans)) | \(notes.isEmpty ? "" : notes.joined(separator: "<br>")) |\n"
         }
@@ -311,6 +315,7 @@ struct ExplainModel {
                     ("rewrites", .array(row.rewrites.map(JSONValue.string))),
                     ("scans", .array(row.scans.map(JSONValue.string))),
                     ("assumptions", .array(row.assumptions.map(JSONValue.string))),
+                    ("known", .array(row.known.map(JSONValue.string))),
                     ("error", row.error.map(JSONValue.string) ?? .null),
                     ("indirectLocks", .array(row.locks.filter(\.isIndirect).map(Self.lockJSON))),
                 ])

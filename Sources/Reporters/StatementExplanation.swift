@@ -39,6 +39,7 @@ public struct StatementExplanation: Sendable {
         if !row.rewrites.isEmpty { lines.append("- rewrites \(ExplainModel.codeList(row.rewrites))") }
         if !row.scans.isEmpty { lines.append("- scans \(ExplainModel.codeList(row.scans)) in full") }
         for assumption in row.assumptions { lines.append("- assumes: \(ExplainModel.markdownCell(assumption))") }
+        for fact in row.known { lines.append("- known: \(ExplainModel.markdownCell(fact))") }
         if let error = row.error { lines.append("- **error:** \(ExplainModel.markdownCell(error))") }
         lines.append("")
         if let transaction, transaction.kind != "autocommit" {

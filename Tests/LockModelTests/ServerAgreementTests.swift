@@ -58,6 +58,18 @@ struct LockCase: Sendable, CustomStringConvertible {
 
     enum CaseError: Error { case malformed(line: Int, text: String) }
 
+    /// "History known": the setup and the case's variant are the earlier migrations
+    /// `001_setup.sql` and `002_VARIANT.sql` of the case's folder, replayed as the history replay
+    /// replays every earlier file; the case (its settings and statement) is the next file.
+    static func history(setup: String, variant: String) throws -> SchemaCatalog {
+        var catalog = SchemaCatalog.emptyDatabase
+        for (path, sql) in [("migrations/001_setup.sql", setup), ("migrations/002_\(variant).sql", try variantSQL(variant))] {
+            let source = SourceText(sql)
+            catalog.replay(SQLParser().parse(source), source: source, path: path)
+        }
+        return catalog
+    }
+
     /// The settings as SQL, for the server and for the model alike.
     var settingsSQL: String {
         settings.map { "SET \($0.name) = '\($0.value)';\n" }.joined()
@@ -65,8 +77,11 @@ struct LockCase: Sendable, CustomStringConvertible {
 
     /// What the model says the statement does: the variant's statements and the settings come
     /// before it in the same file, the setup schema is the known existing schema.
-    func prediction(schema: SchemaCatalog, inTransaction: Bool) throws -> StatementEffects? {
-        let file = try Self.variantSQL(variant) + "\n" + settingsSQL + (inTransaction ? "BEGIN;\n" : "") + statement + ";\n"
+    ///
+    /// With `variantInHistory`, the variant is an earlier migration too (replayed into `schema`,
+    /// see `history(setup:variant:)`), and the file holds only the settings and the statement.
+    func prediction(schema: SchemaCatalog, inTransaction: Bool, variantInHistory: Bool = false) throws -> StatementEffects? {
+        let file = (variantInHistory ? "" : try Self.variantSQL(variant) + "\n") + settingsSQL + (inTransaction ? "BEGIN;\n" : "") + statement + ";\n"
         let source = SourceText(file)
         let statements = SQLParser().parse(source)
         guard let last = statements.last, last.statement != nil else { return nil }
@@ -221,13 +236,28 @@ struct ResolvedPrediction {
     var rewrites: Set<String> = []
     var scans: Set<String> = []
 
-    init(_ effects: StatementEffects, server: ServerObservation) {
+    /// Relations the model named in words although the history showed them (`historyKnown`).
+    var unnamed: [String] = []
+
+    /// With `historyKnown`, the table of an index and the tables of foreign keys must be named,
+    /// not described: the replayed history shows them. Views' tables and default partitions are
+    /// not kept by the catalog and are still resolved through the server.
+    init(_ effects: StatementEffects, server: ServerObservation, historyKnown: Bool = false) {
         for lock in effects.strongestLocks { take(lock.relation.qualified, lock.mode) }
         rewrites = Set(effects.rewrites.map(\.qualified))
         scans = Set(effects.scans.map(\.qualified))
         let byName = server.relationsByName
         for indirect in effects.indirectLocks {
             let tables: [String]
+            if historyKnown {
+                switch indirect.target {
+                case .tableOfIndex, .tablesReferencedBy, .tableReferencedByConstraint, .tablesReferencingColumn:
+                    unnamed.append(indirect.description)
+                    continue
+                default:
+                    break
+                }
+            }
             switch indirect.target {
             case .tableOfIndex(let index):
                 tables = byName[index.qualified]?.indexTable.map { [$0] } ?? []
@@ -283,6 +313,9 @@ struct ResolvedPrediction {
         #expect(Set(cases.map(\.name)).count == cases.count, "case names must be unique")
         let schema = SchemaCatalog.learning(from: try LockCase.setupSQL())
         for lockCase in cases {
+            let history = try LockCase.history(setup: try LockCase.setupSQL(), variant: lockCase.variant)
+            #expect(history.isComplete)
+            #expect(try lockCase.prediction(schema: history, inTransaction: lockCase.run == .transaction, variantInHistory: true) != nil)
             let effects = try lockCase.prediction(schema: schema, inTransaction: lockCase.run == .transaction)
             #expect(effects != nil, "\(lockCase) does not parse: \(lockCase.statement)")
         }
@@ -297,6 +330,8 @@ struct ResolvedPrediction {
         let setup = try LockCase.setupSQL()
         let schema = SchemaCatalog.learning(from: setup)
         let variants = Set(cases.map(\.variant)).sorted()
+        var histories: [String: SchemaCatalog] = [:]
+        for variant in variants { histories[variant] = try LockCase.history(setup: setup, variant: variant) }
         try prepareDatabases(client, setup: setup, variants: variants)
 
         var report: [String] = []
@@ -304,9 +339,9 @@ struct ResolvedPrediction {
             let differences: [String]
             switch lockCase.run {
             case .transaction:
-                differences = try runInTransaction(lockCase, client: client, schema: schema)
+                differences = try runInTransaction(lockCase, client: client, schema: schema, history: histories[lockCase.variant]!)
             case .outside(let blocker):
-                differences = try runOutside(lockCase, blocker: blocker, client: client, schema: schema)
+                differences = try runOutside(lockCase, blocker: blocker, client: client, schema: schema, history: histories[lockCase.variant]!)
             }
             if !differences.isEmpty {
                 report.append("\(lockCase): \(lockCase.statement)\n" + differences.map { "    " + $0 }.joined(separator: "\n"))
@@ -342,7 +377,7 @@ struct ResolvedPrediction {
         }
     }
 
-    func runInTransaction(_ lockCase: LockCase, client: PostgresClient, schema: SchemaCatalog) throws -> [String] {
+    func runInTransaction(_ lockCase: LockCase, client: PostgresClient, schema: SchemaCatalog, history: SchemaCatalog) throws -> [String] {
         guard let effects = try lockCase.prediction(schema: schema, inTransaction: true) else { return ["does not parse"] }
         let script = lockCase.settingsSQL + "BEGIN;\n"
             + ServerObservation.snapshotSQL(tag: "B", statistics: "pg_stat_xact_user_tables") + ServerObservation.catalogSQL
@@ -365,13 +400,27 @@ struct ResolvedPrediction {
         if let blind = try lockCase.prediction(schema: SchemaCatalog(), inTransaction: true) {
             differences += compare(blind, observation, observedLocksOnly: false, cautiousOnly: true).map { "knowing only the file: " + $0 }
         }
+        if let replayed = try lockCase.prediction(schema: history, inTransaction: true, variantInHistory: true) {
+            differences += compare(replayed, observation, observedLocksOnly: false, historyKnown: true).map { "history known: " + $0 }
+            if !replayed.assumptions.filter({ Self.historyDecides($0) }).isEmpty {
+                differences.append("history known: still assumes \(replayed.assumptions.filter { Self.historyDecides($0) }.map(\.text))")
+            }
+        }
         return differences
+    }
+
+    /// Assumptions that the replayed history must settle: the old type of a column of a table
+    /// an earlier migration created.
+    static func historyDecides(_ assumption: Assumption) -> Bool {
+        if case .oldColumnTypeUnknown = assumption { return true }
+        return false
     }
 
     /// Inside a transaction block: exactly the model's error. Alone: the locks it requests while
     /// it waits behind a session holding SHARE ROW EXCLUSIVE on `blocker`, then what it rewrote
     /// and scanned once it finished, on a fresh copy of the variant's database.
-    func runOutside(_ lockCase: LockCase, blocker: String, client: PostgresClient, schema: SchemaCatalog) throws -> [String] {
+    func runOutside(_ lockCase: LockCase, blocker: String, client: PostgresClient, schema: SchemaCatalog,
+                    history: SchemaCatalog) throws -> [String] {
         var differences: [String] = []
         guard let inBlock = try lockCase.prediction(schema: schema, inTransaction: true),
               let alone = try lockCase.prediction(schema: schema, inTransaction: false) else { return ["does not parse"] }
@@ -429,6 +478,9 @@ struct ResolvedPrediction {
         if let blind = try lockCase.prediction(schema: SchemaCatalog(), inTransaction: false) {
             differences += compare(blind, observation, observedLocksOnly: true, cautiousOnly: true).map { "knowing only the file: " + $0 }
         }
+        if let replayed = try lockCase.prediction(schema: history, inTransaction: false, variantInHistory: true) {
+            differences += compare(replayed, observation, observedLocksOnly: true, historyKnown: true).map { "history known: " + $0 }
+        }
         return differences
     }
 
@@ -439,11 +491,11 @@ struct ResolvedPrediction {
     /// disagreement, and one the server did that the model missed is one only when the model
     /// recorded no assumption that it rests on.
     func compare(_ effects: StatementEffects, _ server: ServerObservation, observedLocksOnly: Bool,
-                 cautiousOnly: Bool = false) -> [String] {
-        let model = ResolvedPrediction(effects, server: server)
+                 cautiousOnly: Bool = false, historyKnown: Bool = false) -> [String] {
+        let model = ResolvedPrediction(effects, server: server, historyKnown: historyKnown)
         let serverLocks = server.strongestLocks
         let byName = server.relationsByName
-        var differences: [String] = []
+        var differences: [String] = model.unnamed.map { "named in words although the history shows it: \($0)" }
         var relations = Set(model.locks.keys.filter { byName[$0] != nil })
         for (name, _) in serverLocks where ["r", "p", "m"].contains(byName[name]?.kind ?? "") { relations.insert(name) }
         for name in relations.sorted() {

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import MigrationLint
 import MigrationLintRules
+import MigrationInput
 import TestSupport
 import LockModel
 import PostgresSyntax
@@ -37,6 +38,22 @@ import Reporters
     func outputMatchesTheGoldenFile(format: ExplainFormat) throws {
         let output = renderExplain(try Self.files(), format: format)
         if let mismatch = Golden.check(output, against: "explain/" + Self.goldenName(format)) {
+            Issue.record(Comment(rawValue: mismatch))
+        }
+    }
+
+    /// With the history replayed, what the file does not show is known, and each known thing
+    /// names the earlier file and line it came from (`Fixtures/golden/explain/history/`).
+    @Test(arguments: [ExplainFormat.text, .markdown])
+    func assumptionsFromHistoryNameTheirEarlierFile(format: ExplainFormat) throws {
+        let path = Self.directory.appendingPathComponent("history/013_change.sql").path
+        let runner = LintRunner(engine: LintEngine(rules: allRules))
+        let source = SourceText(bytes: Array(try Data(contentsOf: URL(fileURLWithPath: path))))
+        let file = try #require(runner.migrationFile(path: path, source: source))
+        let analysis = runner.engine.analyze(file, before: try #require(runner.schemasBefore([path])[path]))
+        let output = renderExplain([ExplainedFile(path: "migrations/013_change.sql", source: source, analysis: analysis)], format: format)
+        #expect(!output.contains("assumes:"))
+        if let mismatch = Golden.check(output, against: "explain/history." + (format == .text ? "txt" : "md")) {
             Issue.record(Comment(rawValue: mismatch))
         }
     }

@@ -1,0 +1,158 @@
+import Foundation
+import Testing
+import LockModel
+import MigrationLint
+import MigrationInput
+import MigrationLintRules
+import PostgresSyntax
+
+/// The earlier migrations of a file's migration set are replayed before it is linted: answers
+/// use the schema they built, findings are reported only for the files asked for.
+@Suite struct HistoryTests {
+    /// A fresh folder holding `files` (relative path to SQL); removed by the caller.
+    func folder(_ files: [String: String]) throws -> URL {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("mlint-history-\(UUID().uuidString)")
+        for (path, sql) in files {
+            let url = root.appendingPathComponent(path)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try sql.write(to: url, atomically: true, encoding: .utf8)
+        }
+        return root
+    }
+
+    func lint(_ paths: [String], history: Bool = true, schema: String? = nil) -> [FileOutcome] {
+        var configuration = Configuration()
+        configuration.history = history
+        configuration.schemaFile = schema
+        return LintRunner(engine: LintEngine(rules: allRules, configuration: configuration)).lint(paths: paths)
+    }
+
+    func ruleIDs(_ outcome: FileOutcome?) -> [String] {
+        guard case .linted(let report)? = outcome else { return ["not linted"] }
+        return report.diagnostics.map(\.ruleID)
+    }
+
+    static let orders = """
+        CREATE TABLE orders (id bigint PRIMARY KEY, total numeric(10,2), note varchar(50), user_id bigint);
+        CREATE INDEX orders_note_idx ON orders (note);
+
+        """
+
+    @Test func aWideningKnownFromAnEarlierFileIsNoRewriteAndOnlyTheFileAskedForIsReported() throws {
+        let root = try folder([
+            "migrations/001_orders.sql": Self.orders,
+            "migrations/002_widen.sql": "ALTER TABLE orders ALTER COLUMN note TYPE varchar(100);\n",
+        ])
+        defer { try? FileManager.default.removeItem(at: root) }
+        let target = root.appendingPathComponent("migrations/002_widen.sql").path
+        let outcomes = lint([target])
+        #expect(outcomes.count == 1)
+        #expect(outcomes.first?.path == target)
+        #expect(!ruleIDs(outcomes.first).contains("alter-column-type"))
+        #expect(ruleIDs(lint([target], history: false).first).contains("alter-column-type"))
+    }
+
+    @Test func aTableCreatedByAnEarlierMigrationIsNotNew() throws {
+        let root = try folder([
+            "m/1_orders.sql": Self.orders,
+            "m/2_index.sql": "CREATE INDEX orders_total_idx ON orders (total);\n",
+        ])
+        defer { try? FileManager.default.removeItem(at: root) }
+        #expect(ruleIDs(lint([root.appendingPathComponent("m/2_index.sql").path]).first).contains("create-index-concurrently"))
+    }
+
+    @Test func explainCitesTheEarlierFileOfWhatItKnows() throws {
+        let root = try folder([
+            "db/10_orders.sql": Self.orders,
+            "db/9_users.sql": "CREATE TABLE users (id bigint PRIMARY KEY);\n",
+            "db/11_change.sql": "ALTER TABLE orders ALTER COLUMN total TYPE numeric(12,2);\nDROP INDEX orders_note_idx;\n",
+        ])
+        defer { try? FileManager.default.removeItem(at: root) }
+        let target = root.appendingPathComponent("db/11_change.sql").path
+        let runner = LintRunner(engine: LintEngine(rules: allRules))
+        let before = try #require(runner.schemasBefore([target])[target])
+        // 9 before 10 (numeric order), so users and orders are both known.
+        #expect(before.tables["public.users"] != nil)
+        let file = try #require(runner.migrationFile(path: target, source: SourceText(try String(contentsOfFile: target, encoding: .utf8))))
+        let analysis = runner.engine.analyze(file, before: before)
+        #expect(analysis.statements.map { $0.effects.facts.map(\.text) } == [
+            ["orders.total is numeric(10, 2), from 10_orders.sql:1"],
+            ["public.orders_note_idx is an index of public.orders, from 10_orders.sql:2"],
+        ])
+        #expect(analysis.statements[0].effects.rewrites.isEmpty)
+        #expect(analysis.statements[1].effects.locks.map(\.relation.qualified) == ["public.orders_note_idx", "public.orders"])
+    }
+
+    @Test func anUnreadableStatementMakesItsTableUnknownAndTheRestReplays() throws {
+        let root = try folder([
+            "m/001_orders.sql": Self.orders + "CREATE TABLE users (id bigint PRIMARY KEY, name varchar(20));\n",
+            "m/002_broken.sql": "ALTER TABLE orders ALTR COLUMN note TYPE text;\nALTER TABLE users ADD COLUMN email varchar(30);\n",
+            "m/003_change.sql": "ALTER TABLE orders ALTER COLUMN note TYPE varchar(100);\nALTER TABLE users ALTER COLUMN email TYPE varchar(60);\n",
+        ])
+        defer { try? FileManager.default.removeItem(at: root) }
+        let target = root.appendingPathComponent("m/003_change.sql").path
+        let runner = LintRunner(engine: LintEngine(rules: allRules))
+        let before = try #require(runner.schemasBefore([target])[target])
+        #expect(before.tables["public.orders"] == nil, "the broken statement may have changed orders")
+        #expect(before.columnType(table: "public.users", column: "email")?.sql == "varchar(30)")
+        #expect(!before.isComplete)
+        let file = try #require(runner.migrationFile(path: target, source: SourceText(try String(contentsOfFile: target, encoding: .utf8))))
+        let analysis = runner.engine.analyze(file, before: before)
+        #expect(analysis.statements[0].effects.assumptions.map(\.text) == ["may rewrite: the old type of orders.note is not known"])
+        #expect(analysis.statements[1].effects.rewrites.isEmpty)
+    }
+
+    @Test func downPartsAreNotReplayed() throws {
+        let root = try folder([
+            "g/00001_orders.sql": "-- +goose Up\n" + Self.orders + "-- +goose Down\nDROP TABLE orders;\n",
+            "g/00002_widen.sql": "-- +goose Up\nALTER TABLE orders ALTER COLUMN note TYPE varchar(60);\n",
+            "u/1_orders.up.sql": Self.orders,
+            "u/1_orders.down.sql": "DROP TABLE orders;\n",
+            "u/2_widen.up.sql": "ALTER TABLE orders ALTER COLUMN note TYPE varchar(60);\n",
+        ])
+        defer { try? FileManager.default.removeItem(at: root) }
+        for target in ["g/00002_widen.sql", "u/2_widen.up.sql"] {
+            let path = root.appendingPathComponent(target).path
+            let runner = LintRunner(engine: LintEngine(rules: allRules))
+            #expect(runner.schemasBefore([path])[path]?.columnType(table: "public.orders", column: "note")?.sql == "varchar(50)", "\(target)")
+        }
+    }
+
+    @Test func layoutsOrderTheirSets() throws {
+        #expect(MigrationHistory.ordered(["m/10_c.sql", "m/2_b.sql", "m/1_a.sql"], layout: .plain) == ["m/1_a.sql", "m/2_b.sql", "m/10_c.sql"])
+        #expect(MigrationHistory.ordered(["f/R__views.sql", "f/V10__c.sql", "f/V2__b.sql", "f/V1.1__a.sql"], layout: .flyway)
+                == ["f/V1.1__a.sql", "f/V2__b.sql", "f/V10__c.sql", "f/R__views.sql"])
+        let root = try folder([
+            "prisma/migrations/20240102_b/migration.sql": "SELECT 1;\n",
+            "prisma/migrations/20240101_a/migration.sql": "SELECT 1;\n",
+            "prisma/migrations/migration_lock.toml": "provider = \"postgresql\"\n",
+            "sq/sqitch.plan": "%syntax-version=1.0.0\n%project=app\n\nusers 2024-01-01T00:00:00Z A <a@b.c> # users\n@v1 2024-01-02T00:00:00Z A <a@b.c>\nappschema 2024-01-03T00:00:00Z A <a@b.c>\n",
+            "sq/deploy/appschema.sql": "SELECT 1;\n",
+            "sq/deploy/users.sql": "SELECT 1;\n",
+            "d/migrations/2024-02-01-000000_b/up.sql": "SELECT 1;\n",
+            "d/migrations/2024-01-01-000000_a/up.sql": "SELECT 1;\n",
+            "d/migrations/2024-01-01-000000_a/down.sql": "SELECT 1;\n",
+        ])
+        defer { try? FileManager.default.removeItem(at: root) }
+        let base = root.path + "/"
+        func names(_ path: String, _ layout: MigrationLayout) -> [String] {
+            MigrationHistory.members(of: base + path, layout: layout).map { String($0.dropFirst(base.count)) }
+        }
+        #expect(names("prisma/migrations/20240102_b/migration.sql", .prisma)
+                == ["prisma/migrations/20240101_a/migration.sql", "prisma/migrations/20240102_b/migration.sql"])
+        #expect(names("sq/deploy/users.sql", .sqitch) == ["sq/deploy/users.sql", "sq/deploy/appschema.sql"])
+        #expect(names("d/migrations/2024-02-01-000000_b/up.sql", .diesel)
+                == ["d/migrations/2024-01-01-000000_a/up.sql", "d/migrations/2024-02-01-000000_b/up.sql"])
+    }
+
+    @Test func aSchemaDumpIsTheStateBeforeTheFirstMigration() throws {
+        let root = try folder([
+            "schema.sql": Self.orders,
+            "m/1_widen.sql": "ALTER TABLE orders ALTER COLUMN note TYPE varchar(100);\n",
+        ])
+        defer { try? FileManager.default.removeItem(at: root) }
+        let target = root.appendingPathComponent("m/1_widen.sql").path
+        #expect(!ruleIDs(lint([target], schema: root.appendingPathComponent("schema.sql").path).first).contains("alter-column-type"))
+        #expect(ruleIDs(lint([target]).first).contains("alter-column-type"))
+    }
+}
