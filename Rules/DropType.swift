@@ -62,7 +62,7 @@ public struct DropType: Rule {
             case .drop(let drop)? where drop.kind == .table:
                 for table in drop.objects {
                     let resolved = analysis.state.resolve(table)
-                    if analysis.state.schema.tables[resolved.qualified]?.columns.values.contains(where: { isOfType($0) }) == true { return true }
+                    if analysis.state.schema.tables[resolved.qualified]?.columns.values.contains(where: { isOfType($0.type) }) == true { return true }
                     if flat(typeName).hasPrefix(flat(resolved.name)) { return true }
                 }
             case .alterTable(let alter)?:
