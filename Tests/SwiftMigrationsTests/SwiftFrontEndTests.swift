@@ -317,6 +317,86 @@ func sql(_ swift: String, includeDown: Bool = false) -> String {
         """)
         #expect(positions(lintSwift(swift), "create-index-concurrently") == [[4, 23], [5, 23]], "at `create(index:` of each builder")
     }
+
+    @Test func updateAndDeleteAsSQLKitSerializesThem() {
+        // The same calls as Oracle/FluentOracle's F35SQLKitUpdate and F36SQLKitDelete, which the
+        // oracle checks against what SQLKit sent to PostgreSQL.
+        let swift = """
+        struct M: AsyncMigration {
+            func prepare(on database: any Database) async throws {
+                try await sql.update("kv").set("v", to: "pending").where("v", .is, SQLLiteral.null).run()
+                try await sql.update("kv")
+                    .set("v", to: SQLRaw("upper(v)"))
+                    .set("updated", to: 1)
+                    .where("k", .in, ["a", "b"])
+                    .orWhere("k", .equal, column: "v")
+                    .run()
+                try await sql.update("kv").set(SQLColumn("updated"), to: SQLLiteral.default).where(SQLRaw("length(k) > 3")).where(SQLIdentifier("updated"), .greaterThanOrEqual, -2).run()
+                try await sql.delete(from: "kv").where("updated", .lessThan, 0).where("v", .notEqual, "keep").run()
+                try await sql.delete(from: "kv").`where`("v", .like, "tmp-%").orWhere("v", .isNot, SQLLiteral.null).run()
+                try await sql.delete(from: "kv").run()
+            }
+        }
+        """
+        #expect(sql(swift) == """
+        UPDATE "kv" SET "v" = $1 WHERE "v" IS NULL;
+        UPDATE "kv" SET "v" = upper(v), "updated" = $1 WHERE "k" IN ($2, $3) OR "k" = "v";
+        UPDATE "kv" SET "updated" = DEFAULT WHERE length(k) > 3 AND "updated" >= $1;
+        DELETE FROM "kv" WHERE "updated" < $1 AND "v" <> $2;
+        DELETE FROM "kv" WHERE "v" LIKE $1 OR "v" IS NOT NULL;
+        DELETE FROM "kv";
+
+        """)
+        let report = lintSwift(swift)
+        #expect(positions(report, "backfill-in-migration") == [[13, 23]], "only the DELETE without `.where`, at `delete(from:`")
+        #expect(positions(report, "not-analyzed").isEmpty)
+    }
+
+    @Test func anUpdateWithoutWhereIsABackfillAtItsBuilderCall() {
+        let swift = """
+        struct M: AsyncMigration {
+            func prepare(on database: any Database) async throws {
+                try await database.schema("users").field("active", .bool).update()
+                try await (database as! any SQLDatabase)
+                    .update("users")
+                    .set("active", to: true)
+                    .run()
+            }
+        }
+        """
+        #expect(positions(lintSwift(swift), "backfill-in-migration") == [[5, 14]])
+    }
+
+    @Test func aValueWhoseSwiftTypeDecidesTheSQLIsNotGuessed() {
+        let swift = """
+        struct M: AsyncMigration {
+            func prepare(on database: any Database) async throws {
+                try await sql.update("users").set("plan", to: defaultPlan).run()
+                try await sql.delete(from: "users").where(predicate).run()
+                try await sql.delete(from: "users").returning("id").run()
+            }
+        }
+        """
+        let report = lintSwift(swift)
+        #expect(positions(report, "not-analyzed") == [[3, 38], [4, 44], [5, 44]], "at `.set(...)`, `.where(...)` and `.returning(...)`")
+        #expect(covered(report, "not-analyzed") == [".set(\"plan\", to: defaultPlan)", ".where(predicate)", ".returning(\"id\")"])
+        #expect(sql(swift) == "", "nothing is guessed")
+    }
+
+    @Test func aPartialIndexNeedsRawSQLInSQLKit336() {
+        // SQLKit 3.36's SQLCreateIndexBuilder has no `.where`: such a chain does not compile, and
+        // is listed rather than translated without its predicate.
+        let swift = """
+        struct M: AsyncMigration {
+            func prepare(on database: any Database) async throws {
+                try await sql.create(index: "active_idx").on("users").column("email").where("active", .equal, true).run()
+            }
+        }
+        """
+        let report = lintSwift(swift)
+        #expect(positions(report, "not-analyzed") == [[3, 78]], "at `.where(...)`")
+        #expect(positions(report, "create-index-concurrently").isEmpty)
+    }
 }
 
 @Suite struct SwiftCommentTests {
