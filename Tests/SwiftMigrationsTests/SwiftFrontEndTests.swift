@@ -544,3 +544,59 @@ func sql(_ swift: String, includeDown: Bool = false) -> String {
         #expect(SwiftMigrationReader.holdsMigration(SourceText("struct CreateUser: AsyncMigration {}\n")))
     }
 }
+
+@Suite struct SwiftCoverageTests {
+    /// Each coverage entry as line, column and reason.
+    func entries(_ report: FileReport?) -> [String] {
+        guard let report else { return [] }
+        return report.coverage.unanalyzed.map {
+            let position = report.source.position(of: $0.range.lowerBound)
+            return "\(position.line):\(position.column) \($0.reason)"
+        }
+    }
+
+    @Test func everyStatementAndEveryCallNotReadIsCounted() {
+        let swift = """
+        struct A: AsyncMigration {
+            func prepare(on database: any Database) async throws {
+                try await sql.raw("CREATE INDEX CONCURRENTLY a ON t (a)").run()
+                try await sql.raw(SQLQueryString(makeSQL())).run()
+                try await database.schema("t").field("a", .string).customThing().update()
+                try await database.schema("t").field("b", .int, .required, .sql(.default(0))).update()
+                try await sql.raw("CREATE INDEXX CONCURRENTLY b ON t (b)").run()
+                try await database.schema("t").field("c", .varchar(20)).update()
+            }
+        }
+        struct B: AsyncMigration {
+            func prepare(on database: any Database) async throws {
+                try await sql.raw(query).run()
+            }
+        }
+        """
+        let report = lintSwift(swift)
+        // Read: the two raw strings and the two translated builders (the `.varchar` of another
+        // file is checked as a type named after it); not read: the run-time SQL of A and B, the
+        // chain with `.customThing()`, and the statement the SQL grammar rejects.
+        #expect(report?.coverage.statements == 7)
+        #expect(report?.coverage.analyzed == 3)
+        #expect(entries(report) == [
+            "4:27 SQL built at run time",
+            "5:59 builder call not translated",
+            "7:28 syntax error",
+            "13:27 SQL built at run time",
+        ])
+    }
+
+    @Test func aFileTheSwiftParserRejectsIsACoverageEntryAtItsPosition() {
+        let swift = """
+        struct M: AsyncMigration {
+            func prepare(on database: any Database) async throws {
+                try await sql.raw(makeSQL()).run(
+            }
+        }
+        """
+        let report = lintSwift(swift)
+        #expect(entries(report) == ["3:27 SQL built at run time", "3:42 Swift syntax error"])
+        #expect(report?.coverage.analyzed == 0)
+    }
+}
