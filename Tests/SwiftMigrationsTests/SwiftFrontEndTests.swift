@@ -324,27 +324,27 @@ func sql(_ swift: String, includeDown: Bool = false) -> String {
         let swift = """
         struct M: AsyncMigration {
             func prepare(on database: any Database) async throws {
-                try await sql.update("kv").set("v", to: "pending").where("v", .is, SQLLiteral.null).run()
-                try await sql.update("kv")
-                    .set("v", to: SQLRaw("upper(v)"))
-                    .set("updated", to: 1)
-                    .where("k", .in, ["a", "b"])
-                    .orWhere("k", .equal, column: "v")
+                try await sql.update("prices").set("note", to: "pending").where("note", .is, SQLLiteral.null).run()
+                try await sql.update("prices")
+                    .set("note", to: SQLRaw("upper(note)"))
+                    .set("n", to: 1)
+                    .where("code", .in, ["a", "b"])
+                    .orWhere("code", .equal, column: "note")
                     .run()
-                try await sql.update("kv").set(SQLColumn("updated"), to: SQLLiteral.default).where(SQLRaw("length(k) > 3")).where(SQLIdentifier("updated"), .greaterThanOrEqual, -2).run()
-                try await sql.delete(from: "kv").where("updated", .lessThan, 0).where("v", .notEqual, "keep").run()
-                try await sql.delete(from: "kv").`where`("v", .like, "tmp-%").orWhere("v", .isNot, SQLLiteral.null).run()
-                try await sql.delete(from: "kv").run()
+                try await sql.update("prices").set(SQLColumn("n"), to: SQLLiteral.default).where(SQLRaw("length(code) > 3")).where(SQLIdentifier("n"), .greaterThanOrEqual, -2).run()
+                try await sql.delete(from: "prices").where("n", .lessThan, 0).where("note", .notEqual, "keep").run()
+                try await sql.delete(from: "prices").`where`("note", .like, "tmp-%").orWhere("note", .isNot, SQLLiteral.null).run()
+                try await sql.delete(from: "prices").run()
             }
         }
         """
         #expect(sql(swift) == """
-        UPDATE "kv" SET "v" = $1 WHERE "v" IS NULL;
-        UPDATE "kv" SET "v" = upper(v), "updated" = $1 WHERE "k" IN ($2, $3) OR "k" = "v";
-        UPDATE "kv" SET "updated" = DEFAULT WHERE length(k) > 3 AND "updated" >= $1;
-        DELETE FROM "kv" WHERE "updated" < $1 AND "v" <> $2;
-        DELETE FROM "kv" WHERE "v" LIKE $1 OR "v" IS NOT NULL;
-        DELETE FROM "kv";
+        UPDATE "prices" SET "note" = $1 WHERE "note" IS NULL;
+        UPDATE "prices" SET "note" = upper(note), "n" = $1 WHERE "code" IN ($2, $3) OR "code" = "note";
+        UPDATE "prices" SET "n" = DEFAULT WHERE length(code) > 3 AND "n" >= $1;
+        DELETE FROM "prices" WHERE "n" < $1 AND "note" <> $2;
+        DELETE FROM "prices" WHERE "note" LIKE $1 OR "note" IS NOT NULL;
+        DELETE FROM "prices";
 
         """)
         let report = lintSwift(swift)

@@ -7,17 +7,17 @@ public struct F35SQLKitUpdate: AsyncMigration {
 
     public func prepare(on database: any Database) async throws {
         let sql = database as! any SQLDatabase
-        try await sql.update("kv").set("v", to: "pending").where("v", .is, SQLLiteral.null).run()
-        try await sql.update("kv")
-            .set("v", to: SQLRaw("upper(v)"))
-            .set("updated", to: 1)
-            .where("k", .in, ["a", "b"])
-            .orWhere("k", .equal, column: "v")
+        try await sql.update("prices").set("note", to: "pending").where("note", .is, SQLLiteral.null).run()
+        try await sql.update("prices")
+            .set("note", to: SQLRaw("upper(note)"))
+            .set("n", to: 1)
+            .where("code", .in, ["a", "b"])
+            .orWhere("code", .equal, column: "note")
             .run()
-        try await sql.update("kv")
-            .set(SQLColumn("updated"), to: SQLLiteral.default)
-            .where(SQLRaw("length(k) > 3"))
-            .where(SQLIdentifier("updated"), .greaterThanOrEqual, -2)
+        try await sql.update("prices")
+            .set(SQLColumn("n"), to: SQLLiteral.default)
+            .where(SQLRaw("length(code) > 3"))
+            .where(SQLIdentifier("n"), .greaterThanOrEqual, -2)
             .run()
     }
 

@@ -7,9 +7,9 @@ public struct F36SQLKitDelete: AsyncMigration {
 
     public func prepare(on database: any Database) async throws {
         let sql = database as! any SQLDatabase
-        try await sql.delete(from: "kv").where("updated", .lessThan, 0).where("v", .notEqual, "keep").run()
-        try await sql.delete(from: "kv").`where`("v", .like, "tmp-%").orWhere("v", .isNot, SQLLiteral.null).run()
-        try await sql.delete(from: "kv").run()
+        try await sql.delete(from: "prices").where("n", .lessThan, 0).where("note", .notEqual, "keep").run()
+        try await sql.delete(from: "prices").`where`("note", .like, "tmp-%").orWhere("note", .isNot, SQLLiteral.null).run()
+        try await sql.delete(from: "prices").run()
     }
 
     public func revert(on database: any Database) async throws {}
