@@ -55,7 +55,7 @@ let package = Package(
         // `migration-lint lsp`: the Language Server Protocol over stdio, JSON-RPC on Foundation alone.
         .target(name: "LanguageServer", dependencies: ["MigrationLint", "MigrationInput", "MigrationLintRules", "Reporters",
                                                        "LockModel", "PostgresSyntax"]),
-        .testTarget(name: "SwiftMigrationsTests", dependencies: ["SwiftMigrations", "MigrationLint", "MigrationInput", "MigrationLintRules", "Reporters", "PostgresSyntax"]),
+        .testTarget(name: "SwiftMigrationsTests", dependencies: ["SwiftMigrations", "MigrationLint", "MigrationInput", "MigrationLintRules", "Reporters", "PostgresSyntax", "TestSupport"]),
         // Named like its product: a plugin reaches a tool of its own package by the target's name.
         .executableTarget(name: "migration-lint", dependencies: [
                               "MigrationLint", "MigrationInput", "MigrationLintRules", "Reporters", "LanguageServer", "LockModel",

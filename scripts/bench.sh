@@ -4,6 +4,8 @@
 # prints a Markdown table of median wall time, CPU time (user+sys), peak RSS and the ratio.
 # Usage: scripts/bench.sh [rounds=5]
 #        scripts/bench.sh lsp     the language server's latency section alone
+#        scripts/bench.sh swift [rounds=5]   the Swift corpus row alone (MigrationLint only:
+#                                 squawk cannot read Swift)
 # Needs: swift, python3 (with venv), network access to PyPI for the first run, and a C compiler
 # with libpg-query-dev for the floor of the long files (libpg_query alone: scripts/bench-floor.c).
 set -euo pipefail
@@ -78,6 +80,11 @@ if [ "${1:-}" = "lsp" ]; then
   lsp_latency
   exit 0
 fi
+only=""
+if [ "${1:-}" = "swift" ]; then
+  only="swift"
+  shift
+fi
 rounds="${1:-5}"
 
 work="$(mktemp -d)"
@@ -90,16 +97,19 @@ build=(swift build -c release --product migration-lint --static-swift-stdlib --s
 "${build[@]}" >&2
 lint="$("${build[@]}" --show-bin-path)/migration-lint"
 
-echo "installing squawk-cli 2.70.0 into a throwaway venv..." >&2
-python3 -m venv "$work/venv"
-"$work/venv/bin/pip" install --quiet --disable-pip-version-check 'squawk-cli==2.70.0' >&2
-squawk="$work/venv/bin/squawk"
-"$squawk" --version >&2
+squawk=none
+if [ "$only" != "swift" ]; then
+  echo "installing squawk-cli 2.70.0 into a throwaway venv..." >&2
+  python3 -m venv "$work/venv"
+  "$work/venv/bin/pip" install --quiet --disable-pip-version-check 'squawk-cli==2.70.0' >&2
+  squawk="$work/venv/bin/squawk"
+  "$squawk" --version >&2
+fi
 
-python3 - "$root" "$work" "$lint" "$squawk" "$rounds" <<'PY'
+python3 - "$root" "$work" "$lint" "$squawk" "$rounds" "$only" <<'PY'
 import os, statistics, subprocess, sys, time, datetime
 
-root, work, lint, squawk, rounds = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5])
+root, work, lint, squawk, rounds, only = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5]), sys.argv[6]
 
 # Inputs ------------------------------------------------------------------------------------
 def generated_ddl(count):
@@ -168,6 +178,17 @@ inputs.append(("one small migration (pre-commit)", [os.path.join(root, "Fixtures
 # One finding per statement in both tools: an index built without CONCURRENTLY on an existing table.
 findings = "".join("CREATE INDEX idx_%d ON accounts (c%d);\n" % (i, i) for i in range(30000))
 inputs.append(("text output, 30,000 findings", [write("findings.sql", findings)], "text"))
+# The Swift corpus, its folder given as a user gives it: the walk finds the files that declare a
+# migration. squawk reads SQL only, so this row has MigrationLint alone.
+swift_corpus = os.path.normpath(os.path.join(root, "..", "shared", "corpus-swift"))
+SWIFT_LABEL = "Swift corpus: %d .swift files, one invocation (squawk cannot read Swift)"
+if os.path.isdir(swift_corpus):
+    swift_files = sum(1 for _, _, names in os.walk(swift_corpus) for n in names if n.endswith(".swift"))
+    inputs.append((SWIFT_LABEL % swift_files, [swift_corpus], "json"))
+else:
+    inputs.append(("Swift corpus: SKIPPED (%s not found)" % swift_corpus, None, "json"))
+if only == "swift":
+    inputs = [i for i in inputs if i[0].startswith("Swift corpus")]
 
 # Runs ----------------------------------------------------------------------------------------
 def command(tool, files, fmt):
@@ -198,14 +219,21 @@ for label, files, fmt in inputs:
     if files is None:
         rows.append("| %s | – | – | – | – | – | – | – |" % label)
         continue
-    results = {"lint": [], "squawk": []}
+    tools = ("lint",) if label.startswith("Swift corpus") else ("lint", "squawk")
+    results = {t: [] for t in tools}
     if not label.startswith(("20,000", "real migrations", "text output")):  # written here, already in the page cache
-        measure(command("lint", files, fmt)); measure(command("squawk", files, fmt))
+        for tool in tools:
+            measure(command(tool, files, fmt))
     for r in range(rounds):
-        order = ("lint", "squawk") if r % 2 == 0 else ("squawk", "lint")
+        order = tools if r % 2 == 0 else tuple(reversed(tools))
         for tool in order:
             results[tool].append(measure(command(tool, files, fmt)))
     med = {t: [statistics.median(x[i] for x in results[t]) for i in range(3)] for t in results}
+    if "squawk" not in med:
+        rows.append("| %s | %s | %s | %.0f MiB | – | – | – | – |" % (
+            label, fmt_time(med["lint"][0]), fmt_time(med["lint"][1]), med["lint"][2]))
+        print("done: " + label, file=sys.stderr)
+        continue
     rows.append("| %s | %s | %s | %.0f MiB | %s | %s | %.0f MiB | **%.2f×** |" % (
         label, fmt_time(med["lint"][0]), fmt_time(med["lint"][1]), med["lint"][2],
         fmt_time(med["squawk"][0]), fmt_time(med["squawk"][1]), med["squawk"][2],
@@ -238,5 +266,7 @@ if floors:
         print("| %s | %d | %.1f ms | %.1f ms |" % (label, count, ms, ms / os.cpu_count()))
 PY
 
-echo
-lsp_latency
+if [ "$only" != "swift" ]; then
+  echo
+  lsp_latency
+fi

@@ -99,7 +99,8 @@ public struct LintRunner: Sendable {
                 diagnostics.append(Diagnostic(ruleID: EngineDiagnostics.notAnalyzed.id, severity: severity, message: item.reason, range: item.range))
             }
         }
-        return .linted(FileReport(path: path, source: source, diagnostics: diagnostics, statementCount: reports.reduce(0) { $0 + $1.statementCount }))
+        return .linted(FileReport(path: path, source: source, diagnostics: diagnostics, statementCount: reports.reduce(0) { $0 + $1.statementCount },
+                                  coverage: reports.map(\.coverage).reduce(Coverage(), +)))
     }
 
     public func lint(path: String) -> FileOutcome {

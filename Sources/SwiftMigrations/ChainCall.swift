@@ -36,7 +36,8 @@ struct ChainCall {
                 let nameStart = member.declName.positionAfterSkippingLeadingTrivia.utf8Offset
                 let start = member.base == nil ? member.period.positionAfterSkippingLeadingTrivia.utf8Offset
                     : member.period.positionAfterSkippingLeadingTrivia.utf8Offset
-                calls.append(ChainCall(name: member.declName.baseName.text, call: call, range: start..<end,
+                // `` .`where`(...) `` and `.where(...)` are the same call.
+                calls.append(ChainCall(name: member.declName.baseName.text.trimmingCharacters(in: "`"), call: call, range: start..<end,
                                        nameRange: nameStart..<member.declName.endPositionBeforeTrailingTrivia.utf8Offset))
                 current = member.base
                 if member.base == nil { base = nil; break }

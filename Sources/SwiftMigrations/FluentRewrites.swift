@@ -19,6 +19,9 @@ public enum FluentRewrites {
         case "create-index-concurrently":
             guard text.hasPrefix("create(index:") || text.hasPrefix(".create(index:") else { return nil }
             return "SQLKit's `create(index:)` cannot write CONCURRENTLY: send the rewrite below with `sql.raw(\"...\")`"
+        case "add-unique-constraint":
+            guard text.hasPrefix(".unique(on:") else { return nil }
+            return "Fluent's `.unique(on:)` cannot build its index CONCURRENTLY: send the steps below with `sql.raw(\"...\")`, the index in a migration of its own; keeping Fluent's name `uq:...` lets `.deleteUnique(on:)` drop it later"
         default:
             return nil
         }

@@ -27,6 +27,17 @@ public struct NotAnalyzed: Sendable, Equatable {
         self.reason = reason
         self.kind = kind
     }
+
+    /// The coverage entry: what no rule checked, in the few words coverage counts by. A part
+    /// standing for something unknown is not one: its statement is checked.
+    public var coverageEntry: Coverage.Entry? {
+        switch kind {
+        case .runTimeSQL: return Coverage.Entry(range: range, reason: "SQL built at run time")
+        case .builderChain: return Coverage.Entry(range: range, reason: "builder call not translated")
+        case .swiftSyntax: return Coverage.Entry(range: range, reason: "Swift syntax error")
+        case .unknownPart: return nil
+        }
+    }
 }
 
 /// The SQL a Swift file's migrations send to PostgreSQL, with a map back into the file.
@@ -50,18 +61,28 @@ public struct SwiftMigrationSQL: Sendable {
     /// The SQL of one migration type, as a byte range of `sql`.
     public struct Part: Sendable {
         public let typeName: String
+        /// The type's declaration in the Swift file.
+        public let typeRange: Range<Int>
         public let sqlRange: Range<Int>
         /// Where the `// migration-lint-ignore-file:` comments this part carries start in the Swift file.
         public let fileSuppressions: Set<Int>
     }
 
-    /// One part per migration type that sends SQL, in file order.
+    /// One part per migration type that sends SQL or holds code whose SQL is not known, in file order.
     public let parts: [Part]
+
+    /// What no rule checks, in file order: each piece of SQL not known before run time, each
+    /// builder call not translated, and where the Swift parser gave up.
+    public var unanalyzed: [Coverage.Entry] {
+        (notAnalyzed + (syntaxError.map { [$0] } ?? [])).compactMap(\.coverageEntry).sorted { $0.range.lowerBound < $1.range.lowerBound }
+    }
 
     /// The whole file's SQL as one migration (what `explain` shows).
     public func migrationFile(path: String, file: SourceText) -> MigrationFile {
-        MigrationFile(path: path, source: sql, layout: .plain, transactionPolicy: .none,
-                      origin: MigrationFile.Origin(file: file, map: map))
+        var migration = MigrationFile(path: path, source: sql, layout: .plain, transactionPolicy: .none,
+                                      origin: MigrationFile.Origin(file: file, map: map))
+        migration.unanalyzed = unanalyzed
+        return migration
     }
 
     /// Each migration type as a migration of its own: each runs at its own time, so a table one
@@ -74,8 +95,20 @@ public struct SwiftMigrationSQL: Sendable {
             let segments = map.segments.filter { part.sqlRange.contains($0.sqlRange.lowerBound) }.map {
                 SourceMap.Segment(sql: ($0.sqlRange.lowerBound - shift)..<($0.sqlRange.upperBound - shift), file: $0.fileRange)
             }
-            return MigrationFile(path: path, source: SourceText(bytes: Array(sql.bytes[part.sqlRange])), layout: .plain,
-                                 transactionPolicy: .none, origin: MigrationFile.Origin(file: file, map: SourceMap(segments)))
+            var migration = MigrationFile(path: path, source: SourceText(bytes: Array(sql.bytes[part.sqlRange])), layout: .plain,
+                                          transactionPolicy: .none, origin: MigrationFile.Origin(file: file, map: SourceMap(segments)))
+            migration.unanalyzed = unanalyzed(of: part)
+            return migration
+        }
+    }
+
+    /// The coverage entries inside the part's type; the first part also takes those outside
+    /// every part's type (where the Swift parser gave up between types).
+    func unanalyzed(of part: Part) -> [Coverage.Entry] {
+        let isFirst = parts.first?.typeRange == part.typeRange
+        return unanalyzed.filter { entry in
+            part.typeRange.contains(entry.range.lowerBound)
+                || (isFirst && !parts.contains { $0.typeRange.contains(entry.range.lowerBound) })
         }
     }
 }
@@ -116,13 +149,19 @@ public enum SwiftMigrationReader {
         var parts: [SwiftMigrationSQL.Part] = []
         for type in types {
             let start = walker.sql.count
+            let unknown = walker.notAnalyzed.count
             walker.startPart()
             for method in type.methods where upMethods.contains(method.methodName) || (includeDown && downMethods.contains(method.methodName)) {
                 walker.walkMethod(method, in: type)
             }
-            if walker.sql.count > start {
-                parts.append(.init(typeName: type.name, sqlRange: start..<walker.sql.count, fileSuppressions: walker.partFileSuppressions))
+            if walker.sql.count > start || walker.notAnalyzed[unknown...].contains(where: { $0.coverageEntry != nil }) {
+                parts.append(.init(typeName: type.name, typeRange: type.range, sqlRange: start..<walker.sql.count,
+                                   fileSuppressions: walker.partFileSuppressions))
             }
+        }
+        if parts.isEmpty, syntaxError != nil || !walker.notAnalyzed.isEmpty {
+            // Nothing read, and something not: the file's coverage still says so.
+            parts.append(.init(typeName: types.first?.name ?? "", typeRange: 0..<source.count, sqlRange: 0..<0, fileSuppressions: []))
         }
         let sql = walker.sql
         _ = file
@@ -147,6 +186,8 @@ public enum SwiftMigrationReader {
 /// A type that holds a migration, with its methods and stored values.
 struct MigrationType {
     let name: String
+    /// The declaration in the Swift file.
+    let range: Range<Int>
     let methods: [FunctionDeclSyntax]
     /// `let name = <expression>` members (`let dropSQL: SQLQueryString = "..."`).
     let values: [String: ExprSyntax]
@@ -160,7 +201,7 @@ enum MigrationTypeFinder {
     static func find(in tree: SourceFileSyntax) -> [MigrationType] {
         final class Visitor: SyntaxVisitor {
             var types: [MigrationType] = []
-            func record(_ name: String, _ inheritance: InheritanceClauseSyntax?, _ members: MemberBlockSyntax) {
+            func record(_ name: String, _ inheritance: InheritanceClauseSyntax?, _ members: MemberBlockSyntax, _ range: Range<Int>) {
                 let conforms = inheritance?.inheritedTypes.contains { SwiftMigrationReader.isMigrationProtocol($0.type.trimmedDescription) } ?? false
                 var methods: [FunctionDeclSyntax] = []
                 var values: [String: ExprSyntax] = [:]
@@ -182,23 +223,23 @@ enum MigrationTypeFinder {
                 // A type with a `prepare(on:)`-like method but no declared conformance (the
                 // conformance is in another file) still counts when its name says migration.
                 if conforms || (hasUp && (name.contains("Migration") || methods.contains { $0.methodName == "revert" })) {
-                    types.append(MigrationType(name: name, methods: methods, values: values))
+                    types.append(MigrationType(name: name, range: range, methods: methods, values: values))
                 }
             }
             override func visit(_ node: StructDeclSyntax) -> SyntaxVisitorContinueKind {
-                record(node.name.text, node.inheritanceClause, node.memberBlock); return .visitChildren
+                record(node.name.text, node.inheritanceClause, node.memberBlock, node.byteRange); return .visitChildren
             }
             override func visit(_ node: ClassDeclSyntax) -> SyntaxVisitorContinueKind {
-                record(node.name.text, node.inheritanceClause, node.memberBlock); return .visitChildren
+                record(node.name.text, node.inheritanceClause, node.memberBlock, node.byteRange); return .visitChildren
             }
             override func visit(_ node: EnumDeclSyntax) -> SyntaxVisitorContinueKind {
-                record(node.name.text, node.inheritanceClause, node.memberBlock); return .visitChildren
+                record(node.name.text, node.inheritanceClause, node.memberBlock, node.byteRange); return .visitChildren
             }
             override func visit(_ node: ActorDeclSyntax) -> SyntaxVisitorContinueKind {
-                record(node.name.text, node.inheritanceClause, node.memberBlock); return .visitChildren
+                record(node.name.text, node.inheritanceClause, node.memberBlock, node.byteRange); return .visitChildren
             }
             override func visit(_ node: ExtensionDeclSyntax) -> SyntaxVisitorContinueKind {
-                record(node.extendedType.trimmedDescription, node.inheritanceClause, node.memberBlock); return .visitChildren
+                record(node.extendedType.trimmedDescription, node.inheritanceClause, node.memberBlock, node.byteRange); return .visitChildren
             }
         }
         let visitor = Visitor(viewMode: .sourceAccurate)

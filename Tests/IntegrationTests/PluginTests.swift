@@ -16,6 +16,17 @@ import TestSupport
 
         """
 
+    /// A migration beside its model, outside any Migrations folder, as some Vapor projects keep them.
+    static let modelWithMigration = """
+        final class Todo {}
+        struct CreateTodoIndex: AsyncMigration {
+            func prepare(on database: any Database) async throws {
+                try await (database as! any SQLDatabase).raw("CREATE INDEX todos_title_idx ON todos (title)").run()
+            }
+        }
+
+        """
+
     static func consumer() throws -> URL {
         let directory = try Support.temporaryDirectory("plugin-consumer")
         let manifest = """
@@ -36,6 +47,7 @@ import TestSupport
         // A Fluent migration in the target's Migrations folder, found without configuration. The
         // plugin never compiles the consumer, so Fluent need not be a dependency here.
         try Support.write(swiftMigration, to: "Sources/Consumer/Migrations/AddNameIndex.swift", in: directory)
+        try Support.write(modelWithMigration, to: "Sources/Consumer/Models/Todo.swift", in: directory)
         return directory
     }
 
@@ -55,6 +67,8 @@ import TestSupport
                 "\(bad.all)")
         #expect(bad.stdout.contains("Sources/Consumer/Migrations/AddNameIndex.swift:3:62: warning: CREATE INDEX on public.users without CONCURRENTLY blocks writes while the index builds [create-index-concurrently]"),
                 "\(bad.all)")
+        #expect(bad.stdout.contains("Sources/Consumer/Models/Todo.swift:4:62: warning: CREATE INDEX on public.todos without CONCURRENTLY blocks writes while the index builds [create-index-concurrently]"),
+                "a file of the target that declares a migration type is linted wherever it is: \(bad.all)")
         #expect(bad.stderr.contains("error: migration-lint: findings at or above the failure threshold"), "\(bad.all)")
 
         let clean = try swiftPackage(["lint", "--path", "clean"])

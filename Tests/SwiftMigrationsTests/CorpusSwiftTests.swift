@@ -52,6 +52,7 @@ enum SwiftCorpus {
         let outcomes = runner.lint(paths: files)
 
         var findings: [String: Int] = [:]
+        var coverage = Coverage()
         var linted = 0, skipped: [String] = []
         var sqlSyntaxErrors: [String] = []
         for outcome in outcomes {
@@ -62,6 +63,7 @@ enum SwiftCorpus {
                 skipped.append(path)
             case .linted(let report):
                 linted += 1
+                coverage = coverage + report.coverage
                 for diagnostic in report.diagnostics {
                     findings[diagnostic.ruleID, default: 0] += 1
                     if diagnostic.ruleID == "syntax-error" {
@@ -97,6 +99,9 @@ enum SwiftCorpus {
         let stringsMissed = missed[.runTimeSQL, default: 0]
         print("corpus-swift: \(files.count) files, \(linted) linted, \(skipped.count) registration files skipped")
         print("corpus-swift: builder chains analyzed \(builders) of \(builders + builderChainsMissed); raw SQL strings analyzed \(strings) of \(strings + stringsMissed); unknown data types \(missed[.unknownPart, default: 0])")
+        // Coverage counts what the front end read and lists each piece it could not, nothing else.
+        #expect(coverage.unanalyzed.count == builderChainsMissed + stringsMissed)
+        print("corpus-swift: coverage: \(coverage.analyzed) of \(coverage.statements) statements analyzed, \(coverage.unanalyzed.count) not")
         for (rule, count) in findings.sorted(by: { ($1.value, $0.key) < ($0.value, $1.key) }) { print("corpus-swift: | \(rule) | \(count) |") }
         // Most of what real migrations send is read; the rest is listed, never guessed.
         #expect(Double(builders) / Double(builders + builderChainsMissed) > 0.95)

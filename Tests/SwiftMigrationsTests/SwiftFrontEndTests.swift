@@ -317,6 +317,86 @@ func sql(_ swift: String, includeDown: Bool = false) -> String {
         """)
         #expect(positions(lintSwift(swift), "create-index-concurrently") == [[4, 23], [5, 23]], "at `create(index:` of each builder")
     }
+
+    @Test func updateAndDeleteAsSQLKitSerializesThem() {
+        // The same calls as Oracle/FluentOracle's F35SQLKitUpdate and F36SQLKitDelete, which the
+        // oracle checks against what SQLKit sent to PostgreSQL.
+        let swift = """
+        struct M: AsyncMigration {
+            func prepare(on database: any Database) async throws {
+                try await sql.update("prices").set("note", to: "pending").where("note", .is, SQLLiteral.null).run()
+                try await sql.update("prices")
+                    .set("note", to: SQLRaw("upper(note)"))
+                    .set("n", to: 1)
+                    .where("code", .in, ["a", "b"])
+                    .orWhere("code", .equal, column: "note")
+                    .run()
+                try await sql.update("prices").set(SQLColumn("n"), to: SQLLiteral.default).where(SQLRaw("length(code) > 3")).where(SQLIdentifier("n"), .greaterThanOrEqual, -2).run()
+                try await sql.delete(from: "prices").where("n", .lessThan, 0).where("note", .notEqual, "keep").run()
+                try await sql.delete(from: "prices").`where`("note", .like, "tmp-%").orWhere("note", .isNot, SQLLiteral.null).run()
+                try await sql.delete(from: "prices").run()
+            }
+        }
+        """
+        #expect(sql(swift) == """
+        UPDATE "prices" SET "note" = $1 WHERE "note" IS NULL;
+        UPDATE "prices" SET "note" = upper(note), "n" = $1 WHERE "code" IN ($2, $3) OR "code" = "note";
+        UPDATE "prices" SET "n" = DEFAULT WHERE length(code) > 3 AND "n" >= $1;
+        DELETE FROM "prices" WHERE "n" < $1 AND "note" <> $2;
+        DELETE FROM "prices" WHERE "note" LIKE $1 OR "note" IS NOT NULL;
+        DELETE FROM "prices";
+
+        """)
+        let report = lintSwift(swift)
+        #expect(positions(report, "backfill-in-migration") == [[13, 23]], "only the DELETE without `.where`, at `delete(from:`")
+        #expect(positions(report, "not-analyzed").isEmpty)
+    }
+
+    @Test func anUpdateWithoutWhereIsABackfillAtItsBuilderCall() {
+        let swift = """
+        struct M: AsyncMigration {
+            func prepare(on database: any Database) async throws {
+                try await database.schema("users").field("active", .bool).update()
+                try await (database as! any SQLDatabase)
+                    .update("users")
+                    .set("active", to: true)
+                    .run()
+            }
+        }
+        """
+        #expect(positions(lintSwift(swift), "backfill-in-migration") == [[5, 14]])
+    }
+
+    @Test func aValueWhoseSwiftTypeDecidesTheSQLIsNotGuessed() {
+        let swift = """
+        struct M: AsyncMigration {
+            func prepare(on database: any Database) async throws {
+                try await sql.update("users").set("plan", to: defaultPlan).run()
+                try await sql.delete(from: "users").where(predicate).run()
+                try await sql.delete(from: "users").returning("id").run()
+            }
+        }
+        """
+        let report = lintSwift(swift)
+        #expect(positions(report, "not-analyzed") == [[3, 38], [4, 44], [5, 44]], "at `.set(...)`, `.where(...)` and `.returning(...)`")
+        #expect(covered(report, "not-analyzed") == [".set(\"plan\", to: defaultPlan)", ".where(predicate)", ".returning(\"id\")"])
+        #expect(sql(swift) == "", "nothing is guessed")
+    }
+
+    @Test func aPartialIndexNeedsRawSQLInSQLKit336() {
+        // SQLKit 3.36's SQLCreateIndexBuilder has no `.where`: such a chain does not compile, and
+        // is listed rather than translated without its predicate.
+        let swift = """
+        struct M: AsyncMigration {
+            func prepare(on database: any Database) async throws {
+                try await sql.create(index: "active_idx").on("users").column("email").where("active", .equal, true).run()
+            }
+        }
+        """
+        let report = lintSwift(swift)
+        #expect(positions(report, "not-analyzed") == [[3, 78]], "at `.where(...)`")
+        #expect(positions(report, "create-index-concurrently").isEmpty)
+    }
 }
 
 @Suite struct SwiftCommentTests {
@@ -462,5 +542,61 @@ func sql(_ swift: String, includeDown: Bool = false) -> String {
         #expect(reason == "no migration type in this Swift file")
         #expect(!SwiftMigrationReader.holdsMigration(SourceText("struct User { let id: UUID }\n")))
         #expect(SwiftMigrationReader.holdsMigration(SourceText("struct CreateUser: AsyncMigration {}\n")))
+    }
+}
+
+@Suite struct SwiftCoverageTests {
+    /// Each coverage entry as line, column and reason.
+    func entries(_ report: FileReport?) -> [String] {
+        guard let report else { return [] }
+        return report.coverage.unanalyzed.map {
+            let position = report.source.position(of: $0.range.lowerBound)
+            return "\(position.line):\(position.column) \($0.reason)"
+        }
+    }
+
+    @Test func everyStatementAndEveryCallNotReadIsCounted() {
+        let swift = """
+        struct A: AsyncMigration {
+            func prepare(on database: any Database) async throws {
+                try await sql.raw("CREATE INDEX CONCURRENTLY a ON t (a)").run()
+                try await sql.raw(SQLQueryString(makeSQL())).run()
+                try await database.schema("t").field("a", .string).customThing().update()
+                try await database.schema("t").field("b", .int, .required, .sql(.default(0))).update()
+                try await sql.raw("CREATE INDEXX CONCURRENTLY b ON t (b)").run()
+                try await database.schema("t").field("c", .varchar(20)).update()
+            }
+        }
+        struct B: AsyncMigration {
+            func prepare(on database: any Database) async throws {
+                try await sql.raw(query).run()
+            }
+        }
+        """
+        let report = lintSwift(swift)
+        // Read: the two raw strings and the two translated builders (the `.varchar` of another
+        // file is checked as a type named after it); not read: the run-time SQL of A and B, the
+        // chain with `.customThing()`, and the statement the SQL grammar rejects.
+        #expect(report?.coverage.statements == 7)
+        #expect(report?.coverage.analyzed == 3)
+        #expect(entries(report) == [
+            "4:27 SQL built at run time",
+            "5:59 builder call not translated",
+            "7:28 syntax error",
+            "13:27 SQL built at run time",
+        ])
+    }
+
+    @Test func aFileTheSwiftParserRejectsIsACoverageEntryAtItsPosition() {
+        let swift = """
+        struct M: AsyncMigration {
+            func prepare(on database: any Database) async throws {
+                try await sql.raw(makeSQL()).run(
+            }
+        }
+        """
+        let report = lintSwift(swift)
+        #expect(entries(report) == ["3:27 SQL built at run time", "3:42 Swift syntax error"])
+        #expect(report?.coverage.analyzed == 0)
     }
 }

@@ -5,6 +5,7 @@ import MigrationLint
 import MigrationLintRules
 import PostgresSyntax
 import Reporters
+import TestSupport
 
 /// Every output format places a Swift migration's finding in the Swift file: the path, line and
 /// column of `INDEX` inside the literal, and the Swift line under the carets.
@@ -106,5 +107,58 @@ import Reporters
         let file = try #require(runner.migrationFile(path: Self.path, source: SourceText(fluent)))
         let out = renderExplain([ExplainedFile(file, analysis: runner.engine.analyze(file))], format: .text)
         #expect(out == "\(Self.path)\n  line 3  CREATE TABLE \"users\" ( \"id\" UUID PRIMARY KEY, \"email\" TEXT NOT NULL )\n          no table locks\n", "\(out)")
+    }
+}
+
+/// Where findings land in Swift files whose SQL is not at the start of a plain line, shown as the
+/// user sees them (the Swift line and the carets) in `Fixtures/golden/swift/positions.txt`.
+@Suite struct SwiftPositionGoldenTests {
+    static let files: [(path: String, swift: String)] = [
+        // A multi-line literal: the literal's indentation is stripped from the SQL, not from the file.
+        ("Migrations/MultiLine.swift", """
+        struct AddIndexes: AsyncMigration {
+            func prepare(on database: any Database) async throws {
+                try await sql.raw(\"\"\"
+                    SET lock_timeout = '2s';
+                    CREATE INDEX users_email_idx
+                        ON users (email);
+                    \"\"\").run()
+            }
+        }
+
+        """),
+        // A raw string after multi-byte characters on the same line.
+        ("Migrations/RawString.swift", #"""
+        struct AddIndex: AsyncMigration {
+            func prepare(on database: any Database) async throws {
+                /* “größe” → é */ try await sql.raw(#"UPDATE t SET note = 'a\b' WHERE id = 1; CREATE INDEX ix ON t (a)"#).run()
+            }
+        }
+
+        """#),
+        // CRLF line ends and tab indentation.
+        ("Migrations/CRLFTabs.swift",
+         "struct AddIndex: AsyncMigration {\r\n\tfunc prepare(on database: any Database) async throws {\r\n\t\ttry await sql.raw(\"\"\"\r\n\t\t\tSELECT 1;\r\n\t\t\tCREATE INDEX ix ON t (a)\r\n\t\t\t\"\"\").run()\r\n\t}\r\n}\r\n"),
+        // A builder call after a line of multi-byte text: the finding points at the call.
+        ("Migrations/Builder.swift", """
+        // Ajoute l'unicité — «email» 📧
+        struct AddUnique: AsyncMigration {
+            func prepare(on database: any Database) async throws {
+                try await database.schema("users")
+                    .unique(on: "email")
+                    .update()
+            }
+        }
+
+        """),
+    ]
+
+    @Test func positionsInSwiftFiles() throws {
+        var configuration = Configuration()
+        configuration.ruleSettings = ["unjustified-nullable-column": .off, "require-lock-timeout": .off]
+        let runner = LintRunner(engine: LintEngine(rules: allRules, configuration: configuration), threadCount: 1)
+        let outcomes = Self.files.map { runner.lint(path: $0.path, source: SourceText($0.swift)) }
+        let out = OutputFormat.text.reporter(color: false).render(LintResult(outcomes: outcomes, rules: allRules.map(\.description)))
+        if let mismatch = Golden.check(out, against: "swift/positions.txt") { Issue.record(Comment(rawValue: mismatch)) }
     }
 }

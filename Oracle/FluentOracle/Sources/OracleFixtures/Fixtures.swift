@@ -36,6 +36,8 @@ public let fixtures: [(file: String, migration: any Migration)] = [
     ("F32CheckConstraint.swift", F32CheckConstraint()),
     ("F33Transaction.swift", F33Transaction()),
     ("F34Branching.swift", F34Branching()),
+    ("F35SQLKitUpdate.swift", F35SQLKitUpdate()),
+    ("F36SQLKitDelete.swift", F36SQLKitDelete()),
 ]
 
 /// This folder: the fixture files are read from here.
