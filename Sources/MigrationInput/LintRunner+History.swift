@@ -9,8 +9,21 @@ extension LintRunner {
     /// for; a path with no history (a Swift file, standard input) is absent. Empty when
     /// `history: false`.
     public func schemasBefore(_ paths: [String]) -> [String: SchemaCatalog] {
+        history(of: paths).schemas
+    }
+
+    /// What the replay learned for `paths`: the schema before each, and each of them that the
+    /// replay parsed (it came before another path of its set), for the lint to reuse.
+    public struct History: Sendable {
+        public var schemas: [String: SchemaCatalog] = [:]
+        public var parsed: [String: ParsedMigration] = [:]
+    }
+
+    /// Replays the history of `paths`. The earlier files of every set are parsed in parallel
+    /// first (parsing is most of the work); then each set's catalog is built in order.
+    public func history(of paths: [String]) -> History {
         let configuration = engine.configuration
-        guard configuration.history, !paths.isEmpty else { return [:] }
+        guard configuration.history, !paths.isEmpty else { return History() }
         let start = startingSchema()
         var targetsBySet: [String: Set<String>] = [:]
         var membersBySet: [String: [String]] = [:]
@@ -30,31 +43,57 @@ extension LintRunner {
             targetsBySet[key, default: []].insert(path)
         }
         let sets = membersBySet.keys.sorted()
-        let (members, targets) = (membersBySet, targetsBySet)
         let discovery = FileDiscovery(exclude: configuration.exclude)
+        // Each set's members before its last target: the files whose statements are replayed
+        // (those `exclude` names are passed over).
+        let replayed: [[String]] = sets.map { key in
+            let members = membersBySet[key] ?? [], targets = targetsBySet[key] ?? []
+            guard let last = members.lastIndex(where: targets.contains) else { return [] }
+            return Array(members[..<last])
+        }
+        let files = replayed.joined().filter { !discovery.isExcluded($0) }
+        let engine = self.engine
+        let parsed = run(count: files.count) { index -> Replayed in
+            let member = files[index]
+            guard case .success(let source) = SourceReader.read(path: member) else { return .unreadable }
+            // Down parts are never replayed, whatever `include-down` says for linting.
+            let decision = LayoutDetector.decide(path: member, source: source, override: configuration.layout,
+                                                 assumeInTransaction: configuration.assumeInTransaction)
+            guard let file = MigrationFile(path: member, source: source, decision: decision) else { return .skipped }
+            return .parsed(engine.parse(file))
+        }
+        let parsedByPath = Dictionary(zip(files, parsed), uniquingKeysWith: { first, _ in first })
+        let targets = targetsBySet
         let results = run(count: sets.count) { index -> [(String, SchemaCatalog)] in
-            let targets = targets[sets[index]] ?? []
+            let setTargets = targets[sets[index]] ?? []
             var catalog = start
             var found: [(String, SchemaCatalog)] = []
-            for member in members[sets[index]] ?? [] {
-                if targets.contains(member) {
-                    found.append((member, catalog))
-                    if found.count == targets.count { break }
+            for member in replayed[index] {
+                if setTargets.contains(member) { found.append((member, catalog)) }
+                switch parsedByPath[member] {
+                case .parsed(let file)?: catalog = engine.schema(after: file, from: catalog)
+                case .unreadable?: catalog.isComplete = false
+                case .skipped?, nil: break
                 }
-                if discovery.isExcluded(member) { continue }
-                guard case .success(let source) = SourceReader.read(path: member) else {
-                    catalog.isComplete = false
-                    continue
-                }
-                // Down parts are never replayed, whatever `include-down` says for linting.
-                let decision = LayoutDetector.decide(path: member, source: source, override: configuration.layout,
-                                                     assumeInTransaction: configuration.assumeInTransaction)
-                guard let file = MigrationFile(path: member, source: source, decision: decision) else { continue }
-                catalog = engine.schema(after: file, from: catalog)
             }
+            // The last target comes after every replayed file.
+            if let last = (membersBySet[sets[index]] ?? []).last(where: setTargets.contains) { found.append((last, catalog)) }
             return found
         }
-        return Dictionary(results.joined().map { ($0.0, $0.1) }, uniquingKeysWith: { first, _ in first })
+        var history = History()
+        history.schemas = Dictionary(results.joined().map { ($0.0, $0.1) }, uniquingKeysWith: { first, _ in first })
+        for (path, item) in parsedByPath {
+            if case .parsed(let file) = item, history.schemas[path] != nil { history.parsed[path] = file }
+        }
+        return history
+    }
+
+    /// One earlier file, as the replay found it.
+    enum Replayed: Sendable {
+        case parsed(ParsedMigration)
+        case unreadable
+        /// Nothing to replay (a down migration).
+        case skipped
     }
 
     /// The state before the first migration: the `schema:` dump, else an empty database. A

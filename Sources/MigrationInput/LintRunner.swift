@@ -40,13 +40,15 @@ public struct LintRunner: Sendable {
 
     /// Lints one file; `before` is the schema before it (`schemasBefore`), empty when only the
     /// file is known.
-    public func lint(path: String, source: SourceText, before: SchemaCatalog = SchemaCatalog()) -> FileOutcome {
+    /// `parsed` is the file as the history replay parsed it, if it did.
+    public func lint(path: String, source: SourceText, before: SchemaCatalog = SchemaCatalog(),
+                     parsed: ParsedMigration? = nil) -> FileOutcome {
         if path.hasSuffix(".swift") { return lintSwift(path: path, source: source) }
         let decision = decide(path: path, source: source)
         guard let file = MigrationFile(path: path, source: source, decision: decision) else {
             return .skipped(path: path, reason: decision.skipReason ?? "not linted")
         }
-        return .linted(engine.lint(file, before: before))
+        return .linted(engine.lint(file, before: before, parsed: parsed))
     }
 
     /// The migration as the core reads it, whatever the file's language: nil when the file holds
@@ -116,14 +118,16 @@ public struct LintRunner: Sendable {
     /// All files are read first, then linted largest first: in path order a large file could come
     /// last and keep one core busy while the others had nothing left to do.
     public func lint(paths: [String]) -> [FileOutcome] {
-        let schemas = schemasBefore(paths)
+        let history = history(of: paths)
         let sources = run(count: paths.count) { SourceReader.read(path: paths[$0]) }
         let sizes = sources.map { source in (try? source.get())?.count ?? 0 }
         let order = paths.indices.sorted { sizes[$0] != sizes[$1] ? sizes[$0] > sizes[$1] : $0 < $1 }
         let outcomes = run(count: order.count) { position in
             let index = order[position]
             switch sources[index] {
-            case .success(let source): return lint(path: paths[index], source: source, before: schemas[paths[index]] ?? SchemaCatalog())
+            case .success(let source):
+                let path = paths[index]
+                return lint(path: path, source: source, before: history.schemas[path] ?? SchemaCatalog(), parsed: history.parsed[path])
             case .failure(let error): return .failed(error)
             }
         }

@@ -56,11 +56,21 @@ public struct LintEngine: Sendable {
 
     /// The schema after `file` ran on `before`: its up part replayed (no rules, no DO bodies).
     public func schema(after file: MigrationFile, from before: SchemaCatalog) -> SchemaCatalog {
-        let (read, _) = PlaceholderStandIns.apply(file, configuration: configuration)
+        schema(after: parse(file), from: before)
+    }
+
+    /// The schema after a file the replay has already parsed.
+    public func schema(after parsed: ParsedMigration, from before: SchemaCatalog) -> SchemaCatalog {
         var catalog = before
-        catalog.replay(parser.parse(parser.slices(of: read.source, ranges: read.lintRanges), in: read.source),
-                       source: read.source, path: file.path)
+        catalog.replay(parsed.statements, source: parsed.source, path: parsed.path)
         return catalog
+    }
+
+    /// The statements of `file`'s up part as the parser reads them, placeholders stood in for.
+    public func parse(_ file: MigrationFile) -> ParsedMigration {
+        let (read, _) = PlaceholderStandIns.apply(file, configuration: configuration)
+        return ParsedMigration(path: file.path, source: read.source, ranges: read.lintRanges,
+                               statements: parser.parse(parser.slices(of: read.source, ranges: read.lintRanges), in: read.source))
     }
 
     /// A file as the engine read it: the SQL (with what the DO-block front end added), its
@@ -77,7 +87,7 @@ public struct LintEngine: Sendable {
     /// is parsed in chunks on several threads while this thread analyses the chunks already
     /// parsed, in file order: the analysis is sequential, and waiting for the whole parse first
     /// left a core idle for a third of the run.
-    func analyzeAndIndex(_ file: MigrationFile, before: SchemaCatalog = SchemaCatalog()) -> Analyzed {
+    func analyzeAndIndex(_ file: MigrationFile, before: SchemaCatalog = SchemaCatalog(), parsed: ParsedMigration? = nil) -> Analyzed {
         let (read, placeholders) = PlaceholderStandIns.apply(file, configuration: configuration)
         let slices = parser.slices(of: read.source, ranges: read.lintRanges)
         let (file, hidden) = readsHiddenSQL ? HiddenSQL.expand(read, slices: slices, parser: parser) : (read, HiddenSQL())
@@ -88,7 +98,9 @@ public struct LintEngine: Sendable {
         feeder.hidden = hidden
         feeder.parser = parser
         feeder.source = file.source
-        if parseThreads > 1, slices.count >= Self.parallelParseThreshold {
+        if let parsed, parsed.reads(read.source, ranges: read.lintRanges) {
+            for statement in parsed.statements { feeder.append(statement) }
+        } else if parseThreads > 1, slices.count >= Self.parallelParseThreshold {
             // Chunks much smaller than a thread's share, so that a slow chunk does not idle the others.
             let chunkSize = max(64, slices.count / (parseThreads * 8))
             let chunkCount = (slices.count + chunkSize - 1) / chunkSize
@@ -106,14 +118,16 @@ public struct LintEngine: Sendable {
     }
 
     /// Lints one migration; the findings are placed in the file the user wrote.
-    public func lint(_ file: MigrationFile, before: SchemaCatalog = SchemaCatalog()) -> FileReport {
-        lintAndAnalyze(file, before: before).report
+    /// `parsed`: the file as the history replay parsed it, reused when it is the same text.
+    public func lint(_ file: MigrationFile, before: SchemaCatalog = SchemaCatalog(), parsed: ParsedMigration? = nil) -> FileReport {
+        lintAndAnalyze(file, before: before, parsed: parsed).report
     }
 
     /// Lints one migration and returns the analysis too, for a front end that also explains
     /// statements (the language server's hover): one parse instead of two.
-    public func lintAndAnalyze(_ file: MigrationFile, before: SchemaCatalog = SchemaCatalog()) -> (report: FileReport, analysis: FileAnalysis) {
-        let analyzed = analyzeAndIndex(file, before: before)
+    public func lintAndAnalyze(_ file: MigrationFile, before: SchemaCatalog = SchemaCatalog(),
+                               parsed: ParsedMigration? = nil) -> (report: FileReport, analysis: FileAnalysis) {
+        let analyzed = analyzeAndIndex(file, before: before, parsed: parsed)
         let (file, analysis, fileIndex) = (analyzed.file, analyzed.analysis, analyzed.index)
         var diagnostics = diagnose(file, analysis, fileIndex, provenance: analyzed.provenance, placeholders: analyzed.placeholders)
         if let origin = file.origin { diagnostics = diagnostics.map { origin.map.translate($0) } }

@@ -52,6 +52,33 @@ import PostgresSyntax
         #expect(ruleIDs(lint([target], history: false).first).contains("alter-column-type"))
     }
 
+    /// Linting a whole folder parses each earlier file once: the lint reuses what the replay
+    /// parsed, and finds exactly what it finds when it parses the file itself.
+    @Test func aFolderLintedWholeReusesTheReplaysParseWithTheSameFindings() throws {
+        let root = try folder([
+            "m/1_orders.sql": Self.orders + "CREATE INDEX orders_user_idx ON orders (user_id);\n",
+            "m/2_widen.sql": "ALTER TABLE orders ALTER COLUMN note TYPE varchar(100);\nALTER TABLE orders ADD COLUMN paid boolean;\n",
+            "m/3_last.sql": "CREATE INDEX orders_total_idx ON orders (total);\n",
+        ])
+        defer { try? FileManager.default.removeItem(at: root) }
+        let paths = ["1_orders", "2_widen", "3_last"].map { root.appendingPathComponent("m/\($0).sql").path }
+        let runner = LintRunner(engine: LintEngine(rules: allRules, configuration: Configuration()))
+        let history = runner.history(of: paths)
+        #expect(Set(history.parsed.keys) == Set(paths.prefix(2)), "the last file is replayed by no one")
+        #expect(Set(history.schemas.keys) == Set(paths))
+        let whole = runner.lint(paths: paths)
+        for (index, path) in paths.enumerated() {
+            let source = try SourceReader.read(path: path).get()
+            let alone = runner.lint(path: path, source: source, before: history.schemas[path] ?? SchemaCatalog())
+            guard case .linted(let reused) = whole[index], case .linted(let parsedAgain) = alone else {
+                Issue.record("\(path) was not linted"); continue
+            }
+            #expect(reused.diagnostics == parsedAgain.diagnostics)
+        }
+        #expect(ruleIDs(whole[1]).contains("unjustified-nullable-column"))
+        #expect(!ruleIDs(whole[1]).contains("alter-column-type"))
+    }
+
     @Test func aTableCreatedByAnEarlierMigrationIsNotNew() throws {
         let root = try folder([
             "m/1_orders.sql": Self.orders,
