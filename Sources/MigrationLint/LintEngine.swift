@@ -22,6 +22,10 @@ public struct LintEngine: Sendable {
     private let enabled: [any Rule]
     private let enabledIDs: [String]
     private let enabledSeverities: [Severity]
+    private let enabledCategories: [RuleCategory]
+    /// From the configuration's snapshot: the schema before the file runs, and table sizes.
+    private let startingSchema: SchemaCatalog
+    private let tableSizes: TableSizes?
     /// The enabled rule ids and the engine's own diagnostics, for unused suppressions.
     private let enabledIDSet: Set<String>
 
@@ -34,6 +38,9 @@ public struct LintEngine: Sendable {
         self.enabled = enabled.map(\.0)
         self.enabledIDs = enabled.map(\.1)
         self.enabledSeverities = enabled.map(\.2)
+        self.enabledCategories = enabled.map { $0.0.description.category }
+        self.startingSchema = configuration.database.map(SchemaCatalog.init(snapshot:)) ?? SchemaCatalog()
+        self.tableSizes = configuration.database.map { TableSizes($0, policy: configuration.tableSizes) }
         self.enabledIDSet = Set(enabledIDs + EngineDiagnostics.all.map(\.id))
     }
 
@@ -69,7 +76,7 @@ public struct LintEngine: Sendable {
         let (file, hidden) = readsHiddenSQL ? HiddenSQL.expand(read, slices: slices, parser: parser) : (read, HiddenSQL())
         var feeder = AnalysisFeeder(policy: file.transactionPolicy, expectedCount: slices.count, settings: { inTransaction in
             RunSettings(postgresVersion: configuration.postgresVersion, fileRunsInTransaction: inTransaction,
-                        timeZone: configuration.timeZone)
+                        timeZone: configuration.timeZone, existingSchema: startingSchema)
         })
         feeder.hidden = hidden
         feeder.parser = parser
@@ -181,7 +188,13 @@ public struct LintEngine: Sendable {
                     range: offset..<min(offset + 2, item.parsed.range.upperBound)), statement: item.index)
             case .statement:
                 for (rule, finding) in statementFindings[position] {
-                    emit(enabledIDs[rule], enabledSeverities[rule], finding, statement: item.index)
+                    guard let tableSizes else {
+                        emit(enabledIDs[rule], enabledSeverities[rule], finding, statement: item.index)
+                        continue
+                    }
+                    var sized = finding
+                    let severity = tableSizes.apply(to: &sized, severity: enabledSeverities[rule], category: enabledCategories[rule], statement: item)
+                    emit(enabledIDs[rule], severity, sized, statement: item.index)
                 }
             }
         }
