@@ -10,6 +10,9 @@ public final class PostgresConnection {
     public let server: String
     /// The server's notices (NOTICE, WARNING) since the connection opened.
     public private(set) var notices: [String] = []
+    /// Where in its text the last failed query went wrong (PostgreSQL's 1-based character
+    /// position), when the server said.
+    public private(set) var lastErrorPosition: Int?
 
     /// A result's rows, each column as text or nil for NULL.
     public struct Rows {
@@ -68,12 +71,14 @@ public final class PostgresConnection {
             throw DatabaseError.query(server: server, what: what, sqlState: nil, message: Self.trim(String(cString: PQerrorMessage(connection))))
         }
         defer { PQclear(result) }
+        lastErrorPosition = nil
         switch PQresultStatus(result) {
         case PGRES_TUPLES_OK, PGRES_COMMAND_OK, PGRES_EMPTY_QUERY:
             break
         default:
             let sqlState = PQresultErrorField(result, Int32(UInt8(ascii: "C"))).map { String(cString: $0) }
             let primary = PQresultErrorField(result, Int32(UInt8(ascii: "M"))).map { String(cString: $0) }
+            lastErrorPosition = PQresultErrorField(result, Int32(UInt8(ascii: "P"))).flatMap { Int(String(cString: $0)) }
             throw DatabaseError.query(server: server, what: what, sqlState: sqlState,
                                       message: primary ?? Self.trim(String(cString: PQerrorMessage(connection))))
         }
