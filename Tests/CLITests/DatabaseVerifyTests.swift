@@ -201,6 +201,32 @@ import Testing
         #expect(indexes.first?.first == "0")
     }
 
+    @Test func aDisagreementIsMarkedSaysHowToReportItAndExitsOne() throws {
+        if case .failure(let error) = DatabaseServer.ready { throw error }
+        // The model does not know a valid CHECK (name IS NOT NULL) made before the file (see
+        // knownDisagreements): it predicts the SET NOT NULL scan that PostgreSQL skips.
+        try database("mlint_verify_disagree", """
+            CREATE TABLE people (id integer, name text);
+            INSERT INTO people SELECT g, 'p' || g FROM generate_series(1, 50) g;
+            ALTER TABLE people ADD CONSTRAINT people_name_present CHECK (name IS NOT NULL);
+            """)
+        let sandbox = try Sandbox()
+        try sandbox.write("m.sql", "ALTER TABLE people ALTER COLUMN name SET NOT NULL;\n")
+        let result = try CLI.run(["verify", "--database-url", url("mlint_verify_disagree"), "--format", "markdown", "m.sql"], in: sandbox.path)
+        #expect(result.status == 1, "\(result.stderr)")
+        #expect(result.stdout.contains("""
+            | `m.sql:1` `ALTER TABLE people ALTER COLUMN name SET NOT NULL;` | **disagrees**: full scan of public.people: model yes / server no \
+            | public.people ACCESS EXCLUSIVE / public.people ACCESS EXCLUSIVE | none / none | public.people / none |
+            """), "\(result.stdout)")
+        #expect(result.stdout.contains(": 0 agree, 1 disagree, 0 failed, 0 not run; everything was rolled back\n"), "\(result.stdout)")
+        #expect(result.stdout.contains("A disagreement is a bug in migration-lint's lock model. Please report it"), "\(result.stdout)")
+        let json = try CLI.run(["verify", "--database-url", url("mlint_verify_disagree"), "--format", "json", "m.sql"], in: sandbox.path)
+        #expect(json.status == 1)
+        let report = try JSONDecoder().decode(Report.self, from: Data(json.stdout.utf8))
+        #expect(report.statements.map(\.disagreements) == [["full scan of public.people: model yes / server no"]])
+        #expect(report.statements.first?.server?.scans == [])
+    }
+
     @Test func aFailingStatementIsNamedWithItsPlaceAndStopsTheFile() throws {
         if case .failure(let error) = DatabaseServer.ready { throw error }
         try database("mlint_verify_fail", "CREATE TABLE things (id integer);")

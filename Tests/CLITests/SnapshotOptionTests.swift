@@ -82,7 +82,8 @@ import TestSupport
     #if !Database
     /// The default build (no Database trait) has the commands, and says how to get them.
     @Test(arguments: [["snapshot", "--database-url", "postgresql://u:pw@127.0.0.1/x", "--output", "s.json"],
-                      ["lint", "--database-url", "postgresql://u:pw@127.0.0.1/x", "m.sql"]])
+                      ["lint", "--database-url", "postgresql://u:pw@127.0.0.1/x", "m.sql"],
+                      ["verify", "--database-url", "postgresql://u:pw@127.0.0.1/x", "m.sql"]])
     func withoutTheTraitTheDatabaseCommandsSayHowToBuildThem(arguments: [String]) throws {
         let sandbox = try Sandbox()
         try sandbox.write("m.sql", "SELECT 1;\n")
