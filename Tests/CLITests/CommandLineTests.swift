@@ -111,7 +111,7 @@ import Testing
     }
 
     /// Every page is in Fixtures/golden/help; `help X`, `X --help` and `X -h` print the same page.
-    @Test(arguments: ["lint", "explain", "rules", "init", "lsp", "snapshot"])
+    @Test(arguments: ["lint", "explain", "rules", "init", "lsp", "snapshot", "verify"])
     func helpOfEachCommand(_ command: String) throws {
         let golden = try String(contentsOfFile: CLI.packageRoot + "/Fixtures/golden/help/\(command).txt", encoding: .utf8)
         for arguments in [["help", command], [command, "--help"], [command, "-h"]] {
