@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 import PackageDescription
 
 let package = Package(
@@ -9,6 +9,12 @@ let package = Package(
         .library(name: "MigrationLint", targets: ["PostgresSyntax", "LockModel", "MigrationLint", "SwiftMigrations", "MigrationInput", "MigrationLintRules", "Reporters"]),
         // `swift package lint` in a package that depends on this one.
         .plugin(name: "MigrationLintPlugin", targets: ["MigrationLintPlugin"]),
+    ],
+    // `Database`: `snapshot`, `verify` and `lint --database-url`, through libpq (Debian:
+    // libpq-dev). Off by default, so that the plugin and the pre-commit hook build without it:
+    // `swift build --traits Database`.
+    traits: [
+        .trait(name: "Database", description: "Connect to PostgreSQL (libpq): snapshot, verify, lint --database-url"),
     ],
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
@@ -26,6 +32,12 @@ let package = Package(
         .systemLibrary(
             name: "CPgQueryProtobuf",
             providers: [.apt(["libpg-query-dev", "libprotobuf-c-dev"])]
+        ),
+        // libpq, PostgreSQL's client library (Debian: libpq-dev), for the Database trait only.
+        .systemLibrary(
+            name: "CLibPQ",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]
         ),
         // Files to statements with byte ranges, then a typed syntax tree.
         .target(name: "PostgresSyntax", dependencies: ["CPgQuery"]),
@@ -48,6 +60,12 @@ let package = Package(
             "MigrationLint", "LockModel", "PostgresSyntax", "SwiftMigrations",
             .product(name: "Yams", package: "Yams"),
         ]),
+        // A PostgreSQL connection (libpq), the catalog snapshot and `verify`. Empty without the
+        // Database trait: its sources are inside `#if Database`.
+        .target(name: "MigrationDatabase", dependencies: [
+            "MigrationLint", "LockModel", "PostgresSyntax",
+            .target(name: "CLibPQ", condition: .when(traits: ["Database"])),
+        ]),
         // One rule per file.
         .target(name: "MigrationLintRules", dependencies: ["MigrationLint", "PostgresSyntax", "LockModel"], path: "Rules"),
         // Findings to text, gcc, json and the CI formats.
@@ -59,6 +77,7 @@ let package = Package(
         // Named like its product: a plugin reaches a tool of its own package by the target's name.
         .executableTarget(name: "migration-lint", dependencies: [
                               "MigrationLint", "MigrationInput", "MigrationLintRules", "Reporters", "LanguageServer", "LockModel",
+                              .target(name: "MigrationDatabase", condition: .when(traits: ["Database"])),
                               .product(name: "ArgumentParser", package: "swift-argument-parser"),
                           ],
                           path: "Sources/MigrationLintCLI"),
@@ -76,7 +95,9 @@ let package = Package(
         .testTarget(name: "PostgresSyntaxTests", dependencies: ["PostgresSyntax", "CPgQuery", "CPgQueryProtobuf", "TestSupport"]),
         .testTarget(name: "LockModelTests", dependencies: ["LockModel", "PostgresSyntax"]),
         // End-to-end: runs the built `migration-lint` binary as a user would.
-        .testTarget(name: "CLITests", dependencies: ["migration-lint", "MigrationLint", "MigrationInput", "MigrationLintRules", "TestSupport"]),
+        // Database*Tests (the Database trait) run against the server of scripts/pg-test-server.sh.
+        .testTarget(name: "CLITests", dependencies: ["migration-lint", "MigrationLint", "MigrationInput", "MigrationLintRules", "TestSupport",
+                                                     .target(name: "MigrationDatabase", condition: .when(traits: ["Database"]))]),
         .testTarget(name: "MigrationLintTests", dependencies: ["MigrationLint", "MigrationInput", "MigrationLintRules", "Reporters", "TestSupport"]),
         // Real counterparts: git, SwiftPM (plugin), pre-commit. Needs the built `migration-lint`.
         .testTarget(name: "IntegrationTests", dependencies: ["MigrationLint", "MigrationInput", .product(name: "Yams", package: "Yams"), "TestSupport"]),

@@ -2,6 +2,9 @@
 # Installs what MigrationLint needs on a fresh Debian 12 machine. As root it runs apt-get
 # directly (a fresh container has no sudo); as another user it asks sudo.
 #   libpg-query-dev     libpg_query, PostgreSQL's own parser (no pkg-config file; links as -lpg_query)
+# With --database (or --test) it also installs libpq-dev, the PostgreSQL client library that a
+# build with the Database trait (`swift build --traits Database`: snapshot, verify, lint
+# --database-url) links; the default build does not need it.
 # With --test it also installs what the test suite needs and talks to: libprotobuf-c-dev (the
 # protobuf-c header that libpg_query's pg_query.pb-c.h includes, for the lexer's differential
 # test), a real PostgreSQL 15 server, pre-commit and jsonschema (for the SARIF schema check),
@@ -18,6 +21,9 @@ as_root() {
   fi
 }
 packages=(libpg-query-dev)
+if [ "${1:-}" = "--database" ] || [ "${1:-}" = "--test" ]; then
+  packages+=(libpq-dev)
+fi
 if [ "${1:-}" = "--test" ]; then
   packages+=(libprotobuf-c-dev postgresql-15 postgresql-client-15 git python3)
   # LSP suite (Tests/lsp): headless Neovim is one of the real clients.

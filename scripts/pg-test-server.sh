@@ -4,8 +4,11 @@
 #   bash scripts/pg-test-server.sh start   # initdb into a temporary directory, start, print how to run the suite
 #   bash scripts/pg-test-server.sh stop    # stop the server and remove its data directory
 #
-# It listens on a Unix socket only (no TCP), in $SOCKET_DIR, port $PORT. initdb refuses to run as
-# root, so when started as root the server runs as the `postgres` user.
+# It listens on a Unix socket in $SOCKET_DIR and on TCP at 127.0.0.1, both on port $PORT (the
+# database suite connects both ways). Over the socket every role logs in without a password (trust);
+# over TCP a password is required (scram-sha-256), so that a wrong password can be tested: the
+# `postgres` role has none, so TCP is for the roles a suite creates with a password. initdb refuses
+# to run as root, so when started as root the server runs as the `postgres` user.
 set -euo pipefail
 
 PG_BIN="${PG_BIN:-/usr/lib/postgresql/15/bin}"
@@ -61,11 +64,11 @@ start() {
         chown postgres: "$SOCKET_DIR" "$SOCKET_DIR/tablespace" "$data"
     fi
     chmod 700 "$data"
-    as_server_user "$PG_BIN/initdb" -D "$data" -U postgres --auth=trust --encoding=UTF8 --locale=C.UTF-8 >"$data.initdb.log" 2>&1 \
+    as_server_user "$PG_BIN/initdb" -D "$data" -U postgres --auth-local=trust --auth-host=scram-sha-256 --encoding=UTF8 --locale=C.UTF-8 >"$data.initdb.log" 2>&1 \
         || { cat "$data.initdb.log" >&2; fail "initdb failed"; }
     rm -f "$data.initdb.log"
     cat >> "$data/postgresql.conf" <<CONF
-listen_addresses = ''
+listen_addresses = '127.0.0.1'
 unix_socket_directories = '$SOCKET_DIR'
 port = $PORT
 fsync = off
@@ -81,7 +84,7 @@ CONF
     fi
     "$PG_BIN/psql" -h "$SOCKET_DIR" -p "$PORT" -U postgres -d postgres -X -q -c 'SELECT 1' >/dev/null \
         || fail "the server started but does not answer on $SOCKET_DIR port $PORT"
-    echo "pg-test-server: running on $SOCKET_DIR port $PORT (data in $data)"
+    echo "pg-test-server: running on $SOCKET_DIR and 127.0.0.1, port $PORT (data in $data)"
     echo "run the suite: MIGRATION_LINT_PGHOST=$SOCKET_DIR MIGRATION_LINT_PGPORT=$PORT swift test --filter ServerAgreement"
 }
 

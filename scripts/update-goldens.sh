@@ -17,7 +17,7 @@ NO_COLOR=1 "$bin" lint Fixtures/examples > Fixtures/golden/lint/examples.txt || 
 "$bin" lint --format json Fixtures/examples > Fixtures/golden/lint/examples.json || true
 "$bin" lint --color never Fixtures/hidden > Fixtures/golden/lint/hidden.txt || true
 "$bin" --help > Fixtures/golden/help/migration-lint.txt
-for command in lint explain rules init lsp; do "$bin" "$command" --help > "Fixtures/golden/help/$command.txt"; done
+for command in lint explain rules init lsp snapshot verify; do "$bin" "$command" --help > "Fixtures/golden/help/$command.txt"; done
 "$bin" rules --markdown > /tmp/migration-lint-rules.md
 "$bin" rules --squawk > /tmp/migration-lint-squawk.md
 python3 - <<'PY'

@@ -21,6 +21,10 @@ public enum ConfigurationFile {
         case placeholders
         case history
         case schema
+        case snapshot
+        case smallTableRows = "small-table-rows"
+        case largeTableRows = "large-table-rows"
+        case rewriteMBPerSecond = "rewrite-mb-per-second"
     }
 
     /// The nearest configuration file, walking up from `directory`.
@@ -72,6 +76,7 @@ public enum ConfigurationFile {
                     throw error(path, value, "`postgres-version` must be a major version from \(supported.lowerBound) to \(supported.upperBound)")
                 }
                 configuration.postgresVersion = version
+                configuration.postgresVersionIsSet = true
             case .rules:
                 guard let rules = value.mapping else { throw error(path, value, "`rules` must map rule ids to off, info, warning or error") }
                 for (ruleNode, severityNode) in rules {
@@ -131,6 +136,18 @@ public enum ConfigurationFile {
             case .squawkCompat:
                 guard let flag = value.bool else { throw error(path, value, "`squawk-compat` must be true or false") }
                 configuration.squawkCompat = flag
+            case .snapshot:
+                guard let file = value.string, !file.isEmpty else { throw error(path, value, "`snapshot` must be the path of a snapshot file") }
+                // Relative to the configuration file, as a user reading it expects.
+                configuration.snapshotPath = file.hasPrefix("/") ? file
+                    : URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent(file).path
+            case .smallTableRows, .largeTableRows, .rewriteMBPerSecond:
+                guard let number = value.float, number > 0 else { throw error(path, value, "`\(name)` must be a positive number") }
+                switch key {
+                case .smallTableRows: configuration.tableSizes.smallTableRows = number
+                case .largeTableRows: configuration.tableSizes.largeTableRows = number
+                default: configuration.tableSizes.rewriteMBPerSecond = number
+                }
             case .failOn:
                 guard let failOn = value.string.flatMap(FailOn.init(rawValue:)) else {
                     throw error(path, value, "`fail-on` must be \(words(FailOn.self))")

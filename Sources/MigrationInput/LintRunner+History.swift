@@ -96,10 +96,17 @@ extension LintRunner {
         case skipped
     }
 
-    /// The state before the first migration: the `schema:` dump, else an empty database. A
-    /// dump that cannot be read leaves nothing known (the CLI checks it first).
+    /// The state before the first migration: the `schema:` dump, else the database snapshot
+    /// (`snapshot:`, `--database-url`), else an empty database. A dump that cannot be read
+    /// leaves nothing known (the CLI checks it first).
     public func startingSchema() -> SchemaCatalog {
-        guard let path = engine.configuration.schemaFile else { return .emptyDatabase }
+        guard let path = engine.configuration.schemaFile else {
+            guard let snapshot = engine.configuration.database else { return .emptyDatabase }
+            // A snapshot holds the whole database, as a dump does.
+            var catalog = SchemaCatalog(snapshot: snapshot)
+            catalog.isComplete = true
+            return catalog
+        }
         guard case .success(let source) = SourceReader.read(path: path) else { return SchemaCatalog() }
         return engine.schema(after: MigrationFile(path: path, source: source), from: .emptyDatabase)
     }

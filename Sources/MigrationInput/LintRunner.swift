@@ -41,7 +41,7 @@ public struct LintRunner: Sendable {
     /// Lints one file; `before` is the schema before it (`schemasBefore`), empty when only the
     /// file is known.
     /// `parsed` is the file as the history replay parsed it, if it did.
-    public func lint(path: String, source: SourceText, before: SchemaCatalog = SchemaCatalog(),
+    public func lint(path: String, source: SourceText, before: SchemaCatalog? = nil,
                      parsed: ParsedMigration? = nil) -> FileOutcome {
         if path.hasSuffix(".swift") { return lintSwift(path: path, source: source) }
         let decision = decide(path: path, source: source)
@@ -127,7 +127,7 @@ public struct LintRunner: Sendable {
             switch sources[index] {
             case .success(let source):
                 let path = paths[index]
-                return lint(path: path, source: source, before: history.schemas[path] ?? SchemaCatalog(), parsed: history.parsed[path])
+                return lint(path: path, source: source, before: history.schemas[path], parsed: history.parsed[path])
             case .failure(let error): return .failed(error)
             }
         }

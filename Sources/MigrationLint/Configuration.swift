@@ -33,6 +33,15 @@ public struct Configuration: Sendable, Equatable {
     public var history: Bool = true
     /// A `pg_dump --schema-only` file: the schema before the first migration (`schema:`, `--schema`).
     public var schemaFile: String?
+    /// `postgres-version` or `--postgres-version` was given; otherwise a snapshot's server decides.
+    public var postgresVersionIsSet = false
+    /// The catalog snapshot (`snapshot:`, `--snapshot`, `--database-url`), loaded by the input
+    /// layer: the starting schema and the table sizes findings state.
+    public var database: DatabaseSnapshot?
+    /// Where the snapshot file is, as the configuration file says it (relative to that file).
+    public var snapshotPath: String?
+    /// How table sizes change findings (`small-table-rows`, `large-table-rows`, `rewrite-mb-per-second`).
+    public var tableSizes = TableSizePolicy()
 
     public init() {}
 

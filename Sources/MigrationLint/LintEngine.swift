@@ -22,6 +22,10 @@ public struct LintEngine: Sendable {
     private let enabled: [any Rule]
     private let enabledIDs: [String]
     private let enabledSeverities: [Severity]
+    private let enabledCategories: [RuleCategory]
+    /// From the configuration's snapshot: the schema before the file runs, and table sizes.
+    private let startingSchema: SchemaCatalog
+    private let tableSizes: TableSizes?
     /// The enabled rule ids and the engine's own diagnostics, for unused suppressions.
     private let enabledIDSet: Set<String>
 
@@ -34,6 +38,9 @@ public struct LintEngine: Sendable {
         self.enabled = enabled.map(\.0)
         self.enabledIDs = enabled.map(\.1)
         self.enabledSeverities = enabled.map(\.2)
+        self.enabledCategories = enabled.map { $0.0.description.category }
+        self.startingSchema = configuration.database.map(SchemaCatalog.init(snapshot:)) ?? SchemaCatalog()
+        self.tableSizes = configuration.database.map { TableSizes($0, policy: configuration.tableSizes) }
         self.enabledIDSet = Set(enabledIDs + EngineDiagnostics.all.map(\.id))
     }
 
@@ -50,7 +57,7 @@ public struct LintEngine: Sendable {
     /// history replay built from the earlier migrations (`schema(after:from:)`), a `schema:`
     /// dump (`SchemaCatalog.dump`), or one seeded from a database snapshot. Objects in it are known
     /// (types, constraints, indexes) but not new; empty, only the file is known.
-    public func analyze(_ file: MigrationFile, before: SchemaCatalog = SchemaCatalog()) -> FileAnalysis {
+    public func analyze(_ file: MigrationFile, before: SchemaCatalog? = nil) -> FileAnalysis {
         analyzeAndIndex(file, before: before).analysis
     }
 
@@ -87,13 +94,13 @@ public struct LintEngine: Sendable {
     /// is parsed in chunks on several threads while this thread analyses the chunks already
     /// parsed, in file order: the analysis is sequential, and waiting for the whole parse first
     /// left a core idle for a third of the run.
-    func analyzeAndIndex(_ file: MigrationFile, before: SchemaCatalog = SchemaCatalog(), parsed: ParsedMigration? = nil) -> Analyzed {
+    func analyzeAndIndex(_ file: MigrationFile, before: SchemaCatalog? = nil, parsed: ParsedMigration? = nil) -> Analyzed {
         let (read, placeholders) = PlaceholderStandIns.apply(file, configuration: configuration)
         let slices = parser.slices(of: read.source, ranges: read.lintRanges)
         let (file, hidden) = readsHiddenSQL ? HiddenSQL.expand(read, slices: slices, parser: parser) : (read, HiddenSQL())
         var feeder = AnalysisFeeder(policy: file.transactionPolicy, expectedCount: slices.count, settings: { inTransaction in
             RunSettings(postgresVersion: configuration.postgresVersion, fileRunsInTransaction: inTransaction,
-                        timeZone: configuration.timeZone, existingSchema: before)
+                        timeZone: configuration.timeZone, existingSchema: before ?? startingSchema)
         })
         feeder.hidden = hidden
         feeder.parser = parser
@@ -119,13 +126,13 @@ public struct LintEngine: Sendable {
 
     /// Lints one migration; the findings are placed in the file the user wrote.
     /// `parsed`: the file as the history replay parsed it, reused when it is the same text.
-    public func lint(_ file: MigrationFile, before: SchemaCatalog = SchemaCatalog(), parsed: ParsedMigration? = nil) -> FileReport {
+    public func lint(_ file: MigrationFile, before: SchemaCatalog? = nil, parsed: ParsedMigration? = nil) -> FileReport {
         lintAndAnalyze(file, before: before, parsed: parsed).report
     }
 
     /// Lints one migration and returns the analysis too, for a front end that also explains
     /// statements (the language server's hover): one parse instead of two.
-    public func lintAndAnalyze(_ file: MigrationFile, before: SchemaCatalog = SchemaCatalog(),
+    public func lintAndAnalyze(_ file: MigrationFile, before: SchemaCatalog? = nil,
                                parsed: ParsedMigration? = nil) -> (report: FileReport, analysis: FileAnalysis) {
         let analyzed = analyzeAndIndex(file, before: before, parsed: parsed)
         let (file, analysis, fileIndex) = (analyzed.file, analyzed.analysis, analyzed.index)
@@ -209,7 +216,13 @@ public struct LintEngine: Sendable {
                     range: offset..<min(offset + 2, item.parsed.range.upperBound)), statement: item.index)
             case .statement:
                 for (rule, finding) in statementFindings[position] {
-                    emit(enabledIDs[rule], enabledSeverities[rule], finding, statement: item.index)
+                    guard let tableSizes else {
+                        emit(enabledIDs[rule], enabledSeverities[rule], finding, statement: item.index)
+                        continue
+                    }
+                    var sized = finding
+                    let severity = tableSizes.apply(to: &sized, severity: enabledSeverities[rule], category: enabledCategories[rule], statement: item)
+                    emit(enabledIDs[rule], severity, sized, statement: item.index)
                 }
             }
         }

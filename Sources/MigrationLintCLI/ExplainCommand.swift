@@ -45,7 +45,7 @@ struct ExplainCommand: ParsableCommand {
             guard let file = runner.migrationFile(path: path, source: source) else {
                 return nil
             }
-            return ExplainedFile(file, analysis: engine.analyze(file, before: schemas[path] ?? SchemaCatalog()))
+            return ExplainedFile(file, analysis: engine.analyze(file, before: schemas[path]))
         }
         for item in sources { if case .failure(let error) = item.source { errors.append(error) } }
         writeOutput(renderExplain(explained.compactMap { $0 }, format: format))

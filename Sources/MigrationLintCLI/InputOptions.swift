@@ -33,6 +33,9 @@ struct InputOptions: ParsableArguments {
     @Option(name: .customLong("rule"), help: "Set a rule's severity: ID=off|info|warning|error (repeatable).")
     var ruleOverrides: [String] = []
 
+    @Option(help: ArgumentHelp("A catalog snapshot from `migration-lint snapshot`: the schema before the migrations run, and table sizes in findings (default: the configuration's `snapshot`).", valueName: "FILE"))
+    var snapshot: String?
+
     /// Reads the configuration file and applies the flags over it.
     func resolve() throws -> Configuration {
         let known = Set(allRules.map(\.id) + EngineDiagnostics.all.map(\.id))
@@ -50,6 +53,7 @@ struct InputOptions: ParsableArguments {
                 throw UsageError(description: "error: --postgres-version must be a major version from \(supported.lowerBound) to \(supported.upperBound)")
             }
             configuration.postgresVersion = postgresVersion
+            configuration.postgresVersionIsSet = true
         }
         configuration.exclude += exclude
         if noHistory { configuration.history = false }
@@ -69,6 +73,13 @@ struct InputOptions: ParsableArguments {
                 throw UsageError(description: "error: --rule \(parts[0]): severity must be \(ConfigurationFile.words(RuleSetting.self))")
             }
             configuration.ruleSettings[parts[0]] = setting
+        }
+        if let path = snapshot ?? configuration.snapshotPath {
+            do {
+                SnapshotFile.apply(try SnapshotFile.load(path: path), to: &configuration)
+            } catch let error as InputError {
+                throw UsageError(description: error.description)
+            }
         }
         return configuration
     }

@@ -34,8 +34,20 @@ struct LintCommand: ParsableCommand {
     @Option(help: "Colour in text output; auto: on a terminal, unless NO_COLOR is set")
     var color: ColorChoice = .auto
 
+    @Option(help: ArgumentHelp("Read the schema and table sizes live from this database (libpq URL or key=value; as `snapshot` does, read-only). DATABASE_URL is not read here.", valueName: "URL"))
+    var databaseUrl: String?
+
     func run() throws {
         var configuration = try input.resolve()
+        if let databaseUrl {
+            guard input.snapshot == nil else { throw UsageError(description: "error: give --snapshot or --database-url, not both") }
+            #if Database
+            SnapshotFile.apply(try DatabaseSupport.readSnapshot(DatabaseSupport.connectionString(databaseUrl, useEnvironment: false)),
+                               to: &configuration)
+            #else
+            throw DatabaseSupport.notBuilt
+            #endif
+        }
         if let failOn { configuration.failOn = failOn }
         let runner = LintRunner(engine: LintEngine(rules: allRules, configuration: configuration))
         var (outcomes, errors) = try lintInputs(runner)

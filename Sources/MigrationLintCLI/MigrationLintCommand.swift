@@ -16,7 +16,8 @@ struct MigrationLintCommand: ParsableCommand {
             """,
         version: "migration-lint \(version) (PostgreSQL \(GrammarVersion.text) grammar, libpg_query)",
         // A new command is one more entry here.
-        subcommands: [LintCommand.self, ExplainCommand.self, RulesCommand.self, InitCommand.self, LspCommand.self],
+        subcommands: [LintCommand.self, ExplainCommand.self, RulesCommand.self, InitCommand.self, LspCommand.self,
+                      SnapshotCommand.self, VerifyCommand.self],
         defaultSubcommand: LintCommand.self)
 
     /// Parses the arguments, runs the command and returns the process's exit status:

@@ -111,7 +111,7 @@ import Testing
     }
 
     /// Every page is in Fixtures/golden/help; `help X`, `X --help` and `X -h` print the same page.
-    @Test(arguments: ["lint", "explain", "rules", "init", "lsp"])
+    @Test(arguments: ["lint", "explain", "rules", "init", "lsp", "snapshot", "verify"])
     func helpOfEachCommand(_ command: String) throws {
         let golden = try String(contentsOfFile: CLI.packageRoot + "/Fixtures/golden/help/\(command).txt", encoding: .utf8)
         for arguments in [["help", command], [command, "--help"], [command, "-h"]] {
@@ -123,9 +123,10 @@ import Testing
         #expect(golden.hasSuffix("\n\n") && !golden.hasSuffix("\n\n\n"))
         let options = ["lint": ["--config <config>", "--postgres-version <postgres-version>", "--exclude <exclude>", "--include-down",
                                 "--stdin-filename <stdin-filename>", "--rule <rule>", "--format <format>", "--fail-on <fail-on>", "--fix",
-                                "--diff", "--changed-since <REF>", "--color <color>"],
+                                "--diff", "--changed-since <REF>", "--color <color>", "--snapshot <FILE>", "--database-url <URL>"],
                        "explain": ["--config <config>", "--postgres-version <postgres-version>", "--exclude <exclude>", "--include-down",
-                                   "--stdin-filename <stdin-filename>", "--rule <rule>", "--format <format>"],
+                                   "--stdin-filename <stdin-filename>", "--rule <rule>", "--format <format>", "--snapshot <FILE>"],
+                       "snapshot": ["--database-url <URL>", "--output <FILE>"],
                        "rules": ["--markdown"], "init": ["--force"]]
         for option in options[command, default: []] + ["--version", "-h, --help"] {
             // Its description follows on the same line, or on the next one for a long label.
