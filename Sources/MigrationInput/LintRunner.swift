@@ -91,12 +91,26 @@ public struct LintRunner: Sendable {
         if let error = swift.syntaxError, let severity = configuration.severity(of: EngineDiagnostics.syntaxError) {
             diagnostics.append(Diagnostic(ruleID: EngineDiagnostics.syntaxError.id, severity: severity, message: error.reason, range: error.range))
         }
-        if let severity = configuration.severity(of: EngineDiagnostics.notAnalyzed) {
-            for item in swift.notAnalyzed {
-                diagnostics.append(Diagnostic(ruleID: EngineDiagnostics.notAnalyzed.id, severity: severity, message: item.reason, range: item.range))
-            }
+        // What the Swift front end could not turn into SQL is not a finding (nothing is wrong
+        // with the code) but a place no rule checked: the coverage report lists it.
+        let notRead = (swift.notAnalyzed + (swift.syntaxError.map { [$0] } ?? [])).map { item in
+            Coverage.Entry(range: item.range, reason: Self.coverageReason(item.kind), detail: item.reason)
         }
-        return .linted(FileReport(path: path, source: source, diagnostics: diagnostics, statementCount: reports.reduce(0) { $0 + $1.statementCount }))
+        let coverage = reports.reduce(Coverage()) { $0 + $1.coverage }
+            + Coverage(statements: notRead.count, analyzed: 0, unanalyzed: notRead)
+        return .linted(FileReport(path: path, source: source, diagnostics: diagnostics,
+                                  statementCount: reports.reduce(0) { $0 + $1.statementCount }, coverage: coverage))
+    }
+
+    /// The few words that count a Swift place in the coverage line; the entry's detail says
+    /// which expression or call it is.
+    static func coverageReason(_ kind: NotAnalyzed.Kind) -> String {
+        switch kind {
+        case .runTimeSQL: return "SQL built at run time"
+        case .builderChain: return "builder call not translated"
+        case .unknownPart: return "data type defined elsewhere"
+        case .swiftSyntax: return "Swift syntax error"
+        }
     }
 
     public func lint(path: String) -> FileOutcome {
