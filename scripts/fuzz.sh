@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Fuzzes the whole lint path (bytes -> findings -> text and JSON output) with libFuzzer for a
+# Fuzzes the whole lint path (bytes -> findings and coverage -> every output format), with DO
+# bodies read and placeholders recognised (some with configured values), with libFuzzer for a
 # bounded time. Usage: scripts/fuzz.sh [seconds=60] [extra libFuzzer flags...]
 # Crashes land in Fuzz/artifacts/; the working corpus is kept in Fuzz/corpus (git-ignored) so
 # that later runs start where earlier ones stopped.
