@@ -12,9 +12,12 @@ cd "$root"
 
 # -sanitize=fuzzer on every module, not only the harness, so that coverage guides the fuzzer
 # through the splitter, decoder, lock model and rules.
-swift build --package-path Fuzz -c release --product FuzzLint \
+# FUZZ_CONFIGURATION=debug builds without optimisation: fewer executions per second, but the
+# sanitized release build of swift-syntax alone takes most of an hour on a loaded 2-core machine.
+configuration="${FUZZ_CONFIGURATION:-release}"
+swift build --package-path Fuzz -c "$configuration" --product FuzzLint \
     -Xswiftc -sanitize=fuzzer,address -Xswiftc -g -Xswiftc -use-ld=lld >&2
-binary="$(swift build --package-path Fuzz -c release --product FuzzLint -Xswiftc -sanitize=fuzzer,address -Xswiftc -g -Xswiftc -use-ld=lld --show-bin-path)/FuzzLint"
+binary="$(swift build --package-path Fuzz -c "$configuration" --product FuzzLint -Xswiftc -sanitize=fuzzer,address -Xswiftc -g -Xswiftc -use-ld=lld --show-bin-path)/FuzzLint"
 
 seeds="$(mktemp -d)"
 trap 'rm -rf "$seeds"' EXIT
