@@ -30,6 +30,9 @@ mkdir -p Fuzz/corpus Fuzz/artifacts
 # Leaks inside libpg_query's own error paths are suppressed by name (Fuzz/lsan.supp); every
 # other leak still stops the run.
 export LSAN_OPTIONS="suppressions=$root/Fuzz/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
+# A debug build runs libFuzzer's own main, so inputs run on the main thread: give it the 64 MiB
+# stack of the runner's workers.
+if [ "$configuration" = debug ]; then ulimit -s 65536; fi
 # -rss_limit_mb: memory must stay bounded per input; -timeout: a hang is a finding.
 "$binary" Fuzz/corpus "$seeds" \
     -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \

@@ -36,6 +36,14 @@ func fuzzLint(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     return 0
 }
 
+/// What libFuzzer's own `main` calls in a debug build (`FUZZ_CONFIGURATION=debug`), where SwiftPM
+/// renames the program's entry point on Linux and the code below never runs: the input is linted
+/// on the main thread, whose stack scripts/fuzz.sh raises to the workers' 64 MiB.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzTestOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    fuzzLint(data, size)
+}
+
 /// libFuzzer's entry point when the program has its own `main` (SwiftPM gives every executable
 /// target one), declared here because libFuzzer ships no Swift module.
 @_silgen_name("LLVMFuzzerRunDriver")
