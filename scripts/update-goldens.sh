@@ -16,6 +16,10 @@ export COLUMNS=80
 NO_COLOR=1 "$bin" lint Fixtures/examples > Fixtures/golden/lint/examples.txt || true
 "$bin" lint --format json Fixtures/examples > Fixtures/golden/lint/examples.json || true
 "$bin" lint --color never Fixtures/hidden > Fixtures/golden/lint/hidden.txt || true
+# Coverage in every format (Tests/CLITests/CoverageOutputTests.swift), on a PostgreSQL 17 target.
+for pair in text:txt json:json sarif:sarif markdown:md github:github gcc:gcc gitlab:gitlab.json; do
+  "$bin" lint --format "${pair%%:*}" --color never --postgres-version 17 Fixtures/coverage > "Fixtures/golden/lint/coverage.${pair#*:}" || true
+done
 "$bin" --help > Fixtures/golden/help/migration-lint.txt
 for command in lint explain rules init lsp snapshot verify; do "$bin" "$command" --help > "Fixtures/golden/help/$command.txt"; done
 "$bin" rules --markdown > /tmp/migration-lint-rules.md

@@ -17,6 +17,7 @@ public enum ConfigurationFile {
         case includeDown = "include-down"
         case timeZone = "time-zone"
         case failOn = "fail-on"
+        case failOnUnanalyzed = "fail-on-unanalyzed"
         case squawkCompat = "squawk-compat"
         case placeholders
         case history
@@ -153,6 +154,9 @@ public enum ConfigurationFile {
                     throw error(path, value, "`fail-on` must be \(words(FailOn.self))")
                 }
                 configuration.failOn = failOn
+            case .failOnUnanalyzed:
+                guard let flag = value.bool else { throw error(path, value, "`fail-on-unanalyzed` must be true or false") }
+                configuration.failOnUnanalyzed = flag
             }
         }
         return configuration
@@ -220,6 +224,9 @@ public enum ConfigurationFile {
             "",
             "# Fail (exit 1) on findings at or above: \(words(FailOn.self)).",
             "fail-on: warning",
+            "",
+            "# Fail (exit 1) when a statement could not be checked (a place in the coverage report).",
+            "fail-on-unanalyzed: false",
             "",
             "# Per-rule severity: off, info, warning or error. `migration-lint rules` lists them all.",
             "rules:",

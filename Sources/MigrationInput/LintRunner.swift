@@ -96,13 +96,15 @@ public struct LintRunner: Sendable {
         if let error = swift.syntaxError, let severity = configuration.severity(of: EngineDiagnostics.syntaxError) {
             diagnostics.append(Diagnostic(ruleID: EngineDiagnostics.syntaxError.id, severity: severity, message: error.reason, range: error.range))
         }
-        if let severity = configuration.severity(of: EngineDiagnostics.notAnalyzed) {
-            for item in swift.notAnalyzed {
-                diagnostics.append(Diagnostic(ruleID: EngineDiagnostics.notAnalyzed.id, severity: severity, message: item.reason, range: item.range))
-            }
-        }
-        return .linted(FileReport(path: path, source: source, diagnostics: diagnostics, statementCount: reports.reduce(0) { $0 + $1.statementCount },
-                                  coverage: reports.map(\.coverage).reduce(Coverage(), +)))
+        // What the Swift front end could not turn into SQL is not a finding (nothing is wrong
+        // with the code) but a place no rule checked: each migration type's report counts its
+        // own places (`SwiftMigrationSQL.unanalyzed`); a file with no type the parser could
+        // read has only its places.
+        let coverage = reports.isEmpty
+            ? Coverage(statements: swift.unanalyzed.count, analyzed: 0, unanalyzed: swift.unanalyzed)
+            : reports.reduce(Coverage()) { $0 + $1.coverage }
+        return .linted(FileReport(path: path, source: source, diagnostics: diagnostics,
+                                  statementCount: reports.reduce(0) { $0 + $1.statementCount }, coverage: coverage))
     }
 
     public func lint(path: String) -> FileOutcome {

@@ -23,6 +23,8 @@ public struct Configuration: Sendable, Equatable {
     public var squawkCompat: Bool = false
     /// Which findings fail the run; the core does not act on it, the front end does.
     public var failOn: FailOn = .warning
+    /// A statement no rule checked (the coverage report's places) fails the run too.
+    public var failOnUnanalyzed: Bool = false
     /// Read the placeholders of migration tools (`${name}`, `{{ ... }}`, psql `:name`) as
     /// stand-ins instead of syntax errors (`placeholders: off` turns it off).
     public var recognizePlaceholders: Bool = true

@@ -6,12 +6,17 @@ public struct Coverage: Sendable, Equatable {
     public struct Entry: Sendable, Equatable {
         /// Byte range in the user's file.
         public var range: Range<Int>
-        /// Why, in a few words a user can act on: "syntax error", "dynamic EXECUTE", ...
+        /// Why, in a few words a user can act on: "syntax error", "dynamic EXECUTE", ... Entries
+        /// with the same reason are counted together in the coverage line.
         public var reason: String
+        /// What exactly, when the reason alone does not say it (the Swift expression that builds
+        /// the SQL at run time, the builder call not translated).
+        public var detail: String?
 
-        public init(range: Range<Int>, reason: String) {
+        public init(range: Range<Int>, reason: String, detail: String? = nil) {
             self.range = range
             self.reason = reason
+            self.detail = detail
         }
     }
 
@@ -34,7 +39,17 @@ public struct Coverage: Sendable, Equatable {
                  unanalyzed: lhs.unanalyzed + rhs.unanalyzed)
     }
 
-    /// "2 syntax errors, 1 dynamic EXECUTE": the reasons counted, most frequent first.
+    /// Whether every statement found was checked.
+    public var isComplete: Bool { unanalyzed.isEmpty && analyzed == statements }
+
+    /// "312 statements, 309 analyzed; not analyzed: 2 dynamic EXECUTE, 1 syntax error", the
+    /// coverage line every output carries.
+    public var line: String {
+        let counts = "\(statements) statement\(statements == 1 ? "" : "s"), \(analyzed) analyzed"
+        return unanalyzed.isEmpty ? counts : "\(counts); not analyzed: \(reasonSummary)"
+    }
+
+    /// "1 syntax error, 2 dynamic EXECUTE": the reasons counted, most frequent first.
     public var reasonSummary: String {
         var counts: [String: Int] = [:]
         for entry in unanalyzed { counts[entry.reason, default: 0] += 1 }

@@ -27,15 +27,7 @@ public enum EngineDiagnostics {
         badExamples: [RuleExample("↓\\set ON_ERROR_STOP on\nCREATE TABLE t (id bigint PRIMARY KEY);")],
         goodExamples: [RuleExample("CREATE TABLE t (id bigint PRIMARY KEY);")])
 
-    public static let notAnalyzed = RuleDescription(
-        id: "not-analyzed", category: .correctness, defaultSeverity: .info,
-        summary: "SQL a front end cannot know before the migration runs, such as a Swift string built at run time.",
-        rationale: "A migration written in Swift sends SQL that MigrationLint reconstructs from string literals and builder calls. SQL assembled at run time (a variable, a function's result, a builder call this linter does not translate) is not guessed; each such place is reported so that no migration passes unchecked in silence.",
-        safeAlternative: "Write the SQL as a literal passed to `raw`, `query` or a Fluent builder, or review the statement by hand; `rules: {not-analyzed: off}` hides these notes.",
-        badExamples: [],
-        goodExamples: [])
-
-    public static let all = [syntaxError, unusedIgnore, psqlMetaCommand, notAnalyzed]
+    public static let all = [syntaxError, unusedIgnore, psqlMetaCommand]
 }
 
 /// The core: a function from a migration file, rules and configuration to findings. It never

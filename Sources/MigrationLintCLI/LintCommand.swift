@@ -22,6 +22,9 @@ struct LintCommand: ParsableCommand {
     @Option(help: "Exit 1 when a finding is at or above this severity; default: the configuration's `fail-on`, else warning")
     var failOn: FailOn?
 
+    @Flag(help: "Exit 1 when a statement could not be checked (a place in the coverage report); default: the configuration's `fail-on-unanalyzed`, else off")
+    var failOnUnanalyzed = false
+
     @Flag(help: "Apply machine-applicable fixes in place (each file written atomically, only if the result still parses and the finding is gone).")
     var fix = false
 
@@ -49,6 +52,7 @@ struct LintCommand: ParsableCommand {
             #endif
         }
         if let failOn { configuration.failOn = failOn }
+        if failOnUnanalyzed { configuration.failOnUnanalyzed = true }
         let runner = LintRunner(engine: LintEngine(rules: allRules, configuration: configuration))
         var (outcomes, errors) = try lintInputs(runner)
         if fix || diff {
@@ -65,7 +69,7 @@ struct LintCommand: ParsableCommand {
         let result = LintResult(outcomes: outcomes, errors: errors, rules: runner.engine.rules.map(\.description))
         // With --diff the diffs are the text output.
         let output = LintOutput(format: diff && format == .text ? nil : format, color: color, runner: runner)
-        output.finish(result, failOn: configuration.failOn)
+        output.finish(result, failOn: configuration.failOn, failOnUnanalyzed: configuration.failOnUnanalyzed)
     }
 
     /// Lints standard input (`-`) and the files the paths name, or those of them changed since

@@ -12,8 +12,9 @@ struct LintOutput {
     var runner: LintRunner
 
     /// Writes the result and ends the process: 2 when a file could not be linted, else 1 when a
-    /// finding is at or above `failOn`, else 0.
-    func finish(_ result: LintResult, failOn: FailOn) -> Never {
+    /// finding is at or above `failOn` or, with `failOnUnanalyzed`, when a statement could not be
+    /// checked, else 0.
+    func finish(_ result: LintResult, failOn: FailOn, failOnUnanalyzed: Bool = false) -> Never {
         if let format {
             render(result, format)
         }
@@ -26,6 +27,8 @@ struct LintOutput {
             code = 2
         } else if let threshold = failOn.threshold,
                   result.reports.contains(where: { $0.diagnostics.contains { $0.severity >= threshold } }) {
+            code = 1
+        } else if failOnUnanalyzed, result.reports.contains(where: { !$0.coverage.unanalyzed.isEmpty }) {
             code = 1
         } else {
             code = 0

@@ -11,7 +11,7 @@ struct MigrationLintCommand: ParsableCommand {
         commandName: "migration-lint",
         abstract: "Finds dangerous PostgreSQL migrations before they run: locks, rewrites, breaking changes.",
         discussion: """
-            Exit codes: 0 no finding at or above --fail-on; 1 findings at or above it; 2 usage, configuration or I/O error.
+            Exit codes: 0 no finding at or above --fail-on (and, with --fail-on-unanalyzed, every statement checked); 1 findings at or above it, or with --fail-on-unanalyzed a statement not checked; 2 usage, configuration or I/O error.
             Docs for a rule: migration-lint rules RULE-ID.
             """,
         version: "migration-lint \(version) (PostgreSQL \(GrammarVersion.text) grammar, libpg_query)",

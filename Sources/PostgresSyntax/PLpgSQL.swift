@@ -290,6 +290,14 @@ struct BodyWalker {
         switch type {
         case "PLpgSQL_stmt_execsql":
             let query = query(statement, "sqlstmt")
+            if json.bool(json.member(statement, "into")), let range = locate(query, line: line, intoBlanked: true) {
+                // PL/pgSQL replaced the INTO clause with as many spaces (pl_gram.y,
+                // make_execsql_stmt): the statement is that text, byte for byte over the file's.
+                let text: PLpgSQLBody.Embedded.Text = source.text(range) == query
+                    ? .file(range) : .built([.init(text: query, fileRange: range)])
+                result.statements.append(.init(text: text, enclosures: enclosures, execute: nil))
+                return
+            }
             guard let range = locate(query, line: line) else {
                 // `SELECT ... INTO variable` only reads; anything else with INTO is worth saying.
                 if json.bool(json.member(statement, "into")),
@@ -325,15 +333,20 @@ struct BodyWalker {
 
     /// The file range of `text`, searched from the start of `line` (and after the previous
     /// statement) to the end of the body.
-    mutating func locate(_ text: String, line: Int) -> Range<Int>? {
+    /// With `intoBlanked`, a space of `text` also stands for any byte of the file: PL/pgSQL
+    /// hands over a statement with its INTO clause replaced by spaces.
+    mutating func locate(_ text: String, line: Int, intoBlanked: Bool = false) -> Range<Int>? {
         let needle = Array(text.utf8)
         guard !needle.isEmpty else { return nil }
         let start = max(cursor, source.lineRange(line).lowerBound, body.lowerBound)
         guard start + needle.count <= body.upperBound else { return nil }
         let bytes = source.bytes
         var offset = start
+        let space = UInt8(ascii: " ")
         while offset + needle.count <= body.upperBound {
-            if bytes[offset] == needle[0], bytes[offset..<(offset + needle.count)].elementsEqual(needle) {
+            if bytes[offset] == needle[0], intoBlanked
+                ? zip(bytes[offset..<(offset + needle.count)], needle).allSatisfy({ $0 == $1 || $1 == space })
+                : bytes[offset..<(offset + needle.count)].elementsEqual(needle) {
                 cursor = offset + needle.count
                 return offset..<(offset + needle.count)
             }

@@ -2,6 +2,8 @@ import MigrationLint
 import PostgresSyntax
 
 /// `file:line:col: warning: message [rule-id]`, the form Xcode, SwiftPM, vim and emacs read.
+/// Places not analyzed are `note: not analyzed: reason [not-analyzed]` lines; there is no
+/// summary or coverage line, which those readers would not understand.
 public struct GCCReporter: PerFileReporter {
     public init() {}
 
@@ -9,6 +11,11 @@ public struct GCCReporter: PerFileReporter {
         var out = ""
         for diagnostic in report.diagnostics {
             out += line(diagnostic, in: report) + "\n"
+        }
+        // Each place no rule checked, as a note an editor lists with the findings; a statement
+        // with a syntax-error finding is not listed twice.
+        for place in report.unanalyzedPlaces where !place.alreadyReported {
+            out += "\(place.path):\(place.line):\(place.column): note: \(place.message.replacingOccurrences(of: "\n", with: " ")) [\(notAnalyzedID)]\n"
         }
         return Array(out.utf8)
     }

@@ -4,7 +4,8 @@ import PostgresSyntax
 /// GitHub Actions workflow commands: each finding becomes an annotation on the pull request's
 /// diff (`::warning file=…,line=…,col=…,endLine=…,endColumn=…,title=rule-id::message`).
 /// GitHub shows only the first few annotations of a step, so the action also writes the
-/// markdown summary; the last line here is the plain summary for the log.
+/// markdown summary. Each place not analyzed is a `::notice` with the title `not-analyzed`;
+/// the last lines are the plain summary and coverage line for the log.
 public struct GitHubReporter: Reporter {
     public init() {}
 
@@ -21,7 +22,15 @@ public struct GitHubReporter: Reporter {
             if let column = error.column { properties.append(("col", String(column))) }
             out += "::error \(Self.properties(properties))::\(Self.escapeData(error.message))\n"
         }
+        // A notice on each place no rule checked (not on a statement that already has its
+        // syntax-error annotation), then the coverage line for the log.
+        for place in result.unanalyzedPlaces where !place.alreadyReported {
+            let properties = Self.properties([("file", place.path), ("line", String(place.line)), ("col", String(place.column)),
+                                              ("title", notAnalyzedID)])
+            out += "::notice \(properties)::\(Self.escapeData(place.message))\n"
+        }
         out += result.summary.line + "\n"
+        out += result.coverage.line + "\n"
         return out
     }
 

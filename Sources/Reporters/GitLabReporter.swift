@@ -6,6 +6,9 @@ import PostgresSyntax
 /// GitLab compares the fingerprints of the merge request with those of the target branch to
 /// tell new findings from old ones, so a fingerprint must survive unrelated edits: it hashes
 /// path, rule, message and the statement's text (whitespace collapsed), never the line number.
+/// The format is an array of issues with no place for totals: each place not analyzed is an
+/// `info` issue with `check_name` `not-analyzed` (not for a statement whose `syntax-error` issue
+/// is already there); the counts are in the job log's text output.
 public struct GitLabReporter: Reporter {
     public init() {}
 
@@ -33,6 +36,25 @@ public struct GitLabReporter: Reporter {
                     ("location", .sortedObject([
                         ("path", .string(report.path)),
                         ("lines", .sortedObject([("begin", .int(line))])),
+                    ])),
+                ]))
+            }
+            // Each place no rule checked is an `info` issue named `not-analyzed`, so the merge
+            // request widget shows the new ones; its fingerprint hashes the place's own text.
+            for place in report.unanalyzedPlaces where !place.alreadyReported {
+                let key = [report.path, notAnalyzedID, place.reason, Self.collapseWhitespace(place.text)].joined(separator: "\u{0}")
+                occurrences[key, default: 0] += 1
+                let occurrence = occurrences[key, default: 1]
+                issues.append(.sortedObject([
+                    ("type", .string("issue")),
+                    ("description", .string("\(place.message) [\(notAnalyzedID)]")),
+                    ("check_name", .string(notAnalyzedID)),
+                    ("fingerprint", .string(SHA256.hex(Array((occurrence == 1 ? key : key + "\u{0}\(occurrence)").utf8)))),
+                    ("severity", .string("info")),
+                    ("categories", .array([.string("Bug Risk")])),
+                    ("location", .sortedObject([
+                        ("path", .string(report.path)),
+                        ("lines", .sortedObject([("begin", .int(place.line))])),
                     ])),
                 ]))
             }

@@ -8,6 +8,7 @@ public struct JSONReporter: PerFileReporter {
 
     struct Output: Encodable {
         var version = 1
+        var coverage: CoverageItem
         var files: [File]
         var errors: [Error]
         var summary: Summary
@@ -56,6 +57,19 @@ public struct JSONReporter: PerFileReporter {
         var column: Int?
         var message: String
     }
+    /// The coverage of the whole run (`LintResult.coverage`), each place with its file.
+    struct CoverageItem: Encodable {
+        var statements: Int
+        var analyzed: Int
+        var unanalyzed: [Place]
+    }
+    struct Place: Encodable {
+        var path: String
+        var line: Int
+        var column: Int
+        var reason: String
+        var detail: String?
+    }
     struct Summary: Encodable {
         var findings, errors, warnings, infos, filesWithFindings, filesChecked: Int
     }
@@ -82,9 +96,11 @@ public struct JSONReporter: PerFileReporter {
     }
 
     public func frame(_ result: LintResult) -> ReportFrame {
-        let output = Output(files: [], errors: errors(result), summary: summary(result))
+        let output = Output(coverage: coverage(result), files: [], errors: errors(result), summary: summary(result))
         var head = JSONWriter()
         head.openObject()
+        head.key("coverage")
+        output.coverage.write(into: &head)
         head.key("errors")
         head.array(output.errors) { $1.write(into: &$0) }
         head.key("files")
@@ -102,7 +118,14 @@ public struct JSONReporter: PerFileReporter {
     }
 
     func output(_ result: LintResult) -> Output {
-        Output(files: result.reports.map(file), errors: errors(result), summary: summary(result))
+        Output(coverage: coverage(result), files: result.reports.map(file), errors: errors(result), summary: summary(result))
+    }
+
+    func coverage(_ result: LintResult) -> CoverageItem {
+        let total = result.coverage
+        return CoverageItem(statements: total.statements, analyzed: total.analyzed, unanalyzed: result.unanalyzedPlaces.map {
+            Place(path: $0.path, line: $0.line, column: $0.column, reason: $0.reason, detail: $0.detail)
+        })
     }
 
     func file(_ report: FileReport) -> File {
@@ -228,6 +251,28 @@ extension JSONReporter.Error {
         if let line { w.key("line"); w.int(line) }
         w.key("message"); w.writeString(message)
         w.key("path"); w.writeString(path)
+        w.closeObject()
+    }
+}
+
+extension JSONReporter.CoverageItem {
+    func write(into w: inout JSONWriter) {
+        w.openObject()
+        w.key("analyzed"); w.int(analyzed)
+        w.key("statements"); w.int(statements)
+        w.key("unanalyzed"); w.array(unanalyzed) { $1.write(into: &$0) }
+        w.closeObject()
+    }
+}
+
+extension JSONReporter.Place {
+    func write(into w: inout JSONWriter) {
+        w.openObject()
+        w.key("column"); w.int(column)
+        if let detail { w.key("detail"); w.writeString(detail) }
+        w.key("line"); w.int(line)
+        w.key("path"); w.writeString(path)
+        w.key("reason"); w.writeString(reason)
         w.closeObject()
     }
 }

@@ -11,7 +11,7 @@ public struct MarkdownReporter: Reporter {
 
     public func render(_ result: LintResult) -> String {
         let summary = result.summary
-        var out = "### MigrationLint: \(summary.line)\n"
+        var out = "### MigrationLint: \(summary.line)\n\n**Coverage:** \(Self.cell(result.coverage.line))\n"
         var omitted = 0
         for report in result.reports where !report.diagnostics.isEmpty {
             let section = self.section(report)
@@ -23,6 +23,18 @@ public struct MarkdownReporter: Reporter {
         }
         if omitted > 0 {
             out += "\n_\(plural(omitted, "more finding")) not shown; run `migration-lint lint` locally for the full list._\n"
+        }
+        let places = result.unanalyzedPlaces
+        if !places.isEmpty {
+            out += "\n**Not analyzed:**\n\n"
+            for (shown, place) in places.enumerated() {
+                let item = "- `\(Self.code(place.path))` line \(place.line): \(Self.cell(place.detail ?? place.reason))\n"
+                if out.utf8.count + item.utf8.count > characterLimit {
+                    out += "- _\(plural(places.count - shown, "more place")) not shown_\n"
+                    break
+                }
+                out += item
+            }
         }
         if !result.errors.isEmpty {
             out += "\n**Not checked:**\n\n"

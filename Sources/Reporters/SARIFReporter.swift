@@ -56,16 +56,41 @@ public struct SARIFReporter: Reporter {
                 ("locations", .array([Self.location(Self.uri(error.path), region: region)])),
             ])
         }
+        // Each place no rule checked is a warning notification: the tool ran, but not on that
+        // statement. Its descriptor is the driver's one notification descriptor, `not-analyzed`.
+        let coverage = result.coverage
+        let places = result.unanalyzedPlaces.map { place -> JSONValue in
+            .sortedObject([
+                ("level", .string("warning")),
+                ("message", Self.message(place.message)),
+                ("descriptor", .sortedObject([("id", .string(notAnalyzedID)), ("index", .int(0))])),
+                ("locations", .array([Self.location(Self.uri(place.path), region: .sortedObject([
+                    ("startLine", .int(place.line)), ("startColumn", .int(place.column)),
+                ]))])),
+                ("properties", .sortedObject([("reason", .string(place.reason))])),
+            ])
+        }
         let run = JSONValue.sortedObject([
             ("tool", .sortedObject([("driver", .sortedObject([
                 ("name", .string("migration-lint")),
                 ("version", toolVersion.map(JSONValue.string)),
                 ("rules", .array(descriptions.map(descriptor))),
+                ("notifications", .array([.sortedObject([
+                    ("id", .string(notAnalyzedID)),
+                    ("shortDescription", Self.message("A statement, EXECUTE string or builder call that no rule checked.")),
+                    ("defaultConfiguration", .sortedObject([("level", .string("warning"))])),
+                ])])),
             ]))])),
             ("invocations", .array([.sortedObject([
                 ("executionSuccessful", .bool(result.errors.isEmpty)),
-                ("toolExecutionNotifications", .array(notifications)),
+                ("toolExecutionNotifications", .array(notifications + places)),
             ])])),
+            ("properties", .sortedObject([("coverage", .sortedObject([
+                ("statements", .int(coverage.statements)),
+                ("analyzed", .int(coverage.analyzed)),
+                ("unanalyzed", .int(coverage.unanalyzed.count)),
+                ("line", .string(coverage.line)),
+            ]))])),
             ("columnKind", .string("unicodeCodePoints")),
             ("results", .array(results)),
         ])

@@ -23,6 +23,12 @@ public struct TextReporter: PerFileReporter {
             tail += paint(error.description, .red, bold: true) + "\n"
         }
         tail += paint(result.summary.line, .none, bold: true) + "\n"
+        // The coverage line, then every place not analyzed, one line each in the form editors
+        // and terminals link (the findings above show the statements with errors in full).
+        tail += paint(result.coverage.line, .none, bold: true) + "\n"
+        for place in result.unanalyzedPlaces {
+            tail += "  \(place.path):\(place.line):\(place.column): \(place.detail ?? place.reason)\n"
+        }
         return ReportFrame(head: [], separator: [], tail: Array(tail.utf8))
     }
 

@@ -32,9 +32,9 @@ public struct NotAnalyzed: Sendable, Equatable {
     /// standing for something unknown is not one: its statement is checked.
     public var coverageEntry: Coverage.Entry? {
         switch kind {
-        case .runTimeSQL: return Coverage.Entry(range: range, reason: "SQL built at run time")
-        case .builderChain: return Coverage.Entry(range: range, reason: "builder call not translated")
-        case .swiftSyntax: return Coverage.Entry(range: range, reason: "Swift syntax error")
+        case .runTimeSQL: return Coverage.Entry(range: range, reason: "SQL built at run time", detail: reason)
+        case .builderChain: return Coverage.Entry(range: range, reason: "builder call not translated", detail: reason)
+        case .swiftSyntax: return Coverage.Entry(range: range, reason: "Swift syntax error", detail: reason)
         case .unknownPart: return nil
         }
     }

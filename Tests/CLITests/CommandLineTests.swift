@@ -107,7 +107,7 @@ import Testing
         #expect(implicit.stdout == explicit.stdout)
         #expect(implicit.status == 1)
         #expect(try CLI.run(["m.sql"], in: sandbox.path).stdout == CLI.run(["lint", "m.sql"], in: sandbox.path).stdout)
-        #expect(try CLI.run([], in: sandbox.path).stdout.hasSuffix("1 finding (1 warning) in 1 file; 1 file checked\n"))
+        #expect(try CLI.run([], in: sandbox.path).stdout.hasSuffix("1 finding (1 warning) in 1 file; 1 file checked\n1 statement, 1 analyzed\n"))
     }
 
     /// Every page is in Fixtures/golden/help; `help X`, `X --help` and `X -h` print the same page.

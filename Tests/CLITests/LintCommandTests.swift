@@ -49,7 +49,7 @@ import Testing
         let locations = text.stdout.split(separator: "\n").filter { $0.contains("--> ") }
             .map { String($0.split(separator: " ").last ?? "") }
         #expect(locations == names.enumerated().filter { $0.offset % 3 != 0 }.map { "\($0.element):1:8" })
-        #expect(text.stdout.hasSuffix("8 findings (8 warnings) in 8 files; 12 files checked\n"))
+        #expect(text.stdout.hasSuffix("8 findings (8 warnings) in 8 files; 12 files checked\n12 statements, 12 analyzed\n"))
     }
 
     @Test func jsonFormatCarriesPositionsRewritesAndEdits() throws {
@@ -105,7 +105,7 @@ import Testing
         try sandbox.write("comments.sql", "-- nothing to undo\n/* really */\n")
         let result = try CLI.run(["lint", "."], in: sandbox.path)
         #expect(result.status == 0)
-        #expect(result.stdout == "0 findings in 0 files; 2 files checked\n")
+        #expect(result.stdout == "0 findings in 0 files; 2 files checked\n0 statements, 0 analyzed\n")
     }
 
     @Test func usageErrorsExitTwo() throws {
@@ -310,7 +310,7 @@ import Testing
         let result = try CLI.run(["lint", "--fix", "m.sql"], in: sandbox.path)
         #expect(result.status == 0)
         #expect(sandbox.read("m.sql") == "-- index\r\nCREATE INDEX CONCURRENTLY i ON t (a);\r\nCREATE INDEX CONCURRENTLY j ON t (b);\r\n")
-        #expect(result.stdout == "0 findings in 0 files; 1 file checked\n")
+        #expect(result.stdout == "0 findings in 0 files; 1 file checked\n2 statements, 2 analyzed\n")
     }
 
     @Test func diffShowsTheChangeWithoutWriting() throws {

@@ -116,6 +116,31 @@ import PostgresSyntax
         #expect(report.coverage.analyzed == 4)
     }
 
+    /// PL/pgSQL hands over a statement with its INTO clause replaced by spaces: a data-changing
+    /// CTE that ends in `SELECT ... INTO` (hatchet's batched backfills) and an `UPDATE ...
+    /// RETURNING ... INTO` are found in the file and linted, at their own place, without the INTO
+    /// (which would read as CREATE TABLE AS).
+    @Test func aStatementWithIntoIsFoundAndLintedWithoutIt() throws {
+        let sql = """
+            DO $$
+            DECLARE n bigint;
+            BEGIN
+              WITH moved AS (
+                DELETE FROM events RETURNING id
+              )
+              SELECT count(*) INTO n FROM moved;
+              UPDATE events SET seen = true RETURNING id INTO n;
+            END $$;
+            """
+        let report = engine.lint(text: sql, path: "m.sql")
+        #expect(report.coverage.unanalyzed.isEmpty, "\(report.coverage.unanalyzed)")
+        #expect(report.coverage.statements == 3 && report.coverage.analyzed == 3)
+        let backfill = try #require(report.diagnostics.first { $0.ruleID == "backfill-in-migration" })
+        let place = report.source.position(of: backfill.range.lowerBound)
+        #expect([place.line, place.column] == [8, 3], "at the UPDATE, whose INTO PL/pgSQL blanked")
+        #expect(!report.diagnostics.contains { $0.message.contains("CREATE TABLE") }, "the INTO is not read as SELECT INTO")
+    }
+
     @Test func aSuppressionAboveTheBlockOrInsideItSilencesItsStatements() {
         let above = findings("-- migration-lint-ignore: drop-table the table is gone already\nDO $$ BEGIN DROP TABLE old; END $$;\n")
         #expect(!above.contains { $0.0 == "drop-table" || $0.0 == "unused-ignore" })

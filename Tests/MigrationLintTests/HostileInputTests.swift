@@ -164,7 +164,7 @@ import Reporters
         #expect(report.diagnostics.count == 30_000)
         let result = LintResult(outcomes: [.linted(report)])
         let output = TextReporter().render(result)
-        #expect(output.hasSuffix("30000 findings (30000 warnings) in 1 file; 1 file checked\n"))
+        #expect(output.hasSuffix("30000 findings (30000 warnings) in 1 file; 1 file checked\n30000 statements, 30000 analyzed\n"))
         #expect(output.contains("--> hostile.sql:30000:8\n"))
     }
 }

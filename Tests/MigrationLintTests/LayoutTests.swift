@@ -92,7 +92,7 @@ import PostgresSyntax
         #expect(throws: InputError(path: "c.yml", line: 2, column: 30, message: "rule `create-index-concurrently`: severity must be off, info, warning or error")) {
             try ConfigurationFile.parse("rules:\n  create-index-concurrently: loud\n", path: "c.yml", knownRuleIDs: known)
         }
-        #expect(throws: InputError(path: "c.yml", line: 1, column: 1, message: "unknown key `layuot`; did you mean `layout`? (allowed: postgres-version, rules, paths, exclude, assume-in-transaction, layout, include-down, time-zone, fail-on, squawk-compat, placeholders, history, schema, snapshot, small-table-rows, large-table-rows, rewrite-mb-per-second)")) {
+        #expect(throws: InputError(path: "c.yml", line: 1, column: 1, message: "unknown key `layuot`; did you mean `layout`? (allowed: postgres-version, rules, paths, exclude, assume-in-transaction, layout, include-down, time-zone, fail-on, fail-on-unanalyzed, squawk-compat, placeholders, history, schema, snapshot, small-table-rows, large-table-rows, rewrite-mb-per-second)")) {
             try ConfigurationFile.parse("layuot: goose\n", path: "c.yml", knownRuleIDs: known)
         }
     }

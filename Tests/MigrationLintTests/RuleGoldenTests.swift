@@ -17,9 +17,7 @@ enum RuleGolden {
     static let directory = "rules"
 
     static var cases: [Case] {
-        // `not-analyzed` is raised by front ends only (a Swift string built at run time), so it has
-        // no SQL example to render; SwiftMigrationsTests holds its golden output.
-        (allRules.map(\.description) + EngineDiagnostics.all.filter { $0.id != EngineDiagnostics.notAnalyzed.id }).map(Case.init)
+        (allRules.map(\.description) + EngineDiagnostics.all).map(Case.init)
     }
 
     static func path(_ id: String) -> String { "\(directory)/\(id).txt" }

@@ -51,6 +51,7 @@ enum CIFixture {
             ::error file=db/migrations/001_users.sql,line=2,col=41,endLine=2,endColumn=66,title=add-column-volatile-default::ADD COLUMN token rewrites public.users: the default gen_random_uuid() is volatile%0Anote: takes ACCESS EXCLUSIVE on public.users%0Ahelp: add the column without a default, then backfill in batches
             ::warning file=db/migrations/001_users.sql,line=3,col=8,endLine=3,endColumn=13,title=create-index-concurrently::CREATE INDEX on public.users without CONCURRENTLY blocks writes%0Afix: run migration-lint lint --fix
             2 findings (1 error, 1 warning) in 1 file; 1 file checked
+            2 statements, 2 analyzed
 
             """
         #expect(GitHubReporter().render(CIFixture.result) == expected)
@@ -79,6 +80,8 @@ enum CIFixture {
     @Test func goldenOutput() {
         let expected = """
             ### MigrationLint: 2 findings (1 error, 1 warning) in 1 file; 1 file checked
+
+            **Coverage:** 2 statements, 2 analyzed
 
             #### `db/migrations/001_users.sql`
 
@@ -122,7 +125,7 @@ enum CIFixture {
 
     @Test func cleanRunSaysSo() {
         let report = FileReport(path: "a.sql", source: SourceText("SELECT 1;"), diagnostics: [], statementCount: 1)
-        #expect(MarkdownReporter().render(LintResult(outcomes: [.linted(report)])) == "### MigrationLint: 0 findings in 0 files; 1 file checked\n")
+        #expect(MarkdownReporter().render(LintResult(outcomes: [.linted(report)])) == "### MigrationLint: 0 findings in 0 files; 1 file checked\n\n**Coverage:** 1 statement, 1 analyzed\n")
     }
 
     @Test func longListsStopBeforeGitHubsCommentLimit() {
@@ -229,10 +232,22 @@ enum CIFixture {
         return SARIFReporter(toolVersion: "0.1.0").render(result)
     }
 
+    /// The real front ends and rules on Fixtures/coverage: places not analyzed in SQL (dynamic
+    /// EXECUTE, a syntax error, a placeholder) and in Swift (SQL built at run time).
+    static var coverageOutput: String {
+        var configuration = Configuration()
+        configuration.postgresVersion = 17
+        let runner = LintRunner(engine: LintEngine(rules: allRules, configuration: configuration), threadCount: 1)
+        let folder = TestEnvironment.packageRoot.appendingPathComponent("Fixtures/coverage").path
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+        let outcomes = names.sorted().map { runner.lint(path: folder + "/" + $0) }
+        return SARIFReporter(toolVersion: "0.1.0").render(LintResult(outcomes: outcomes, rules: runner.engine.rules.map(\.description)))
+    }
+
     @Test(.enabled(if: hasSchema, "the SARIF schema is absent (looked for \(schemaPath); set MIGRATION_LINT_SHARED to the folder that holds schemas/)"),
           .enabled(if: hasJSONSchema, "python3 with the jsonschema package is not installed (pip install jsonschema)"))
     func validatesAgainstTheOfficialSchema() {
-        for output in [Self.engineOutput, SARIFReporter().render(CIFixture.result), SARIFReporter().render(LintResult(outcomes: []))] {
+        for output in [Self.engineOutput, Self.coverageOutput, SARIFReporter().render(CIFixture.result), SARIFReporter().render(LintResult(outcomes: []))] {
             let script = """
                 import json, sys, jsonschema
                 schema = json.load(open(sys.argv[1]))
@@ -245,6 +260,26 @@ enum CIFixture {
             let (status, messages) = Self.run(["python3", "-c", script, Self.schemaPath], input: output)
             #expect(status == 0, "schema violations: \(messages)")
         }
+    }
+
+    @Test func coverageIsARunPropertyAndEachPlaceANotification() throws {
+        let log = try #require(try JSONSerialization.jsonObject(with: Data(Self.coverageOutput.utf8)) as? [String: Any])
+        let run = try #require((log["runs"] as? [[String: Any]])?.first)
+        let coverage = try #require((run["properties"] as? [String: Any])?["coverage"] as? [String: Any])
+        #expect(coverage["statements"] as? Int == 10)
+        #expect(coverage["analyzed"] as? Int == 5)
+        #expect(coverage["unanalyzed"] as? Int == 5)
+        let invocation = try #require((run["invocations"] as? [[String: Any]])?.first)
+        #expect(invocation["executionSuccessful"] as? Bool == true, "a place not analyzed is not a failed run")
+        let notifications = try #require(invocation["toolExecutionNotifications"] as? [[String: Any]])
+        #expect(notifications.map { ($0["message"] as? [String: Any])?["text"] as? String } == [
+            "not analyzed: dynamic EXECUTE", "not analyzed: dynamic EXECUTE", "not analyzed: syntax error (PostgreSQL 16+ syntax?)",
+            "SQL built at run time (`SQLQueryString(makeIndexSQL())`) is not analyzed", "not analyzed: placeholder not understood",
+        ])
+        #expect(Set(notifications.map { $0["level"] as? String }) == ["warning"])
+        #expect(Set(notifications.map { ($0["descriptor"] as? [String: Any])?["id"] as? String }) == ["not-analyzed"])
+        let region = try #require(((notifications.first?["locations"] as? [[String: Any]])?.first?["physicalLocation"] as? [String: Any])?["region"] as? [String: Any])
+        #expect(region["startLine"] as? Int == 10 && region["startColumn"] as? Int == 11)
     }
 
     @Test func schemaCatchesABrokenLog() throws {

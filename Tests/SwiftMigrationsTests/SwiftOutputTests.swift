@@ -50,6 +50,7 @@ import TestSupport
               CREATE INDEX CONCURRENTLY users_email_idx ON users (email);
 
         1 finding (1 warning) in 1 file; 1 file checked
+        1 statement, 1 analyzed
 
         """)
     }

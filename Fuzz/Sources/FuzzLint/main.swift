@@ -5,11 +5,20 @@ import MigrationLintRules
 import PostgresSyntax
 import Reporters
 
-/// Built once: the engine keeps no state between files.
-private let runner = LintRunner(engine: LintEngine(rules: allRules))
+/// Built once: the engine keeps no state between files. Hidden SQL (DO bodies, EXECUTE strings,
+/// called functions) and placeholder recognition are on, as by default, and some placeholders
+/// have configured values, so that the substitution of values into messages runs too.
+private let runner: LintRunner = {
+    var configuration = Configuration()
+    configuration.recognizePlaceholders = true
+    configuration.placeholderValues = ["schema": "app", "Namespace": "auth", "name": "users", "value": "42"]
+    var engine = LintEngine(rules: allRules, configuration: configuration)
+    engine.readsHiddenSQL = true
+    return LintRunner(engine: engine)
+}()
 
 /// Bytes in, findings out, the whole lint path: decoding, layout, splitting, libpg_query, the
-/// lock model, every rule, then the text and JSON reporters. Runs on a thread with the stack
+/// lock model, every rule, then every reporter (coverage included). Runs on a thread with the stack
 /// size of the runner's workers, so a stack overflow here is one users would see.
 func fuzzLint(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     let bytes = data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? []
@@ -21,9 +30,18 @@ func fuzzLint(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
         outcome = .failed(error)
     }
     let result = LintResult(outcomes: [outcome], rules: runner.engine.rules.map(\.description))
-    _ = TextReporter(color: true).render(result)
-    _ = JSONReporter().render(result)
+    for format in OutputFormat.allCases {
+        _ = format.reporter(color: true, toolVersion: "fuzz").render(result)
+    }
     return 0
+}
+
+/// What libFuzzer's own `main` calls in a debug build (`FUZZ_CONFIGURATION=debug`), where SwiftPM
+/// renames the program's entry point on Linux and the code below never runs: the input is linted
+/// on the main thread, whose stack scripts/fuzz.sh raises to the workers' 64 MiB.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzTestOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    fuzzLint(data, size)
 }
 
 /// libFuzzer's entry point when the program has its own `main` (SwiftPM gives every executable

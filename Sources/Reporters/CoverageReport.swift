@@ -1,0 +1,61 @@
+import MigrationLint
+import PostgresSyntax
+
+/// A place no rule checked, where the user finds it: what every reporter shows of coverage.
+public struct UnanalyzedPlace: Sendable, Equatable {
+    public var path: String
+    public var line: Int
+    public var column: Int
+    /// Counted in the coverage line: "dynamic EXECUTE", "syntax error", ...
+    public var reason: String
+    /// What exactly, when the reason does not say it (the Swift expression building the SQL).
+    public var detail: String?
+    /// A finding already points into this place (the `syntax-error` or `psql-meta-command`
+    /// finding of the same statement): formats that annotate places one by one (gcc, github,
+    /// gitlab) leave it out rather than mark the statement twice.
+    public var alreadyReported: Bool
+    /// The text of the place, for a fingerprint that survives edits elsewhere in the file.
+    public var text: String
+
+    /// "not analyzed: dynamic EXECUTE", or the detail when there is one (it says so itself).
+    public var message: String { detail ?? "not analyzed: \(reason)" }
+}
+
+/// The id under which formats that need one (SARIF notifications, GitLab issues, gcc and github
+/// lines) name a place in the coverage report. It is not a rule: nothing turns it off, and
+/// `--fail-on-unanalyzed` decides whether it fails the run.
+public let notAnalyzedID = "not-analyzed"
+
+extension LintResult {
+    /// The coverage of every file linted: counts summed, places in path order, then file order.
+    public var coverage: Coverage {
+        var total = Coverage()
+        for report in reports {
+            total.statements += report.coverage.statements
+            total.analyzed += report.coverage.analyzed
+        }
+        // Appended, not `+`: that sorts by offset, which means nothing across files.
+        total.unanalyzed = reports.flatMap(\.coverage.unanalyzed)
+        return total
+    }
+
+    /// Every place not analyzed, with its line and column, in output order.
+    public var unanalyzedPlaces: [UnanalyzedPlace] { reports.flatMap(\.unanalyzedPlaces) }
+}
+
+extension FileReport {
+    /// The engine's own findings that name a statement it could not read.
+    static let readingFindings: Set<String> = [EngineDiagnostics.syntaxError.id, EngineDiagnostics.psqlMetaCommand.id]
+
+    public var unanalyzedPlaces: [UnanalyzedPlace] {
+        let reading = diagnostics.filter { Self.readingFindings.contains($0.ruleID) }.map(\.range.lowerBound)
+        return coverage.unanalyzed.map { entry in
+            let position = source.position(of: entry.range.lowerBound)
+            let reported = reading.contains { entry.range.lowerBound <= $0 && $0 <= entry.range.upperBound }
+            let end = min(entry.range.upperBound, source.count)
+            let text = entry.range.lowerBound < end ? source.text(entry.range.lowerBound..<end) : ""
+            return UnanalyzedPlace(path: path, line: position.line, column: position.column, reason: entry.reason,
+                                   detail: entry.detail, alreadyReported: reported, text: text)
+        }
+    }
+}
