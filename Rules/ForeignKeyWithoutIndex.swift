@@ -33,6 +33,7 @@ public struct ForeignKeyWithoutIndex: Rule {
             RuleExample("CREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint NOT NULL ↓REFERENCES users (id));"),
             RuleExample("CREATE TABLE orders (id bigint PRIMARY KEY, account_id bigint NOT NULL);\nALTER TABLE orders ADD ↓CONSTRAINT orders_account_fk FOREIGN KEY (account_id) REFERENCES accounts (id) NOT VALID;"),
             RuleExample("CREATE TABLE line_items (order_id bigint, product_id bigint, PRIMARY KEY (product_id, order_id), ↓FOREIGN KEY (order_id) REFERENCES orders (id));"),
+            RuleExample(#"CREATE TABLE notes (id bigint PRIMARY KEY, body text NOT NULL DEFAULT $$it's$$, tag text NOT NULL DEFAULT E'it\'s', /* the user's */ user_id bigint NOT NULL ↓REFERENCES users (id) -- don't\#n);"#),
         ],
         goodExamples: [
             RuleExample("CREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint NOT NULL REFERENCES users (id));\nCREATE INDEX orders_user_id_idx ON orders (user_id);"),

@@ -25,6 +25,8 @@ public struct RedundantSetNotNull: Rule {
             RuleExample("ALTER TABLE users ADD COLUMN plan text NOT NULL DEFAULT 'free';\nALTER TABLE users ALTER COLUMN plan ↓SET NOT NULL;"),
             RuleExample("ALTER TABLE users ADD COLUMN plan text NOT NULL DEFAULT 'free';\nALTER TABLE users ALTER COLUMN plan ↓SET NOT NULL, ALTER COLUMN plan SET DEFAULT 'basic';"),
             RuleExample("ALTER TABLE app.users ADD COLUMN code text NOT NULL DEFAULT '';\nALTER TABLE app.users RENAME COLUMN code TO promo_code;\nALTER TABLE app.users ALTER COLUMN promo_code ↓SET NOT NULL;"),
+            RuleExample(#"ALTER TABLE users ADD COLUMN note text NOT NULL DEFAULT $$it's$$ /* the user's */;\#nALTER TABLE users ALTER COLUMN note /* don't */ ↓SET NOT NULL, ALTER COLUMN note SET DEFAULT E'it\'s' -- don't\#n;"#),
+            RuleExample(#"ALTER TABLE users ADD COLUMN memo text NOT NULL DEFAULT '';\#nALTER TABLE users ALTER COLUMN memo SET DEFAULT $$it's$$, ALTER COLUMN memo ↓SET NOT NULL /* the user's */;"#),
         ],
         goodExamples: [
             RuleExample("ALTER TABLE users ADD COLUMN plan text DEFAULT 'free';\nALTER TABLE users ALTER COLUMN plan SET NOT NULL;"),

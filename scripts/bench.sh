@@ -148,8 +148,14 @@ if os.path.isdir(corpus):
             if n.endswith(".sql") and not n.endswith(".down.sql") and n != "down.sql":
                 up_files.append(os.path.join(dirpath, n))
     up_files.sort()
+# MigrationLint's own flags for a row, beside the input: the corpus once as users get it (each
+# file after its project's history) and once with each file alone, as squawk reads them.
+lint_flags = {}
 if up_files:
     inputs.append(("corpus: %d up-migrations, one invocation" % len(up_files), up_files, "json"))
+    alone = "corpus, each file alone (--no-history, as squawk reads it)"
+    inputs.append((alone, up_files, "json"))
+    lint_flags[alone] = ["--no-history"]
 else:
     inputs.append(("corpus: SKIPPED (%s not found)" % corpus, None, "json"))
 mixed = write("mixed.sql", generated_ddl(20000))
@@ -191,10 +197,10 @@ if only == "swift":
     inputs = [i for i in inputs if i[0].startswith("Swift corpus")]
 
 # Runs ----------------------------------------------------------------------------------------
-def command(tool, files, fmt):
+def command(tool, files, fmt, flags=()):
     if tool == "lint":
-        return [lint, "lint", "--no-config", "--format", fmt, "--color", "never", *files] if NO_CONFIG else \
-               [lint, "lint", "--format", fmt, "--color", "never", *files]
+        return [lint, "lint", "--no-config", *flags, "--format", fmt, "--color", "never", *files] if NO_CONFIG else \
+               [lint, "lint", *flags, "--format", fmt, "--color", "never", *files]
     return [squawk, "--reporter=json", *files] if fmt == "json" else [squawk, *files]
 
 NO_CONFIG = "--no-config" in subprocess.run([lint, "lint", "--help"], capture_output=True, text=True).stdout
@@ -223,11 +229,11 @@ for label, files, fmt in inputs:
     results = {t: [] for t in tools}
     if not label.startswith(("20,000", "real migrations", "text output")):  # written here, already in the page cache
         for tool in tools:
-            measure(command(tool, files, fmt))
+            measure(command(tool, files, fmt, lint_flags.get(label, ())))
     for r in range(rounds):
         order = tools if r % 2 == 0 else tuple(reversed(tools))
         for tool in order:
-            results[tool].append(measure(command(tool, files, fmt)))
+            results[tool].append(measure(command(tool, files, fmt, lint_flags.get(label, ()))))
     med = {t: [statistics.median(x[i] for x in results[t]) for i in range(3)] for t in results}
     if "squawk" not in med:
         rows.append("| %s | %s | %s | %.0f MiB | – | – | – | – |" % (

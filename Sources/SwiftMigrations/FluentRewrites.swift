@@ -17,8 +17,9 @@ public enum FluentRewrites {
             guard text.hasPrefix(".field(") else { return nil }
             return "in Fluent: add `.required` to `\(text)`, or say why NULL is needed with `// nullable: <reason>` on its line"
         case "create-index-concurrently":
-            guard text.hasPrefix("create(index:") || text.hasPrefix(".create(index:") else { return nil }
-            return "SQLKit's `create(index:)` cannot write CONCURRENTLY: send the rewrite below with `sql.raw(\"...\")`"
+            // The finding is placed on the chain's verb (`create`), or on the whole call.
+            guard text == "create" || text.hasPrefix("create(index:") || text.hasPrefix(".create(index:") else { return nil }
+            return "SQLKit's `create(index:)` cannot write CONCURRENTLY: send the rewrite below with `sql.raw(\"...\")` in a migration of its own, a name made at run time written as `\\(ident: name)`"
         case "add-unique-constraint":
             guard text.hasPrefix(".unique(on:") else { return nil }
             return "Fluent's `.unique(on:)` cannot build its index CONCURRENTLY: send the steps below with `sql.raw(\"...\")`, the index in a migration of its own; keeping Fluent's name `uq:...` lets `.deleteUnique(on:)` drop it later"

@@ -542,7 +542,7 @@ struct MigrationWalker {
         var scratch = MappedSQL()
         var binds = 0
         if expression.is(StringLiteralExprSyntax.self) || resolve(expression) != nil {
-            if append(expression, style: .sqlQueryString, to: &scratch, binds: &binds) {
+            if append(expression, style: .swiftString, to: &scratch, binds: &binds) {
                 return String(decoding: scratch.bytes, as: UTF8.self)
             }
         }

@@ -8,6 +8,9 @@ enum InterpolationStyle {
     case sqlQueryString
     /// PostgresNIO's `PostgresQuery`: every `\(value)` is a bind parameter.
     case postgresQuery
+    /// A plain Swift `String` (a name passed to a builder): `\(value)` is text made at run time,
+    /// read as the expression's own words (`"\(Status.schema)_idx"` is `Status.schema_idx`).
+    case swiftString
 }
 
 /// What a Swift string literal holds, as Swift reads it.
@@ -156,6 +159,9 @@ struct StringLiteralReader {
             return ("$\(binds)", "`\\(\(segment.expressions.trimmedDescription))` is bind parameter $\(binds)")
         }
         switch (style, label) {
+        case (.swiftString, _):
+            if let literalValue { return (literalValue, nil) }
+            return (source, "`\\(\(source))` is text made at run time, read as \(source)")
         case (_, "bind"), (_, "binds"), (.postgresQuery, _):
             return bind()
         case (_, "ident"):

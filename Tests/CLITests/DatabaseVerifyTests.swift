@@ -84,7 +84,10 @@ import Testing
         let text = try String(contentsOf: cases.appendingPathComponent("cases.tsv"), encoding: .utf8)
         return text.split(separator: "\n").compactMap { line in
             let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
-            guard !line.hasPrefix("#"), fields.count == 5, fields[3] == "tx" else { return nil }
+            // A variant named `..._in_file` stands for objects the migration itself creates (a
+            // table made empty in the file); verify reads it from the database instead, where a
+            // table may hold rows, so the model rightly stays cautious there.
+            guard !line.hasPrefix("#"), fields.count == 5, fields[3] == "tx", !fields[1].hasSuffix("_in_file") else { return nil }
             let settings = fields[2] == "-" ? "" : fields[2].split(separator: ";").map { pair in
                 let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
                 return "SET \(parts[0]) = '\(parts.count > 1 ? parts[1] : "")';\n"
@@ -117,10 +120,15 @@ import Testing
         #expect(cases.count >= 150)
         let setup = try String(contentsOf: Self.cases.appendingPathComponent("setup.sql"), encoding: .utf8)
         // The SET TABLESPACE cases need the suite's tablespace, in the directory the server script prepares.
-        try admin().query("""
-            DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_tablespace WHERE spcname = 'mlint_space') THEN
-              EXECUTE format('CREATE TABLESPACE mlint_space LOCATION %L', '\(DatabaseServer.socketDirectory ?? "")/tablespace'); END IF; END $$
-            """, what: "creating the tablespace")
+        // CREATE TABLESPACE cannot run inside a function (a DO block), so it is checked first and
+        // run on its own; the server suite may create it at the same moment.
+        let server = try admin()
+        if try server.query("SELECT FROM pg_tablespace WHERE spcname = 'mlint_space'", what: "looking for the tablespace").rows.isEmpty {
+            do {
+                _ = try server.query("CREATE TABLESPACE mlint_space LOCATION '\(DatabaseServer.socketDirectory ?? "")/tablespace'",
+                                    what: "creating the tablespace")
+            } catch where "\(error)".contains("already exists") {}
+        }
         var failures: [String] = []
         for variant in Set(cases.map(\.variant)).sorted() {
             let name = "mlint_verify_\(variant)"

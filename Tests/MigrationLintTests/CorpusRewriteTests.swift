@@ -41,13 +41,16 @@ struct CorpusRewriteTests {
                     let alone = loudCounts(engine.lint(text: step, path: "step.sql").diagnostics)
                     guard alone.contains(where: { id, count in count > max(allowed[id] ?? 0, 0) }) else { continue }
                     // The same step where the original statement stood: what the file created before it
-                    // (an empty table) is known there; a step that must run without a transaction is
+                    // (an empty table) is known there, and what it does after (the index a foreign key
+                    // gets in the next statement); a step that must run without a transaction is
                     // judged alone.
                     let prefix = source.text(0..<statement.lowerBound)
-                    let contextual = SourceText(prefix + step)
+                    let stepText = step + "\n"
+                    let contextual = SourceText(prefix + stepText + source.text(statement.upperBound..<source.count))
+                    let stepRange = prefix.utf8.count..<(prefix.utf8.count + stepText.utf8.count)
                     let decision = LayoutDetector.decide(path: path, source: contextual)
                     let inPlace = MigrationFile(path: path, source: contextual, decision: decision).map { file in
-                        loudCounts(engine.lint(file).diagnostics.filter { $0.range.lowerBound >= prefix.utf8.count })
+                        loudCounts(engine.lint(file).diagnostics.filter { stepRange.contains($0.range.lowerBound) })
                     } ?? alone
                     let worse = alone.filter { id, count in min(count, inPlace[id] ?? 0) > max(allowed[id] ?? 0, 0) }
                     if !worse.isEmpty {
