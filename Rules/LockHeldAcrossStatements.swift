@@ -59,7 +59,11 @@ public struct LockHeldAcrossStatements: Rule {
         let line = Locking.line(of: offense.origin, in: context)
         // DROP INDEX is modelled as a lock on the index; the lock that hurts is on its table.
         var lockedName = offense.relation
-        if case .drop(let drop)? = offense.origin.statement, drop.kind == .index { lockedName = "the table of index \(offense.relation)" }
+        // When the schema shows the index's table, the lock is recorded on that table, by name.
+        if case .drop(let drop)? = offense.origin.statement, drop.kind == .index,
+           drop.objects.contains(where: { offense.origin.state.resolve($0).qualified == offense.relation }) {
+            lockedName = "the table of index \(offense.relation)"
+        }
         let doing = context.effects.rewrites.contains(offense.slow) ? "rewrites \(offense.slow.qualified)" : "scans \(offense.slow.qualified)"
         var notes = ["line \(line) takes ACCESS EXCLUSIVE on \(lockedName): it \(LockMode.accessExclusive.blockingSummary) until commit"]
         // Locks that block only stronger locks than DML takes add nothing here.
