@@ -134,7 +134,11 @@ def generated_ddl(count):
     return "\n".join(out) + "\n"
 
 def write(name, text):
-    path = os.path.join(work, name)
+    # Each generated file in a folder of its own: files side by side form one migration set, and
+    # MigrationLint would replay the others as the file's history.
+    folder = os.path.join(work, os.path.splitext(name)[0])
+    os.makedirs(folder, exist_ok=True)
+    path = os.path.join(folder, name)
     with open(path, "w") as f:
         f.write(text)
     return path
