@@ -218,7 +218,8 @@ public struct MigrationAnalyzer: Sendable {
     }
 
     /// The column of `CHECK (col IS NOT NULL)`.
-    static func notNullColumn(_ expression: Expression) -> String? {
+    /// The column of a `col IS NOT NULL` check, which lets PostgreSQL 12+ skip SET NOT NULL's scan.
+    public static func notNullColumn(_ expression: Expression) -> String? {
         if case .nullTest(.columnReference(let names, _), true, _) = expression { return names.last }
         return nil
     }

@@ -52,6 +52,16 @@ extension SchemaCatalog {
             for index in table.indexes where index.backsConstraint {
                 indexTables[table.schema + "." + index.name] = table.qualifiedName
             }
+            // A valid CHECK (col IS NOT NULL) lets SET NOT NULL skip its scan: the analyzer learns
+            // it from a migration's ADD CONSTRAINT, and from the database's own constraints here.
+            for constraint in table.constraints where constraint.kind == "c" && constraint.validated {
+                let sql = "ALTER TABLE t ADD CONSTRAINT c \(constraint.definition)"
+                guard case .alterTable(let alter)? = SQLParser().parse(SourceText(sql)).first?.statement else { continue }
+                for case .addConstraint(let check) in alter.actions {
+                    guard case .check(let expression) = check.kind, let column = MigrationAnalyzer.notNullColumn(expression) else { continue }
+                    notNullChecks[table.qualifiedName, default: []].insert(column)
+                }
+            }
         }
     }
 }
