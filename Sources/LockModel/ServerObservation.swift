@@ -89,12 +89,18 @@ public struct ServerObservation: Sendable {
     public static var catalogSQL: String { catalogQueries.joined() }
 
     /// The relation locks this session holds (tag L).
-    public static let ownLocksSQL = """
+    public static let ownLocksSQL = locksSQL(ofBackend: "pg_backend_pid()")
+
+    /// The relation locks the server process `pid` holds or waits for (tag L): another session's,
+    /// to see what a statement asks for while it waits behind a lock.
+    public static func locksSQL(ofBackend pid: String) -> String {
+        """
         SELECT 'L', relation, mode, granted FROM pg_locks
-        WHERE pid = pg_backend_pid() AND locktype = 'relation'
+        WHERE pid = \(pid) AND locktype = 'relation'
           AND database = (SELECT oid FROM pg_database WHERE datname = current_database());
 
         """
+    }
 
     /// Takes the rows of the queries above: `rows(tag)` gives the rows tagged `tag`, without the tag.
     public mutating func read(_ rows: (String) -> [[String]]) {

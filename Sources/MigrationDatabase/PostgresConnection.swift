@@ -76,11 +76,7 @@ public final class PostgresConnection {
         case PGRES_TUPLES_OK, PGRES_COMMAND_OK, PGRES_EMPTY_QUERY:
             break
         default:
-            let sqlState = PQresultErrorField(result, Int32(UInt8(ascii: "C"))).map { String(cString: $0) }
-            let primary = PQresultErrorField(result, Int32(UInt8(ascii: "M"))).map { String(cString: $0) }
-            lastErrorPosition = PQresultErrorField(result, Int32(UInt8(ascii: "P"))).flatMap { Int(String(cString: $0)) }
-            throw DatabaseError.query(server: server, what: what, sqlState: sqlState,
-                                      message: primary ?? Self.trim(String(cString: PQerrorMessage(connection))))
+            throw failure(of: result, what: what)
         }
         let columnCount = Int(PQnfields(result))
         let rowCount = Int(PQntuples(result))
@@ -93,6 +89,47 @@ public final class PostgresConnection {
             })
         }
         return Rows(columns: columns, rows: rows)
+    }
+
+    /// The server process of this connection (`pg_backend_pid()`), to find its locks from another.
+    public var backendPID: Int { Int(PQbackendPID(connection)) }
+
+    /// Sends one statement without waiting for it (libpq's asynchronous `PQsendQuery`), so that
+    /// another connection can watch it wait for a lock; `finish` waits for its result.
+    public func send(_ sql: String, what: String) throws {
+        guard PQsendQuery(connection, sql) == 1 else {
+            throw DatabaseError.query(server: server, what: what, sqlState: nil, message: Self.trim(String(cString: PQerrorMessage(connection))))
+        }
+    }
+
+    /// Whether the statement `send` sent is still running.
+    public var isBusy: Bool {
+        PQconsumeInput(connection)
+        return PQisBusy(connection) == 1
+    }
+
+    /// Waits for the statement `send` sent, and throws its error as `query` does.
+    public func finish(what: String) throws {
+        var failure: DatabaseError?
+        lastErrorPosition = nil
+        while let result = PQgetResult(connection) {
+            defer { PQclear(result) }
+            switch PQresultStatus(result) {
+            case PGRES_TUPLES_OK, PGRES_COMMAND_OK, PGRES_EMPTY_QUERY:
+                continue
+            default:
+                if failure == nil { failure = self.failure(of: result, what: what) }
+            }
+        }
+        if let failure { throw failure }
+    }
+
+    /// A failed result's error, its position kept in `lastErrorPosition`.
+    private func failure(of result: OpaquePointer, what: String) -> DatabaseError {
+        let sqlState = PQresultErrorField(result, Int32(UInt8(ascii: "C"))).map { String(cString: $0) }
+        let primary = PQresultErrorField(result, Int32(UInt8(ascii: "M"))).map { String(cString: $0) }
+        lastErrorPosition = PQresultErrorField(result, Int32(UInt8(ascii: "P"))).flatMap { Int(String(cString: $0)) }
+        return .query(server: server, what: what, sqlState: sqlState, message: primary ?? Self.trim(String(cString: PQerrorMessage(connection))))
     }
 
     /// libpq's multi-line message on one line: "...: Connection refused; Is the server running ...?".

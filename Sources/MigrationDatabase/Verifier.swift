@@ -13,13 +13,21 @@ import PostgresSyntax
 /// after each file, statements that cannot run inside a transaction block are not sent, the
 /// file's own transaction control (BEGIN, COMMIT, SAVEPOINT ...) is not sent, and the session
 /// refuses a server whose `default_transaction_read_only` is on (a replica or a guarded primary).
+/// On a throwaway database (`throwawayDatabase`) the statements that refuse a transaction block
+/// are run too, and what came before them is committed.
 public struct Verifier {
     /// How long a statement may wait for a lock before it gives up: verify must never queue
     /// behind live traffic.
     public var lockTimeout: String
+    /// The database verify runs on is a throwaway copy on verify's own server (`ThrowawayServer`):
+    /// a statement that cannot run inside a transaction block is run after all, outside one, on a
+    /// connection of its own to this database, and observed as the lock-model suite observes it
+    /// (what came before it in the file is committed first).
+    public var throwawayDatabase: ConnectionString?
 
-    public init(lockTimeout: String = "2s") {
+    public init(lockTimeout: String = "2s", throwawayDatabase: ConnectionString? = nil) {
         self.lockTimeout = lockTimeout
+        self.throwawayDatabase = throwawayDatabase
     }
 
     /// One statement's outcome.
@@ -78,10 +86,14 @@ public struct Verifier {
     }
 
     /// Runs one file inside `BEGIN ... ROLLBACK` and compares each statement with the model.
-    /// `settings` carries the schema the model starts from (the database's own catalog).
-    public func verify(path: String, source: SourceText, settings: RunSettings, on connection: PostgresConnection) throws -> FileResult {
+    /// `settings` carries the schema the model starts from (the database's own catalog). Positions
+    /// are in the file the user wrote (a Swift migration's, through its source map).
+    public func verify(_ file: MigrationFile, settings: RunSettings, on connection: PostgresConnection) throws -> FileResult {
+        let source = file.source
         var runSettings = settings
-        runSettings.fileRunsInTransaction = true
+        // On a throwaway database the statements that refuse a transaction block run alone, as
+        // the migration tool runs them.
+        runSettings.fileRunsInTransaction = throwawayDatabase == nil
         let parsed = SQLParser().parse(source)
         // The model's side of each statement the file sends (a DO block: its body's statements).
         var run = MigrationAnalyzer.Run(analyzer: MigrationAnalyzer(settings: runSettings))
@@ -92,7 +104,7 @@ public struct Verifier {
         var failed = false
         for statement in predicted {
             let range = statement.parsed.slice.range
-            var result = StatementResult(position: source.position(of: range.lowerBound),
+            var result = StatementResult(position: file.position(of: range.lowerBound),
                                          sql: source.text(range).trimmingCharacters(in: .whitespacesAndNewlines),
                                          status: .notRun)
             if failed {
@@ -102,7 +114,7 @@ public struct Verifier {
             }
             switch statement.parsed.content {
             case .syntaxError(let message, let offset):
-                result.position = source.position(of: offset)
+                result.position = file.position(of: offset)
                 result.status = .failed
                 result.reason = "syntax error: \(message)"
                 failed = true
@@ -112,55 +124,148 @@ public struct Verifier {
                 if case .transaction = syntax {
                     result.reason = "transaction control: verify runs the file in its own transaction and rolls it back"
                 } else if statement.effects?.cannotRunInTransactionBlock == true {
-                    result.reason = "cannot run inside a transaction block, and verify runs nothing on your database outside one"
+                    if let throwawayDatabase, let effects = statement.effects, effects.error == nil {
+                        result = try runAlone(result, effects: effects, range: range, file: file, on: connection, database: throwawayDatabase)
+                        failed = result.status == .failed
+                    } else {
+                        result.reason = "cannot run inside a transaction block, and verify runs nothing on your database outside one"
+                    }
                 } else {
-                    result = try self.run(result, effects: statement.effects ?? StatementEffects(), range: range, source: source, on: connection)
+                    result = try self.run(result, effects: statement.effects ?? StatementEffects(), range: range, file: file, on: connection)
                     failed = result.status == .failed
                 }
             }
             results.append(result)
         }
-        return FileResult(path: path, statements: results)
+        return FileResult(path: file.path, statements: results)
     }
 
-    func run(_ pending: StatementResult, effects: StatementEffects, range: Range<Int>, source: SourceText,
+    func run(_ pending: StatementResult, effects: StatementEffects, range: Range<Int>, file: MigrationFile,
              on connection: PostgresConnection) throws -> StatementResult {
-        var result = pending
-        var observation = ServerObservation()
-        let schemas = ServerObservation.userSchemas
         var tagged: [String: [[String]]] = [:]
-        func collect(_ sql: String, _ what: String) throws {
-            for row in try connection.query(sql, what: what).rows {
-                guard let tag = row.first ?? nil else { continue }
-                tagged[tag, default: []].append(row.dropFirst().map { $0 ?? "" })
-            }
-        }
-        try collect(ServerObservation.snapshotSQL(tag: "B", statistics: "pg_stat_xact_user_tables", schemas: schemas), "reading the relations")
-        for query in ServerObservation.catalogQueries { try collect(query, "reading the catalog") }
-        try collect(ServerObservation.ownLocksSQL, "reading the session's locks")
-        observation.heldBefore = (tagged.removeValue(forKey: "L") ?? []).compactMap { row in
+        try read([ServerObservation.snapshotSQL(tag: "B", statistics: "pg_stat_xact_user_tables", schemas: ServerObservation.userSchemas)]
+                 + ServerObservation.catalogQueries + [ServerObservation.ownLocksSQL], on: connection, into: &tagged)
+        let heldBefore = (tagged.removeValue(forKey: "L") ?? []).compactMap { row in
             row.count == 3 ? LockMode(name: row[1]).map { (row[0], $0) } : nil
         }
         try connection.query("SAVEPOINT verify_statement", what: "a savepoint")
         let start = Date()
         do {
-            try connection.query(source.text(range), what: "the statement")
+            try connection.query(file.source.text(range), what: "the statement")
         } catch let DatabaseError.query(_, _, sqlState, message) {
-            // The server's position is in characters from the statement's start.
-            if let position = connection.lastErrorPosition, position > 0 {
-                result.position = source.position(of: source.byteOffset(ofCharacter: position, in: range))
-            }
-            result.milliseconds = Date().timeIntervalSince(start) * 1000
-            result.status = .failed
-            result.reason = message + (sqlState.map { " (SQLSTATE \($0))" } ?? "")
-            if sqlState == "55P03" { result.reason! += "; lock_timeout \(lockTimeout) expired: another session holds a conflicting lock" }
+            let result = failed(pending, sqlState: sqlState, message: message, range: range, file: file, connection: connection, start: start)
             try connection.query("ROLLBACK TO SAVEPOINT verify_statement", what: "rolling back the statement")
             return result
         }
-        result.milliseconds = Date().timeIntervalSince(start) * 1000
-        try collect(ServerObservation.ownLocksSQL, "reading the session's locks")
-        try collect(ServerObservation.snapshotSQL(tag: "A", statistics: "pg_stat_xact_user_tables", schemas: schemas), "reading the relations")
+        let milliseconds = Date().timeIntervalSince(start) * 1000
+        try read([ServerObservation.ownLocksSQL, ServerObservation.snapshotSQL(tag: "A", statistics: "pg_stat_xact_user_tables",
+                                                                                schemas: ServerObservation.userSchemas)],
+                 on: connection, into: &tagged)
+        var observation = ServerObservation()
+        observation.heldBefore = heldBefore
         observation.read { tagged[$0] ?? [] }
+        return compared(pending, effects: effects, observation: observation, milliseconds: milliseconds, observedLocksOnly: false)
+    }
+
+    /// A statement that refuses a transaction block, on the throwaway database. What the file did
+    /// so far is committed; the statement runs alone on a connection of its own while another
+    /// holds SHARE ROW EXCLUSIVE on a table the model says it locks, so that the locks it asks
+    /// for show in `pg_locks` while it waits (as the lock-model suite runs its `outside:` cases);
+    /// then its rewrites and scans, from `pg_stat_user_tables`. The file's transaction opens
+    /// again after it.
+    func runAlone(_ pending: StatementResult, effects: StatementEffects, range: Range<Int>, file: MigrationFile,
+                  on connection: PostgresConnection, database: ConnectionString) throws -> StatementResult {
+        try connection.query("COMMIT", what: "committing the file so far")
+        defer { _ = try? connection.query("BEGIN", what: "starting the transaction") }
+        var tagged: [String: [[String]]] = [:]
+        try read([ServerObservation.snapshotSQL(tag: "B", statistics: "pg_stat_user_tables", schemas: ServerObservation.userSchemas)]
+                 + ServerObservation.catalogQueries, on: connection, into: &tagged)
+        var before = ServerObservation()
+        before.read { tagged[$0] ?? [] }
+        let tables = before.relationsByName
+        let blocker = effects.strongestLocks.map(\.relation.qualified)
+            .filter { ["r", "p", "m"].contains(tables[$0]?.kind ?? "") }.sorted().first
+        let holder = try blocker.map { table -> PostgresConnection in
+            let holder = try PostgresConnection(database)
+            try holder.query("BEGIN; LOCK TABLE \(table.split(separator: ".").map { quoteIdentifier(String($0)) }.joined(separator: ".")) IN SHARE ROW EXCLUSIVE MODE",
+                             what: "locking \(table) to watch the statement wait")
+            return holder
+        }
+        let statement = try PostgresConnection(database)
+        try statement.send(file.source.text(range), what: "the statement")
+        var waited = false
+        if let holder {
+            let deadline = Date().addingTimeInterval(10)
+            while Date() < deadline && statement.isBusy {
+                var locks: [String: [[String]]] = [:]
+                try read([ServerObservation.locksSQL(ofBackend: String(statement.backendPID))], on: connection, into: &locks)
+                if let rows = locks["L"], rows.contains(where: { $0.count == 3 && $0[2] == "f" }) {
+                    tagged["L"] = rows
+                    waited = true
+                    break
+                }
+                Thread.sleep(forTimeInterval: 0.02)
+            }
+            try holder.query("ROLLBACK", what: "releasing the lock")
+        }
+        let start = Date()
+        do {
+            try statement.finish(what: "the statement")
+        } catch let DatabaseError.query(_, _, sqlState, message) {
+            return failed(pending, sqlState: sqlState, message: message, range: range, file: file, connection: statement, start: start)
+        }
+        let milliseconds = Date().timeIntervalSince(start) * 1000
+        // The statistics of another session reach the shared counters when it flushes them.
+        if statement.serverVersionNumber >= 150000 {
+            try statement.query("SELECT pg_stat_force_next_flush()", what: "flushing the statistics")
+        } else {
+            Thread.sleep(forTimeInterval: 1)
+        }
+        try statement.query("SELECT 1", what: "flushing the statistics")
+        try read([ServerObservation.snapshotSQL(tag: "A", statistics: "pg_stat_user_tables", schemas: ServerObservation.userSchemas)],
+                 on: connection, into: &tagged)
+        var observation = ServerObservation()
+        observation.read { tagged[$0] ?? [] }
+        var result = compared(pending, effects: effects, observation: observation, milliseconds: milliseconds, observedLocksOnly: true)
+        if let blocker, !waited {
+            result.disagreements.append("the statement never waited behind the lock on \(blocker): its locks were not seen")
+            result.status = .disagrees
+        }
+        result.reason = blocker.map { "run alone, outside a transaction block; its locks were read while it waited behind one on \($0)" }
+            ?? "run alone, outside a transaction block; the model names no table it locks, so its locks were not watched"
+        return result
+    }
+
+    /// Runs `queries` and files their rows by their first column, the tag `ServerObservation` reads.
+    func read(_ queries: [String], on connection: PostgresConnection, into tagged: inout [String: [[String]]]) throws {
+        for query in queries {
+            for row in try connection.query(query, what: "reading the catalog").rows {
+                guard let tag = row.first ?? nil else { continue }
+                tagged[tag, default: []].append(row.dropFirst().map { $0 ?? "" })
+            }
+        }
+    }
+
+    /// The statement the server refused, placed at the server's error position.
+    func failed(_ pending: StatementResult, sqlState: String?, message: String, range: Range<Int>, file: MigrationFile,
+                connection: PostgresConnection, start: Date) -> StatementResult {
+        var result = pending
+        // The server's position is in characters from the statement's start.
+        if let position = connection.lastErrorPosition, position > 0 {
+            result.position = file.position(of: file.source.byteOffset(ofCharacter: position, in: range))
+        }
+        result.milliseconds = Date().timeIntervalSince(start) * 1000
+        result.status = .failed
+        result.reason = message + (sqlState.map { " (SQLSTATE \($0))" } ?? "")
+        if sqlState == "55P03" { result.reason! += "; lock_timeout \(lockTimeout) expired: another session holds a conflicting lock" }
+        return result
+    }
+
+    /// The model's prediction and the server's observation side by side, and where they differ.
+    func compared(_ pending: StatementResult, effects: StatementEffects, observation: ServerObservation, milliseconds: Double,
+                  observedLocksOnly: Bool) -> StatementResult {
+        var result = pending
+        result.milliseconds = milliseconds
         let model = ResolvedPrediction(effects, server: observation)
         let byName = observation.relationsByName
         result.model = Effects(locks: model.locks.filter { byName[$0.key] != nil }.mapValues(\.description),
@@ -171,7 +276,7 @@ public struct Verifier {
         let serverLocks = observation.strongestLocks.filter { ["r", "p", "m"].contains(byName[$0.key]?.kind ?? "") || model.locks[$0.key] != nil }
         result.server = Effects(locks: serverLocks.mapValues(\.description),
                                 rewrites: observation.comparableRewrites.sorted(), scans: observation.comparableScans.sorted())
-        result.disagreements = observation.disagreements(with: effects, observedLocksOnly: false)
+        result.disagreements = observation.disagreements(with: effects, observedLocksOnly: observedLocksOnly)
         if let error = effects.error { result.disagreements.append("error: model \(error) / server none") }
         result.status = result.disagreements.isEmpty ? .agrees : .disagrees
         return result

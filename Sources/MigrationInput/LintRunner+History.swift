@@ -88,6 +88,24 @@ extension LintRunner {
         return history
     }
 
+    /// The earlier migrations of `path`'s set, in the order they are applied, as the replay reads
+    /// them (their up parts; files `exclude` names are passed over, down migrations too): what
+    /// `verify` runs for real on its throwaway server before `path`. Empty with `history: false`,
+    /// for a Swift file and for a file that is not in a set.
+    public func earlierMigrations(of path: String) -> [MigrationFile] {
+        let configuration = engine.configuration
+        guard configuration.history, path.hasSuffix(".sql"), case .success(let source) = SourceReader.read(path: path) else { return [] }
+        let members = MigrationHistory.members(of: path, layout: decide(path: path, source: source).layout)
+        guard let index = members.firstIndex(of: path) else { return [] }
+        let discovery = FileDiscovery(exclude: configuration.exclude)
+        return members[..<index].filter { !discovery.isExcluded($0) }.compactMap { member in
+            guard case .success(let source) = SourceReader.read(path: member) else { return nil }
+            let decision = LayoutDetector.decide(path: member, source: source, override: configuration.layout,
+                                                 assumeInTransaction: configuration.assumeInTransaction)
+            return MigrationFile(path: member, source: source, decision: decision)
+        }
+    }
+
     /// One earlier file, as the replay found it.
     enum Replayed: Sendable {
         case parsed(ParsedMigration)

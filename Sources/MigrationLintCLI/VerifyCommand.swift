@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import MigrationInput
 import MigrationLint
+import MigrationLintRules
 #if Database
 import LockModel
 import MigrationDatabase
@@ -15,27 +16,36 @@ struct VerifyCommand: ParsableCommand {
 
     static let configuration = CommandConfiguration(
         commandName: "verify",
-        abstract: "Run migrations on a development or CI database inside a rolled-back transaction and compare the locks, rewrites and scans with the model's.",
+        abstract: "Run migrations on a real PostgreSQL and compare the locks, rewrites and scans with the model's.",
         discussion: """
-            The URL must name a development or CI database, never production: every statement really runs \
-            (and takes its locks, and rewrites tables) before the transaction is rolled back. Each file runs in \
-            BEGIN ... ROLLBACK with lock_timeout set (--lock-timeout), so verify gives up instead of queueing \
-            behind other sessions; a server with default_transaction_read_only on is refused. Statements that \
-            cannot run inside a transaction block (CREATE INDEX CONCURRENTLY and the rest of that family, VACUUM) \
-            and the file's own BEGIN/COMMIT are not run, and are reported as such. Not rolled back by PostgreSQL \
-            itself: sequence values that a statement advances (nextval, setval).
+            Without --database-url, verify starts a throwaway PostgreSQL of its own (the newest installed: \
+            /usr/lib/postgresql/<N>/bin, else `pg_config --bindir`, or --postgres-bin): initdb into a temporary \
+            directory, a Unix socket in it and no TCP port, stopped and removed afterwards, also when verify fails. \
+            As root the server runs as the `postgres` system user. On it each file gets a fresh database holding the \
+            starting schema (`schema:` or --schema) and the earlier migrations of the file's folder, applied for \
+            real; then the file is verified as below, except that statements that cannot run inside a transaction \
+            block (CREATE INDEX CONCURRENTLY and its family, VACUUM) run too: alone, after what came before them is \
+            committed, with their locks read while they wait behind a lock on their table.
+            With --database-url URL (a development or CI database, never production; DATABASE_URL is not read \
+            here) every statement really runs (and takes its locks, and rewrites tables) before the transaction \
+            is rolled back. Each file runs in BEGIN ... ROLLBACK with lock_timeout set (--lock-timeout), so \
+            verify gives up instead of queueing behind other sessions; a server with default_transaction_read_only \
+            on is refused. Statements that cannot run inside a transaction block and the file's own BEGIN/COMMIT \
+            are not run there, and are reported as such. Not rolled back by PostgreSQL itself: sequence values \
+            that a statement advances (nextval, setval).
             The model starts from the database's own catalog. A disagreement is a bug in migration-lint's lock \
-            model: the output says how to report it.
+            model: the output says how to report it. Swift migrations are verified through the same front end as \
+            `lint`, with positions in the Swift file.
             Exit codes: 0 every statement run agrees; 1 a disagreement or a statement the server refused; \
-            2 usage, connection or permission error.
-            Without --database-url (a throwaway server) is not available yet. Needs a build with the Database \
-            trait (`swift build --traits Database`).
+            2 usage, connection or permission error, no PostgreSQL server binaries for the throwaway server \
+            (install postgresql-15, or give --database-url), or an earlier migration or the schema failing there.
+            Needs a build with the Database trait (`swift build --traits Database`).
             """)
 
-    @Argument(help: "SQL migration files or directories (searched for *.sql), in the order to verify them.")
+    @Argument(help: "SQL or Swift migration files or directories (searched for *.sql and Swift migrations), in the order to verify them.")
     var paths: [String] = []
 
-    @Option(help: ArgumentHelp("A development or CI database (libpq URL or key=value pairs). DATABASE_URL is not read here.", valueName: "URL"))
+    @Option(help: ArgumentHelp("A development or CI database (libpq URL or key=value pairs). DATABASE_URL is not read here. Without it: a throwaway server.", valueName: "URL"))
     var databaseUrl: String?
 
     @Option(help: ArgumentHelp("How long a statement may wait for a lock before it fails (PostgreSQL's lock_timeout).", valueName: "DURATION"))
@@ -44,39 +54,43 @@ struct VerifyCommand: ParsableCommand {
     @Option(help: "Output format")
     var format: Format = .text
 
+    @Option(help: ArgumentHelp("Throwaway server: the directory of initdb, pg_ctl and postgres (default: the newest /usr/lib/postgresql/<N>/bin, else `pg_config --bindir`).", valueName: "DIR"))
+    var postgresBin: String?
+
+    @Option(help: ArgumentHelp("Throwaway server: a `pg_dump --schema-only` file applied before the migrations (overrides `schema:`).", valueName: "FILE"))
+    var schema: String?
+
+    @Option(help: "Configuration file (default: the nearest .migration-lint.yml from the working directory up); its `schema:`, `exclude` and `history` apply.")
+    var config: String?
+
+    @Flag(help: "Throwaway server: do not apply the earlier migrations of each file's folder first.")
+    var noHistory = false
+
     func run() throws {
         #if Database
-        guard let databaseUrl else {
-            throw UsageError(description: """
-                error: give --database-url URL (a development or CI database); verifying on a throwaway server \
-                started by migration-lint is not available yet
-                """)
-        }
         guard !paths.isEmpty else { throw UsageError(description: "error: name the migration files to verify") }
-        let (files, errors) = FileDiscovery().collect(paths)
+        let (paths, errors) = FileDiscovery().collect(self.paths)
         if let error = errors.first { throw UsageError(description: error.description) }
-        let string = try DatabaseSupport.connectionString(databaseUrl, useEnvironment: false)
-        let verifier = Verifier(lockTimeout: lockTimeout)
-        var results: [Verifier.FileResult] = []
-        let serverVersion: String
-        do {
-            let connection = try PostgresConnection(string)
-            try verifier.prepare(connection)
-            let snapshot = try CatalogReader().read(connection)
-            serverVersion = snapshot.serverVersion
-            let settings = RunSettings(postgresVersion: snapshot.serverMajorVersion, existingSchema: SchemaCatalog(snapshot: snapshot))
-            for path in files {
-                let source: SourceText
-                switch SourceReader.read(path: path) {
-                case .success(let text): source = text
-                case .failure(let error): throw UsageError(description: error.description)
+        let runner = LintRunner(engine: LintEngine(rules: [], configuration: try resolveConfiguration()), threadCount: 1)
+        let files = try paths.map { path -> MigrationFile in
+            switch SourceReader.read(path: path) {
+            case .success(let source):
+                guard path.hasSuffix(".swift") else { return MigrationFile(path: path, source: source) }
+                guard let file = runner.migrationFile(path: path, source: source) else {
+                    throw UsageError(description: "error: \(path): no migration type in this Swift file")
                 }
-                results.append(try verifier.verify(path: path, source: source, settings: settings, on: connection))
+                return file
+            case .failure(let error): throw UsageError(description: error.description)
             }
+        }
+        let verified: (results: [Verifier.FileResult], serverVersion: String)
+        do {
+            verified = try databaseUrl.map { try verify(files, on: try DatabaseSupport.connectionString($0, useEnvironment: false)) }
+                ?? verifyOnThrowawayServer(files, runner: runner)
         } catch let error as DatabaseError {
             throw UsageError(description: "error: \(error.description)")
         }
-        let output = VerifyOutput(files: results, serverVersion: serverVersion)
+        let output = VerifyOutput(files: verified.results, serverVersion: verified.serverVersion, throwaway: databaseUrl == nil)
         switch format {
         case .text: writeOutput(output.text())
         case .json: writeOutput(try output.json())
@@ -87,6 +101,70 @@ struct VerifyCommand: ParsableCommand {
         throw DatabaseSupport.notBuilt
         #endif
     }
+
+    #if Database
+    /// The configuration file with --schema and --no-history over it.
+    func resolveConfiguration() throws -> Configuration {
+        var configuration = Configuration()
+        if let path = config ?? ConfigurationFile.find(from: FileManager.default.currentDirectoryPath) {
+            do {
+                configuration = try ConfigurationFile.load(path: path, knownRuleIDs: Set(allRules.map(\.id) + EngineDiagnostics.all.map(\.id)))
+            } catch let error as InputError {
+                throw UsageError(description: error.description)
+            }
+        }
+        if let schema { configuration.schemaFile = schema }
+        if noHistory { configuration.history = false }
+        if let file = configuration.schemaFile, !FileManager.default.isReadableFile(atPath: file) {
+            throw UsageError(description: "error: \(file): cannot read the schema file (`schema:` / --schema)")
+        }
+        return configuration
+    }
+
+    /// Each file in its own rolled-back transaction on the database `string` names, the model
+    /// starting from that database's catalog.
+    func verify(_ files: [MigrationFile], on string: ConnectionString, throwaway: Bool = false) throws -> ([Verifier.FileResult], String) {
+        let verifier = Verifier(lockTimeout: lockTimeout, throwawayDatabase: throwaway ? string : nil)
+        let connection = try PostgresConnection(string)
+        try verifier.prepare(connection)
+        let snapshot = try CatalogReader().read(connection)
+        let settings = RunSettings(postgresVersion: snapshot.serverMajorVersion, existingSchema: SchemaCatalog(snapshot: snapshot))
+        return (try files.map { try verifier.verify($0, settings: settings, on: connection) }, snapshot.serverVersion)
+    }
+
+    /// verify without a URL: a server of its own, and on it a database per file holding the
+    /// starting schema and the file's earlier migrations, applied for real.
+    func verifyOnThrowawayServer(_ files: [MigrationFile], runner: LintRunner) throws -> ([Verifier.FileResult], String) {
+        let candidates = postgresBin.map { [$0] } ?? ThrowawayServer.binaryDirectories()
+        guard let binaries = ThrowawayServer.findBinaries(in: candidates) else { throw DatabaseError.noServerBinaries(searched: candidates) }
+        let server = try ThrowawayServer(binaries: binaries)
+        defer { server.stop() }
+        let admin = try PostgresConnection(server.connectionString())
+        try admin.query("CREATE DATABASE verify_base", what: "creating the starting database")
+        if let path = runner.engine.configuration.schemaFile {
+            guard case .success(let source) = SourceReader.read(path: path) else {
+                throw UsageError(description: "error: \(path): cannot read the schema file (`schema:` / --schema)")
+            }
+            // Closed before the database is copied: CREATE DATABASE refuses a template in use.
+            do {
+                let base = try PostgresConnection(server.connectionString(database: "verify_base"))
+                try server.apply(runner.engine.parse(MigrationFile(path: path, source: source)), on: base)
+            }
+        }
+        var results: [Verifier.FileResult] = []
+        var serverVersion = ""
+        for (index, file) in files.enumerated() {
+            let database = "verify_\(index)"
+            try admin.query("CREATE DATABASE \(database) TEMPLATE verify_base", what: "creating the database for \(file.path)")
+            let history = try PostgresConnection(server.connectionString(database: database))
+            for earlier in runner.earlierMigrations(of: file.path) { try server.apply(runner.engine.parse(earlier), on: history) }
+            let verified = try verify([file], on: server.connectionString(database: database), throwaway: true)
+            results += verified.0
+            serverVersion = verified.1
+        }
+        return (results, serverVersion)
+    }
+    #endif
 }
 
 #if Database
@@ -94,6 +172,8 @@ struct VerifyCommand: ParsableCommand {
 struct VerifyOutput {
     var files: [Verifier.FileResult]
     var serverVersion: String
+    /// On verify's own server, which is gone afterwards, rather than in a rolled-back transaction.
+    var throwaway = false
 
     static let howToFile = """
         A disagreement is a bug in migration-lint's lock model. Please report it as an issue of migration-lint \
@@ -107,7 +187,8 @@ struct VerifyOutput {
 
     var summary: String {
         "\(statements.count) statements in \(files.count) files on PostgreSQL \(serverVersion): \(count(.agrees)) agree, "
-            + "\(count(.disagrees)) disagree, \(count(.failed)) failed, \(count(.notRun)) not run; everything was rolled back"
+            + "\(count(.disagrees)) disagree, \(count(.failed)) failed, \(count(.notRun)) not run; "
+            + (throwaway ? "the throwaway server was stopped and removed" : "everything was rolled back")
     }
 
     static func describe(_ effects: Verifier.Effects?) -> (locks: String, rewrites: String, scans: String) {
@@ -135,6 +216,7 @@ struct VerifyOutput {
                     out += "    rewrite  model: \(model.rewrites) | server: \(server.rewrites)\n"
                     out += "    scan     model: \(model.scans) | server: \(server.scans)\n"
                     out += "    time     \(String(format: "%.1f", statement.milliseconds ?? 0)) ms\n"
+                    if let note = statement.reason { out += "    note     \(note)\n" }
                     for disagreement in statement.disagreements { out += "    DISAGREES: \(disagreement)\n" }
                 case .failed:
                     out += "    error: \(statement.reason ?? "")\n"
