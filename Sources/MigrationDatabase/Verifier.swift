@@ -124,7 +124,7 @@ public struct Verifier {
                 if case .transaction = syntax {
                     result.reason = "transaction control: verify runs the file in its own transaction and rolls it back"
                 } else if statement.effects?.cannotRunInTransactionBlock == true {
-                    if let throwawayDatabase, let effects = statement.effects, effects.error == nil {
+                    if let throwawayDatabase, let effects = statement.effects {
                         result = try runAlone(result, effects: effects, range: range, file: file, on: connection, database: throwawayDatabase)
                         failed = result.status == .failed
                     } else {
@@ -183,7 +183,8 @@ public struct Verifier {
         var before = ServerObservation()
         before.read { tagged[$0] ?? [] }
         let tables = before.relationsByName
-        let blocker = effects.strongestLocks.map(\.relation.qualified)
+        // A statement the model says the server refuses takes no lock worth watching.
+        let blocker = effects.error != nil ? nil : effects.strongestLocks.map(\.relation.qualified)
             .filter { ["r", "p", "m"].contains(tables[$0]?.kind ?? "") }.sorted().first
         let holder = try blocker.map { table -> PostgresConnection in
             let holder = try PostgresConnection(database)
@@ -212,7 +213,14 @@ public struct Verifier {
         do {
             try statement.finish(what: "the statement")
         } catch let DatabaseError.query(_, _, sqlState, message) {
-            return failed(pending, sqlState: sqlState, message: message, range: range, file: file, connection: statement, start: start)
+            guard let error = effects.error else {
+                return failed(pending, sqlState: sqlState, message: message, range: range, file: file, connection: statement, start: start)
+            }
+            var result = pending
+            result.status = error == message ? .agrees : .disagrees
+            result.reason = "the server refused it: \(message)"
+            if error != message { result.disagreements = ["error: model \(error) / server \(message)"] }
+            return result
         }
         let milliseconds = Date().timeIntervalSince(start) * 1000
         // The statistics of another session reach the shared counters when it flushes them.

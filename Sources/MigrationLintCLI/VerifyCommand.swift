@@ -209,7 +209,12 @@ struct VerifyOutput {
             for statement in file.statements {
                 let place = "\(file.path):\(statement.position.line):\(statement.position.column)"
                 out += "\(place): \(statement.status.rawValue): \(Self.firstLine(statement.sql))\n"
+                let refused = statement.model == nil && statement.server == nil
                 switch statement.status {
+                case .agrees where refused, .disagrees where refused:
+                    // Refused by the server, as the model said (or not): only the note says more.
+                    if let note = statement.reason { out += "    note     \(note)\n" }
+                    for disagreement in statement.disagreements { out += "    DISAGREES: \(disagreement)\n" }
                 case .agrees, .disagrees:
                     let model = Self.describe(statement.model), server = Self.describe(statement.server)
                     out += "    locks    model: \(model.locks)\n             server: \(server.locks)\n"

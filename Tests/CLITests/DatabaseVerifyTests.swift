@@ -81,13 +81,18 @@ import Testing
     /// The transaction-safe cases of Fixtures/lock-cases/cases.tsv (the `outside:` ones refuse a
     /// transaction block: verify does not run them on a user's database).
     static func transactionCases() throws -> [Case] {
+        try lockCases { $0 == "tx" }
+    }
+
+    /// The cases of Fixtures/lock-cases/cases.tsv whose way to run (`tx`, `outside:TABLE`) `run` accepts.
+    static func lockCases(run: (String) -> Bool) throws -> [Case] {
         let text = try String(contentsOf: cases.appendingPathComponent("cases.tsv"), encoding: .utf8)
         return text.split(separator: "\n").compactMap { line in
             let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
             // A variant named `..._in_file` stands for objects the migration itself creates (a
             // table made empty in the file); verify reads it from the database instead, where a
             // table may hold rows, so the model rightly stays cautious there.
-            guard !line.hasPrefix("#"), fields.count == 5, fields[3] == "tx", !fields[1].hasSuffix("_in_file") else { return nil }
+            guard !line.hasPrefix("#"), fields.count == 5, run(fields[3]), !fields[1].hasSuffix("_in_file") else { return nil }
             let settings = fields[2] == "-" ? "" : fields[2].split(separator: ";").map { pair in
                 let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
                 return "SET \(parts[0]) = '\(parts.count > 1 ? parts[1] : "")';\n"

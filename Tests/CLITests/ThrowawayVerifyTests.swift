@@ -62,6 +62,30 @@ import Testing
         #expect(try serverDirectories().subtracting(before).isEmpty, "a throwaway server's directory was left behind")
     }
 
+    /// The lock-model suite's `outside:` cases, which refuse a transaction block, on the suite's
+    /// schema: run alone, each agrees with the model (a case the server refuses, with the model's
+    /// error).
+    @Test func theOutsideLockCasesAgree() throws {
+        let cases = try DatabaseVerifyTests.lockCases { $0.hasPrefix("outside:") }
+        #expect(cases.count >= 10)
+        let sandbox = try Sandbox()
+        var schema = try String(contentsOf: DatabaseVerifyTests.cases.appendingPathComponent("setup.sql"), encoding: .utf8)
+        for variant in Set(cases.map(\.variant)) {
+            schema += "\n" + (try String(contentsOf: DatabaseVerifyTests.cases.appendingPathComponent("variants/\(variant).sql"), encoding: .utf8))
+        }
+        try sandbox.write("schema.sql", schema)
+        // Each in a folder of its own: no case is another's history.
+        for lockCase in cases { try sandbox.write("\(lockCase.name)/m.sql", lockCase.settings + lockCase.statement + ";\n") }
+        let result = try CLI.run(["verify", "--schema", "schema.sql", "--format", "json"] + cases.map { "\($0.name)/m.sql" }, in: sandbox.path)
+        let report = try JSONDecoder().decode(DatabaseVerifyTests.Report.self, from: Data(result.stdout.utf8))
+        // Every case's statement ran alone (the settings before it in the transaction).
+        let alone = report.statements.filter { statement in ["run alone", "the server refused"].contains { (statement.reason ?? "").hasPrefix($0) } }
+        #expect(alone.count == cases.count, "\(result.stdout)")
+        let failures = report.statements.filter { $0.status != "agrees" }.map { "\($0.path): \($0.status) \($0.reason ?? "") \($0.disagreements)" }
+        #expect(failures.isEmpty, "\(failures.joined(separator: "\n"))")
+        #expect(result.status == 0, "\(result.stderr)")
+    }
+
     @Test func theSchemaFileComesFirstAndAFailureStillRemovesTheServer() throws {
         let sandbox = try Sandbox()
         try sandbox.write("schema.sql", "CREATE TABLE accounts (id bigint PRIMARY KEY, email text);\n")
