@@ -107,7 +107,7 @@ if [ "$only" != "swift" ]; then
 fi
 
 python3 - "$root" "$work" "$lint" "$squawk" "$rounds" "$only" <<'PY'
-import os, statistics, subprocess, sys, time, datetime
+import os, re, statistics, subprocess, sys, time, datetime
 
 root, work, lint, squawk, rounds, only = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5]), sys.argv[6]
 
@@ -162,6 +162,38 @@ if up_files:
     lint_flags[alone] = ["--no-history"]
 else:
     inputs.append(("corpus: SKIPPED (%s not found)" % corpus, None, "json"))
+# One file after its history (what pre-commit lints): the last migration of each corpus project's
+# largest migration set, with every earlier file of the set replayed; squawk lints the same file.
+def natural(name):
+    return [(0, int(part), "") if part.isdigit() else (1, 0, part) for part in re.split(r"(\d+)", name)]
+if up_files:
+    for project in sorted(os.listdir(corpus)):
+        sets = {}
+        for path in up_files:
+            if not path.startswith(os.path.join(corpus, project) + os.sep):
+                continue
+            folder, name = os.path.split(path)
+            # Prisma and diesel keep one folder per migration: the set is the folder above.
+            key, order = (os.path.dirname(folder), os.path.basename(folder)) if name in ("migration.sql", "up.sql") else (folder, name)
+            sets.setdefault(key, []).append((natural(order), path))
+        if sets:
+            members = max(sets.values(), key=len)
+            last = max(members)[1]
+            inputs.append(("one file after its %d-file history (%s)" % (len(members) - 1, project.split("__")[-1]), [last], "json"))
+def synthetic_history(count):
+    """`count` migrations of the shapes of a growing schema, then the file linted after them."""
+    folder = os.path.join(work, "history")
+    os.makedirs(folder, exist_ok=True)
+    for i in range(count):
+        with open(os.path.join(folder, "%05d_m.sql" % i), "w") as f:
+            f.write("CREATE TABLE t%d (id bigint PRIMARY KEY, parent_id bigint REFERENCES t%d (id), name varchar(50) NOT NULL);\n"
+                    "CREATE INDEX t%d_name_idx ON t%d (name);\nALTER TABLE t%d ADD COLUMN note text;\n"
+                    "ALTER TABLE t%d ALTER COLUMN name TYPE varchar(100);\n" % (i, max(0, i - 1), i, i, i, i))
+    last = os.path.join(folder, "%05d_last.sql" % count)
+    with open(last, "w") as f:
+        f.write("ALTER TABLE t%d ALTER COLUMN name TYPE varchar(200);\nCREATE INDEX CONCURRENTLY t10_note_idx ON t10 (note);\n" % (count - 1))
+    return last
+inputs.append(("one file after a synthetic 1,500-file history", [synthetic_history(1500)], "json"))
 mixed = write("mixed.sql", generated_ddl(20000))
 inputs.append(("20,000 mixed DDL statements, one file", [mixed], "json"))
 # Real migrations in one long file: the up-migrations of the corpus's plain-SQL projects (those

@@ -72,8 +72,12 @@ public struct SchemaCatalog: Sendable {
     /// Snapshot collections: the analyzer keeps a catalog per statement, and dictionaries would
     /// make a long file quadratic in time and memory.
     public var tables: SnapshotMap<String, Table> = [:]
-    /// Qualified index name to its qualified table.
-    public var indexTables: SnapshotMap<String, String> = [:]
+    /// Qualified index name to its qualified table; written through `setTable(ofIndex:to:)`,
+    /// which keeps `indexesByTable` beside it.
+    public private(set) var indexTables: SnapshotMap<String, String> = [:]
+    /// Qualified table name to the qualified names of its indexes: what DROP COLUMN, DROP TABLE
+    /// and renames ask, answered without walking every index of a project-sized schema.
+    public private(set) var indexesByTable: SnapshotMap<String, Set<String>> = [:]
     /// Qualified table name to its constraints by name.
     public var constraints: SnapshotMap<String, [String: ConstraintInfo]> = [:]
     /// Qualified domain name to whether it has a CHECK constraint (a column of it is checked row by row).
@@ -115,7 +119,24 @@ public struct SchemaCatalog: Sendable {
 
     /// The indexes of `table` with their key columns.
     public func indexes(of table: String) -> [(name: String, columns: [String?])] {
-        indexTables.filter { $0.value == table }.map { ($0.key, indexColumns[$0.key] ?? []) }.sorted { $0.name < $1.name }
+        indexNames(of: table).map { ($0, indexColumns[$0] ?? []) }
+    }
+
+    /// The qualified names of the indexes of `table`, sorted.
+    public func indexNames(of table: String) -> [String] {
+        indexesByTable[table].map { $0.sorted() } ?? []
+    }
+
+    /// Records that `index` belongs to `table` (nil: the index is gone).
+    public mutating func setTable(ofIndex index: String, to table: String?) {
+        let old = indexTables[index]
+        guard old != table else { return }
+        if let old, var names = indexesByTable[old] {
+            names.remove(index)
+            indexesByTable[old] = names.isEmpty ? nil : names
+        }
+        indexTables[index] = table
+        if let table { indexesByTable[table, default: []].insert(index) }
     }
 
     /// Tables whose foreign keys reference `table`.
@@ -177,7 +198,7 @@ public struct SchemaCatalog: Sendable {
             if let indexName = index.name {
                 let qualified = resolve(QualifiedName(schema: index.relation.schema, name: indexName)).qualified
                 if index.ifNotExists, indexTables[qualified] != nil { return }
-                indexTables[qualified] = resolve(index.relation).qualified
+                setTable(ofIndex: qualified, to: resolve(index.relation).qualified)
                 indexColumns[qualified] = index.columns.map(\.name)
                 if let origin = learningOrigin { indexOrigins[qualified] = origin } else { _ = indexOrigins.removeValue(forKey: qualified) }
             }
@@ -210,7 +231,7 @@ public struct SchemaCatalog: Sendable {
                 }
                 constraints[table] = tableConstraints
             }
-            for (index, _) in indexTables where indexTables[index] == table {
+            for index in indexNames(of: table) {
                 if let columns = indexColumns[index], columns.contains(old) {
                     indexColumns[index] = columns.map { $0 == old ? rename.newName : $0 }
                 }
@@ -223,7 +244,7 @@ public struct SchemaCatalog: Sendable {
         case .setSchema(let kind, let object, let newSchema) where kind == .table:
             let old = resolve(object)
             // The table's indexes move with it.
-            for (index, table) in indexTables where table == old.qualified {
+            for index in indexNames(of: old.qualified) {
                 moveIndex(from: index, to: QualifiedName(schema: newSchema, name: Self.unqualified(index)).qualified)
             }
             moveTable(from: old.qualified, to: QualifiedName(schema: newSchema, name: old.name).qualified)
@@ -233,7 +254,7 @@ public struct SchemaCatalog: Sendable {
                 tables[name] = nil
                 constraints[name] = nil
                 notNullChecks[name] = nil
-                for (index, table) in indexTables where table == name { forgetIndex(index) }
+                for index in indexNames(of: name) { forgetIndex(index) }
             }
         case .drop(let drop) where drop.kind == .index:
             for object in drop.objects { forgetIndex(resolve(object).qualified) }
@@ -265,7 +286,7 @@ public struct SchemaCatalog: Sendable {
                     for (constraint, info) in tableConstraints where info.columns.contains(column) { tableConstraints[constraint] = nil }
                     constraints[name] = tableConstraints
                 }
-                for (index, table) in indexTables where table == name && indexColumns[index]?.contains(column) == true {
+                for index in indexNames(of: name) where indexColumns[index]?.contains(column) == true {
                     forgetIndex(index)
                 }
                 if var checks = notNullChecks[name], checks.remove(column) != nil { notNullChecks[name] = checks }
@@ -309,7 +330,7 @@ public struct SchemaCatalog: Sendable {
         if let table = tables.removeValue(forKey: old) { tables[new] = table }
         if let tableConstraints = constraints.removeValue(forKey: old) { constraints[new] = tableConstraints }
         if let checks = notNullChecks.removeValue(forKey: old) { notNullChecks[new] = checks }
-        for (index, table) in indexTables where table == old { indexTables[index] = new }
+        for index in indexNames(of: old) { setTable(ofIndex: index, to: new) }
         for (name, info) in constraints.filter({ $0.value.values.contains { $0.references == old } }) {
             var moved = info
             for (constraint, entry) in info where entry.references == old { moved[constraint]?.references = new }
@@ -318,13 +339,16 @@ public struct SchemaCatalog: Sendable {
     }
 
     mutating func moveIndex(from old: String, to new: String) {
-        if let table = indexTables.removeValue(forKey: old) { indexTables[new] = table }
+        if let table = indexTables[old] {
+            setTable(ofIndex: old, to: nil)
+            setTable(ofIndex: new, to: table)
+        }
         if let columns = indexColumns.removeValue(forKey: old) { indexColumns[new] = columns }
         if let origin = indexOrigins.removeValue(forKey: old) { indexOrigins[new] = origin }
     }
 
     mutating func forgetIndex(_ index: String) {
-        indexTables[index] = nil
+        setTable(ofIndex: index, to: nil)
         indexColumns[index] = nil
         indexOrigins[index] = nil
     }
@@ -335,7 +359,7 @@ public struct SchemaCatalog: Sendable {
         tables[table] = nil
         constraints[table] = nil
         notNullChecks[table] = nil
-        for (index, owner) in indexTables where owner == table { forgetIndex(index) }
+        for index in indexNames(of: table) { forgetIndex(index) }
     }
 
     static func unqualified(_ qualified: String) -> String {
@@ -365,7 +389,7 @@ public struct SchemaCatalog: Sendable {
                                                                     origin: learningOrigin)
         if kind == .primaryKey || kind == .unique || kind == .exclusion {
             let index = QualifiedName(schema: resolve(table).schema, name: constraint.usingIndex ?? name).qualified
-            indexTables[index] = tableName
+            setTable(ofIndex: index, to: tableName)
             if constraint.usingIndex == nil { indexColumns[index] = constraint.columns }
             if let origin = learningOrigin { indexOrigins[index] = origin }
         }

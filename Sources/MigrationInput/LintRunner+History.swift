@@ -63,7 +63,7 @@ extension LintRunner {
             return .parsed(engine.parse(file))
         }
         let parsedByPath = Dictionary(zip(files, parsed), uniquingKeysWith: { first, _ in first })
-        let targets = targetsBySet
+        let targets = targetsBySet, members = membersBySet
         let results = run(count: sets.count) { index -> [(String, SchemaCatalog)] in
             let setTargets = targets[sets[index]] ?? []
             var catalog = start
@@ -77,7 +77,7 @@ extension LintRunner {
                 }
             }
             // The last target comes after every replayed file.
-            if let last = (membersBySet[sets[index]] ?? []).last(where: setTargets.contains) { found.append((last, catalog)) }
+            if let last = (members[sets[index]] ?? []).last(where: setTargets.contains) { found.append((last, catalog)) }
             return found
         }
         var history = History()

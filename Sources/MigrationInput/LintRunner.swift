@@ -33,9 +33,11 @@ public struct LintRunner: Sendable {
 
     /// The `metadata.toml` in the folder of a diesel `up.sql` / `down.sql`, if there is one.
     static func dieselMetadata(besides path: String) -> String? {
-        let url = URL(fileURLWithPath: path)
-        guard ["up.sql", "down.sql"].contains(url.lastPathComponent) else { return nil }
-        return try? String(contentsOf: url.deletingLastPathComponent().appendingPathComponent("metadata.toml"), encoding: .utf8)
+        // Cut as text: `URL(fileURLWithPath:)` asks the file system whether the path is a folder,
+        // for every file of a run.
+        let name = MigrationHistory.fileName(of: path)
+        guard name == "up.sql" || name == "down.sql" else { return nil }
+        return try? String(contentsOfFile: MigrationHistory.join(MigrationHistory.folder(of: path), "metadata.toml"), encoding: .utf8)
     }
 
     /// Lints one file; `before` is the schema before it (`schemasBefore`), empty when only the

@@ -12,11 +12,11 @@ public enum MigrationHistory {
     /// The members of the migration set of `path`, in the order they are applied; paths are
     /// spelled as `path` is (same folder prefix), so that `path` itself is among them.
     public static func members(of path: String, layout: MigrationLayout) -> [String] {
-        let folder = (path as NSString).deletingLastPathComponent
+        let folder = Self.folder(of: path)
         switch layout {
         case .prisma, .diesel:
-            let fileName = (path as NSString).lastPathComponent
-            let root = (folder as NSString).deletingLastPathComponent
+            let fileName = Self.fileName(of: path)
+            let root = Self.folder(of: folder)
             return subfolders(of: root).compactMap { name in
                 let candidate = join(join(root, name), fileName)
                 return FileManager.default.fileExists(atPath: candidate) ? candidate : nil
@@ -31,9 +31,9 @@ public enum MigrationHistory {
     /// The folder that holds the migration set of `path` (with the file name, for layouts where
     /// each migration is a folder): files with the same key share one set, listed once.
     public static func setKey(of path: String, layout: MigrationLayout) -> String {
-        let folder = (path as NSString).deletingLastPathComponent
+        let folder = Self.folder(of: path)
         switch layout {
-        case .prisma, .diesel: return (folder as NSString).deletingLastPathComponent + "/*/" + (path as NSString).lastPathComponent
+        case .prisma, .diesel: return Self.folder(of: folder) + "/*/" + Self.fileName(of: path)
         case .sqitch: return "sqitch:" + folder
         default: return "\(layout.rawValue):" + folder
         }
@@ -43,21 +43,50 @@ public enum MigrationHistory {
     /// dbmate and plain numbered files (`2_x` before `10_x`), Flyway's versioned migrations by
     /// version with the repeatable ones (`R__`) after them.
     public static func ordered(_ paths: [String], layout: MigrationLayout) -> [String] {
-        func name(_ path: String) -> String { (path as NSString).lastPathComponent }
-        func before(_ a: String, _ b: String) -> Bool {
-            let order = name(a).compare(name(b), options: [.numeric])
-            return order == .orderedSame ? a < b : order == .orderedAscending
+        // Each file name is cut out once: Foundation's `lastPathComponent` walks the whole path
+        // by characters, and calling it in the comparison cost 0.2 s of CPU for the corpus.
+        let named = paths.map { (path: $0, name: fileName(of: $0)) }
+        func before(_ a: (path: String, name: String), _ b: (path: String, name: String)) -> Bool {
+            let order = numericOrder(a.name, b.name)
+            return order == 0 ? a.path < b.path : order < 0
         }
-        // Compared on precomputed names: a folder of 5,000 migrations is sorted once per run.
-        guard layout == .flyway else { return paths.sorted(by: before) }
-        let repeatable = { (path: String) in name(path).hasPrefix("R") }
-        return paths.filter { !repeatable($0) }.sorted(by: before) + paths.filter(repeatable).sorted(by: before)
+        guard layout == .flyway else { return named.sorted(by: before).map(\.path) }
+        let repeatable = { (file: (path: String, name: String)) in file.name.hasPrefix("R") }
+        return (named.filter { !repeatable($0) }.sorted(by: before) + named.filter(repeatable).sorted(by: before)).map(\.path)
+    }
+
+    /// Compares file names as Foundation's `.numeric` option does (digit runs by their value,
+    /// `2_x` before `10_x`, everything else byte by byte): negative, zero or positive. Foundation's
+    /// comparison went through `NSString` for each pair, a tenth of the time of one file's lint
+    /// after a 1,500-file history.
+    static func numericOrder(_ a: String, _ b: String) -> Int {
+        let x = Array(a.utf8), y = Array(b.utf8)
+        func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
+        var i = 0, j = 0
+        while i < x.count, j < y.count {
+            guard isDigit(x[i]), isDigit(y[j]) else {
+                if x[i] != y[j] { return Int(x[i]) - Int(y[j]) }
+                i += 1; j += 1
+                continue
+            }
+            // Two digit runs: by value, that is without leading zeros, by length, then by digits.
+            var runX = i, runY = j
+            while runX < x.count, isDigit(x[runX]) { runX += 1 }
+            while runY < y.count, isDigit(y[runY]) { runY += 1 }
+            var startX = i, startY = j
+            while startX < runX - 1, x[startX] == UInt8(ascii: "0") { startX += 1 }
+            while startY < runY - 1, y[startY] == UInt8(ascii: "0") { startY += 1 }
+            if runX - startX != runY - startY { return (runX - startX) - (runY - startY) }
+            for (p, q) in zip(x[startX..<runX], y[startY..<runY]) where p != q { return Int(p) - Int(q) }
+            i = runX; j = runY
+        }
+        return (x.count - i) - (y.count - j)
     }
 
     /// A Sqitch project's deploy scripts in the order of its `sqitch.plan` (next to `deploy/`);
     /// nil without a plan.
     static func sqitchMembers(of path: String) -> [String]? {
-        var deploy = (path as NSString).deletingLastPathComponent
+        var deploy = Self.folder(of: path)
         while !deploy.isEmpty, (deploy as NSString).lastPathComponent != "deploy" {
             let parent = (deploy as NSString).deletingLastPathComponent
             if parent == deploy { return nil }
@@ -88,6 +117,19 @@ public enum MigrationHistory {
     static func subfolders(of folder: String) -> [String] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.isEmpty ? "." : folder)) ?? []
         return names.filter { FileDiscovery.isDirectory(join(folder, $0)) == true }.sorted()
+    }
+
+    /// The folder part of a file's path, cut as text (`NSString.deletingLastPathComponent` walks
+    /// the path by characters): "" for a bare file name, "/" for a file at the root.
+    static func folder(of path: String) -> String {
+        guard let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")) else { return "" }
+        return slash == path.utf8.startIndex ? "/" : String(path[..<slash])
+    }
+
+    /// The file name of a path: what follows its last slash.
+    static func fileName(of path: String) -> String {
+        guard let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")) else { return path }
+        return String(path[path.utf8.index(after: slash)...])
     }
 
     static func join(_ folder: String, _ name: String) -> String {

@@ -132,9 +132,24 @@ public struct HiddenSQL: Sendable {
 
         /// Functions and procedures created so far in the file, by name, with what their body runs.
         var functions: [String: (name: QualifiedName, definition: Range<Int>, body: [Planned], unread: [PLpgSQLBody.Unread])] = [:]
+        /// CREATE FUNCTION / PROCEDURE statements not read yet: a body is read when the file first
+        /// calls a function (most files of functions never call one in the migration).
+        var definitions: [StatementSlice] = []
 
-        /// Remembers what a CREATE FUNCTION / PROCEDURE body runs; it runs only when called.
+        /// Remembers a CREATE FUNCTION / PROCEDURE; its body runs only when called.
         mutating func define(_ slice: StatementSlice) {
+            definitions.append(slice)
+        }
+
+        /// Reads the definitions met so far, in file order: a later one replaces an earlier one.
+        mutating func readDefinitions() {
+            let pending = definitions
+            definitions = []
+            for slice in pending { read(slice) }
+        }
+
+        /// What a CREATE FUNCTION / PROCEDURE body runs.
+        mutating func read(_ slice: StatementSlice) {
             guard let parsed = parser.parse(slice, in: source).first,
                   let (name, body) = PLpgSQL.functionBody(of: parsed, in: source) else { return }
             let found: PLpgSQLBody
@@ -155,6 +170,7 @@ public struct HiddenSQL: Sendable {
 
         /// A CALL or SELECT of a function created earlier in the file runs its body now.
         mutating func call(_ slice: StatementSlice) {
+            readDefinitions()
             guard !functions.isEmpty, let parsed = parser.parse(slice, in: source).first,
                   let called = PLpgSQL.calledFunction(of: parsed, in: source),
                   let function = functions[called.name], called.schema == nil || function.name.schema == nil || called == function.name

@@ -50,7 +50,7 @@ extension SchemaCatalog {
         // Constraint indexes are made by ADD CONSTRAINT, which names no index.
         for table in snapshot.tables {
             for index in table.indexes where index.backsConstraint {
-                indexTables[table.schema + "." + index.name] = table.qualifiedName
+                setTable(ofIndex: table.schema + "." + index.name, to: table.qualifiedName)
             }
             // A valid CHECK (col IS NOT NULL) lets SET NOT NULL skip its scan: the analyzer learns
             // it from a migration's ADD CONSTRAINT, and from the database's own constraints here.

@@ -28,8 +28,10 @@ public struct Placeholders: Sendable {
     /// Nil when the text holds no placeholder.
     public static func substitute(_ source: SourceText) -> Placeholders? {
         let bytes = source.bytes
-        // Cheap refusal: none of `${`, `{{`, `:` outside `::`.
-        guard bytes.contains(UInt8(ascii: "{")) || bytes.contains(UInt8(ascii: ":")) else { return nil }
+        // Cheap refusal: no place where a placeholder could start, before the file is lexed to
+        // tell strings and comments apart. PL/pgSQL's `:=` and casts' `::` are not such places
+        // (a file of functions and casts was lexed a second time for nothing).
+        guard mayHoldPlaceholder(bytes) else { return nil }
         var skips: [(range: Range<Int>, isString: Bool)] = []
         bytes.withUnsafeBufferPointer { text in
             var lexer = SQLLexer(text, in: 0..<text.count)
@@ -149,6 +151,20 @@ public struct Placeholders: Sendable {
         let name = String(decoding: bytes[(index + 1)..<close], as: UTF8.self)
         let range = index..<close
         return Found(range: range, kind: .psqlVariable, name: name, standIn: identifier(name, length: range.count))
+    }
+
+    /// Whether some byte of `bytes` starts what `braced` or `psql` could read, wherever it is (a
+    /// superset of the places `substitute` finds).
+    static func mayHoldPlaceholder(_ bytes: [UInt8]) -> Bool {
+        guard bytes.count >= 2 else { return false }
+        for index in 0..<(bytes.count - 1) {
+            let byte = bytes[index], next = bytes[index + 1]
+            if next == UInt8(ascii: "{"), byte == UInt8(ascii: "$") || byte == UInt8(ascii: "{") { return true }
+            guard byte == UInt8(ascii: ":"), index == 0 || bytes[index - 1] != UInt8(ascii: ":") else { continue }
+            if next == UInt8(ascii: "'") || next == UInt8(ascii: "\"") { return true }
+            if isNameByte(next), !(next >= UInt8(ascii: "0") && next <= UInt8(ascii: "9")) { return true }
+        }
+        return false
     }
 
     static func isNameByte(_ byte: UInt8) -> Bool {

@@ -27,6 +27,44 @@ import Testing
         #expect(old["d"] == nil)
     }
 
+    @Test func aForkReadsThroughToWhatItSawAndHidesWhatItRemoved() {
+        var map: SnapshotMap<String, Int> = ["a": 1, "b": 2, "c": 3]
+        var fork = map
+        map["d"] = 4 // the fork is stale now: its next write starts a history on top of this one
+        fork["b"] = nil
+        fork["e"] = 5
+        fork["a"] = 10
+        #expect(fork["a"] == 10 && fork["b"] == nil && fork["c"] == 3 && fork["d"] == nil && fork["e"] == 5)
+        #expect(fork.count == 3)
+        #expect(fork.map(\.key) == ["a", "c", "e"] && fork.map(\.value) == [10, 3, 5])
+        #expect(map.map(\.key) == ["a", "b", "c", "d"] && map.count == 4 && map["a"] == 1)
+        let before = fork
+        fork["b"] = 20 // a key the fork removed comes back, in the base's place
+        #expect(fork.map(\.key) == ["a", "b", "c", "e"] && fork.count == 4)
+        #expect(before["b"] == nil && before.count == 3)
+    }
+
+    @Test func forksOfForksStayCorrectWhenTheChainIsFlattened() {
+        var reference: [String: Int] = [:]
+        var map: SnapshotMap<String, Int> = [:]
+        var keep: [SnapshotMap<String, Int>] = []
+        for round in 0..<12 {
+            let stale = map
+            keep.append(map)
+            map["r\(round)"] = round // `stale` is behind `map` now
+            var fork = stale
+            fork["f\(round)"] = -round
+            if round % 3 == 0 { fork["r0"] = nil }
+            // Carry on from the fork: each round forks the previous fork.
+            map = fork
+            reference["f\(round)"] = -round
+            if round % 3 == 0 { reference["r0"] = nil }
+        }
+        #expect(Dictionary(uniqueKeysWithValues: map.map { ($0.key, $0.value) }) == reference)
+        #expect(map.count == reference.count)
+        #expect(keep[0].isEmpty && keep[5].count == 5)
+    }
+
     @Test func setsAndDefaults() {
         var set: SnapshotSet<String> = []
         let first = set.insert("x")

@@ -5,6 +5,7 @@ import MigrationLint
 import MigrationInput
 import MigrationLintRules
 import PostgresSyntax
+import TestSupport
 
 /// The earlier migrations of a file's migration set are replayed before it is linted: answers
 /// use the schema they built, findings are reported only for the files asked for.
@@ -142,6 +143,34 @@ import PostgresSyntax
             let path = root.appendingPathComponent(target).path
             let runner = LintRunner(engine: LintEngine(rules: allRules))
             #expect(runner.schemasBefore([path])[path]?.columnType(table: "public.orders", column: "note")?.sql == "varchar(50)", "\(target)")
+        }
+    }
+
+    /// File names are ordered as Foundation's `.numeric` comparison orders them (the order used
+    /// before the comparison was written out for speed): leading zeros, digit runs of different
+    /// lengths, names that differ only after a number.
+    @Test func versionOrderMatchesFoundationsNumericComparison() {
+        let names = ["V1.1__a.sql", "V1.10__b.sql", "V1.9__c.sql", "0001_x.sql", "1_x.sql", "01_y.sql", "10_a.sql", "9_z.sql",
+                     "2024_01_b.sql", "2024_1_a.sql", "a10.sql", "a9.sql", "a.sql", "A.sql", "_a.sql", "20240101000000_x.sql",
+                     "2024010100000_y.sql", "x2y10.sql", "x2y9.sql", "x02y9.sql", "V2__b.sql", "V10__c.sql", "99999999999999999999_a.sql",
+                     "100000000000000000000_b.sql"]
+        let paths = names.map { "m/" + $0 }
+        let foundation = paths.sorted { a, b in
+            let order = (a as NSString).lastPathComponent.compare((b as NSString).lastPathComponent, options: [.numeric])
+            return order == .orderedSame ? a < b : order == .orderedAscending
+        }
+        #expect(MigrationHistory.ordered(paths, layout: .plain) == foundation)
+    }
+
+    @Test(.requiresCorpus) func versionOrderMatchesFoundationOnTheCorpus() {
+        var byFolder: [String: [String]] = [:]
+        for path in TestEnvironment.corpusFiles() { byFolder[(path as NSString).deletingLastPathComponent, default: []].append(path) }
+        for (_, paths) in byFolder {
+            let foundation = paths.sorted { a, b in
+                let order = (a as NSString).lastPathComponent.compare((b as NSString).lastPathComponent, options: [.numeric])
+                return order == .orderedSame ? a < b : order == .orderedAscending
+            }
+            #expect(MigrationHistory.ordered(paths.reversed(), layout: .plain) == foundation)
         }
     }
 
