@@ -122,8 +122,10 @@ public struct LintRunner: Sendable {
     /// All files are read first, then linted largest first: in path order a large file could come
     /// last and keep one core busy while the others had nothing left to do.
     public func lint(paths: [String]) -> [FileOutcome] {
-        let history = history(of: paths)
         let sources = run(count: paths.count) { SourceReader.read(path: paths[$0]) }
+        var read: [String: SourceText] = [:]
+        for (path, source) in zip(paths, sources) { if case .success(let text) = source { read[path] = text } }
+        let history = history(of: paths, sources: read)
         let sizes = sources.map { source in (try? source.get())?.count ?? 0 }
         let order = paths.indices.sorted { sizes[$0] != sizes[$1] ? sizes[$0] > sizes[$1] : $0 < $1 }
         let outcomes = run(count: order.count) { position in
