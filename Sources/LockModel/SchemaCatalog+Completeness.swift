@@ -1,0 +1,54 @@
+import PostgresSyntax
+
+extension SchemaCatalog {
+    /// Whether an absent table or column really was never created: the catalog is complete, and
+    /// it was read from something (an earlier migration, a schema dump, a database snapshot).
+    /// An empty database with nothing replayed does not show that a migration set starts there:
+    /// its first file may be a delta on a base kept elsewhere.
+    public var showsAbsence: Bool { isComplete && hasHistory }
+
+    /// A statement of the history that used a relation the complete catalog does not hold ran
+    /// on a database the history does not show: the catalog is no longer complete.
+    mutating func noteUses(in statement: Statement, resolve: (QualifiedName) -> QualifiedName) {
+        guard isComplete else { return }
+        var used: [QualifiedName] = []
+        switch statement {
+        case .alterTable(let alter) where alter.kind == .table && !alter.ifExists: used = [alter.relation]
+        case .createIndex(let index): used = [index.relation]
+        case .drop(let drop) where drop.kind == .table && !drop.ifExists: used = drop.objects
+        case .rename(let rename) where [.table, .column].contains(rename.kind) && !rename.ifExists: used = [rename.object]
+        default: return
+        }
+        if used.contains(where: { !hasRelation(resolve($0).qualified) }) { isComplete = false }
+    }
+}
+
+extension SchemaCatalog {
+    /// Replays a DO block whose body runs only SQL written out in it (no EXECUTE of a built
+    /// string, nothing the parser cannot read): its statements are learned as if they stood in the
+    /// file, each cited at the DO block's line, whatever IF or EXCEPTION branch they sit in (the
+    /// objects a migration makes conditionally are those it means to exist). False, and nothing
+    /// learned, for any other block: the caller then gives up completeness.
+    mutating func replayStaticBlock(_ parsed: ParsedStatement, source: SourceText, resolve: (QualifiedName) -> QualifiedName) -> Bool {
+        guard let body = PLpgSQL.doBody(of: parsed, in: source), body.language == "plpgsql" else { return false }
+        let read = PLpgSQL.statements(ofBody: body, in: source)
+        var texts: [String] = []
+        for embedded in read.statements {
+            guard embedded.execute == nil else { return false }
+            switch embedded.text {
+            case .file(let range): texts.append(source.text(range))
+            // Static SQL the body writes with a variable in it, or with `INTO` left out.
+            case .built(let pieces): texts.append(pieces.map(\.text).joined())
+            }
+        }
+        guard read.unread.isEmpty else { return false }
+        let statements = texts.map { SQLParser().parse(SourceText($0)) }
+        guard statements.allSatisfy({ $0.allSatisfy { $0.statement != nil } }) else { return false }
+        // The lines of the block's own statements are not those of a separate text: cite the block.
+        let fileSource = learningSource
+        learningSource = nil
+        for statement in statements.joined().compactMap(\.statement) { learn(statement, resolve: resolve) }
+        learningSource = fileSource
+        return true
+    }
+}
