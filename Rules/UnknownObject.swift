@@ -16,7 +16,7 @@ public struct UnknownObject: Rule {
         summary: "A statement on a table or column that no earlier migration (nor the file) created.",
         rationale: """
             When the history of a migration set is known in full, its first migration replayed before the file \
-            (on an empty database) or a `schema:` dump read, a table or column that none of its statements \
+            (on an empty database) or a `schema:` dump read, and it created tables, a table or column that none of its statements \
             created does not exist, and the statement fails when it runs: a misspelt name, a migration out of order, or a \
             migration that relies on something made outside the set. MigrationLint says so only when it has \
             read the whole history: not after a statement it could not read, a DO block, or anything else \

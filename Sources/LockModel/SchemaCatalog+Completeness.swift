@@ -1,11 +1,12 @@
 import PostgresSyntax
 
 extension SchemaCatalog {
-    /// Whether an absent table or column really was never created: the catalog is complete, and
-    /// it was read from something (an earlier migration, a schema dump, a database snapshot).
-    /// An empty database with nothing replayed does not show that a migration set starts there:
-    /// its first file may be a delta on a base kept elsewhere.
-    public var showsAbsence: Bool { isComplete && hasHistory }
+    /// Whether an absent table or column really was never created: the catalog is complete, it
+    /// was read from something (an earlier migration, a schema dump, a database snapshot), and
+    /// that something made tables. An empty database with nothing (or nothing but queries)
+    /// replayed does not show that a set of files starts there: its first file may be a delta on
+    /// a base kept elsewhere, or the files may not be a migration history at all.
+    public var showsAbsence: Bool { isComplete && hasHistory && !tables.isEmpty }
 
     /// A statement of the history that used a relation the complete catalog does not hold ran
     /// on a database the history does not show: the catalog is no longer complete.

@@ -56,5 +56,6 @@ import PostgresSyntax
         #expect(block.isComplete && block.tables["public.made_in_block"] != nil)
         #expect(!history("DO $$ BEGIN EXECUTE 'CREATE TABLE t' || 1 || ' (id bigint)'; END $$;").isComplete)
         #expect(!SchemaCatalog.emptyDatabase.showsAbsence)
+        #expect(!history("SELECT 1;").showsAbsence)
     }
 }
