@@ -15,15 +15,16 @@ public struct UnknownObject: Rule {
         defaultSeverity: .info,
         summary: "A statement on a table or column that no earlier migration (nor the file) created.",
         rationale: """
-            When the history of a migration set is known in full, its first migration replayed before the file \
-            (on an empty database) or a `schema:` dump read, and it created tables, a table or column that none of its statements \
-            created does not exist, and the statement fails when it runs: a misspelt name, a migration out of order, or a \
-            migration that relies on something made outside the set. MigrationLint says so only when it has \
-            read the whole history: not after a statement it could not read, a DO block, or anything else \
-            whose effects it does not follow, nor after an earlier statement used a table the history does not \
-            show (the set then starts from a database kept elsewhere): its answer is then \"unknown\", and it \
-            is quiet. IF EXISTS \
-            statements are not reported: they are written for an object that may be absent.
+            When the history of a migration set is known in full (its first migration replayed before the \
+            file on an empty database, or a `schema:` dump read) and it created tables, a table or column \
+            that none of its statements created does not exist, and the statement fails when it runs: a \
+            misspelt name, a migration out of order, or a migration that relies on something made outside \
+            the set. MigrationLint says so only when it has read the whole history: not after a statement \
+            it could not read, a DO block running built SQL, an extension that makes tables of its own, or \
+            anything else whose effects it does not follow, nor after an earlier statement used a table the \
+            history does not show (the set then starts from a database kept elsewhere): its answer is then \
+            "unknown", and it is quiet. IF EXISTS statements are not reported: they are written for an \
+            object that may be absent.
             """,
         safeAlternative: """
             Check the name against the migration that creates the object (the closest known name is suggested); \
@@ -43,6 +44,8 @@ public struct UnknownObject: Rule {
             RuleExample("DROP TABLE IF EXISTS legacy;\nALTER TABLE IF EXISTS legacy_v2 DROP COLUMN note;", after: "CREATE TABLE users (id bigint PRIMARY KEY);"),
             RuleExample("ALTER TABLE users ADD COLUMN plan text;\nALTER TABLE accounts ADD COLUMN plan text;",
                         after: "ALTER TABLE users ADD COLUMN name text;"),
+            RuleExample("CREATE INDEX spatial_ref_sys_srtext_idx ON spatial_ref_sys (srtext);",
+                        after: "CREATE EXTENSION postgis;\nCREATE TABLE places (id bigint PRIMARY KEY);"),
             RuleExample("ALTER TABLE accounts ALTER COLUMN plan SET DEFAULT 'free';",
                         after: "DO $$ BEGIN EXECUTE 'CREATE TABLE accounts (id bigint, plan text)'; END $$;"),
         ])

@@ -8,6 +8,13 @@ extension SchemaCatalog {
     /// a base kept elsewhere, or the files may not be a migration history at all.
     public var showsAbsence: Bool { isComplete && hasHistory && !tables.isEmpty }
 
+    /// Contrib extensions that make only functions, types and operators: a migration that
+    /// creates one still shows every table and view.
+    static let extensionsMakingNoRelation: Set<String> = [
+        "uuid-ossp", "pgcrypto", "citext", "pg_trgm", "btree_gin", "btree_gist", "hstore", "unaccent",
+        "fuzzystrmatch", "intarray", "ltree", "cube", "earthdistance", "isn", "tablefunc", "plpgsql",
+    ]
+
     /// A statement of the history that used a relation the complete catalog does not hold ran
     /// on a database the history does not show: the catalog is no longer complete.
     mutating func noteUses(in statement: Statement, resolve: (QualifiedName) -> QualifiedName) {
@@ -18,6 +25,10 @@ extension SchemaCatalog {
         case .createIndex(let index): used = [index.relation]
         case .drop(let drop) where drop.kind == .table && !drop.ifExists: used = drop.objects
         case .rename(let rename) where [.table, .column].contains(rename.kind) && !rename.ifExists: used = [rename.object]
+        case .createExtension(let name):
+            // PostGIS makes `spatial_ref_sys`, others their own tables: not replayed.
+            if !Self.extensionsMakingNoRelation.contains(name.lowercased()) { isComplete = false }
+            return
         default: return
         }
         if used.contains(where: { !hasRelation(resolve($0).qualified) }) { isComplete = false }

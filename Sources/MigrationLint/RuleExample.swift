@@ -22,6 +22,14 @@ public struct RuleExample: Sendable, Equatable {
         self.earlierMigration = earlierMigration
     }
 
+    /// The example as documentation shows it: the earlier migration it needs as comment lines,
+    /// then its SQL without markers.
+    public var shownSQL: String {
+        guard let earlier = earlierMigration else { return withoutMarkers.sql }
+        let history = earlier.split(separator: "\n", omittingEmptySubsequences: false).map { "--   \($0)\n" }.joined()
+        return "-- after an earlier migration of the folder:\n" + history + withoutMarkers.sql
+    }
+
     /// The SQL without markers, and the byte offsets where the markers stood.
     public var withoutMarkers: (sql: String, offsets: [Int]) {
         var clean = ""
