@@ -44,6 +44,8 @@ public let allRules: [any Rule] = [
     UnjustifiedNullableColumn(),
     AddColumnNotNullWithoutDefault(),
     DropColumn(),
+    DropColumnWithDependents(),
+    ViewDependency(),
     DropTable(),
     RenameColumn(),
     RenameTable(),
@@ -61,4 +63,5 @@ public let allRules: [any Rule] = [
     Truncate(),
     // Correctness
     CatalogWrite(),
+    UnknownObject(),
 ]

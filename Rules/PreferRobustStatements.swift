@@ -120,7 +120,8 @@ public struct PreferRobustStatements: Rule {
             switch analysis.statement {
             case .createTable(let create)?: created.insert(create.relation.name)
             case .createIndex(let index)?: if let name = index.name { created.insert(name) }
-            case .createView(let name, _)?, .createSequence(let name)?, .createEnum(let name)?, .createFunction(let name)?:
+            case .createView(let view)?: created.insert(view.relation.name)
+            case .createSequence(let name)?, .createEnum(let name)?, .createFunction(let name)?:
                 created.insert(name.name)
             case .createDomain(let name, _, _)?: created.insert(name.name)
             case .rename(let rename)? where rename.subname == nil: created.insert(rename.newName)

@@ -74,8 +74,8 @@ enum Compatibility {
         switch analysis.statement {
         case .createTable(let create)?:
             return kinds.contains(.table) && state.resolve(create.relation) == target
-        case .createView(let name, let materialized)?:
-            return kinds.contains(materialized ? .materializedView : .view) && state.resolve(name) == target
+        case .createView(let view)?:
+            return kinds.contains(view.isMaterialized ? .materializedView : .view) && state.resolve(view.relation) == target
         case .createSequence(let name)?:
             return kinds.contains(.sequence) && state.resolve(name) == target
         case .createFunction(let name)?:

@@ -185,7 +185,9 @@ public struct MigrationAnalyzer: Sendable {
             if let name = index.name {
                 state.createdInFile.insert(state.resolve(QualifiedName(schema: index.relation.schema, name: name)).qualified)
             }
-        case .createView(let name, _), .createSequence(let name):
+        case .createView(let view):
+            state.createdInFile.insert(state.resolve(view.relation).qualified)
+        case .createSequence(let name):
             state.createdInFile.insert(state.resolve(name).qualified)
         case .createTableAs(let create):
             let name = state.resolve(create.relation).qualified
@@ -193,6 +195,9 @@ public struct MigrationAnalyzer: Sendable {
             if create.withData { state.filledInFile.insert(name) }
         case .createEnum(let name):
             state.createdEnums.insert(state.resolve(name).qualified)
+        case .other("DoStmt"):
+            // What a DO block runs is not followed: objects it creates are not known.
+            state.schema.isComplete = false
         case .insert(let relation) where state.isCreatedInFile(relation):
             // Rows in a table created here: a later scan of it reads them.
             state.filledInFile.insert(state.resolve(relation).qualified)

@@ -26,13 +26,12 @@ extension SchemaCatalog {
                 continue
             }
             state.schema.learningOrigin = SchemaOrigin(path: path, line: source.position(of: parsed.range.lowerBound).line)
+            if state.schema.replayStaticBlock(parsed, source: source, resolve: state.resolve) { continue }
+            // Any other DO block makes the catalog incomplete there: what it runs is not replayed.
             analyzer.update(&state, after: statement, effects: noEffects, index: index)
-            if case .other(let node) = statement, node == "DoStmt" {
-                // What a DO block runs is not replayed: objects it creates are not known.
-                state.schema.isComplete = false
-            }
         }
         self = state.schema
+        hasHistory = true
         learningOrigin = nil
         learningSource = nil
         notNullChecks = state.notNullChecks

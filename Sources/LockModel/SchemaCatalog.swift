@@ -50,6 +50,9 @@ public struct SchemaCatalog: Sendable {
         /// A CREATE TABLE was seen: the columns, constraints and indexes kept are all it has
         /// (an entry made by ALTER TABLE on a table never seen knows only what was added).
         public var wasCreated = false
+        /// Every column is in `columns`: a CREATE TABLE was seen that lists them all (no `LIKE`,
+        /// `INHERITS` or `PARTITION OF`), and no parent can add one.
+        public var hasAllColumns = false
         public init() {}
     }
 
@@ -90,12 +93,16 @@ public struct SchemaCatalog: Sendable {
     /// Valid `CHECK (col IS NOT NULL)` constraints: qualified table to columns. The analyzer keeps
     /// its own copy while it walks a file (`AnalysisState.notNullChecks`) and starts from this one.
     public var notNullChecks: SnapshotMap<String, Set<String>> = [:]
+    /// Qualified view (or materialized view) name to what its query reads.
+    public var views: SnapshotMap<String, View> = [:]
     /// `CHECK (col IS NOT NULL) NOT VALID` constraints awaiting VALIDATE: name to (table, column).
     public var pendingNotNullChecks: SnapshotMap<String, (table: String, column: String)> = [:]
     /// Every object of the database is here: the history started from an empty database or a
     /// schema dump, and every statement of it was read. Only then does an absent table mean that
     /// no migration created it.
     public var isComplete = false
+    /// Something was read into the catalog: an earlier migration, a schema dump or a snapshot.
+    public var hasHistory = false
     /// Where the statement being learned comes from; set by the history replay, nil while the
     /// analyzer walks the linted file itself.
     public var learningOrigin: SchemaOrigin?
@@ -167,6 +174,7 @@ public struct SchemaCatalog: Sendable {
     /// Folds a statement's schema changes in. Renames, drops, `SET SCHEMA` and `IF [NOT] EXISTS`
     /// are followed; what a statement does to objects the catalog does not hold is ignored.
     public mutating func learn(_ statement: Statement, resolve: (QualifiedName) -> QualifiedName) {
+        noteUses(in: statement, resolve: resolve)
         switch statement {
         case .createTable(let create):
             let name = resolve(create.relation).qualified
@@ -185,6 +193,7 @@ public struct SchemaCatalog: Sendable {
             }
             table.isPartitioned = create.isPartitioned
             table.partitionOf = create.partitionOf.map { resolve($0).qualified }
+            table.hasAllColumns = !create.hasColumnsFromElsewhere && create.columns.allSatisfy { $0.type != nil }
             tables[name] = table
             for column in create.columns {
                 for constraint in column.constraints {
@@ -208,6 +217,13 @@ public struct SchemaCatalog: Sendable {
             }
         case .createEnum(let name):
             enums.insert(resolve(name).qualified)
+        case .createView(let view):
+            learnView(view, resolve: resolve)
+        case .createTableAs(let create):
+            // A table whose columns the query decides: known to exist, its columns not.
+            var table = Table()
+            table.origin = learningOrigin
+            tables[resolve(create.relation).qualified] = table
         case .alterTable(let alter) where alter.kind == .table:
             alterTable(alter, resolve: resolve)
         case .rename(let rename) where rename.kind == .table:
@@ -215,6 +231,11 @@ public struct SchemaCatalog: Sendable {
             var renamed = old
             renamed.name = rename.newName
             moveTable(from: old.qualified, to: renamed.qualified)
+        case .rename(let rename) where rename.kind == .view || rename.kind == .materializedView:
+            let old = resolve(rename.object)
+            var renamed = old
+            renamed.name = rename.newName
+            moveRelationInViews(from: old.qualified, to: renamed.qualified)
         case .rename(let rename) where rename.kind == .index:
             let old = resolve(rename.object)
             var renamed = old
@@ -225,6 +246,7 @@ public struct SchemaCatalog: Sendable {
             guard let old = rename.subname, var entry = tables[table], let column = entry.columns.removeValue(forKey: old) else { return }
             entry.columns[rename.newName] = column
             tables[table] = entry
+            renameColumnInViews(table: table, from: old, to: rename.newName)
             if var tableConstraints = constraints[table] {
                 for (name, info) in tableConstraints where info.columns.contains(old) {
                     tableConstraints[name]?.columns = info.columns.map { $0 == old ? rename.newName : $0 }
@@ -248,6 +270,9 @@ public struct SchemaCatalog: Sendable {
                 moveIndex(from: index, to: QualifiedName(schema: newSchema, name: Self.unqualified(index)).qualified)
             }
             moveTable(from: old.qualified, to: QualifiedName(schema: newSchema, name: old.name).qualified)
+        case .setSchema(let kind, let object, let newSchema) where kind == .view || kind == .materializedView:
+            let old = resolve(object)
+            moveRelationInViews(from: old.qualified, to: QualifiedName(schema: newSchema, name: old.name).qualified)
         case .drop(let drop) where drop.kind == .table:
             for object in drop.objects {
                 let name = resolve(object).qualified
@@ -255,7 +280,10 @@ public struct SchemaCatalog: Sendable {
                 constraints[name] = nil
                 notNullChecks[name] = nil
                 for index in indexNames(of: name) { forgetIndex(index) }
+                forgetViews(reading: name)
             }
+        case .drop(let drop) where drop.kind == .view || drop.kind == .materializedView:
+            for object in drop.objects { forgetView(resolve(object).qualified) }
         case .drop(let drop) where drop.kind == .index:
             for object in drop.objects { forgetIndex(resolve(object).qualified) }
         default:
@@ -281,6 +309,7 @@ public struct SchemaCatalog: Sendable {
                 }
             case .dropColumn(let column, _, _):
                 tables[name]?.columns[column] = nil
+                forgetViews(reading: column, of: name)
                 // PostgreSQL drops the indexes and constraints that use the column with it.
                 if var tableConstraints = constraints[name] {
                     for (constraint, info) in tableConstraints where info.columns.contains(column) { tableConstraints[constraint] = nil }
@@ -317,6 +346,7 @@ public struct SchemaCatalog: Sendable {
                 }
             case .attachPartition(let partition):
                 tables[resolve(partition).qualified, default: Table()].partitionOf = name
+                tables[resolve(partition).qualified]?.hasAllColumns = false
             case .detachPartition(let partition, _), .detachPartitionFinalize(let partition):
                 tables[resolve(partition).qualified]?.partitionOf = nil
             default:
@@ -330,6 +360,7 @@ public struct SchemaCatalog: Sendable {
         if let table = tables.removeValue(forKey: old) { tables[new] = table }
         if let tableConstraints = constraints.removeValue(forKey: old) { constraints[new] = tableConstraints }
         if let checks = notNullChecks.removeValue(forKey: old) { notNullChecks[new] = checks }
+        moveRelationInViews(from: old, to: new)
         for index in indexNames(of: old) { setTable(ofIndex: index, to: new) }
         for (name, info) in constraints.filter({ $0.value.values.contains { $0.references == old } }) {
             var moved = info

@@ -132,6 +132,7 @@ extension LintRunner {
             // A snapshot holds the whole database, as a dump does.
             var catalog = SchemaCatalog(snapshot: snapshot)
             catalog.isComplete = true
+            catalog.hasHistory = true
             return catalog
         }
         guard case .success(let source) = SourceReader.read(path: path) else { return SchemaCatalog() }

@@ -86,9 +86,11 @@ public struct FileIndex: Sendable {
         case .reindex(_, let name, _):
             return name.map { [$0] } ?? []
         case .refreshMaterializedView(let name, _), .update(let name, _), .delete(let name, _), .insert(let name),
-             .alterEnumAddValue(let name, _), .createEnum(let name), .createView(let name, _), .createSequence(let name),
+             .alterEnumAddValue(let name, _), .createEnum(let name), .createSequence(let name),
              .createFunction(let name), .createTrigger(let name, _), .createPolicy(let name, _), .alterPolicy(let name, _):
             return [name]
+        case .createView(let view):
+            return [view.relation]
         case .createDomain(let name, _, _):
             return [name]
         case .createTableAs(let create):

@@ -48,7 +48,7 @@ public enum RuleDocumentation {
         var header = ""
         if let version = example.postgresVersion { header += "    -- PostgreSQL \(version)\n" }
         if example.inTransaction == true { header += "    -- in a migration that runs inside a transaction\n" }
-        return header + example.withoutMarkers.sql.split(separator: "\n", omittingEmptySubsequences: false).map { "    \($0)\n" }.joined()
+        return header + example.shownSQL.split(separator: "\n", omittingEmptySubsequences: false).map { "    \($0)\n" }.joined()
     }
 
     static func pad(_ text: String, _ width: Int) -> String {

@@ -19,6 +19,16 @@ public struct QualifiedName: Sendable, Hashable, CustomStringConvertible {
         self.location = location
     }
 
+    /// The name a `qualified` string stands for (`schema.name`, as the schema catalog keys its
+    /// objects), with its schema written.
+    public init(qualified: String) {
+        if let dot = qualified.firstIndex(of: ".") {
+            self.init(schema: String(qualified[..<dot]), name: String(qualified[qualified.index(after: dot)...]))
+        } else {
+            self.init(name: qualified)
+        }
+    }
+
     /// `schema.name`, with `public` when no schema was written.
     public var qualified: String { (schema ?? "public") + "." + name }
     /// As written, identifiers quoted only where PostgreSQL needs it.
@@ -247,6 +257,8 @@ public struct CreateTable: Sendable, Equatable {
     public var isPartitioned: Bool
     public var isTemporary: Bool
     public var isUnlogged: Bool
+    /// Columns come from elsewhere too: `LIKE`, `INHERITS`, `PARTITION OF` or `OF type`.
+    public var hasColumnsFromElsewhere = false
 }
 
 public struct IndexColumn: Sendable, Equatable {
@@ -378,7 +390,7 @@ public enum Statement: Sendable, Equatable {
     case createTrigger(table: QualifiedName, name: String)
     case createDomain(name: QualifiedName, base: TypeName, constraints: [Constraint])
     case createEnum(QualifiedName)
-    case createView(QualifiedName, materialized: Bool)
+    case createView(CreateView)
     case createSequence(QualifiedName)
     case createFunction(QualifiedName)
     case createSchema(String)

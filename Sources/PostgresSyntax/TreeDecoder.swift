@@ -80,10 +80,17 @@ struct TreeDecoder {
         case "CreateEnumStmt":
             return .createEnum(qualified(strings(s, "typeName")))
         case "ViewStmt":
-            return .createView(rangeVar(member(s, "view")) ?? QualifiedName(name: "?"), materialized: false)
+            let query = member(s, "query")
+            return .createView(CreateView(relation: rangeVar(member(s, "view")) ?? QualifiedName(name: "?"), isMaterialized: false,
+                                          orReplace: bool(s, "replace"), reads: relationsRead(by: query),
+                                          columnsRead: columnsRead(by: query)))
         case "CreateTableAsStmt":
             let name = rangeVar(member(member(s, "into"), "rel")) ?? QualifiedName(name: "?")
-            if isEnum(s, "objtype", "OBJECT_MATVIEW") { return .createView(name, materialized: true) }
+            if isEnum(s, "objtype", "OBJECT_MATVIEW") {
+                let query = member(s, "query")
+                return .createView(CreateView(relation: name, isMaterialized: true, ifNotExists: bool(s, "if_not_exists"),
+                                              reads: relationsRead(by: query), columnsRead: columnsRead(by: query)))
+            }
             return .createTableAs(CreateTableAs(relation: name, reads: relationsRead(by: member(s, "query")),
                                                 withData: !bool(member(s, "into"), "skipData")))
         case "CreateSeqStmt":
@@ -169,8 +176,11 @@ struct TreeDecoder {
     func createTable(_ s: Ref) -> Statement {
         var columns: [ColumnDefinition] = []
         var constraints: [Constraint] = nodes(s, "constraints").compactMap(constraintNode)
+        var hasLike = false
         for element in nodes(s, "tableElts") {
-            if let column = body(element, "ColumnDef") {
+            if body(element, "TableLikeClause") != nil {
+                hasLike = true
+            } else if let column = body(element, "ColumnDef") {
                 columns.append(columnDefinition(column))
             } else if let constraint = constraintNode(element) {
                 constraints.append(constraint)
@@ -182,7 +192,8 @@ struct TreeDecoder {
         return .createTable(CreateTable(
             relation: rangeVar(relation) ?? QualifiedName(name: "?"), columns: columns, constraints: constraints,
             ifNotExists: bool(s, "if_not_exists"), partitionOf: partitionOf, isPartitioned: member(s, "partspec") != nil,
-            isTemporary: persistence == "t", isUnlogged: persistence == "u"))
+            isTemporary: persistence == "t", isUnlogged: persistence == "u",
+            hasColumnsFromElsewhere: hasLike || !nodes(s, "inhRelations").isEmpty || member(s, "ofTypename") != nil))
     }
 
     func createIndex(_ s: Ref) -> Statement {
@@ -447,6 +458,77 @@ struct TreeDecoder {
         var seen: Set<String> = []
         return found.filter { name in
             !(name.schema == nil && cteNames.contains(name.name)) && seen.insert(name.qualified).inserted
+        }
+    }
+
+    /// The columns a query names, each once, with the relation each belongs to when the query
+    /// shows it: a qualifier naming a relation (or its alias), or the query's only relation when it
+    /// has no subquery or common table expression in which a bare name could live. Columns of a
+    /// subquery's or common table expression's alias are left out: they are columns of the
+    /// relations read inside it, named there.
+    func columnsRead(by query: Ref?) -> [CreateView.ColumnRead] {
+        guard let query else { return [] }
+        var scope = ColumnScope()
+        collectColumns(query, into: &scope)
+        let relations = relationsRead(by: query)
+        let only = relations.count == 1 && scope.derived.isEmpty ? relations.first : nil
+        var seen: Set<String> = []
+        var found: [CreateView.ColumnRead] = []
+        for fields in scope.references {
+            guard let column = fields.last else { continue }
+            var relation: QualifiedName?
+            switch fields.count {
+            case 1:
+                relation = only
+            case 2:
+                if scope.derived.contains(fields[0]) { continue }
+                relation = scope.aliases[fields[0]]
+                if relation == nil { continue }
+            default:
+                relation = QualifiedName(schema: fields[fields.count - 3], name: fields[fields.count - 2])
+            }
+            let read = CreateView.ColumnRead(relation: relation, column: column)
+            if seen.insert("\(relation?.qualified ?? "")|\(column)").inserted { found.append(read) }
+        }
+        return found
+    }
+
+    /// What `collectColumns` gathers: the column references (their name parts, `*` for a star),
+    /// each relation's alias (or name), and the aliases of subqueries and common table expressions.
+    struct ColumnScope {
+        var references: [[String]] = []
+        var aliases: [String: QualifiedName] = [:]
+        var derived: Set<String> = []
+    }
+
+    private func collectColumns(_ value: Ref, into scope: inout ColumnScope) {
+        switch json.entries[value].kind {
+        case .object:
+            if let (type, nodeBody) = json.node(value) {
+                if json.matches(type, "RangeVar") {
+                    if let name = rangeVar(nodeBody) {
+                        let alias = string(member(nodeBody, "alias"), "aliasname")
+                        scope.aliases[alias.isEmpty ? name.name : alias] = name
+                    }
+                    return
+                }
+                if json.matches(type, "ColumnRef") {
+                    scope.references.append(nodes(nodeBody, "fields").map { field in
+                        body(field, "String").map { string($0, "sval") } ?? "*"
+                    })
+                    return
+                }
+                if json.matches(type, "CommonTableExpr") { scope.derived.insert(string(nodeBody, "ctename")) }
+                if json.matches(type, "RangeSubselect") || json.matches(type, "RangeFunction") {
+                    let alias = string(member(nodeBody, "alias"), "aliasname")
+                    scope.derived.insert(alias)
+                }
+            }
+            for (_, member) in json.members(value) { collectColumns(member, into: &scope) }
+        case .array:
+            for element in json.elements(value) { collectColumns(element, into: &scope) }
+        default:
+            break
         }
     }
 

@@ -140,10 +140,10 @@ public struct SARIFReporter: Reporter {
             helpMarkdown += "\n\n**Versions:** \(notes)"
         }
         if let bad = rule.badExamples.first {
-            helpMarkdown += "\n\nFlagged:\n\n```sql\n\(bad.withoutMarkers.sql)\n```"
+            helpMarkdown += "\n\nFlagged:\n\n```sql\n\(bad.shownSQL)\n```"
         }
         if let good = rule.goodExamples.first {
-            helpMarkdown += "\n\nSafe:\n\n```sql\n\(good.sql)\n```"
+            helpMarkdown += "\n\nSafe:\n\n```sql\n\(good.shownSQL)\n```"
         }
         return .sortedObject([
             ("id", .string(rule.id)),

@@ -25,9 +25,7 @@ import PostgresSyntax
     }
 
     func findings(_ rule: any Rule, _ example: RuleExample, text: String) -> [Diagnostic] {
-        engine(for: rule, example)
-            .lint(text: text, path: "example.sql", transactionPolicy: example.inTransaction == true ? .whole : .none)
-            .diagnostics.filter { $0.ruleID == rule.id }
+        engine(for: rule, example).lint(example, text: text).diagnostics.filter { $0.ruleID == rule.id }
     }
 
     @Test(arguments: cases) func badExamplesFindAtEveryMarker(_ item: Case) {
@@ -78,8 +76,7 @@ import PostgresSyntax
         let prefix = "-- Größe ✓ 数据 😀\n"
         for example in item.rule.description.badExamples {
             let (sql, markers) = example.withoutMarkers
-            let report = engine(for: item.rule, example)
-                .lint(text: prefix + sql, path: "example.sql", transactionPolicy: example.inTransaction == true ? .whole : .none)
+            let report = engine(for: item.rule, example).lint(example, text: prefix + sql)
             let found = report.diagnostics.filter { $0.ruleID == item.rule.id }
             #expect(found.map(\.range.lowerBound).sorted() == markers.map { $0 + prefix.utf8.count })
             // Line and column count characters: the marker's column is the same as without the prefix.

@@ -57,8 +57,7 @@ import PostgresSyntax
             configuration.postgresVersion = example.postgresVersion ?? 15
             configuration.ruleSettings[rule.id] = RuleSetting(rule.description.defaultSeverity ?? .warning)
             let sql = example.withoutMarkers.sql
-            let report = LintEngine(rules: [rule], configuration: configuration)
-                .lint(text: sql, path: "example.sql", transactionPolicy: example.inTransaction == true ? .whole : .none)
+            let report = LintEngine(rules: [rule], configuration: configuration).lint(example, text: sql)
             let source = SourceText(sql)
             let tokens = SQLLexer.tokens(in: 0..<source.count, of: source)
             for diagnostic in report.diagnostics where diagnostic.ruleID == rule.id {

@@ -31,7 +31,7 @@ enum RuleGolden {
         configuration.ruleSettings[description.id] = RuleSetting(description.defaultSeverity ?? .warning)
         let engine = LintEngine(rules: allRules, configuration: configuration)
         let sql = example.withoutMarkers.sql
-        var report = engine.lint(text: sql, path: "example.sql", transactionPolicy: example.inTransaction == true ? .whole : .none)
+        var report = engine.lint(example, text: sql)
         report.diagnostics = report.diagnostics.filter { $0.ruleID == description.id }
         return TextReporter(color: false).render(LintResult(outcomes: [.linted(report)]))
     }
@@ -45,6 +45,9 @@ enum RuleGolden {
             let transaction = example.inTransaction == true ? "inside the migration tool's transaction" : "autocommit"
             // Not "n of m": an added example would then change every header.
             out += "\n=== bad example \(index + 1): PostgreSQL \(example.postgresVersion ?? 15), \(transaction) ===\n"
+            if let earlier = example.earlierMigration {
+                out += "--- \(RuleExample.earlierPath) (replayed before example.sql)\n" + earlier + (earlier.hasSuffix("\n") ? "" : "\n")
+            }
             let sql = example.withoutMarkers.sql
             out += "--- example.sql\n" + sql + (sql.hasSuffix("\n") ? "" : "\n")
             out += "--- output\n" + rendering(of: description, example)

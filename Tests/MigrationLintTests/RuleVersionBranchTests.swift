@@ -136,7 +136,7 @@ extension RuleVersionBranchTests {
                 var configuration = Configuration()
                 configuration.postgresVersion = example.postgresVersion ?? 15
                 configuration.ruleSettings[rule.id] = RuleSetting(description.defaultSeverity ?? .warning)
-                return LintEngine(rules: [rule], configuration: configuration).lint(text: example.withoutMarkers.sql, path: "m.sql")
+                return LintEngine(rules: [rule], configuration: configuration).lint(example, text: example.withoutMarkers.sql, path: "m.sql")
                     .diagnostics.contains { !($0.rewrite?.newerSyntaxSteps.isEmpty ?? true) }
             }
             guard offers else { continue }
