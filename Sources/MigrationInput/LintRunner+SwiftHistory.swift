@@ -6,16 +6,15 @@ import SwiftMigrations
 
 extension LintRunner {
     /// The registration order of the migrations the Swift files under `folders` declare: every
-    /// Swift file there read and parsed once, on all cores.
+    /// Swift file there that mentions a migration read and parsed once, on all cores (up
+    /// methods only, whatever `include-down` says: this is what the replay runs).
     public func swiftMigrationOrder(scanning folders: [String]) -> SwiftMigrationOrder {
         let files = SwiftMigrationOrder.swiftFiles(under: folders)
-        return SwiftMigrationOrder(run(count: files.count) { index in
-            guard case .success(let source) = SourceReader.read(path: files[index]) else {
-                return SwiftMigrationOrder.FileFacts(path: files[index], declared: [], registered: [])
-            }
-            let facts = SwiftMigrationReader.registrationFacts(in: source)
-            return SwiftMigrationOrder.FileFacts(path: files[index], declared: facts.declared, registered: facts.registered)
-        })
+        return SwiftMigrationOrder(run(count: files.count) { index -> SwiftMigrationOrder.FileFacts? in
+            guard case .success(let source) = SourceReader.read(path: files[index]),
+                  SwiftMigrationReader.mayMentionMigrations(source) else { return nil }
+            return SwiftMigrationOrder.FileFacts(path: files[index], source: source, migrations: SwiftMigrationReader.read(source))
+        }.compactMap { $0 })
     }
 
     /// The schema before each migration type of the Swift files among `paths` (by path, then the
@@ -44,7 +43,7 @@ extension LintRunner {
             let order = swiftMigrationOrder(scanning: [(root as NSString).appendingPathComponent("Sources")])
             for sequence in order.sequences {
                 guard let last = sequence.lastIndex(where: { $0.declaration.map { targets[$0.path] != nil } ?? false }) else { continue }
-                let replayed = replay(sequence[..<last], from: start, root: root, spelledRoot: spelledRoots[root])
+                let replayed = replay(sequence[..<last], of: order, from: start, root: root, spelledRoot: spelledRoots[root])
                 for (index, entry) in sequence[...last].enumerated() {
                     guard let declaration = entry.declaration, let path = targets[declaration.path],
                           schemas[path]?[declaration.typeName] == nil else { continue }
@@ -58,7 +57,8 @@ extension LintRunner {
 
     /// Replays `entries` in order: the catalog before each of them and after the last, and the
     /// places that could not be read (with how many of them come before each entry).
-    private func replay(_ entries: ArraySlice<SwiftMigrationOrder.Entry>, from start: SchemaCatalog, root: String, spelledRoot: String?)
+    private func replay(_ entries: ArraySlice<SwiftMigrationOrder.Entry>, of order: SwiftMigrationOrder, from start: SchemaCatalog,
+                        root: String, spelledRoot: String?)
         -> (catalogs: [SchemaCatalog], places: [Coverage.EarlierPlace], placeCounts: [Int]) {
         let engine = self.engine
         @Sendable func spell(_ path: String) -> String {
@@ -68,9 +68,9 @@ extension LintRunner {
         // Each declaring file is read once, however many of its types are replayed.
         let files = Array(Set(entries.compactMap(\.declaration?.path))).sorted()
         let read = run(count: files.count) { index -> [String: ReplayedPart] in
-            guard case .success(let source) = SourceReader.read(path: files[index]) else { return [:] }
-            let swift = SwiftMigrationReader.read(source)
-            let migrations = swift.migrationFiles(path: spell(files[index]), file: source)
+            guard let facts = order.files[files[index]] else { return [:] }
+            let swift = facts.migrations
+            let migrations = swift.migrationFiles(path: spell(files[index]), file: facts.source)
             var parts: [String: ReplayedPart] = [:]
             for (part, migration) in zip(swift.parts, migrations) where parts[part.qualifiedName] == nil {
                 parts[part.qualifiedName] = ReplayedPart(file: migration, parsed: engine.parse(migration), standIns: swift.standIns(of: part))
@@ -78,7 +78,6 @@ extension LintRunner {
             return parts
         }
         let byFile = Dictionary(uniqueKeysWithValues: zip(files, read))
-        var registering: [String: SourceText] = [:]
         var catalog = start
         var catalogs: [SchemaCatalog] = []
         var places: [Coverage.EarlierPlace] = []
@@ -89,10 +88,7 @@ extension LintRunner {
             guard let declaration = entry.declaration else {
                 // What a migration from outside the package does is not known.
                 catalog.isComplete = false
-                if registering[entry.registeredIn] == nil, case .success(let source) = SourceReader.read(path: entry.registeredIn) {
-                    registering[entry.registeredIn] = source
-                }
-                let source = registering[entry.registeredIn] ?? SourceText("")
+                let source = order.files[entry.registeredIn]?.source ?? SourceText("")
                 let position = source.position(of: min(entry.registration.range.lowerBound, source.count))
                 places.append(Coverage.EarlierPlace(
                     path: spell(entry.registeredIn), line: position.line, column: position.column, reason: "migration not found in the package",

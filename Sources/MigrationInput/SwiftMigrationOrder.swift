@@ -1,21 +1,22 @@
 import Foundation
+import PostgresSyntax
 import SwiftMigrations
 
 /// The migrations of a Swift package in the order its code registers them, each with the file
 /// that declares it: the history of a Swift migration, as Fluent's and hummingbird-postgres'
 /// migrators apply them (registration order, not file names).
 public struct SwiftMigrationOrder: Sendable {
-    /// What one Swift file of the package declares and registers.
+    /// One Swift file of the package as the front end read it: what it declares and registers,
+    /// and the SQL of its migrations, which the replay uses without reading the file again.
     public struct FileFacts: Sendable {
         public var path: String
-        /// Qualified names of the migration types the file declares (`User.CreateUsers`).
-        public var declared: [String]
-        public var registered: [MigrationRegistration]
+        public var source: SourceText
+        public var migrations: SwiftMigrationSQL
 
-        public init(path: String, declared: [String], registered: [MigrationRegistration]) {
+        public init(path: String, source: SourceText, migrations: SwiftMigrationSQL) {
             self.path = path
-            self.declared = declared
-            self.registered = registered
+            self.source = source
+            self.migrations = migrations
         }
     }
 
@@ -39,13 +40,15 @@ public struct SwiftMigrationOrder: Sendable {
     /// One list per file that registers migrations, in path order. Two registering files are
     /// two histories: which runs first depends on code this does not read.
     public var sequences: [[Entry]]
+    /// The files that declare or register a migration, by path.
+    public var files: [String: FileFacts]
 
     public init(_ files: [FileFacts]) {
         var byName: [String: [Declaration]] = [:]
         var all: [Declaration] = []
         for file in files {
             let module = Self.module(of: file.path)
-            for name in file.declared {
+            for name in file.migrations.declaredTypes {
                 let declaration = Declaration(path: file.path, typeName: name)
                 all.append(declaration)
                 byName[name, default: []].append(declaration)
@@ -58,9 +61,11 @@ public struct SwiftMigrationOrder: Sendable {
             let fitting = all.filter { $0.typeName.hasSuffix("." + name) }
             return fitting.count == 1 ? fitting[0] : nil
         }
-        sequences = files.filter { !$0.registered.isEmpty }.sorted { $0.path < $1.path }.map { file in
-            file.registered.map { Entry(registration: $0, registeredIn: file.path, declaration: resolve($0.name)) }
+        sequences = files.filter { !$0.migrations.registrations.isEmpty }.sorted { $0.path < $1.path }.map { file in
+            file.migrations.registrations.map { Entry(registration: $0, registeredIn: file.path, declaration: resolve($0.name)) }
         }
+        self.files = Dictionary(files.filter { !$0.migrations.declaredTypes.isEmpty || !$0.migrations.registrations.isEmpty }.map { ($0.path, $0) },
+                                uniquingKeysWith: { first, _ in first })
     }
 
     /// The sequence and position at which `declaration` is registered.

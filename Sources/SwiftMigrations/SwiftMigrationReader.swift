@@ -61,6 +61,10 @@ public struct SwiftMigrationSQL: Sendable {
     public let notAnalyzed: [NotAnalyzed]
     /// Where the Swift parser gave up, and what it expected.
     public let syntaxError: NotAnalyzed?
+    /// Qualified names of every migration type declared (`User.CreateUsers`), with SQL or not.
+    public let declaredTypes: [String]
+    /// The migrations the file registers, in source order (`app.migrations.add(...)`).
+    public let registrations: [MigrationRegistration]
 
     /// The SQL of one migration type, as a byte range of `sql`.
     public struct Part: Sendable {
@@ -144,23 +148,15 @@ public enum SwiftMigrationReader {
     /// a type with an up method that sends SQL. Cheap text checks first: a directory walk asks
     /// this of every Swift file.
     public static func holdsMigration(_ source: SourceText) -> Bool {
-        guard contains(source.bytes, "Migration") || contains(source.bytes, "func prepare") || contains(source.bytes, "func apply") else {
-            return false
-        }
+        guard mayMentionMigrations(source) else { return false }
         let tree = source.bytes.withUnsafeBufferPointer { Parser.parse(source: $0) }
         return !MigrationTypeFinder.find(in: tree).isEmpty
     }
 
-    /// What a file says about the order of its package's migrations, from one parse: the
-    /// migration types it declares (qualified names, `User.CreateUsers`) and the migrations it
-    /// registers, in source order. A cheap text check first: the scan of a package asks this of
-    /// every Swift file.
-    public static func registrationFacts(in source: SourceText) -> (declared: [String], registered: [MigrationRegistration]) {
-        guard contains(source.bytes, "igration") || contains(source.bytes, "func prepare") || contains(source.bytes, "func apply") else {
-            return ([], [])
-        }
-        let tree = source.bytes.withUnsafeBufferPointer { Parser.parse(source: $0) }
-        return (MigrationTypeFinder.find(in: tree).map(\.qualifiedName), MigrationRegistration.find(in: tree))
+
+    /// Whether the text could declare or register a migration: the cheap check before a parse.
+    public static func mayMentionMigrations(_ source: SourceText) -> Bool {
+        contains(source.bytes, "igration") || contains(source.bytes, "func prepare") || contains(source.bytes, "func apply")
     }
 
     /// The SQL of the file's up methods (and down methods with `includeDown`).
@@ -191,7 +187,8 @@ public enum SwiftMigrationReader {
         _ = file
         return SwiftMigrationSQL(sql: SourceText(bytes: sql.bytes), map: SourceMap(sql.segments),
                                  migrationTypes: types.map(\.name), analyzedStrings: walker.analyzedStrings, analyzedBuilders: walker.analyzedBuilders,
-                                 notAnalyzed: walker.notAnalyzed, syntaxError: syntaxError, parts: parts)
+                                 notAnalyzed: walker.notAnalyzed, syntaxError: syntaxError,
+                                 declaredTypes: types.map(\.qualifiedName), registrations: MigrationRegistration.find(in: tree), parts: parts)
     }
 
     static func contains(_ bytes: [UInt8], _ needle: String) -> Bool {

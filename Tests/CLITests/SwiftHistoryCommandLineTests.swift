@@ -25,6 +25,14 @@ import TestSupport
         #expect(alone.stdout.hasPrefix("warning[alter-column-type]: changing nickname to varchar(100) may rewrite public.users: the old type of users.nickname is not known\n"))
     }
 
+    @Test func aMigrationRegisteredNowhereIsLintedAlone() throws {
+        // configure.swift does not add WidenNicknameFurther: when it runs is not known.
+        let result = try CLI.run(["lint", "--color", "never", "Fixtures/swift-history/Sources/App/Migrations/WidenNicknameFurther.swift"])
+        #expect(result.status == 1)
+        #expect(result.stdout.hasPrefix("warning[alter-column-type]: changing nickname to varchar(200) may rewrite public.users: the old type of users.nickname is not known\n"))
+        #expect(result.stdout.hasSuffix("1 finding (1 warning) in 1 file; 1 file checked\n1 statement, 1 analyzed\n"))
+    }
+
     @Test func aMigrationRegisteredFirstHasNoHistory() throws {
         let result = try CLI.run(["lint", "--color", "never", "Fixtures/swift-history/Sources/App/Migrations/CreateUser.swift"])
         #expect(result.status == 0)
