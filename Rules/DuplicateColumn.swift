@@ -38,6 +38,7 @@ public struct DuplicateColumn: Rule {
             RuleExample("CREATE TABLE a (id bigint PRIMARY KEY, name text NOT NULL);\nCREATE TABLE b (id bigint PRIMARY KEY, name text NOT NULL);"),
             RuleExample("CREATE TABLE tags (id bigint PRIMARY KEY, title text NOT NULL);\nALTER TABLE tags RENAME COLUMN title TO name;\nALTER TABLE tags ADD COLUMN title text NOT NULL;"),
             RuleExample("CREATE TABLE tags (id bigint PRIMARY KEY, name text NOT NULL);\nALTER TABLE tags DROP COLUMN name, ADD COLUMN name varchar(40) NOT NULL;"),
+            RuleExample("CREATE TABLE tags (id bigint PRIMARY KEY, name text NOT NULL);\nALTER TABLE tags ADD COLUMN name jsonb, DROP COLUMN name;"),
         ])
 
     public func check(_ context: RuleContext) -> [Finding] {
@@ -56,14 +57,14 @@ public struct DuplicateColumn: Rule {
         case .alterTable(let alter) where alter.kind == .table:
             let existing = columns(of: alter.relation, before: context)
             var addedHere: Set<String> = []
-            // DROP COLUMN x, ADD COLUMN x in one statement (Prisma's way to change a type).
-            var droppedHere: Set<String> = []
+            // PostgreSQL runs every DROP COLUMN of a statement before its ADD COLUMNs, whatever
+            // their order: Prisma's `DROP COLUMN x, ADD COLUMN x` and Fluent's `ADD x, DROP x`
+            // (`.deleteField("x").field("x", ...)`) both change a column's type.
+            let droppedHere = Set(alter.actions.compactMap { action -> String? in
+                if case .dropColumn(let name, _, _) = action { return name } else { return nil }
+            })
             var findings: [Finding] = []
             for action in alter.actions {
-                if case .dropColumn(let name, _, _) = action {
-                    droppedHere.insert(name)
-                    addedHere.remove(name)
-                }
                 guard case .addColumn(let column, let ifNotExists) = action else { continue }
                 defer { addedHere.insert(column.name) }
                 guard !ifNotExists, (existing?[column.name] != nil && !droppedHere.contains(column.name)) || addedHere.contains(column.name),

@@ -213,7 +213,7 @@ public enum ConfigurationFile {
             "# Force a layout instead of detecting it per file: \(MigrationLayout.allCases.map(\.rawValue).joined(separator: ", ")).",
             "# layout: goose",
             "",
-            "# Replay the earlier migrations of each file's folder first, so that answers use the schema they built.",
+            "# Replay the migrations that run before each file first (its folder; for Swift, its package's registration order), so that answers use the schema they built.",
             "history: true",
             "",
             "# A `pg_dump --schema-only` file: the schema before the first migration (squashed or dumped history).",

@@ -6,10 +6,10 @@ import PostgresSyntax
 extension LintRunner {
     /// The schema before each of `paths`: its migration set replayed up to it, from the `schema:`
     /// dump or an empty database. Each set is replayed once, however many of its files are asked
-    /// for; a path with no history (a Swift file, standard input) is absent. Empty when
-    /// `history: false`.
+    /// for; a path with no history is absent: standard input, and a Swift file (its history is
+    /// per migration type, `History.swiftSchemas`, for linting). Empty when `history: false`.
     public func schemasBefore(_ paths: [String]) -> [String: SchemaCatalog] {
-        history(of: paths).schemas
+        history(of: paths.filter { !$0.hasSuffix(".swift") }).schemas
     }
 
     /// What the replay learned for `paths`: the schema before each, and each of them that the
@@ -17,6 +17,11 @@ extension LintRunner {
     public struct History: Sendable {
         public var schemas: [String: SchemaCatalog] = [:]
         public var parsed: [String: ParsedMigration] = [:]
+        /// For a Swift file, the schema before each of its migration types (by qualified name):
+        /// each is registered at its own place in the order.
+        public var swiftSchemas: [String: [String: SchemaCatalog]] = [:]
+        /// What the replay before each path could not read, in its earlier files.
+        public var earlier: [String: [Coverage.EarlierPlace]] = [:]
     }
 
     /// Replays the history of `paths`. The earlier files of every set are parsed in parallel
@@ -27,6 +32,8 @@ extension LintRunner {
         let configuration = engine.configuration
         guard configuration.history, !paths.isEmpty else { return History() }
         let start = startingSchema()
+        var history = History()
+        (history.swiftSchemas, history.earlier) = swiftHistory(of: paths, from: start)
         var targetsBySet: [String: Set<String>] = [:]
         var membersBySet: [String: [String]] = [:]
         var memberSets: [String: Set<String>] = [:]
@@ -64,35 +71,49 @@ extension LintRunner {
         let engine = self.engine
         let parsed = run(count: files.count) { index -> Replayed in
             let member = files[index]
-            guard let source = sources[member] ?? (try? SourceReader.read(path: member).get()) else { return .unreadable }
+            let source: SourceText
+            switch sources[member].map({ .success($0) }) ?? SourceReader.read(path: member) {
+            case .success(let read): source = read
+            case .failure(let error):
+                return .unreadable(Coverage.EarlierPlace(path: member, line: error.line ?? 1, column: error.column ?? 1,
+                                                         reason: "file not readable", detail: error.message))
+            }
             // Down parts are never replayed, whatever `include-down` says for linting.
             let decision = LayoutDetector.decide(path: member, source: source, override: configuration.layout,
                                                  assumeInTransaction: configuration.assumeInTransaction)
             guard let file = MigrationFile(path: member, source: source, decision: decision) else { return .skipped }
-            return .parsed(engine.parse(file))
+            let parsed = engine.parse(file)
+            return .parsed(parsed, engine.earlierPlaces(of: file, parsed: parsed))
         }
         let parsedByPath = Dictionary(zip(files, parsed), uniquingKeysWith: { first, _ in first })
         let targets = targetsBySet, members = membersBySet
-        let results = run(count: sets.count) { index -> [(String, SchemaCatalog)] in
+        let results = run(count: sets.count) { index -> [(String, SchemaCatalog, [Coverage.EarlierPlace])] in
             let setTargets = targets[sets[index]] ?? []
             var catalog = start
-            var found: [(String, SchemaCatalog)] = []
+            var places: [Coverage.EarlierPlace] = []
+            var found: [(String, SchemaCatalog, [Coverage.EarlierPlace])] = []
             for member in replayed[index] {
-                if setTargets.contains(member) { found.append((member, catalog)) }
+                if setTargets.contains(member) { found.append((member, catalog, places)) }
                 switch parsedByPath[member] {
-                case .parsed(let file)?: catalog = engine.schema(after: file, from: catalog)
-                case .unreadable?: catalog.isComplete = false
+                case .parsed(let file, let unread)?:
+                    catalog = engine.schema(after: file, from: catalog)
+                    places += unread
+                case .unreadable(let place)?:
+                    catalog.isComplete = false
+                    places.append(place)
                 case .skipped?, nil: break
                 }
             }
             // The last target comes after every replayed file.
-            if let last = (members[sets[index]] ?? []).last(where: setTargets.contains) { found.append((last, catalog)) }
+            if let last = (members[sets[index]] ?? []).last(where: setTargets.contains) { found.append((last, catalog, places)) }
             return found
         }
-        var history = History()
-        history.schemas = Dictionary(results.joined().map { ($0.0, $0.1) }, uniquingKeysWith: { first, _ in first })
+        for (path, catalog, places) in results.joined() where history.schemas[path] == nil {
+            history.schemas[path] = catalog
+            if !places.isEmpty { history.earlier[path] = places }
+        }
         for (path, item) in parsedByPath {
-            if case .parsed(let file) = item, history.schemas[path] != nil { history.parsed[path] = file }
+            if case .parsed(let file, _) = item, history.schemas[path] != nil { history.parsed[path] = file }
         }
         return history
     }
@@ -117,8 +138,9 @@ extension LintRunner {
 
     /// One earlier file, as the replay found it.
     enum Replayed: Sendable {
-        case parsed(ParsedMigration)
-        case unreadable
+        /// With what it holds that could not be read.
+        case parsed(ParsedMigration, [Coverage.EarlierPlace])
+        case unreadable(Coverage.EarlierPlace)
         /// Nothing to replay (a down migration).
         case skipped
     }

@@ -65,15 +65,18 @@ public struct LintRunner: Sendable {
 
     /// A Swift file: the SQL its migrations send, linted as SQL with findings placed in the Swift
     /// file, plus where the Swift parser gave up and each piece of SQL that is not known before
-    /// the migration runs.
-    func lintSwift(path: String, source: SourceText) -> FileOutcome {
+    /// the migration runs. `before`: the schema before each migration type, by qualified name
+    /// (`History.swiftSchemas`); a type without one is linted alone.
+    func lintSwift(path: String, source: SourceText, before: [String: SchemaCatalog] = [:]) -> FileOutcome {
         let configuration = engine.configuration
         let swift = SwiftMigrationReader.read(source, includeDown: configuration.includeDown)
         if swift.migrationTypes.isEmpty && swift.syntaxError == nil {
             return .skipped(path: path, reason: "no migration type in this Swift file")
         }
         // Each migration type on its own, as each runs at its own time.
-        let reports = swift.migrationFiles(path: path, file: source).map { engine.lint($0) }
+        let reports = zip(swift.parts, swift.migrationFiles(path: path, file: source)).map { part, file in
+            engine.lint(file, before: before[part.qualifiedName])
+        }
         var diagnostics: [Diagnostic] = []
         var unusedFileSuppressions: [Int: Int] = [:]
         for report in reports {
@@ -133,7 +136,13 @@ public struct LintRunner: Sendable {
             switch sources[index] {
             case .success(let source):
                 let path = paths[index]
-                return lint(path: path, source: source, before: history.schemas[path], parsed: history.parsed[path])
+                let outcome = path.hasSuffix(".swift")
+                    ? lintSwift(path: path, source: source, before: history.swiftSchemas[path] ?? [:])
+                    : lint(path: path, source: source, before: history.schemas[path], parsed: history.parsed[path])
+                // What the replay could not read is part of this file's coverage.
+                guard case .linted(var report) = outcome, let earlier = history.earlier[path] else { return outcome }
+                report.coverage.history = earlier
+                return .linted(report)
             case .failure(let error): return .failed(error)
             }
         }

@@ -151,20 +151,42 @@ public struct LintEngine: Sendable {
         var entries = file.unanalyzed
         var analyzed = 0
         for item in analysis.statements {
-            let reason: String
-            switch item.parsed.content {
-            case .statement: analyzed += 1; continue
-            case .syntaxError where placeholders?.touches(item.parsed.range) == true:
-                reason = "placeholder not understood"
-            case .syntaxError:
-                reason = configuration.postgresVersion > GrammarVersion.major && item.parsed.slice.unterminated == nil
-                    ? "syntax error (PostgreSQL \(GrammarVersion.major + 1)+ syntax?)" : "syntax error"
-            case .psqlMetaCommand: reason = "psql meta-command"
-            case .psqlVariable: reason = "psql variable"
-            }
+            guard let reason = unreadableReason(item.parsed, placeholders: placeholders) else { analyzed += 1; continue }
             entries.append(Coverage.Entry(range: file.userRange(item.parsed.range), reason: reason))
         }
         return Coverage(statements: analysis.statements.count + file.unanalyzed.count, analyzed: analyzed, unanalyzed: entries)
+    }
+
+    /// Why no rule can read a statement, in the words coverage counts by; nil when it was read.
+    func unreadableReason(_ statement: ParsedStatement, placeholders: PlaceholderStandIns? = nil) -> String? {
+        switch statement.content {
+        case .statement: return nil
+        case .syntaxError where placeholders?.touches(statement.range) == true:
+            return "placeholder not understood"
+        case .syntaxError:
+            return configuration.postgresVersion > GrammarVersion.major && statement.slice.unterminated == nil
+                ? "syntax error (PostgreSQL \(GrammarVersion.major + 1)+ syntax?)" : "syntax error"
+        case .psqlMetaCommand: return "psql meta-command"
+        case .psqlVariable: return "psql variable"
+        }
+    }
+
+    /// What the replay of an earlier migration could not read, placed in the file the user
+    /// wrote: the statements the parser could not read and what the front end could not turn
+    /// into SQL (`file.unanalyzed`).
+    public func earlierPlaces(of file: MigrationFile, parsed: ParsedMigration) -> [Coverage.EarlierPlace] {
+        let source = file.userSource
+        func place(_ range: Range<Int>, _ reason: String, _ detail: String?) -> Coverage.EarlierPlace {
+            let position = source.position(of: range.lowerBound)
+            let end = min(range.upperBound, source.count)
+            return Coverage.EarlierPlace(path: file.path, line: position.line, column: position.column, reason: reason, detail: detail,
+                                         text: range.lowerBound < end ? source.text(range.lowerBound..<end) : "")
+        }
+        var entries = file.unanalyzed.map { ($0.range, $0.reason, $0.detail) }
+        for statement in parsed.statements {
+            if let reason = unreadableReason(statement) { entries.append((file.userRange(statement.range), reason, nil)) }
+        }
+        return entries.sorted { $0.0.lowerBound < $1.0.lowerBound }.map { place($0.0, $0.1, $0.2) }
     }
 
     /// The diagnostics of an analysed file: rule findings, engine diagnostics and unused

@@ -24,7 +24,7 @@ struct InputOptions: ParsableArguments {
     @Option(help: "The path to report for standard input (`-`); also decides its layout.")
     var stdinFilename: String?
 
-    @Flag(help: "Do not replay the earlier migrations of each file's folder: know only the file.")
+    @Flag(help: "Do not replay the migrations that run before each file (its folder; for Swift, its package's registration order): know only the file.")
     var noHistory = false
 
     @Option(help: ArgumentHelp("A `pg_dump --schema-only` file: the schema before the first migration (overrides `schema:`).", valueName: "FILE"))

@@ -36,11 +36,37 @@ extension LintResult {
         }
         // Appended, not `+`: that sorts by offset, which means nothing across files.
         total.unanalyzed = reports.flatMap(\.coverage.unanalyzed)
+        total.history = historyPlacesOutsideRun
         return total
     }
 
-    /// Every place not analyzed, with its line and column, in output order.
-    public var unanalyzedPlaces: [UnanalyzedPlace] { reports.flatMap(\.unanalyzedPlaces) }
+    /// What the replays could not read, each place once, leaving out the places in files this
+    /// run lints: those are listed as the file's own.
+    var historyPlacesOutsideRun: [Coverage.EarlierPlace] {
+        let linted = Set(reports.map(\.path))
+        return Coverage.unique(reports.flatMap(\.coverage.history)).filter { !linted.contains($0.path) }
+    }
+
+    /// Every place not analyzed, with its line and column, in output order: those of the files
+    /// linted, then those of their histories, each once.
+    public var unanalyzedPlaces: [UnanalyzedPlace] { reports.flatMap(\.unanalyzedPlaces) + historyPlaces }
+
+    /// The places in earlier migrations that the history replay could not read, once per run
+    /// and not in a file the run lints, each naming the first file linted after it ("in the history of db/002_x.sql and 2 more
+    /// files").
+    public var historyPlaces: [UnanalyzedPlace] {
+        var linted: [Coverage.EarlierPlace: [String]] = [:]
+        for report in reports {
+            for place in report.coverage.history { linted[place, default: []].append(report.path) }
+        }
+        return historyPlacesOutsideRun.map { place in
+            let files = linted[place] ?? []
+            let more = files.count > 1 ? " and \(files.count - 1) more file\(files.count == 2 ? "" : "s")" : ""
+            let what = place.detail ?? "not replayed: \(place.reason)"
+            return UnanalyzedPlace(path: place.path, line: place.line, column: place.column, reason: place.reason,
+                                   detail: "\(what), in the history of \(files.first ?? "")\(more)", alreadyReported: false, text: place.text)
+        }
+    }
 }
 
 extension FileReport {

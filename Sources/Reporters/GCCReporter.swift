@@ -14,14 +14,19 @@ public struct GCCReporter: PerFileReporter {
         }
         // Each place no rule checked, as a note an editor lists with the findings; a statement
         // with a syntax-error finding is not listed twice.
-        for place in report.unanalyzedPlaces where !place.alreadyReported {
-            out += "\(place.path):\(place.line):\(place.column): note: \(place.message.replacingOccurrences(of: "\n", with: " ")) [\(notAnalyzedID)]\n"
-        }
+        for place in report.unanalyzedPlaces where !place.alreadyReported { out += note(place) }
         return Array(out.utf8)
     }
 
+    /// The places in earlier files that the history replay could not read come once, after
+    /// every file.
     public func frame(_ result: LintResult) -> ReportFrame {
-        ReportFrame(head: [], separator: [], tail: Array(result.errors.map { $0.description + "\n" }.joined().utf8))
+        let tail = result.historyPlaces.map(note).joined() + result.errors.map { $0.description + "\n" }.joined()
+        return ReportFrame(head: [], separator: [], tail: Array(tail.utf8))
+    }
+
+    func note(_ place: UnanalyzedPlace) -> String {
+        "\(place.path):\(place.line):\(place.column): note: \(place.message.replacingOccurrences(of: "\n", with: " ")) [\(notAnalyzedID)]\n"
     }
 
     public func line(_ diagnostic: Diagnostic, in report: FileReport) -> String {

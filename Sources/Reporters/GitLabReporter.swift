@@ -42,24 +42,31 @@ public struct GitLabReporter: Reporter {
             // Each place no rule checked is an `info` issue named `not-analyzed`, so the merge
             // request widget shows the new ones; its fingerprint hashes the place's own text.
             for place in report.unanalyzedPlaces where !place.alreadyReported {
-                let key = [report.path, notAnalyzedID, place.reason, Self.collapseWhitespace(place.text)].joined(separator: "\u{0}")
-                occurrences[key, default: 0] += 1
-                let occurrence = occurrences[key, default: 1]
-                issues.append(.sortedObject([
-                    ("type", .string("issue")),
-                    ("description", .string("\(place.message) [\(notAnalyzedID)]")),
-                    ("check_name", .string(notAnalyzedID)),
-                    ("fingerprint", .string(SHA256.hex(Array((occurrence == 1 ? key : key + "\u{0}\(occurrence)").utf8)))),
-                    ("severity", .string("info")),
-                    ("categories", .array([.string("Bug Risk")])),
-                    ("location", .sortedObject([
-                        ("path", .string(report.path)),
-                        ("lines", .sortedObject([("begin", .int(place.line))])),
-                    ])),
-                ]))
+                issues.append(Self.issue(place, occurrences: &occurrences))
             }
         }
+        // The places in earlier files that the history replay could not read, once each.
+        var occurrences: [String: Int] = [:]
+        for place in result.historyPlaces { issues.append(Self.issue(place, occurrences: &occurrences)) }
         return JSONWriter.document(.array(issues))
+    }
+
+    static func issue(_ place: UnanalyzedPlace, occurrences: inout [String: Int]) -> JSONValue {
+        let key = [place.path, notAnalyzedID, place.reason, collapseWhitespace(place.text)].joined(separator: "\u{0}")
+        occurrences[key, default: 0] += 1
+        let occurrence = occurrences[key, default: 1]
+        return .sortedObject([
+            ("type", .string("issue")),
+            ("description", .string("\(place.message) [\(notAnalyzedID)]")),
+            ("check_name", .string(notAnalyzedID)),
+            ("fingerprint", .string(SHA256.hex(Array((occurrence == 1 ? key : key + "\u{0}\(occurrence)").utf8)))),
+            ("severity", .string("info")),
+            ("categories", .array([.string("Bug Risk")])),
+            ("location", .sortedObject([
+                ("path", .string(place.path)),
+                ("lines", .sortedObject([("begin", .int(place.line))])),
+            ])),
+        ])
     }
 
     /// Errors stop a deploy with locks held: critical. Warnings block writes or break clients: major.

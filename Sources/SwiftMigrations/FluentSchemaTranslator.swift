@@ -348,7 +348,7 @@ struct FluentSchemaTranslator {
         // A data type this file does not define (`.varchar(100)` from an extension elsewhere):
         // the column is checked under the Swift expression's name, and the type is listed.
         let text = MigrationWalker.shortened(expression.trimmedDescription)
-        unknownParts.append(NotAnalyzed(range: expression.byteRange, reason: "`\(text)` is a data type defined outside this file: the column is checked with its type unknown", kind: .unknownPart))
+        unknownParts.append(NotAnalyzed(range: expression.byteRange, reason: "`\(text)` is a data type defined outside this file: the column is checked with its type unknown", kind: .unknownPart, standIn: text))
         return SQLSyntax.identifier(text)
     }
 

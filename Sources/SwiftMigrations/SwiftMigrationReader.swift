@@ -21,11 +21,15 @@ public struct NotAnalyzed: Sendable, Equatable {
     public let range: Range<Int>
     public let reason: String
     public let kind: Kind
+    /// For an unknown part, the name the SQL uses in its place (`.varchar(100)`, a quoted
+    /// identifier), so that a replay can tell a stand-in from a real type.
+    public let standIn: String?
 
-    public init(range: Range<Int>, reason: String, kind: Kind = .builderChain) {
+    public init(range: Range<Int>, reason: String, kind: Kind = .builderChain, standIn: String? = nil) {
         self.range = range
         self.reason = reason
         self.kind = kind
+        self.standIn = standIn
     }
 
     /// The coverage entry: what no rule checked, in the few words coverage counts by. A part
@@ -57,10 +61,17 @@ public struct SwiftMigrationSQL: Sendable {
     public let notAnalyzed: [NotAnalyzed]
     /// Where the Swift parser gave up, and what it expected.
     public let syntaxError: NotAnalyzed?
+    /// Qualified names of every migration type declared (`User.CreateUsers`), with SQL or not.
+    public let declaredTypes: [String]
+    /// The migrations the file registers, in source order (`app.migrations.add(...)`).
+    public let registrations: [MigrationRegistration]
 
     /// The SQL of one migration type, as a byte range of `sql`.
     public struct Part: Sendable {
         public let typeName: String
+        /// The name with the types and extensions around the declaration (`User.CreateUsers`),
+        /// as a registration call may spell it.
+        public let qualifiedName: String
         /// The type's declaration in the Swift file.
         public let typeRange: Range<Int>
         public let sqlRange: Range<Int>
@@ -102,6 +113,11 @@ public struct SwiftMigrationSQL: Sendable {
         }
     }
 
+    /// The names that stand for data types defined outside the file in the part's SQL.
+    public func standIns(of part: Part) -> Set<String> {
+        Set(notAnalyzed.filter { $0.kind == .unknownPart && part.typeRange.contains($0.range.lowerBound) }.compactMap(\.standIn))
+    }
+
     /// The coverage entries inside the part's type; the first part also takes those outside
     /// every part's type (where the Swift parser gave up between types).
     func unanalyzed(of part: Part) -> [Coverage.Entry] {
@@ -132,11 +148,15 @@ public enum SwiftMigrationReader {
     /// a type with an up method that sends SQL. Cheap text checks first: a directory walk asks
     /// this of every Swift file.
     public static func holdsMigration(_ source: SourceText) -> Bool {
-        guard contains(source.bytes, "Migration") || contains(source.bytes, "func prepare") || contains(source.bytes, "func apply") else {
-            return false
-        }
+        guard mayMentionMigrations(source) else { return false }
         let tree = source.bytes.withUnsafeBufferPointer { Parser.parse(source: $0) }
         return !MigrationTypeFinder.find(in: tree).isEmpty
+    }
+
+
+    /// Whether the text could declare or register a migration: the cheap check before a parse.
+    public static func mayMentionMigrations(_ source: SourceText) -> Bool {
+        contains(source.bytes, "igration") || contains(source.bytes, "func prepare") || contains(source.bytes, "func apply")
     }
 
     /// The SQL of the file's up methods (and down methods with `includeDown`).
@@ -155,19 +175,20 @@ public enum SwiftMigrationReader {
                 walker.walkMethod(method, in: type)
             }
             if walker.sql.count > start || walker.notAnalyzed[unknown...].contains(where: { $0.coverageEntry != nil }) {
-                parts.append(.init(typeName: type.name, typeRange: type.range, sqlRange: start..<walker.sql.count,
+                parts.append(.init(typeName: type.name, qualifiedName: type.qualifiedName, typeRange: type.range, sqlRange: start..<walker.sql.count,
                                    fileSuppressions: walker.partFileSuppressions))
             }
         }
         if parts.isEmpty, syntaxError != nil || !walker.notAnalyzed.isEmpty {
             // Nothing read, and something not: the file's coverage still says so.
-            parts.append(.init(typeName: types.first?.name ?? "", typeRange: 0..<source.count, sqlRange: 0..<0, fileSuppressions: []))
+            parts.append(.init(typeName: types.first?.name ?? "", qualifiedName: types.first?.qualifiedName ?? "", typeRange: 0..<source.count, sqlRange: 0..<0, fileSuppressions: []))
         }
         let sql = walker.sql
         _ = file
         return SwiftMigrationSQL(sql: SourceText(bytes: sql.bytes), map: SourceMap(sql.segments),
                                  migrationTypes: types.map(\.name), analyzedStrings: walker.analyzedStrings, analyzedBuilders: walker.analyzedBuilders,
-                                 notAnalyzed: walker.notAnalyzed, syntaxError: syntaxError, parts: parts)
+                                 notAnalyzed: walker.notAnalyzed, syntaxError: syntaxError,
+                                 declaredTypes: types.map(\.qualifiedName), registrations: MigrationRegistration.find(in: tree), parts: parts)
     }
 
     static func contains(_ bytes: [UInt8], _ needle: String) -> Bool {
@@ -186,6 +207,8 @@ public enum SwiftMigrationReader {
 /// A type that holds a migration, with its methods and stored values.
 struct MigrationType {
     let name: String
+    /// With the names of the types and extensions it is declared in (`User.CreateUsers`).
+    let qualifiedName: String
     /// The declaration in the Swift file.
     let range: Range<Int>
     let methods: [FunctionDeclSyntax]
@@ -201,6 +224,8 @@ enum MigrationTypeFinder {
     static func find(in tree: SourceFileSyntax) -> [MigrationType] {
         final class Visitor: SyntaxVisitor {
             var types: [MigrationType] = []
+            /// The types and extensions the visitor is inside, outermost first.
+            var scope: [String] = []
             func record(_ name: String, _ inheritance: InheritanceClauseSyntax?, _ members: MemberBlockSyntax, _ range: Range<Int>) {
                 let conforms = inheritance?.inheritedTypes.contains { SwiftMigrationReader.isMigrationProtocol($0.type.trimmedDescription) } ?? false
                 var methods: [FunctionDeclSyntax] = []
@@ -223,24 +248,40 @@ enum MigrationTypeFinder {
                 // A type with a `prepare(on:)`-like method but no declared conformance (the
                 // conformance is in another file) still counts when its name says migration.
                 if conforms || (hasUp && (name.contains("Migration") || methods.contains { $0.methodName == "revert" })) {
-                    types.append(MigrationType(name: name, range: range, methods: methods, values: values))
+                    types.append(MigrationType(name: name, qualifiedName: (scope + [name]).joined(separator: "."), range: range,
+                                               methods: methods, values: values))
                 }
             }
             override func visit(_ node: StructDeclSyntax) -> SyntaxVisitorContinueKind {
-                record(node.name.text, node.inheritanceClause, node.memberBlock, node.byteRange); return .visitChildren
+                record(node.name.text, node.inheritanceClause, node.memberBlock, node.byteRange)
+                scope.append(node.name.text)
+                return .visitChildren
             }
+            override func visitPost(_ node: StructDeclSyntax) { scope.removeLast() }
             override func visit(_ node: ClassDeclSyntax) -> SyntaxVisitorContinueKind {
-                record(node.name.text, node.inheritanceClause, node.memberBlock, node.byteRange); return .visitChildren
+                record(node.name.text, node.inheritanceClause, node.memberBlock, node.byteRange)
+                scope.append(node.name.text)
+                return .visitChildren
             }
+            override func visitPost(_ node: ClassDeclSyntax) { scope.removeLast() }
             override func visit(_ node: EnumDeclSyntax) -> SyntaxVisitorContinueKind {
-                record(node.name.text, node.inheritanceClause, node.memberBlock, node.byteRange); return .visitChildren
+                record(node.name.text, node.inheritanceClause, node.memberBlock, node.byteRange)
+                scope.append(node.name.text)
+                return .visitChildren
             }
+            override func visitPost(_ node: EnumDeclSyntax) { scope.removeLast() }
             override func visit(_ node: ActorDeclSyntax) -> SyntaxVisitorContinueKind {
-                record(node.name.text, node.inheritanceClause, node.memberBlock, node.byteRange); return .visitChildren
+                record(node.name.text, node.inheritanceClause, node.memberBlock, node.byteRange)
+                scope.append(node.name.text)
+                return .visitChildren
             }
+            override func visitPost(_ node: ActorDeclSyntax) { scope.removeLast() }
             override func visit(_ node: ExtensionDeclSyntax) -> SyntaxVisitorContinueKind {
-                record(node.extendedType.trimmedDescription, node.inheritanceClause, node.memberBlock, node.byteRange); return .visitChildren
+                record(node.extendedType.trimmedDescription, node.inheritanceClause, node.memberBlock, node.byteRange)
+                scope.append(node.extendedType.trimmedDescription)
+                return .visitChildren
             }
+            override func visitPost(_ node: ExtensionDeclSyntax) { scope.removeLast() }
         }
         let visitor = Visitor(viewMode: .sourceAccurate)
         visitor.walk(tree)

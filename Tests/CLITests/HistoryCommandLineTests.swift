@@ -23,6 +23,28 @@ import TestSupport
         #expect(alone.stdout.hasPrefix("warning[alter-column-type]: changing note to varchar(100) may rewrite public.orders: the old type of orders.note is not known\n --> m/002_widen.sql:1:43\n"))
     }
 
+    @Test func anUnreadableEarlierStatementIsNamedOnceAndTheRestReplays() throws {
+        let sandbox = try sandbox()
+        try sandbox.write("m/001_orders.sql", "CREATE TABLE orders (id bigint PRIMARY KEY, note varchar(50));\nCREAT TABLE audit (id bigint);\n")
+        try sandbox.write("m/003_widen_more.sql", "ALTER TABLE orders ALTER COLUMN note TYPE varchar(200);\n")
+        // Both files replay 001: its typo is one place, in 001, and orders.note is still known.
+        let text = try CLI.run(["lint", "--color", "never", "m/002_widen.sql", "m/003_widen_more.sql"], in: sandbox.path)
+        #expect(text.status == 0)
+        #expect(text.stdout == """
+            0 findings in 0 files; 2 files checked
+            2 statements, 2 analyzed; not replayed from earlier migrations: 1 syntax error
+              m/001_orders.sql:2:1: not replayed: syntax error, in the history of m/002_widen.sql and 1 more file
+
+            """)
+        let json = try CLI.run(["lint", "--format", "json", "m/003_widen_more.sql"], in: sandbox.path)
+        let coverage = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])["coverage"] as? [String: Any]
+        let places = try #require(coverage?["unanalyzed"] as? [[String: Any]])
+        #expect(places.count == 1)
+        #expect(places.first?["path"] as? String == "m/001_orders.sql")
+        #expect(places.first?["line"] as? Int == 2)
+        #expect(places.first?["detail"] as? String == "not replayed: syntax error, in the history of m/003_widen_more.sql")
+    }
+
     @Test func aSchemaFileThatCannotBeReadIsAUsageError() throws {
         let sandbox = try sandbox()
         let result = try CLI.run(["lint", "--schema", "nope.sql", "m/002_widen.sql"], in: sandbox.path)

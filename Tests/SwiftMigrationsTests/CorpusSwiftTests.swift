@@ -5,14 +5,13 @@ import MigrationLint
 import MigrationLintRules
 import PostgresSyntax
 import SwiftMigrations
+import TestSupport
 
 /// The shared corpus of real Swift migrations (`../shared/corpus-swift`, 262 migration files
 /// from nine projects plus the files that register them). Never copied into the repository:
 /// without it this test is skipped, visibly.
 enum SwiftCorpus {
-    static let root: String = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("shared/corpus-swift").path
+    static var root: String { TestEnvironment.shared("corpus-swift").path }
 
     static var isPresent: Bool { FileManager.default.fileExists(atPath: root) }
 
@@ -41,8 +40,16 @@ enum SwiftCorpus {
     }
 }
 
+extension Trait where Self == ConditionTrait {
+    /// A test that reads the shared Swift corpus: skipped, with the reason, when it is absent.
+    static var requiresSwiftCorpus: Self {
+        .enabled(if: SwiftCorpus.isPresent,
+                 "the shared Swift corpus is absent (looked in \(SwiftCorpus.root); set \(TestEnvironment.sharedVariable) to the folder that holds corpus-swift/)")
+    }
+}
+
 @Suite struct CorpusSwiftTests {
-    @Test(.enabled(if: SwiftCorpus.isPresent, "../shared/corpus-swift is absent"))
+    @Test(.requiresSwiftCorpus)
     func everyFileIsAccountedForAndNothingCrashes() throws {
         let files = SwiftCorpus.swiftFiles()
         let registration = try SwiftCorpus.registrationFiles()
