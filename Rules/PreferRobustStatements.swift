@@ -121,7 +121,7 @@ public struct PreferRobustStatements: Rule {
             case .createTable(let create)?: created.insert(create.relation.name)
             case .createIndex(let index)?: if let name = index.name { created.insert(name) }
             case .createView(let view)?: created.insert(view.relation.name)
-            case .createSequence(let name)?, .createEnum(let name)?, .createFunction(let name)?:
+            case .createSequence(let name)?, .createEnum(let name)?, .createFunction(let name, _)?:
                 created.insert(name.name)
             case .createDomain(let name, _, _)?: created.insert(name.name)
             case .rename(let rename)? where rename.subname == nil: created.insert(rename.newName)

@@ -78,7 +78,7 @@ enum Compatibility {
             return kinds.contains(view.isMaterialized ? .materializedView : .view) && state.resolve(view.relation) == target
         case .createSequence(let name)?:
             return kinds.contains(.sequence) && state.resolve(name) == target
-        case .createFunction(let name)?:
+        case .createFunction(let name, _)?:
             return !kinds.isDisjoint(with: [.function, .procedure, .routine]) && state.resolve(name) == target
         case .createEnum(let name)?:
             return kinds.contains(.type) && state.resolve(name) == target

@@ -451,7 +451,10 @@ public enum LockModel {
             if state.postgresVersion < 11 {
                 return ColumnChange(rewrites: true, assumptions: assumptions, reason: "before PostgreSQL 11 every default is written into every row")
             }
-            let analysis = VolatilityTable.analyze(value)
+            let analysis = VolatilityTable.analyze(value) { name in
+                let function = QualifiedName(schema: name.count > 1 ? name[name.count - 2] : nil, name: name.last ?? "")
+                return state.schema.functions[state.resolve(function).qualified]
+            }
             if analysis.volatility == .volatile {
                 assumptions += analysis.unknownFunctions.map { .unknownFunctionIsVolatile(table: table, column: column.name, function: $0) }
                 let named = (analysis.volatileFunctions + analysis.unknownFunctions).joined(separator: ", ")

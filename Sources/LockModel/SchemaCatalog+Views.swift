@@ -52,9 +52,9 @@ extension SchemaCatalog {
         return ordered
     }
 
-    /// Whether `name` is a table or a view the catalog knows.
+    /// Whether `name` is a table, a view or a sequence the catalog knows.
     public func hasRelation(_ name: String) -> Bool {
-        tables[name] != nil || views[name] != nil
+        tables[name] != nil || views[name] != nil || sequences.contains(name)
     }
 
     mutating func learnView(_ create: CreateView, resolve: (QualifiedName) -> QualifiedName) {

@@ -4,6 +4,16 @@ import PostgresSyntax
 public enum Volatility: Int, Sendable, Comparable {
     case immutable, stable, volatile
 
+    /// From the word CREATE FUNCTION or the catalog (`provolatile`, spelled out) uses.
+    public init?(named name: String) {
+        switch name.lowercased() {
+        case "immutable", "i": self = .immutable
+        case "stable", "s": self = .stable
+        case "volatile", "v": self = .volatile
+        default: return nil
+        }
+    }
+
     public static func < (lhs: Volatility, rhs: Volatility) -> Bool { lhs.rawValue < rhs.rawValue }
 }
 
@@ -48,13 +58,15 @@ public enum VolatilityTable {
         "pg_current_xact_id", "random_normal", "uuid_generate_v7", "uuidv4", "uuidv7", "set_config",
     ]
 
-    public static func analyze(_ expression: Expression) -> VolatilityAnalysis {
+    /// `known` gives the volatility of a function the schema shows (created by an earlier
+    /// migration, earlier in the file, or read from the database), by its name as written.
+    public static func analyze(_ expression: Expression, known: (_ name: [String]) -> Volatility? = { _ in nil }) -> VolatilityAnalysis {
         var result = VolatilityAnalysis(volatility: .immutable, unknownFunctions: [], volatileFunctions: [])
-        visit(expression, &result)
+        visit(expression, known, &result)
         return result
     }
 
-    private static func visit(_ expression: Expression, _ result: inout VolatilityAnalysis) {
+    private static func visit(_ expression: Expression, _ known: (_ name: [String]) -> Volatility?, _ result: inout VolatilityAnalysis) {
         switch expression {
         case .integer, .float, .string, .boolean, .null, .columnReference:
             break
@@ -70,32 +82,35 @@ public enum VolatilityTable {
             } else if isBuiltinSchema, volatile.contains(function) {
                 result.volatility = .volatile
                 result.volatileFunctions.append(function + "()")
+            } else if let volatility = known(name) {
+                result.volatility = max(result.volatility, volatility)
+                if volatility == .volatile { result.volatileFunctions.append(name.joined(separator: ".") + "()") }
             } else {
                 result.volatility = .volatile
                 result.unknownFunctions.append(name.joined(separator: ".") + "()")
             }
-            arguments.forEach { visit($0, &result) }
+            arguments.forEach { visit($0, known, &result) }
         case .typeCast(let inner, let type, _):
             // Casts of text to time types depend on the session (stable): 'now'::timestamptz.
             if ["timestamptz", "timestamp", "date", "time", "timetz", "interval"].contains(type.baseName),
                case .string = inner {
                 result.volatility = max(result.volatility, .stable)
             }
-            visit(inner, &result)
+            visit(inner, known, &result)
         case .binaryOperator(_, let left, let right, _):
-            left.map { visit($0, &result) }
-            right.map { visit($0, &result) }
+            left.map { visit($0, known, &result) }
+            right.map { visit($0, known, &result) }
         case .bool(_, let arguments, _):
-            arguments.forEach { visit($0, &result) }
+            arguments.forEach { visit($0, known, &result) }
         case .nullTest(let inner, _, _):
-            visit(inner, &result)
+            visit(inner, known, &result)
         case .other(let kind, let children, _):
             // A sub-select could read anything; treat it as volatile.
             if kind == "SubLink" {
                 result.volatility = .volatile
                 result.unknownFunctions.append("a sub-query")
             }
-            children.forEach { visit($0, &result) }
+            children.forEach { visit($0, known, &result) }
         }
     }
 }

@@ -87,7 +87,7 @@ public struct FileIndex: Sendable {
             return name.map { [$0] } ?? []
         case .refreshMaterializedView(let name, _), .update(let name, _), .delete(let name, _), .insert(let name),
              .alterEnumAddValue(let name, _), .createEnum(let name), .createSequence(let name),
-             .createFunction(let name), .createTrigger(let name, _), .createPolicy(let name, _), .alterPolicy(let name, _):
+             .createFunction(let name, _), .createTrigger(let name, _), .createPolicy(let name, _), .alterPolicy(let name, _):
             return [name]
         case .createView(let view):
             return [view.relation]

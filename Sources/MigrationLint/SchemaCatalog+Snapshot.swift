@@ -47,6 +47,10 @@ extension SchemaCatalog {
     /// The schema a snapshot describes: what the file's statements find before they run.
     public init(snapshot: DatabaseSnapshot) {
         self = SchemaCatalog.learning(from: snapshot.schemaSQL)
+        // A function's volatility decides whether a default calling it rewrites the table.
+        for function in snapshot.functions where function.kind == "function" {
+            if let volatility = Volatility(named: function.volatility) { functions[function.schema + "." + function.name] = volatility }
+        }
         // Constraint indexes are made by ADD CONSTRAINT, which names no index.
         for table in snapshot.tables {
             for index in table.indexes where index.backsConstraint {

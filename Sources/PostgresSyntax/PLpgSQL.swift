@@ -145,7 +145,7 @@ public enum PLpgSQL {
     /// The body of a CREATE FUNCTION / CREATE PROCEDURE: its string constant after AS, or the
     /// statements between BEGIN ATOMIC and END (`literal` is then the whole of them).
     public static func functionBody(of parsed: ParsedStatement, in source: SourceText) -> (name: QualifiedName, body: DoBody)? {
-        guard case .createFunction(let name)? = parsed.statement else { return nil }
+        guard case .createFunction(let name, _)? = parsed.statement else { return nil }
         let tokens = SQLLexer.tokens(in: parsed.range, of: source)
         var language = "sql"
         var body: DoBody?

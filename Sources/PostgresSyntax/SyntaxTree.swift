@@ -392,7 +392,9 @@ public enum Statement: Sendable, Equatable {
     case createEnum(QualifiedName)
     case createView(CreateView)
     case createSequence(QualifiedName)
-    case createFunction(QualifiedName)
+    /// CREATE [OR REPLACE] FUNCTION / PROCEDURE, with its volatility as written (`immutable`,
+    /// `stable`; `volatile` when the statement does not say, as PostgreSQL assumes).
+    case createFunction(QualifiedName, volatility: String)
     case createSchema(String)
     case createExtension(String)
     case comment(kind: ObjectKind, object: QualifiedName?)

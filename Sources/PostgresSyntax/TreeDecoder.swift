@@ -96,7 +96,13 @@ struct TreeDecoder {
         case "CreateSeqStmt":
             return .createSequence(rangeVar(member(s, "sequence")) ?? QualifiedName(name: "?"))
         case "CreateFunctionStmt":
-            return .createFunction(qualified(strings(s, "funcname")))
+            var volatility = "volatile"
+            for option in nodes(s, "options") {
+                guard let element = body(option, "DefElem"), string(element, "defname") == "volatility",
+                      let arg = member(element, "arg"), case .string(let value, _) = expression(arg) else { continue }
+                volatility = value.lowercased()
+            }
+            return .createFunction(qualified(strings(s, "funcname")), volatility: volatility)
         case "CreateSchemaStmt": return .createSchema(string(s, "schemaname"))
         case "CreateExtensionStmt": return .createExtension(string(s, "extname"))
         case "CommentStmt":
