@@ -22,8 +22,9 @@ struct VerifyCommand: ParsableCommand {
             /usr/lib/postgresql/<N>/bin, else `pg_config --bindir`, or --postgres-bin): initdb into a temporary \
             directory, a Unix socket in it and no TCP port, stopped and removed afterwards, also when verify fails. \
             As root the server runs as the `postgres` system user. On it each file gets a fresh database holding the \
-            starting schema (`schema:` or --schema) and the earlier migrations of the file's folder, applied for \
-            real; then the file is verified as below, except that statements that cannot run inside a transaction \
+            starting schema (`schema:` or --schema; without one, the tables, columns, constraints, indexes, enums \
+            and domains of a snapshot, `snapshot:` or --snapshot) and the earlier migrations of the file's folder, \
+            applied for real; then the file is verified as below, except that statements that cannot run inside a transaction \
             block (CREATE INDEX CONCURRENTLY and its family, VACUUM) run too: alone, after what came before them is \
             committed, with their locks read while they wait behind a lock on their table.
             With --database-url URL (a development or CI database, never production; DATABASE_URL is not read \
@@ -60,7 +61,10 @@ struct VerifyCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Throwaway server: a `pg_dump --schema-only` file applied before the migrations (overrides `schema:`).", valueName: "FILE"))
     var schema: String?
 
-    @Option(help: "Configuration file (default: the nearest .migration-lint.yml from the working directory up); its `schema:`, `exclude` and `history` apply.")
+    @Option(help: ArgumentHelp("Throwaway server, when no schema file is given: a snapshot from `migration-lint snapshot` (overrides `snapshot:`); its tables, columns, constraints, indexes, enums and domains are created first. Defaults, views and function bodies are not in a snapshot: a migration that needs them fails there.", valueName: "FILE"))
+    var snapshot: String?
+
+    @Option(help: "Configuration file (default: the nearest .migration-lint.yml from the working directory up); its `schema:`, `snapshot:`, `exclude` and `history` apply.")
     var config: String?
 
     @Flag(help: "Throwaway server: do not apply the earlier migrations of each file's folder first.")
@@ -115,6 +119,13 @@ struct VerifyCommand: ParsableCommand {
         }
         if let schema { configuration.schemaFile = schema }
         if noHistory { configuration.history = false }
+        if let path = snapshot ?? configuration.snapshotPath {
+            do {
+                configuration.database = try SnapshotFile.load(path: path)
+            } catch let error as InputError {
+                throw UsageError(description: error.description)
+            }
+        }
         if let file = configuration.schemaFile, !FileManager.default.isReadableFile(atPath: file) {
             throw UsageError(description: "error: \(file): cannot read the schema file (`schema:` / --schema)")
         }
@@ -149,6 +160,14 @@ struct VerifyCommand: ParsableCommand {
             do {
                 let base = try PostgresConnection(server.connectionString(database: "verify_base"))
                 try server.apply(runner.engine.parse(MigrationFile(path: path, source: source)), on: base)
+            }
+        } else if let database = runner.engine.configuration.database {
+            // The snapshot as the DDL the catalog is learned from (`DatabaseSnapshot.schemaSQL`),
+            // closed before the database is copied, as above.
+            do {
+                let base = try PostgresConnection(server.connectionString(database: "verify_base"))
+                let path = snapshot ?? runner.engine.configuration.snapshotPath ?? "snapshot"
+                try server.apply(runner.engine.parse(MigrationFile(path: path, source: SourceText(database.schemaSQL))), on: base)
             }
         }
         var results: [Verifier.FileResult] = []

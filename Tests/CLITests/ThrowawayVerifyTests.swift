@@ -113,6 +113,21 @@ import Testing
         #expect(try serverDirectories().subtracting(before).isEmpty, "a throwaway server's directory was left behind")
     }
 
+    /// Without a schema file, a snapshot's tables (with their constraints and indexes) are the
+    /// starting schema: the migration finds the table and the model knows it.
+    @Test func aSnapshotIsTheStartingSchemaWithoutASchemaFile() throws {
+        let sandbox = try Sandbox()
+        try sandbox.write("m.sql", "ALTER TABLE orders ADD COLUMN note text;\n")
+        let snapshot = CLI.packageRoot + "/Fixtures/snapshots/shop.json"
+        let result = try CLI.run(["verify", "--snapshot", snapshot, "m.sql"], in: sandbox.path)
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        #expect(result.stdout.contains("m.sql:1:1: agrees: ALTER TABLE orders ADD COLUMN note text;\n    locks    model: public.orders ACCESS EXCLUSIVE\n             server: public.orders ACCESS EXCLUSIVE"), "\(result.stdout)")
+        #expect(!result.stdout.contains("does not exist"), "\(result.stdout)")
+        let unreadable = try CLI.run(["verify", "--snapshot", "missing.json", "m.sql"], in: sandbox.path)
+        #expect(unreadable.status == 2)
+        #expect(unreadable.stderr.contains("missing.json"), "\(unreadable.stderr)")
+    }
+
     @Test func aSwiftMigrationIsVerifiedWithPlacesInTheSwiftFile() throws {
         let sandbox = try Sandbox()
         try sandbox.write("schema.sql", "CREATE TABLE users (id bigint PRIMARY KEY, email text);\n")
