@@ -84,7 +84,9 @@ public struct ForeignKeyWithoutIndex: Rule {
             guard !key.columns.isEmpty, !indexed(key.columns, table: resolved, context) else { return nil }
             let columns = key.columns.map(quoteIdentifier).joined(separator: ", ")
             let name = quoteIdentifier(SQLText.constraintName(([resolved.name] + key.columns + ["idx"]).joined(separator: "_")))
-            let isNew = isCreate
+            // A table this migration creates (here or earlier in the file) is seen by no one yet:
+            // a plain index in the same migration blocks nobody.
+            let isNew = isCreate || context.state.isCreatedInFile(table)
             let index = isNew ? "CREATE INDEX \(name) ON \(table.sql) (\(columns));"
                               : "CREATE INDEX CONCURRENTLY \(name) ON \(table.sql) (\(columns));"
             guard case .foreignKey(let referenced, _) = key.constraint.kind else { return nil }
@@ -94,7 +96,9 @@ public struct ForeignKeyWithoutIndex: Rule {
                 notes: ["UPDATE of the referenced key, and ON DELETE CASCADE, read it in full too"],
                 help: "index the referencing columns",
                 rewrite: RewritePlan(isNew
-                    ? [.migration(sql: context.statementSQL() + "\n" + index, note: "the table with an index on its foreign key")]
+                    ? [.migration(sql: context.statementSQL() + "\n" + index,
+                                  note: isCreate ? "the table with an index on its foreign key"
+                                                 : "the foreign key and its index, on the table this migration creates")]
                     : [.migration(sql: index, note: "in a migration of its own, outside a transaction; before or after the foreign key"),
                        .migration(sql: context.statementSQL(), note: "the statement as written")]))
         }
