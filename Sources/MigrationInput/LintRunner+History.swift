@@ -78,10 +78,7 @@ extension LintRunner {
                 return .unreadable(Coverage.EarlierPlace(path: member, line: error.line ?? 1, column: error.column ?? 1,
                                                          reason: "file not readable", detail: error.message))
             }
-            // Down parts are never replayed, whatever `include-down` says for linting.
-            let decision = LayoutDetector.decide(path: member, source: source, override: configuration.layout,
-                                                 assumeInTransaction: configuration.assumeInTransaction)
-            guard let file = MigrationFile(path: member, source: source, decision: decision) else { return .skipped }
+            guard let file = Self.replayed(member, source: source, configuration: configuration) else { return .skipped }
             let parsed = engine.parse(file)
             return .parsed(parsed, engine.earlierPlaces(of: file, parsed: parsed))
         }
@@ -130,10 +127,16 @@ extension LintRunner {
         let discovery = FileDiscovery(exclude: configuration.exclude)
         return members[..<index].filter { !discovery.isExcluded($0) }.compactMap { member in
             guard case .success(let source) = SourceReader.read(path: member) else { return nil }
-            let decision = LayoutDetector.decide(path: member, source: source, override: configuration.layout,
-                                                 assumeInTransaction: configuration.assumeInTransaction)
-            return MigrationFile(path: member, source: source, decision: decision)
+            return Self.replayed(member, source: source, configuration: configuration)
         }
+    }
+
+    /// An earlier migration as the replay reads it: its up part only, whatever `include-down`
+    /// says for linting; nil for a down migration.
+    static func replayed(_ path: String, source: SourceText, configuration: Configuration) -> MigrationFile? {
+        let decision = LayoutDetector.decide(path: path, source: source, override: configuration.layout,
+                                             assumeInTransaction: configuration.assumeInTransaction)
+        return MigrationFile(path: path, source: source, decision: decision)
     }
 
     /// One earlier file, as the replay found it.

@@ -39,14 +39,7 @@ struct InputOptions: ParsableArguments {
     /// Reads the configuration file and applies the flags over it.
     func resolve() throws -> Configuration {
         let known = Set(allRules.map(\.id) + EngineDiagnostics.all.map(\.id))
-        var configuration = Configuration()
-        if let path = config ?? ConfigurationFile.find(from: FileManager.default.currentDirectoryPath) {
-            do {
-                configuration = try ConfigurationFile.load(path: path, knownRuleIDs: known)
-            } catch let error as InputError {
-                throw UsageError(description: error.description)
-            }
-        }
+        var configuration = try Self.configurationFile(config)
         if let postgresVersion {
             let supported = Configuration.supportedPostgresVersions
             guard supported.contains(postgresVersion) else {
@@ -58,9 +51,7 @@ struct InputOptions: ParsableArguments {
         configuration.exclude += exclude
         if noHistory { configuration.history = false }
         if let schema { configuration.schemaFile = schema }
-        if let file = configuration.schemaFile, !FileManager.default.isReadableFile(atPath: file) {
-            throw UsageError(description: "error: \(file): cannot read the schema file (`schema:` / --schema)")
-        }
+        try Self.checkSchemaFile(of: configuration)
         if includeDown { configuration.includeDown = true }
         for override in ruleOverrides {
             let parts = override.split(separator: "=", maxSplits: 1).map(String.init)
@@ -74,14 +65,35 @@ struct InputOptions: ParsableArguments {
             }
             configuration.ruleSettings[parts[0]] = setting
         }
-        if let path = snapshot ?? configuration.snapshotPath {
-            do {
-                SnapshotFile.apply(try SnapshotFile.load(path: path), to: &configuration)
-            } catch let error as InputError {
-                throw UsageError(description: error.description)
-            }
-        }
+        if let path = snapshot ?? configuration.snapshotPath { try Self.applySnapshot(path: path, to: &configuration) }
         return configuration
+    }
+
+    /// The configuration file `path`, else the nearest `.migration-lint.yml` from the working
+    /// directory up; the defaults without one. A file that cannot be read is a usage error.
+    static func configurationFile(_ path: String?) throws -> Configuration {
+        guard let path = path ?? ConfigurationFile.find(from: FileManager.default.currentDirectoryPath) else { return Configuration() }
+        do {
+            return try ConfigurationFile.load(path: path, knownRuleIDs: Set(allRules.map(\.id) + EngineDiagnostics.all.map(\.id)))
+        } catch let error as InputError {
+            throw UsageError(description: error.description)
+        }
+    }
+
+    /// The `schema:` / --schema file, checked before any work starts.
+    static func checkSchemaFile(of configuration: Configuration) throws {
+        if let file = configuration.schemaFile, !FileManager.default.isReadableFile(atPath: file) {
+            throw UsageError(description: "error: \(file): cannot read the schema file (`schema:` / --schema)")
+        }
+    }
+
+    /// A snapshot file's facts (and its server's version, unless set) over `configuration`.
+    static func applySnapshot(path: String, to configuration: inout Configuration) throws {
+        do {
+            SnapshotFile.apply(try SnapshotFile.load(path: path), to: &configuration)
+        } catch let error as InputError {
+            throw UsageError(description: error.description)
+        }
     }
 
     /// The input paths: arguments, else configuration `paths`, else the working directory.

@@ -109,26 +109,11 @@ struct VerifyCommand: ParsableCommand {
     #if Database
     /// The configuration file with --schema and --no-history over it.
     func resolveConfiguration() throws -> Configuration {
-        var configuration = Configuration()
-        if let path = config ?? ConfigurationFile.find(from: FileManager.default.currentDirectoryPath) {
-            do {
-                configuration = try ConfigurationFile.load(path: path, knownRuleIDs: Set(allRules.map(\.id) + EngineDiagnostics.all.map(\.id)))
-            } catch let error as InputError {
-                throw UsageError(description: error.description)
-            }
-        }
+        var configuration = try InputOptions.configurationFile(config)
         if let schema { configuration.schemaFile = schema }
         if noHistory { configuration.history = false }
-        if let path = snapshot ?? configuration.snapshotPath {
-            do {
-                configuration.database = try SnapshotFile.load(path: path)
-            } catch let error as InputError {
-                throw UsageError(description: error.description)
-            }
-        }
-        if let file = configuration.schemaFile, !FileManager.default.isReadableFile(atPath: file) {
-            throw UsageError(description: "error: \(file): cannot read the schema file (`schema:` / --schema)")
-        }
+        if let path = snapshot ?? configuration.snapshotPath { try InputOptions.applySnapshot(path: path, to: &configuration) }
+        try InputOptions.checkSchemaFile(of: configuration)
         return configuration
     }
 
