@@ -153,18 +153,10 @@ public struct Placeholders: Sendable {
         return Found(range: range, kind: .psqlVariable, name: name, standIn: identifier(name, length: range.count))
     }
 
-    /// Whether some byte of `bytes` starts what `braced` or `psql` could read, wherever it is (a
-    /// superset of the places `substitute` finds).
+    /// Whether some byte of `bytes` starts what `braced` or `psql` reads, wherever it is: the
+    /// places `substitute` finds are among them (inside strings it only narrows `braced`).
     static func mayHoldPlaceholder(_ bytes: [UInt8]) -> Bool {
-        guard bytes.count >= 2 else { return false }
-        for index in 0..<(bytes.count - 1) {
-            let byte = bytes[index], next = bytes[index + 1]
-            if next == UInt8(ascii: "{"), byte == UInt8(ascii: "$") || byte == UInt8(ascii: "{") { return true }
-            guard byte == UInt8(ascii: ":"), index == 0 || bytes[index - 1] != UInt8(ascii: ":") else { continue }
-            if next == UInt8(ascii: "'") || next == UInt8(ascii: "\"") { return true }
-            if isNameByte(next), !(next >= UInt8(ascii: "0") && next <= UInt8(ascii: "9")) { return true }
-        }
-        return false
+        bytes.indices.contains { braced(bytes, at: $0, end: bytes.count) != nil || psql(bytes, at: $0) != nil }
     }
 
     static func isNameByte(_ byte: UInt8) -> Bool {
