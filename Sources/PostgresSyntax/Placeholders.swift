@@ -156,7 +156,12 @@ public struct Placeholders: Sendable {
     /// Whether some byte of `bytes` starts what `braced` or `psql` reads, wherever it is: the
     /// places `substitute` finds are among them (inside strings it only narrows `braced`).
     static func mayHoldPlaceholder(_ bytes: [UInt8]) -> Bool {
-        bytes.indices.contains { braced(bytes, at: $0, end: bytes.count) != nil || psql(bytes, at: $0) != nil }
+        bytes.indices.contains { index in
+            // Each starts at one of these bytes; the test keeps the calls off the other bytes of a long file.
+            let byte = bytes[index]
+            guard byte == UInt8(ascii: ":") || byte == UInt8(ascii: "$") || byte == UInt8(ascii: "{") else { return false }
+            return braced(bytes, at: index, end: bytes.count) != nil || psql(bytes, at: index) != nil
+        }
     }
 
     static func isNameByte(_ byte: UInt8) -> Bool {
