@@ -83,8 +83,8 @@ public struct SchemaCatalog: Sendable {
     /// Each table's names are a snapshot set of their own: a `Set` value would be copied whole
     /// into the history at every new index (30,000 indexes on one table took 14 GB).
     public private(set) var indexesByTable: SnapshotMap<String, SnapshotSet<String>> = [:]
-    /// Qualified table name to its constraints by name.
-    public var constraints: SnapshotMap<String, [String: ConstraintInfo]> = [:]
+    /// Qualified table name to its constraints by name, with the tables that reference each table.
+    public var constraints = ConstraintMap()
     /// Qualified domain name to whether it has a CHECK constraint (a column of it is checked row by row).
     public var domains: SnapshotMap<String, Bool> = [:]
     public var enums: SnapshotSet<String> = []
@@ -155,16 +155,17 @@ public struct SchemaCatalog: Sendable {
 
     /// Tables whose foreign keys reference `table`.
     public func tablesReferencing(_ table: String) -> [String] {
-        constraints.filter { $0.value.values.contains { $0.references == table } }.map(\.key).sorted()
+        constraints.tablesReferencing(table)
     }
 
     /// Tables whose foreign keys reference `column` of `table` (an FK to the primary key may use
     /// any column: counted), or nil when the file shows nothing about `table`'s referencing tables.
     public func tablesReferencing(_ table: String, column: String) -> [String]? {
-        guard tables[table] != nil || constraints.values.contains(where: { $0.values.contains { $0.references == table } }) else { return nil }
-        return constraints.filter { entry in
-            entry.value.values.contains { $0.references == table && ($0.referencedColumns.isEmpty || $0.referencedColumns.contains(column)) }
-        }.map(\.key).sorted()
+        let referencing = constraints.tablesReferencing(table)
+        guard tables[table] != nil || !referencing.isEmpty else { return nil }
+        return referencing.filter { name in
+            constraints[name]?.values.contains { $0.references == table && ($0.referencedColumns.isEmpty || $0.referencedColumns.contains(column)) } ?? false
+        }
     }
 
     /// A catalog of the objects that the statements of `sql` create (a schema dump, or the setup of
@@ -390,9 +391,9 @@ public struct SchemaCatalog: Sendable {
         if let checks = notNullChecks.removeValue(forKey: old) { notNullChecks[new] = checks }
         moveRelationInViews(from: old, to: new)
         for index in indexNames(of: old) { setTable(ofIndex: index, to: new) }
-        for (name, info) in constraints.filter({ $0.value.values.contains { $0.references == old } }) {
-            var moved = info
-            for (constraint, entry) in info where entry.references == old { moved[constraint]?.references = new }
+        for name in constraints.tablesReferencing(old) {
+            guard var moved = constraints[name] else { continue }
+            for (constraint, entry) in moved where entry.references == old { moved[constraint]?.references = new }
             constraints[name] = moved
         }
     }
