@@ -54,7 +54,7 @@ public struct AddCheckNotValid: Rule {
 
     public func check(_ context: RuleContext) -> [Finding] {
         guard case .alterTable(let alter) = context.statement, alter.kind == .table,
-              !context.state.isCreatedInFile(alter.relation),
+              !context.isCreatedInFile(alter.relation),
               // Already locked ACCESS EXCLUSIVE by this transaction: NOT VALID cannot help here.
               Locking.accessExclusiveHolder(of: alter.relation, context) == nil else { return [] }
         let table = context.state.resolve(alter.relation)

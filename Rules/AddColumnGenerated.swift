@@ -62,7 +62,7 @@ public struct AddColumnGenerated: Rule {
 
     public func check(_ context: RuleContext) -> [Finding] {
         guard case .alterTable(let alter) = context.statement, alter.kind == .table,
-              !context.state.isCreatedInFile(alter.relation) else { return [] }
+              !context.isCreatedInFile(alter.relation) else { return [] }
         let table = context.state.resolve(alter.relation)
         let offending = alter.actions.compactMap { action -> (column: ColumnDefinition, reason: String, location: Int?)? in
             guard case .addColumn(let column, _) = action else { return nil }

@@ -59,7 +59,7 @@ public struct AddColumnNotNullWithoutDefault: Rule {
 
     public func check(_ context: RuleContext) -> [Finding] {
         guard case .alterTable(let alter) = context.statement, alter.kind == .table,
-              !context.state.isCreatedInFile(alter.relation) else { return [] }
+              !context.isCreatedInFile(alter.relation) else { return [] }
         let table = context.state.resolve(alter.relation)
         return alter.actions.compactMap { action -> Finding? in
             guard case .addColumn(let column, _) = action, column.hasNotNull || column.isPrimaryKey,

@@ -52,7 +52,7 @@ public struct AddColumnVolatileDefault: Rule {
     public func check(_ context: RuleContext) -> [Finding] {
         guard case .alterTable(let alter) = context.statement, alter.kind == .table else { return [] }
         // A table created in this file is empty: its rewrite costs nothing.
-        guard !context.state.isCreatedInFile(alter.relation) else { return [] }
+        guard !context.isCreatedInFile(alter.relation) else { return [] }
         return alter.actions.compactMap { action -> Finding? in
             guard case .addColumn(let column, _) = action, let value = column.defaultValue else { return nil }
             let change = LockModel.addColumnEffect(column, on: context.state.resolve(alter.relation), context.state)

@@ -56,7 +56,7 @@ public struct AddForeignKeyNotValid: Rule {
 
     public func check(_ context: RuleContext) -> [Finding] {
         guard case .alterTable(let alter) = context.statement, alter.kind == .table,
-              !context.state.isCreatedInFile(alter.relation) else { return [] }
+              !context.isCreatedInFile(alter.relation) else { return [] }
         let table = context.state.resolve(alter.relation)
         return alter.actions.compactMap { action -> Finding? in
             guard case .addConstraint(let constraint) = action, !constraint.isNotValid,

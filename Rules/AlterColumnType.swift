@@ -55,7 +55,7 @@ public struct AlterColumnType: Rule {
 
     public func check(_ context: RuleContext) -> [Finding] {
         guard case .alterTable(let alter) = context.statement, alter.kind == .table,
-              !context.state.isCreatedInFile(alter.relation) else { return [] }
+              !context.isCreatedInFile(alter.relation) else { return [] }
         let table = context.state.resolve(alter.relation)
         return alter.actions.compactMap { action -> Finding? in
             guard case .alterColumnType(let column, let type, let written) = action else { return nil }

@@ -46,7 +46,7 @@ public struct AttachPartitionScan: Rule {
         return Locking.matchingActions(alter) {
             if case .attachPartition = $0 { return true } else { return false }
         }.compactMap { occurrence, action -> Finding? in
-            guard case .attachPartition(let partition) = action, !context.state.isCreatedInFile(partition) else { return nil }
+            guard case .attachPartition(let partition) = action, !context.isCreatedInFile(partition) else { return nil }
             let resolved = context.state.resolve(partition)
             guard context.effects.scans.contains(resolved), !hasCheck(on: resolved, context) else { return nil }
             let range = context.keywordClause(["ATTACH", "PARTITION"], occurrence: occurrence) ?? context.firstWordRange

@@ -58,7 +58,7 @@ public struct BackfillInMigration: Rule {
         }
         let table = context.state.resolve(relation)
         // A write to a system catalog is catalog-write's: batching it would not make it safe.
-        guard !context.state.isCreatedInFile(relation), everyRow, !CatalogWrite.isCatalog(relation, context) else { return [] }
+        guard !context.isCreatedInFile(relation), everyRow, !CatalogWrite.isCatalog(relation, context) else { return [] }
         let batch: String?
         if verb == "DELETE" {
             batch = "DELETE FROM \(relation.sql)\n  WHERE ctid IN (SELECT ctid FROM \(relation.sql) LIMIT 10000);\n-- repeat until no row is deleted"

@@ -63,7 +63,7 @@ public struct CatalogWrite: Rule {
     /// catalog's name (`pg_catalog` is searched first) and not a table this migration created.
     static func isCatalog(_ relation: QualifiedName, _ context: RuleContext) -> Bool {
         if let schema = relation.schema { return schema == "pg_catalog" }
-        return catalogs.contains(relation.name) && !context.state.isCreatedInFile(relation)
+        return catalogs.contains(relation.name) && !context.isCreatedInFile(relation)
     }
 
     public func check(_ context: RuleContext) -> [Finding] {

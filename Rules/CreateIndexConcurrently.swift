@@ -52,7 +52,7 @@ public struct CreateIndexConcurrently: Rule {
 
     public func check(_ context: RuleContext) -> [Finding] {
         guard case .createIndex(let index) = context.statement, !index.isConcurrent,
-              !context.state.isCreatedInFile(index.relation),
+              !context.isCreatedInFile(index.relation),
               // Already locked ACCESS EXCLUSIVE by this transaction: CONCURRENTLY cannot help here.
               Locking.accessExclusiveHolder(of: index.relation, context) == nil else { return [] }
         guard let indexKeyword = context.nextKeyword("INDEX") else { return [] }

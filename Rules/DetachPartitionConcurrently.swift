@@ -46,7 +46,7 @@ public struct DetachPartitionConcurrently: Rule {
 
     public func check(_ context: RuleContext) -> [Finding] {
         guard context.postgresVersion >= 14, case .alterTable(let alter) = context.statement, alter.kind == .table,
-              !context.state.isCreatedInFile(alter.relation) else { return [] }
+              !context.isCreatedInFile(alter.relation) else { return [] }
         return Locking.matchingActions(alter) {
             if case .detachPartition(_, false) = $0 { return true } else { return false }
         }.compactMap { occurrence, action -> Finding? in

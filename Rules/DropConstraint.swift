@@ -49,7 +49,7 @@ public struct DropConstraint: Rule {
         ])
 
     public func check(_ context: RuleContext) -> [Finding] {
-        guard case .alterTable(let alter) = context.statement, !context.state.isCreatedInFile(alter.relation) else { return [] }
+        guard case .alterTable(let alter) = context.statement, !context.isCreatedInFile(alter.relation) else { return [] }
         let table = context.state.resolve(alter.relation)
         return alter.actions.compactMap { action -> Finding? in
             guard case .dropConstraint(let name, _, let behavior) = action,

@@ -44,7 +44,7 @@ public struct DropIndexConcurrently: Rule {
 
     public func check(_ context: RuleContext) -> [Finding] {
         guard case .drop(let drop) = context.statement, drop.kind == .index, !drop.isConcurrent else { return [] }
-        let existing = drop.objects.filter { !context.state.isCreatedInFile($0) && !tableAlreadyLocked($0, context) }
+        let existing = drop.objects.filter { !context.isCreatedInFile($0) && !tableAlreadyLocked($0, context) }
         guard !existing.isEmpty, let keyword = context.nextKeyword("INDEX") else { return [] }
         let names = existing.map { context.state.resolve($0).qualified }.joined(separator: ", ")
         // The lock that hurts is on the index's table: say so, rather than quote the lock on the

@@ -42,7 +42,7 @@ public struct DropTable: Rule {
     public func check(_ context: RuleContext) -> [Finding] {
         guard case .drop(let drop) = context.statement, drop.kind == .table || drop.kind == .foreignTable else { return [] }
         return drop.objects.compactMap { object -> Finding? in
-            guard !context.state.isCreatedInFile(object) else { return nil }
+            guard !context.isCreatedInFile(object) else { return nil }
             let table = context.state.resolve(object)
             var notes = context.lockNotes(on: object)
             if drop.behavior == .cascade { notes.append("CASCADE also drops the views and foreign keys that depend on \(table.qualified)") }

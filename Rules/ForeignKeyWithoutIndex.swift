@@ -86,7 +86,7 @@ public struct ForeignKeyWithoutIndex: Rule {
             let name = quoteIdentifier(SQLText.constraintName(([resolved.name] + key.columns + ["idx"]).joined(separator: "_")))
             // A table this migration creates (here or earlier in the file) is seen by no one yet:
             // a plain index in the same migration blocks nobody.
-            let isNew = isCreate || context.state.isCreatedInFile(table)
+            let isNew = isCreate || context.isCreatedInFile(table)
             let index = isNew ? "CREATE INDEX \(name) ON \(table.sql) (\(columns));"
                               : "CREATE INDEX CONCURRENTLY \(name) ON \(table.sql) (\(columns));"
             guard case .foreignKey(let referenced, _) = key.constraint.kind else { return nil }

@@ -38,7 +38,7 @@ public struct LockTable: Rule {
 
     public func check(_ context: RuleContext) -> [Finding] {
         guard case .lockTable(let relations, let mode) = context.statement, mode.blocksWrites else { return [] }
-        let existing = relations.filter { !context.state.isCreatedInFile($0) }.map { context.state.resolve($0).qualified }
+        let existing = relations.filter { !context.isCreatedInFile($0) }.map { context.state.resolve($0).qualified }
         guard !existing.isEmpty else { return [] }
         var notes = context.lockNotes()
         if let error = context.effects.error { notes.append(error + ": the migration fails") }

@@ -37,7 +37,7 @@ public struct RedundantSetNotNull: Rule {
 
     public func check(_ context: RuleContext) -> [Finding] {
         guard case .alterTable(let alter) = context.statement, alter.kind == .table,
-              !context.state.isCreatedInFile(alter.relation) else { return [] }
+              !context.isCreatedInFile(alter.relation) else { return [] }
         let table = context.state.resolve(alter.relation)
         let occurrences = Locking.matchingActions(alter) { if case .setNotNull = $0 { return true } else { return false } }
         return occurrences.compactMap { occurrence, action -> Finding? in

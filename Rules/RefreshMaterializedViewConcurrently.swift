@@ -42,7 +42,7 @@ public struct RefreshMaterializedViewConcurrently: Rule {
 
     public func check(_ context: RuleContext) -> [Finding] {
         guard case .refreshMaterializedView(let view, false) = context.statement,
-              !context.state.isCreatedInFile(view), let keyword = context.nextKeyword("VIEW") else { return [] }
+              !context.isCreatedInFile(view), let keyword = context.nextKeyword("VIEW") else { return [] }
         let resolved = context.state.resolve(view)
         let noData = context.nextKeyword("NO") != nil
         var notes = context.lockNotes(while: "the view's query runs again")

@@ -50,7 +50,7 @@ public struct ReindexConcurrently: Rule {
     public func check(_ context: RuleContext) -> [Finding] {
         guard case .reindex(let kind, let name, let concurrently) = context.statement,
               [.index, .table, .schema, .database].contains(kind) else { return [] }
-        if let name, [.index, .table].contains(kind), context.state.isCreatedInFile(name) { return [] }
+        if let name, [.index, .table].contains(kind), context.isCreatedInFile(name) { return [] }
         let target = name.map { kind == .index || kind == .table ? context.state.resolve($0).qualified : $0.name } ?? "the current database"
         if concurrently {
             guard context.postgresVersion < 12, let keyword = context.nextKeyword("CONCURRENTLY") else { return [] }

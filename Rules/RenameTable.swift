@@ -43,7 +43,7 @@ public struct RenameTable: Rule {
 
     public func check(_ context: RuleContext) -> [Finding] {
         guard case .rename(let rename) = context.statement, rename.kind == .table || rename.kind == .foreignTable,
-              !context.state.isCreatedInFile(rename.object),
+              !context.isCreatedInFile(rename.object),
               // A view (or table) under the old name in the same transaction keeps running code working.
               !Compatibility.recreatedInSameTransaction(context, rename.object, kinds: [.table, .view]) else { return [] }
         let old = context.state.resolve(rename.object)

@@ -58,7 +58,7 @@ public struct SetNotNull: Rule {
 
     public func check(_ context: RuleContext) -> [Finding] {
         guard case .alterTable(let alter) = context.statement, alter.kind == .table,
-              !context.state.isCreatedInFile(alter.relation) else { return [] }
+              !context.isCreatedInFile(alter.relation) else { return [] }
         let table = context.state.resolve(alter.relation)
         let modern = context.postgresVersion >= 12
         return Locking.matchingActions(alter) {

@@ -112,7 +112,7 @@ public struct TableRewrite: Rule {
     /// default all of it.
     func finding(_ context: RuleContext, relations: [QualifiedName], range: Range<Int>, what: String,
                  assumptions: [Assumption]? = nil, plan: RewritePlan?) -> [Finding] {
-        let existing = relations.filter { !context.state.isCreatedInFile($0) }
+        let existing = relations.filter { !context.isCreatedInFile($0) }
         if !relations.isEmpty && existing.isEmpty { return [] }
         let rewritten = context.effects.rewrites.map(\.qualified)
         let subject = rewritten.isEmpty ? "every table it can" : rewritten.joined(separator: ", ")

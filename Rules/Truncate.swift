@@ -42,7 +42,7 @@ public struct Truncate: Rule {
     public func check(_ context: RuleContext) -> [Finding] {
         guard case .truncate(let relations) = context.statement else { return [] }
         return relations.compactMap { relation -> Finding? in
-            guard !context.state.isCreatedInFile(relation) else { return nil }
+            guard !context.isCreatedInFile(relation) else { return nil }
             let table = context.state.resolve(relation)
             let plan = RewritePlan([
                 .deploy("make sure no running release needs the rows of \(table.qualified); copy them elsewhere if they may matter"),

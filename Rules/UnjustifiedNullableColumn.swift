@@ -107,7 +107,7 @@ public struct UnjustifiedNullableColumn: Rule {
         var help: [String] = []
         if !plain.isEmpty {
             let which = purposeful.isEmpty ? (plain.count == 1 ? "it" : "them") : plain.map { quoteIdentifier($0.name) }.joined(separator: ", ")
-            let liveTable = !(context.state.isCreatedInFile(table) || isCreateTable(context))
+            let liveTable = !(context.isCreatedInFile(table) || isCreateTable(context))
             // A unique key, or a time other than the row's own, has no value every existing row can share.
             let defaultFits = plain.allSatisfy { column in
                 column.defaultValue != nil
@@ -296,7 +296,7 @@ public struct UnjustifiedNullableColumn: Rule {
     func rewrite(_ context: RuleContext, _ columns: [ColumnDefinition], table: QualifiedName) -> RewritePlan? {
         var additions: [(column: ColumnDefinition, end: Int, text: String)] = []
         let existingTable: Bool
-        if case .alterTable = context.statement { existingTable = !context.state.isCreatedInFile(table) } else { existingTable = false }
+        if case .alterTable = context.statement { existingTable = !context.isCreatedInFile(table) } else { existingTable = false }
         for column in columns {
             guard let start = column.location else { return nil }
             // An explicit NULL or DEFAULT NULL would contradict the NOT NULL added here.

@@ -41,7 +41,7 @@ public struct ValidateInSameTransaction: Rule {
 
     public func check(_ context: RuleContext) -> [Finding] {
         guard case .alterTable(let alter) = context.statement, alter.kind == .table,
-              !context.state.isCreatedInFile(alter.relation) else { return [] }
+              !context.isCreatedInFile(alter.relation) else { return [] }
         let table = context.state.resolve(alter.relation)
         return Locking.matchingActions(alter) {
             if case .validateConstraint = $0 { return true } else { return false }

@@ -17,7 +17,7 @@ enum Compatibility {
     /// The column was added earlier in this file (or its table created here): no release that
     /// is running knows it.
     static func columnIsNew(_ context: RuleContext, table: QualifiedName, column: String) -> Bool {
-        if context.state.isCreatedInFile(table) { return true }
+        if context.isCreatedInFile(table) { return true }
         let target = context.state.resolve(table)
         return context.earlierStatements(naming: table).contains { analysis in
             guard case .alterTable(let alter)? = analysis.statement, analysis.state.resolve(alter.relation) == target else { return false }
@@ -29,7 +29,7 @@ enum Compatibility {
     static func createdEarlier(_ context: RuleContext, _ name: QualifiedName, kinds: Set<ObjectKind>) -> Bool {
         let target = context.state.resolve(name)
         if [.table, .view, .materializedView, .sequence, .index].contains(where: kinds.contains),
-           context.state.isCreatedInFile(name) { return true }
+           context.isCreatedInFile(name) { return true }
         if kinds.contains(.type) || kinds.contains(.domain), context.state.createdEnums.contains(target.qualified) { return true }
         return context.earlierStatements(naming: name).contains {
             created(by: $0, kinds: kinds, matching: target) || renamed(by: $0, kinds: kinds, to: target)

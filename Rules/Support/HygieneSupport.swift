@@ -43,7 +43,7 @@ enum Hygiene {
                                              inCreateTable: true) }
             }
         case .alterTable(let alter) where alter.kind == .table:
-            let isNew = context.state.isCreatedInFile(alter.relation)
+            let isNew = context.isCreatedInFile(alter.relation)
             return alter.actions.compactMap { action in
                 guard case .addColumn(let column, _) = action, let type = column.type else { return nil }
                 return ColumnSite(column: column, type: type, table: alter.relation, tableIsNew: isNew, inCreateTable: false)

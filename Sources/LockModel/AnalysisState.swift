@@ -113,7 +113,8 @@ public struct AnalysisState: Sendable {
     }
 
     public func isCreatedInFile(_ name: QualifiedName) -> Bool {
-        createdInFile.contains(resolve(name).qualified)
+        // Most files create nothing: no name to build then.
+        !createdInFile.isEmpty && createdInFile.contains(resolve(name).qualified)
     }
 
     /// Created earlier in the file and still empty: reading or copying it costs nothing.

@@ -273,8 +273,10 @@ public struct LintEngine: Sendable {
             guard case .statement(let statement) = item.parsed.content else { return [] }
             let context = RuleContext(statement: statement, analysis: item, file: file, fileAnalyses: statements, fileIndex: fileIndex)
             var findings: [(rule: Int, finding: Finding)] = []
-            for (ruleIndex, rule) in rules.enumerated() {
-                for finding in rule.check(context) { findings.append((ruleIndex, finding)) }
+            // By index: `enumerated()` copied each rule's existential out of the array, twenty
+            // thousand statements times fifty rules (2 % of a long file's instructions).
+            for ruleIndex in rules.indices {
+                for finding in rules[ruleIndex].check(context) { findings.append((ruleIndex, finding)) }
             }
             return findings
         }
