@@ -22,6 +22,8 @@ extension LintRunner {
         public var swiftSchemas: [String: [String: SchemaCatalog]] = [:]
         /// What the replay before each path could not read, in its earlier files.
         public var earlier: [String: [Coverage.EarlierPlace]] = [:]
+        /// Each SQL path's layout decision, made once: the lint reuses it.
+        public var decisions: [String: LayoutDecision] = [:]
     }
 
     /// Replays the history of `paths`. The earlier files of every set are parsed in parallel
@@ -40,13 +42,14 @@ extension LintRunner {
         let sqlPaths = paths.filter { $0.hasSuffix(".sql") }
         // Each layout is decided on the worker threads: a run of 1,500 files spent its first
         // tenth of a second reading and classifying them one by one.
-        let layouts = run(count: sqlPaths.count) { [self] index -> MigrationLayout? in
+        let decisions = run(count: sqlPaths.count) { [self] index -> LayoutDecision? in
             let path = sqlPaths[index]
             guard let source = sources[path] ?? (try? SourceReader.read(path: path).get()) else { return nil }
-            return decide(path: path, source: source).layout
+            return decide(path: path, source: source)
         }
-        for (path, layout) in zip(sqlPaths, layouts) {
-            guard let layout else { continue }
+        for (path, decision) in zip(sqlPaths, decisions) {
+            guard let layout = decision?.layout else { continue }
+            history.decisions[path] = decision
             // Listed once per set: a folder of 5,000 files named on the command line (as
             // `git diff --name-only | xargs` does) is read once, not once per file.
             let key = MigrationHistory.setKey(of: path, layout: layout)

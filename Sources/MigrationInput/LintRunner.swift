@@ -43,10 +43,11 @@ public struct LintRunner: Sendable {
     /// Lints one file; `before` is the schema before it (`schemasBefore`), empty when only the
     /// file is known.
     /// `parsed` is the file as the history replay parsed it, if it did.
+    /// `decision` is the file's layout decision if the history already made it.
     public func lint(path: String, source: SourceText, before: SchemaCatalog? = nil,
-                     parsed: ParsedMigration? = nil) -> FileOutcome {
+                     parsed: ParsedMigration? = nil, decision: LayoutDecision? = nil) -> FileOutcome {
         if path.hasSuffix(".swift") { return lintSwift(path: path, source: source) }
-        let decision = decide(path: path, source: source)
+        let decision = decision ?? decide(path: path, source: source)
         guard let file = MigrationFile(path: path, source: source, decision: decision) else {
             return .skipped(path: path, reason: decision.skipReason ?? "not linted")
         }
@@ -138,7 +139,8 @@ public struct LintRunner: Sendable {
                 let path = paths[index]
                 let outcome = path.hasSuffix(".swift")
                     ? lintSwift(path: path, source: source, before: history.swiftSchemas[path] ?? [:])
-                    : lint(path: path, source: source, before: history.schemas[path], parsed: history.parsed[path])
+                    : lint(path: path, source: source, before: history.schemas[path], parsed: history.parsed[path],
+                           decision: history.decisions[path])
                 // What the replay could not read is part of this file's coverage.
                 guard case .linted(var report) = outcome, let earlier = history.earlier[path] else { return outcome }
                 report.coverage.history = earlier
