@@ -15,7 +15,7 @@ cd "$root"
 # == LSP latency: how long after a change to a 2,000-line migration its diagnostics arrive, with
 # the server's default debounce, over a real pipe (Tests/lsp/rawclient.py); and its memory.
 lsp_latency() {
-  local build=(swift build -c release --product migration-lint --static-swift-stdlib --scratch-path "$root/.build-static")
+  local build=(swift build -c release --product migration-lint --static-swift-stdlib -Xlinker --no-export-dynamic --scratch-path "$root/.build-static")
   echo "building MigrationLint (release, static Swift runtime)..." >&2
   "${build[@]}" >&2
   local binary
@@ -93,7 +93,7 @@ trap 'rm -rf "$work"' EXIT
 # Release build with the Swift runtime linked statically, as the binary is shipped: a
 # dynamically linked build spends about 4 ms more at startup resolving symbols.
 echo "building MigrationLint (release, static Swift runtime)..." >&2
-build=(swift build -c release --product migration-lint --static-swift-stdlib --scratch-path "$root/.build-static")
+build=(swift build -c release --product migration-lint --static-swift-stdlib -Xlinker --no-export-dynamic --scratch-path "$root/.build-static")
 "${build[@]}" >&2
 lint="$("${build[@]}" --show-bin-path)/migration-lint"
 
