@@ -12,7 +12,8 @@ public struct RuleContext: Sendable {
     /// Which statements of the file name which object: look back or ahead through this, not
     /// through every statement.
     public let fileIndex: FileIndex
-    private let createdInFileAnswers = CreatedInFileAnswers()
+    /// What the rules of this statement have asked already: its tokens, which names it created.
+    private let memo = StatementMemo()
 
     public init(statement: Statement, analysis: StatementAnalysis, file: MigrationFile, fileAnalyses: [StatementAnalysis],
                 fileIndex: FileIndex? = nil) {
@@ -28,10 +29,7 @@ public struct RuleContext: Sendable {
     /// TABLE, and each lookup built and hashed its `schema.name` (6 to 7 % of a long file's
     /// instructions).
     public func isCreatedInFile(_ name: QualifiedName) -> Bool {
-        if let known = createdInFileAnswers.answers.first(where: { $0.name == name }) { return known.created }
-        let created = state.isCreatedInFile(name)
-        createdInFileAnswers.answers.append((name, created))
-        return created
+        memo.isCreatedInFile(name) { state.isCreatedInFile($0) }
     }
 
     /// The statements before this one (O(1): analyses are stored in file order).
@@ -74,8 +72,7 @@ public struct RuleContext: Sendable {
     @inlinable public var fileRunsInTransaction: Bool { analysis.state.settings.fileRunsInTransaction }
 
     /// Tokens of the statement as PostgreSQL's scanner reads them (`SQLLexer.tokens`), scanned once for all the rules.
-    public var tokens: [Token] { tokenCache.tokens(in: parsed.range, of: source) }
-    private let tokenCache = TokenCache()
+    public var tokens: [Token] { memo.tokens(in: parsed.range, of: source) }
 
     /// Comments on the same line as `offset` or on the line directly above it.
     public func comments(nearLineOf offset: Int) -> [Comment] {
@@ -103,22 +100,26 @@ public struct StatementSubset: RandomAccessCollection, Sendable {
     public subscript(position: Int) -> StatementAnalysis { all[indices_[indices_.startIndex + position]] }
 }
 
-/// The statement's tokens, scanned on first use and shared by every rule that asks.
-private final class TokenCache: @unchecked Sendable {
+/// What the rules of one statement share, each computed on first use: the statement's tokens,
+/// and whether the file created each name asked about.
+private final class StatementMemo: @unchecked Sendable {
     private let lock = NSLock()
-    private var cached: [Token]?
+    private var tokens: [Token]?
+    private var createdInFile: [(name: QualifiedName, created: Bool)] = []
 
     func tokens(in range: Range<Int>, of source: SourceText) -> [Token] {
         lock.lock(); defer { lock.unlock() }
-        if let cached { return cached }
-        let tokens = SQLLexer.tokens(in: range, of: source)
-        cached = tokens
-        return tokens
+        if let tokens { return tokens }
+        let scanned = SQLLexer.tokens(in: range, of: source)
+        tokens = scanned
+        return scanned
     }
-}
 
-/// The answers `RuleContext.isCreatedInFile` has given. A context lives on the thread that
-/// checks its statement and is not shared, so the box needs no lock.
-private final class CreatedInFileAnswers: @unchecked Sendable {
-    var answers: [(name: QualifiedName, created: Bool)] = []
+    func isCreatedInFile(_ name: QualifiedName, _ answer: (QualifiedName) -> Bool) -> Bool {
+        lock.lock(); defer { lock.unlock() }
+        if let known = createdInFile.first(where: { $0.name == name }) { return known.created }
+        let created = answer(name)
+        createdInFile.append((name, created))
+        return created
+    }
 }
