@@ -135,8 +135,7 @@ enum TriggerFunctions {
                 index += 2
                 parts.append(context.identifierName(tokens[index]))
             }
-            let called = parts.count >= 2 ? QualifiedName(schema: parts[parts.count - 2], name: parts[parts.count - 1])
-                                          : QualifiedName(name: parts[0])
+            let called = QualifiedName(parts: parts)
             if analysis.state.resolve(called) == target { return true }
         }
         return false

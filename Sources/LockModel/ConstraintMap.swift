@@ -54,8 +54,9 @@ public struct ConstraintMap: Sendable, Sequence {
     /// none: an array asks no hashing and allocates nothing then, where a `Set` made every
     /// constraint write five times dearer.
     private static func referencedTables(_ constraints: Constraints?) -> [String] {
+        guard let constraints else { return [] }
         var tables: [String] = []
-        for constraint in constraints?.values ?? [:].values {
+        for constraint in constraints.values {
             if let table = constraint.references, !tables.contains(table) { tables.append(table) }
         }
         return tables

@@ -452,8 +452,7 @@ public enum LockModel {
                 return ColumnChange(rewrites: true, assumptions: assumptions, reason: "before PostgreSQL 11 every default is written into every row")
             }
             let analysis = VolatilityTable.analyze(value) { name in
-                let function = QualifiedName(schema: name.count > 1 ? name[name.count - 2] : nil, name: name.last ?? "")
-                return state.schema.functions[state.resolve(function).qualified]
+                state.schema.functions[state.resolve(QualifiedName(parts: name)).qualified]
             }
             if analysis.volatility == .volatile {
                 assumptions += analysis.unknownFunctions.map { .unknownFunctionIsVolatile(table: table, column: column.name, function: $0) }

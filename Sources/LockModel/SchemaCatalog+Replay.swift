@@ -59,7 +59,7 @@ extension SchemaCatalog {
                 part.hasPrefix("\"") ? String(part.dropFirst().dropLast()) : part.lowercased()
             }
             guard let last = parts.last, !last.isEmpty else { continue }
-            let table = state.resolve(QualifiedName(schema: parts.count > 1 ? parts[parts.count - 2] : nil, name: last))
+            let table = state.resolve(QualifiedName(parts: parts))
             forget(table: table.qualified)
         }
     }

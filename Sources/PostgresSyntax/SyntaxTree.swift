@@ -19,6 +19,12 @@ public struct QualifiedName: Sendable, Hashable, CustomStringConvertible {
         self.location = location
     }
 
+    /// A name written as dotted parts (`["public", "users"]`): the last part is the name, the one
+    /// before it the schema.
+    public init(parts: [String]) {
+        self.init(schema: parts.count > 1 ? parts[parts.count - 2] : nil, name: parts.last ?? "")
+    }
+
     /// The name a `qualified` string stands for (`schema.name`, as the schema catalog keys its
     /// objects), with its schema written.
     public init(qualified: String) {

@@ -584,7 +584,7 @@ struct TreeDecoder {
     }
 
     func qualified(_ parts: [String]) -> QualifiedName {
-        QualifiedName(schema: parts.count > 1 ? parts[parts.count - 2] : nil, name: parts.last ?? "?")
+        QualifiedName(parts: parts.isEmpty ? ["?"] : parts)
     }
 
     /// The string values of a list of `String` nodes (names such as `["public", "users"]`).
