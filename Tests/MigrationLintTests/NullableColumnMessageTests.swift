@@ -47,4 +47,14 @@ import MigrationLintRules
         #expect(finding.notes == ["phone is filled with nullif(...) later in this file, which yields NULL on purpose"])
         #expect(finding.rewrite == nil)
     }
+
+    @Test func aCheckComparingWithNullifIsNoFill() throws {
+        let finding = try #require(findings("ALTER TABLE users ADD COLUMN phone text;\nALTER TABLE users ADD CONSTRAINT phone_trimmed CHECK (phone = nullif(trim(phone), ''));").first)
+        #expect(finding.notes == ["adding NOT NULL later means a backfill and a full scan under ACCESS EXCLUSIVE"])
+    }
+
+    @Test func anUpsertThatFillsWithNullifSaysSo() throws {
+        let finding = try #require(findings("ALTER TABLE users ADD COLUMN phone text;\nINSERT INTO users (id, phone) VALUES (1, '') ON CONFLICT (id) DO UPDATE SET phone = nullif(excluded.phone, '');").first)
+        #expect(finding.notes == ["phone is filled with nullif(...) later in this file, which yields NULL on purpose"])
+    }
 }
