@@ -12,7 +12,13 @@ extension OutputFormat: ExpressibleByArgument {}
 extension FailOn: ExpressibleByArgument {}
 
 struct LintCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "lint", abstract: "Lint migration files (the default command).")
+    /// `_superCommandName` names the tool `lint` belongs to. It matters only when `lintAlone` parses
+    /// `lint` as the root of its own parse: ArgumentParser then skips its check for
+    /// `--generate-completion-script`, which parses two more commands and was a third of a
+    /// one-file run's instructions. Completion scripts, help and every mistake still go through
+    /// the tool's root command, which has no super-command, so they read as before.
+    static let configuration = CommandConfiguration(commandName: "lint", _superCommandName: "migration-lint",
+                                                    abstract: "Lint migration files (the default command).")
 
     @OptionGroup var input: InputOptions
 
