@@ -46,12 +46,20 @@ public struct LintRunner: Sendable {
     /// `decision` is the file's layout decision if the history already made it.
     public func lint(path: String, source: SourceText, before: SchemaCatalog? = nil,
                      parsed: ParsedMigration? = nil, decision: LayoutDecision? = nil) -> FileOutcome {
-        if path.hasSuffix(".swift") { return lintSwift(path: path, source: source) }
+        lintKeepingAnalysis(path: path, source: source, before: before, parsed: parsed, decision: decision).outcome
+    }
+
+    /// `lint(path:...)`, with the analysis of an SQL file still alive: for a caller that frees it
+    /// after handing the outcome on.
+    func lintKeepingAnalysis(path: String, source: SourceText, before: SchemaCatalog?, parsed: ParsedMigration?,
+                             decision: LayoutDecision?) -> (outcome: FileOutcome, analysis: FileAnalysis?) {
+        if path.hasSuffix(".swift") { return (lintSwift(path: path, source: source), nil) }
         let decision = decision ?? decide(path: path, source: source)
         guard let file = MigrationFile(path: path, source: source, decision: decision) else {
-            return .skipped(path: path, reason: decision.skipReason ?? "not linted")
+            return (.skipped(path: path, reason: decision.skipReason ?? "not linted"), nil)
         }
-        return .linted(engine.lint(file, before: before, parsed: parsed))
+        let (report, analysis) = engine.lintAndAnalyze(file, before: before, parsed: parsed)
+        return (.linted(report), analysis)
     }
 
     /// The migration as the core reads it, whatever the file's language: nil when the file holds
@@ -129,25 +137,28 @@ public struct LintRunner: Sendable {
         let sources = run(count: paths.count) { SourceReader.read(path: paths[$0]) }
         var read: [String: SourceText] = [:]
         for (path, source) in zip(paths, sources) { if case .success(let text) = source { read[path] = text } }
-        let history = history(of: paths, sources: read)
+        let history = HistoryHandout(history(of: paths, sources: read), paths: paths)
         let sizes = sources.map { source in (try? source.get())?.count ?? 0 }
         let order = paths.indices.sorted { sizes[$0] != sizes[$1] ? sizes[$0] > sizes[$1] : $0 < $1 }
-        let outcomes = run(count: order.count) { position in
+        // Each worker frees a file's analysis and history after handing its outcome over: the
+        // caller writes the report meanwhile.
+        let outcomes = ParallelWork.run(count: order.count, threads: threadCount, stackSize: stackSize, freeingAfter: { [self] position in
             let index = order[position]
             switch sources[index] {
             case .success(let source):
                 let path = paths[index]
-                let outcome = path.hasSuffix(".swift")
-                    ? lintSwift(path: path, source: source, before: history.swiftSchemas[path] ?? [:])
-                    : lint(path: path, source: source, before: history.schemas[path], parsed: history.parsed[path],
-                           decision: history.decisions[path])
+                let known = history.take(path)
+                let (outcome, analysis) = path.hasSuffix(".swift")
+                    ? (lintSwift(path: path, source: source, before: known.swiftSchemas[path] ?? [:]), nil)
+                    : lintKeepingAnalysis(path: path, source: source, before: known.schemas[path], parsed: known.parsed[path],
+                                          decision: known.decisions[path])
                 // What the replay could not read is part of this file's coverage.
-                guard case .linted(var report) = outcome, let earlier = history.earlier[path] else { return outcome }
+                guard case .linted(var report) = outcome, let earlier = known.earlier[path] else { return (outcome, (analysis, known)) }
                 report.coverage.history = earlier
-                return .linted(report)
-            case .failure(let error): return .failed(error)
+                return (.linted(report), (analysis, known))
+            case .failure(let error): return (.failed(error), (nil, LintRunner.History()))
             }
-        }
+        })
         var inPathOrder = outcomes
         for (position, index) in order.enumerated() { inPathOrder[index] = outcomes[position] }
         return inPathOrder
@@ -156,5 +167,38 @@ public struct LintRunner: Sendable {
     /// Runs `work` for 0..<count on the worker threads and returns the results in order.
     public func run<T: Sendable>(count: Int, _ work: @escaping @Sendable (Int) -> T) -> [T] {
         ParallelWork.run(count: count, threads: threadCount, stackSize: stackSize, work)
+    }
+}
+
+/// The history of a run's paths, each path's part handed to the worker that lints it and
+/// forgotten here: a file's earlier schema and parse tree are then freed by that worker with
+/// its analysis, not all together on the calling thread after the last file.
+private final class HistoryHandout: @unchecked Sendable {
+    private let lock = NSLock()
+    private var history: LintRunner.History
+    /// How many times each path is still to be linted (a path named twice is linted twice).
+    private var remaining: [String: Int] = [:]
+
+    init(_ history: LintRunner.History, paths: [String]) {
+        self.history = history
+        for path in paths { remaining[path, default: 0] += 1 }
+    }
+
+    /// What the history knows of `path`, under the same keys; forgotten here with its last lint.
+    func take(_ path: String) -> LintRunner.History {
+        lock.lock(); defer { lock.unlock() }
+        let last = remaining[path, default: 1] <= 1
+        remaining[path, default: 1] -= 1
+        func hand<Value>(_ values: inout [String: Value]) -> [String: Value] {
+            guard let value = last ? values.removeValue(forKey: path) : values[path] else { return [:] }
+            return [path: value]
+        }
+        var part = LintRunner.History()
+        part.schemas = hand(&history.schemas)
+        part.parsed = hand(&history.parsed)
+        part.swiftSchemas = hand(&history.swiftSchemas)
+        part.earlier = hand(&history.earlier)
+        part.decisions = hand(&history.decisions)
+        return part
     }
 }
