@@ -15,11 +15,9 @@ cd "$root"
 # == LSP latency: how long after a change to a 2,000-line migration its diagnostics arrive, with
 # the server's default debounce, over a real pipe (Tests/lsp/rawclient.py); and its memory.
 lsp_latency() {
-  local build=(swift build -c release --product migration-lint --static-swift-stdlib -Xlinker --no-export-dynamic --scratch-path "$root/.build-static")
-  echo "building MigrationLint (release, static Swift runtime)..." >&2
-  "${build[@]}" >&2
+  echo "building MigrationLint (release, as shipped: scripts/build-release.sh)..." >&2
   local binary
-  binary="$("${build[@]}" --show-bin-path)/migration-lint"
+  binary="$(bash "$root/scripts/build-release.sh" --scratch-path "$root/.build-static")"
   python3 - "$root" "$binary" <<'PY'
 import os, statistics, sys, tempfile, time, pathlib
 root, binary = sys.argv[1], sys.argv[2]
@@ -90,12 +88,10 @@ rounds="${1:-5}"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
-# Release build with the Swift runtime linked statically, as the binary is shipped: a
-# dynamically linked build spends about 4 ms more at startup resolving symbols.
-echo "building MigrationLint (release, static Swift runtime)..." >&2
-build=(swift build -c release --product migration-lint --static-swift-stdlib -Xlinker --no-export-dynamic --scratch-path "$root/.build-static")
-"${build[@]}" >&2
-lint="$("${build[@]}" --show-bin-path)/migration-lint"
+# The release build users get (scripts/build-release.sh: the Swift runtime linked statically,
+# and the other start-up flags it explains).
+echo "building MigrationLint (release, as shipped: scripts/build-release.sh)..." >&2
+lint="$(bash "$root/scripts/build-release.sh" --scratch-path "$root/.build-static")"
 
 squawk=none
 if [ "$only" != "swift" ]; then

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Builds migration-lint in release as users get it (the install instructions, the GitHub action,
+# the GitLab example and scripts/bench.sh all build through here) and prints the binary's path
+# on standard output; the build's own output goes to standard error.
+# Usage: scripts/build-release.sh [more swift build arguments, e.g. --scratch-path DIR]
+#
+# Each flag buys start-up time, the whole run for one small file (pre-commit's case); the
+# figures are in docs/benchmarks.md, "Start-up". They go on the command line, never in
+# Package.swift, where unsafe flags would stop other packages from depending on this one.
+# - Linux: `--static-swift-stdlib` links the Swift runtime and Foundation in: 5 shared
+#   libraries to load instead of 20.
+# - Linux: `-Xlinker --no-export-dynamic` takes back SwiftPM's `--export-dynamic` (40,000
+#   symbols in the dynamic table, which glibc's dladdr walks at start-up).
+# - Linux: `-no-pie` (to the linker driver) links at a fixed address: the loader then has
+#   7,976 relative relocations to apply instead of 114,162, and 300 fewer pages to copy on write.
+# - `-disable-concrete-type-metadata-mangled-name-accessors` makes the compiler reach a generic
+#   type's metadata through its accessor instead of demangling its name at run time: demangling
+#   checks the type's generic requirements, and each first protocol-conformance check walks all
+#   11,000 conformance records of the binary.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+build=(swift build -c release --product migration-lint --package-path "$root"
+       -Xswiftc -Xfrontend -Xswiftc -disable-concrete-type-metadata-mangled-name-accessors)
+if [ "$(uname -s)" = Linux ]; then
+  build+=(--static-swift-stdlib -Xlinker --no-export-dynamic -Xswiftc -Xclang-linker -Xswiftc -no-pie)
+fi
+"${build[@]}" "$@" >&2
+echo "$("${build[@]}" "$@" --show-bin-path)/migration-lint"
