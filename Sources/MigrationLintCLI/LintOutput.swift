@@ -41,7 +41,7 @@ struct LintOutput {
 
     private func render(_ result: LintResult, _ format: OutputFormat) {
         let reporter = format.reporter(color: useColor, toolVersion: MigrationLintCommand.version)
-        guard let perFile = reporter as? any PerFileReporter else {
+        guard let perFile = reporter.perFile else {
             return writeOutput(reporter.render(result))
         }
         // Parts are rendered on the worker threads and written here, in order, as they are done.

@@ -334,3 +334,25 @@ enum CIFixture {
         #expect(SARIFReporter.uri("/abs/a.sql") == "file:///abs/a.sql")
     }
 }
+
+/// Which formats are written file by file, on all cores, and with the same bytes as the whole
+/// document rendered at once.
+@Suite struct PerFileFormatTests {
+    @Test func theFormatsWrittenFileByFileSayThatTheyAre() {
+        let perFile = OutputFormat.allCases.filter { $0.reporter(color: false).perFile != nil }
+        #expect(perFile == [.text, .gcc, .json])
+    }
+
+    @Test func partsInTheirFrameAreTheWholeDocument() throws {
+        for format in [OutputFormat.text, .gcc, .json] {
+            let reporter = format.reporter(color: false)
+            let perFile = try #require(reporter.perFile)
+            let frame = perFile.frame(CIFixture.result)
+            var joiner = PartJoiner(frame: frame)
+            var bytes = frame.head
+            for report in CIFixture.result.reports { joiner.append(perFile.renderFile(report)) { bytes += $0 } }
+            bytes += frame.tail
+            #expect(String(decoding: bytes, as: UTF8.self) == reporter.render(CIFixture.result), "\(format)")
+        }
+    }
+}
