@@ -144,19 +144,17 @@ public struct LintRunner: Sendable {
         // caller writes the report meanwhile.
         let outcomes = ParallelWork.run(count: order.count, threads: threadCount, stackSize: stackSize, freeingAfter: { [self] position in
             let index = order[position]
+            let path = paths[index], known = history.take(path)
             switch sources[index] {
             case .success(let source):
-                let path = paths[index]
-                let known = history.take(path)
                 let (outcome, analysis) = path.hasSuffix(".swift")
-                    ? (lintSwift(path: path, source: source, before: known.swiftSchemas[path] ?? [:]), nil)
-                    : lintKeepingAnalysis(path: path, source: source, before: known.schemas[path], parsed: known.parsed[path],
-                                          decision: known.decisions[path])
+                    ? (lintSwift(path: path, source: source, before: known.swiftSchemas), nil)
+                    : lintKeepingAnalysis(path: path, source: source, before: known.schema, parsed: known.parsed, decision: known.decision)
                 // What the replay could not read is part of this file's coverage.
-                guard case .linted(var report) = outcome, let earlier = known.earlier[path] else { return (outcome, (analysis, known)) }
+                guard case .linted(var report) = outcome, let earlier = known.earlier else { return (outcome, (analysis, known)) }
                 report.coverage.history = earlier
                 return (.linted(report), (analysis, known))
-            case .failure(let error): return (.failed(error), (nil, LintRunner.History()))
+            case .failure(let error): return (.failed(error), (nil, known))
             }
         })
         var inPathOrder = outcomes
@@ -174,6 +172,15 @@ public struct LintRunner: Sendable {
 /// forgotten here: a file's earlier schema and parse tree are then freed by that worker with
 /// its analysis, not all together on the calling thread after the last file.
 private final class HistoryHandout: @unchecked Sendable {
+    /// What the history knows of one path.
+    struct FileHistory {
+        var schema: SchemaCatalog?
+        var parsed: ParsedMigration?
+        var swiftSchemas: [String: SchemaCatalog]
+        var earlier: [Coverage.EarlierPlace]?
+        var decision: LayoutDecision?
+    }
+
     private let lock = NSLock()
     private var history: LintRunner.History
     /// How many times each path is still to be linted (a path named twice is linted twice).
@@ -184,21 +191,19 @@ private final class HistoryHandout: @unchecked Sendable {
         for path in paths { remaining[path, default: 0] += 1 }
     }
 
-    /// What the history knows of `path`, under the same keys; forgotten here with its last lint.
-    func take(_ path: String) -> LintRunner.History {
+    /// What the history knows of `path`; forgotten here with the path's last lint.
+    func take(_ path: String) -> FileHistory {
         lock.lock(); defer { lock.unlock() }
-        let last = remaining[path, default: 1] <= 1
+        let known = FileHistory(schema: history.schemas[path], parsed: history.parsed[path], swiftSchemas: history.swiftSchemas[path] ?? [:],
+                                earlier: history.earlier[path], decision: history.decisions[path])
         remaining[path, default: 1] -= 1
-        func hand<Value>(_ values: inout [String: Value]) -> [String: Value] {
-            guard let value = last ? values.removeValue(forKey: path) : values[path] else { return [:] }
-            return [path: value]
+        if remaining[path, default: 0] <= 0 {
+            history.schemas[path] = nil
+            history.parsed[path] = nil
+            history.swiftSchemas[path] = nil
+            history.earlier[path] = nil
+            history.decisions[path] = nil
         }
-        var part = LintRunner.History()
-        part.schemas = hand(&history.schemas)
-        part.parsed = hand(&history.parsed)
-        part.swiftSchemas = hand(&history.swiftSchemas)
-        part.earlier = hand(&history.earlier)
-        part.decisions = hand(&history.decisions)
-        return part
+        return known
     }
 }

@@ -5,7 +5,7 @@ public enum ParallelWork {
     /// Runs `work` for 0..<count on up to `threads` threads and returns the results in order.
     public static func run<T: Sendable>(count: Int, threads: Int, stackSize: Int, _ work: @escaping @Sendable (Int) -> T) -> [T] {
         // Even one file (the pre-commit case) runs on a worker, for its large stack.
-        let box = startWorkers(count: count, threads: threads, stackSize: stackSize, work)
+        let box = startWorkers(count: count, threads: threads, stackSize: stackSize) { box, index in box.store(work(index), at: index) }
         box.waitForWorkers()
         return box.results()
     }
@@ -17,20 +17,10 @@ public enum ParallelWork {
     /// caller spent waiting before it could write the report; docs/benchmarks.md).
     public static func run<T: Sendable, State>(count: Int, threads: Int, stackSize: Int,
                                                freeingAfter work: @escaping @Sendable (Int) -> (T, State)) -> [T] {
-        let box = ResultBox<T>(count: count)
-        let workers = max(1, min(threads, count))
-        box.expectWorkers(workers)
-        for _ in 0..<workers {
-            let thread = Thread {
-                while let index = box.nextIndex() {
-                    let (result, state) = work(index)
-                    box.store(result, at: index)
-                    withExtendedLifetime(state) {}
-                }
-                box.finishWorker()
-            }
-            thread.stackSize = stackSize
-            thread.start()
+        let box = startWorkers(count: count, threads: threads, stackSize: stackSize) { (box: ResultBox<T>, index) in
+            let (result, state) = work(index)
+            box.store(result, at: index)
+            withExtendedLifetime(state) {}
         }
         return (0..<count).map { box.take($0) }
     }
@@ -40,20 +30,21 @@ public enum ParallelWork {
     /// caller works through the first results while the later ones are still being computed.
     public static func stream<T: Sendable>(count: Int, threads: Int, stackSize: Int, _ work: @escaping @Sendable (Int) -> T,
                                            consume: (Int, T) -> Void) {
-        let box = startWorkers(count: count, threads: threads, stackSize: stackSize, work)
+        let box = startWorkers(count: count, threads: threads, stackSize: stackSize) { box, index in box.store(work(index), at: index) }
         for index in 0..<count { consume(index, box.take(index)) }
         box.waitForWorkers()
     }
 
-    /// Starts the worker threads, each taking the next index until none is left.
+    /// Starts the worker threads, each running `step` (which stores the index's result in the box)
+    /// for the next index until none is left.
     private static func startWorkers<T: Sendable>(count: Int, threads: Int, stackSize: Int,
-                                                  _ work: @escaping @Sendable (Int) -> T) -> ResultBox<T> {
+                                                  step: @escaping @Sendable (ResultBox<T>, Int) -> Void) -> ResultBox<T> {
         let box = ResultBox<T>(count: count)
         let workers = max(1, min(threads, count))
         box.expectWorkers(workers)
         for _ in 0..<workers {
             let thread = Thread {
-                while let index = box.nextIndex() { box.store(work(index), at: index) }
+                while let index = box.nextIndex() { step(box, index) }
                 box.finishWorker()
             }
             thread.stackSize = stackSize
