@@ -155,6 +155,19 @@ import Testing
         }
     }
 
+    /// After `lint` (the command parsed on its own first, which names the tool as its
+    /// super-command and so leaves completion scripts to the root), the same script as from the root.
+    @Test func completionScriptAfterLintIsTheRootOne() throws {
+        let root = try CLI.run(["--generate-completion-script", "bash"])
+        for arguments in [["lint", "--generate-completion-script", "bash"], ["lint", "--generate-completion-script=bash"]] {
+            let result = try CLI.run(arguments)
+            #expect(result.status == 0, "\(arguments)")
+            #expect(result.stderr == "", "\(arguments)")
+            #expect(result.stdout == root.stdout, "\(arguments)")
+        }
+        #expect(root.stdout.contains("fail-on"))
+    }
+
     @Test func versionFromTheRootAndFromACommand() throws {
         for arguments in [["--version"], ["lint", "--version"], ["rules", "--version"]] {
             let result = try CLI.run(arguments)
