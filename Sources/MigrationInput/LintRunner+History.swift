@@ -78,6 +78,9 @@ extension LintRunner {
         }
         let files = replayed.joined().filter { !discovery.isExcluded($0) }
         let engine = self.engine
+        // Without `include-down`, a path's lint decision reads the same part as the replay's (they
+        // differ only in diesel's transaction, which the replay does not use): it is not made twice.
+        let lintDecisions = configuration.includeDown ? [:] : history.decisions
         let parsed = run(count: files.count) { index -> Replayed in
             let member = files[index]
             let source: SourceText
@@ -87,7 +90,8 @@ extension LintRunner {
                 return .unreadable(Coverage.EarlierPlace(path: member, line: error.line ?? 1, column: error.column ?? 1,
                                                          reason: "file not readable", detail: error.message))
             }
-            guard let file = Self.replayed(member, source: source, configuration: configuration) else { return .skipped }
+            let decided = lintDecisions[member].map { MigrationFile(path: member, source: source, decision: $0) }
+            guard let file = decided ?? Self.replayed(member, source: source, configuration: configuration) else { return .skipped }
             let parsed = engine.parse(file)
             return .parsed(parsed, engine.earlierPlaces(of: file, parsed: parsed))
         }

@@ -43,15 +43,17 @@ public enum MigrationHistory {
     /// dbmate and plain numbered files (`2_x` before `10_x`), Flyway's versioned migrations by
     /// version with the repeatable ones (`R__`) after them.
     public static func ordered(_ paths: [String], layout: MigrationLayout) -> [String] {
-        // Each file name is cut out once: Foundation's `lastPathComponent` walks the whole path
-        // by characters, and calling it in the comparison cost 0.2 s of CPU for the corpus.
-        let named = paths.map { (path: $0, name: fileName(of: $0)) }
-        func before(_ a: (path: String, name: String), _ b: (path: String, name: String)) -> Bool {
+        // Each file name is cut out once, as bytes: Foundation's `lastPathComponent` walks the
+        // whole path by characters, and calling it in the comparison cost 0.2 s of CPU for the
+        // corpus; copying both names' bytes in each comparison was still 0.7 of the history's
+        // set listing.
+        let named = paths.map { (path: $0, name: Array(fileName(of: $0).utf8)) }
+        func before(_ a: (path: String, name: [UInt8]), _ b: (path: String, name: [UInt8])) -> Bool {
             let order = numericOrder(a.name, b.name)
             return order == 0 ? a.path < b.path : order < 0
         }
         guard layout == .flyway else { return named.sorted(by: before).map(\.path) }
-        let repeatable = { (file: (path: String, name: String)) in file.name.hasPrefix("R") }
+        let repeatable = { (file: (path: String, name: [UInt8])) in file.name.first == UInt8(ascii: "R") }
         return (named.filter { !repeatable($0) }.sorted(by: before) + named.filter(repeatable).sorted(by: before)).map(\.path)
     }
 
@@ -59,8 +61,7 @@ public enum MigrationHistory {
     /// `2_x` before `10_x`, everything else byte by byte): negative, zero or positive. Foundation's
     /// comparison went through `NSString` for each pair, a tenth of the time of one file's lint
     /// after a 1,500-file history.
-    static func numericOrder(_ a: String, _ b: String) -> Int {
-        let x = Array(a.utf8), y = Array(b.utf8)
+    static func numericOrder(_ x: [UInt8], _ y: [UInt8]) -> Int {
         func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
         var i = 0, j = 0
         while i < x.count, j < y.count {
