@@ -7,7 +7,7 @@ import MigrationLintRules
 import PostgresSyntax
 import Reporters
 
-extension ExplainFormat: ExpressibleByArgument {}
+extension ExplainFormat: ArgumentChoice {}
 
 struct ExplainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -6,10 +6,10 @@ import MigrationLintRules
 import PostgresSyntax
 import Reporters
 
-enum ColorChoice: String, CaseIterable, ExpressibleByArgument { case auto, always, never }
+enum ColorChoice: String, ArgumentChoice { case auto, always, never }
 
-extension OutputFormat: ExpressibleByArgument {}
-extension FailOn: ExpressibleByArgument {}
+extension OutputFormat: ArgumentChoice {}
+extension FailOn: ArgumentChoice {}
 
 struct LintCommand: ParsableCommand {
     /// `_superCommandName` names the tool `lint` belongs to. It matters only when `lintAlone` parses

@@ -12,7 +12,7 @@ import PostgresSyntax
 /// `migration-lint verify`: runs migrations on a real server inside a transaction it rolls back,
 /// and compares what the server did with what the model says, statement by statement.
 struct VerifyCommand: ParsableCommand {
-    enum Format: String, CaseIterable, ExpressibleByArgument { case text, json, markdown }
+    enum Format: String, ArgumentChoice { case text, json, markdown }
 
     static let configuration = CommandConfiguration(
         commandName: "verify",
