@@ -42,7 +42,7 @@ extension LintRunner {
         let sqlPaths = paths.filter { $0.hasSuffix(".sql") }
         // Each layout and set is decided on the worker threads: a run of 1,500 files spent its
         // first tenth of a second reading and classifying them one by one.
-        let decisions = run(count: sqlPaths.count) { [self] index -> (decision: LayoutDecision, set: String)? in
+        let decisions = run(count: sqlPaths.count, light: true) { [self] index -> (decision: LayoutDecision, set: String)? in
             let path = sqlPaths[index]
             guard let source = sources[path] ?? (try? SourceReader.read(path: path).get()) else { return nil }
             let decision = decide(path: path, source: source)
@@ -58,7 +58,7 @@ extension LintRunner {
             if firstOfSet[decided.set] == nil { firstOfSet[decided.set] = (path, decided.decision.layout) }
         }
         let listed = Array(firstOfSet)
-        let lists = run(count: listed.count) { MigrationHistory.members(of: listed[$0].value.path, layout: listed[$0].value.layout) }
+        let lists = run(count: listed.count, light: true) { MigrationHistory.members(of: listed[$0].value.path, layout: listed[$0].value.layout) }
         for (entry, members) in zip(listed, lists) {
             membersBySet[entry.key] = members
             memberSets[entry.key] = Set(members)

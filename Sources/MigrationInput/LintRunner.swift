@@ -134,7 +134,7 @@ public struct LintRunner: Sendable {
     /// All files are read first, then linted largest first: in path order a large file could come
     /// last and keep one core busy while the others had nothing left to do.
     public func lint(paths: [String]) -> [FileOutcome] {
-        let sources = run(count: paths.count) { SourceReader.read(path: paths[$0]) }
+        let sources = run(count: paths.count, light: true) { SourceReader.read(path: paths[$0]) }
         var read: [String: SourceText] = [:]
         for (path, source) in zip(paths, sources) { if case .success(let text) = source { read[path] = text } }
         let history = HistoryHandout(history(of: paths, sources: read), paths: paths)
@@ -162,9 +162,10 @@ public struct LintRunner: Sendable {
         return inPathOrder
     }
 
-    /// Runs `work` for 0..<count on the worker threads and returns the results in order.
-    public func run<T: Sendable>(count: Int, _ work: @escaping @Sendable (Int) -> T) -> [T] {
-        ParallelWork.run(count: count, threads: threadCount, stackSize: stackSize, work)
+    /// Runs `work` for 0..<count on the worker threads and returns the results in order; `light`
+    /// work (no parsing: reading, listing, deciding) runs one item on the calling thread.
+    public func run<T: Sendable>(count: Int, light: Bool = false, _ work: @escaping @Sendable (Int) -> T) -> [T] {
+        ParallelWork.run(count: count, threads: threadCount, stackSize: stackSize, light: light, work)
     }
 }
 

@@ -1,10 +1,16 @@
 import Foundation
 
 /// Work spread over threads with a stack of a known size.
+///
+/// No thread is started for no work. `light` work needs no large stack (reading and listing
+/// files, rendering a report): a single item of it runs on the calling thread. A one-file lint
+/// (the pre-commit case) started and joined seven threads, one per step, each for one item.
 public enum ParallelWork {
     /// Runs `work` for 0..<count on up to `threads` threads and returns the results in order.
-    public static func run<T: Sendable>(count: Int, threads: Int, stackSize: Int, _ work: @escaping @Sendable (Int) -> T) -> [T] {
-        // Even one file (the pre-commit case) runs on a worker, for its large stack.
+    public static func run<T: Sendable>(count: Int, threads: Int, stackSize: Int, light: Bool = false,
+                                        _ work: @escaping @Sendable (Int) -> T) -> [T] {
+        if count == 0 || light && count == 1 { return (0..<count).map(work) }
+        // Even one file (the pre-commit case) is linted on a worker, for its large stack.
         let box = startWorkers(count: count, threads: threads, stackSize: stackSize) { box, index in box.store(work(index), at: index) }
         box.waitForWorkers()
         return box.results()
@@ -17,6 +23,7 @@ public enum ParallelWork {
     /// caller spent waiting before it could write the report; docs/benchmarks.md).
     public static func run<T: Sendable, State>(count: Int, threads: Int, stackSize: Int,
                                                freeingAfter work: @escaping @Sendable (Int) -> (T, State)) -> [T] {
+        if count == 0 { return [] }
         let box = startWorkers(count: count, threads: threads, stackSize: stackSize) { (box: ResultBox<T>, index) in
             let (result, state) = work(index)
             box.store(result, at: index)
@@ -28,8 +35,12 @@ public enum ParallelWork {
     /// Runs `work` for 0..<count on up to `threads` threads, and hands each result to `consume`
     /// on the calling thread in index order as soon as it and those before it are done: the
     /// caller works through the first results while the later ones are still being computed.
-    public static func stream<T: Sendable>(count: Int, threads: Int, stackSize: Int, _ work: @escaping @Sendable (Int) -> T,
-                                           consume: (Int, T) -> Void) {
+    public static func stream<T: Sendable>(count: Int, threads: Int, stackSize: Int, light: Bool = false,
+                                           _ work: @escaping @Sendable (Int) -> T, consume: (Int, T) -> Void) {
+        if count == 0 || light && count == 1 {
+            for index in 0..<count { consume(index, work(index)) }
+            return
+        }
         let box = startWorkers(count: count, threads: threads, stackSize: stackSize) { box, index in box.store(work(index), at: index) }
         for index in 0..<count { consume(index, box.take(index)) }
         box.waitForWorkers()

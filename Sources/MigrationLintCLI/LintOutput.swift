@@ -48,7 +48,7 @@ struct LintOutput {
         var output = BufferedOutput()
         var joiner = PartJoiner(frame: perFile.frame(result))
         output.append(joiner.frame.head)
-        ParallelWork.stream(count: result.reports.count, threads: runner.threadCount, stackSize: runner.stackSize, {
+        ParallelWork.stream(count: result.reports.count, threads: runner.threadCount, stackSize: runner.stackSize, light: true, {
             perFile.renderFile(result.reports[$0])
         }, consume: { _, part in
             joiner.append(part) { output.append($0) }

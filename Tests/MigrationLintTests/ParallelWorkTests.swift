@@ -47,4 +47,20 @@ import Testing
         })
         #expect(seen == Array(0..<200))
     }
+
+    /// Light work of one item (reading the one file of a pre-commit run, rendering its report)
+    /// runs on the calling thread; linting stays on a worker, for its large stack; no work
+    /// starts nothing.
+    @Test func oneLightItemRunsOnTheCallingThreadAndLintingOnAWorker() {
+        let caller = pthread_self()
+        let onCaller: @Sendable (Int) -> Bool = { _ in pthread_equal(pthread_self(), caller) != 0 }
+        #expect(ParallelWork.run(count: 1, threads: 2, stackSize: 1 << 20, light: true, onCaller) == [true])
+        #expect(ParallelWork.run(count: 1, threads: 2, stackSize: 1 << 20, onCaller) == [false])
+        #expect(ParallelWork.run(count: 2, threads: 2, stackSize: 1 << 20, light: true, onCaller) == [false, false])
+        var streamed: [Bool] = []
+        ParallelWork.stream(count: 1, threads: 2, stackSize: 1 << 20, light: true, onCaller, consume: { streamed.append($1) })
+        #expect(streamed == [true])
+        #expect(ParallelWork.run(count: 0, threads: 2, stackSize: 1 << 20) { $0 }.isEmpty)
+        #expect(ParallelWork.run(count: 0, threads: 2, stackSize: 1 << 20, freeingAfter: { ($0, State(Tracker())) }).isEmpty)
+    }
 }
