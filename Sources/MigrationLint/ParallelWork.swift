@@ -2,15 +2,15 @@ import Foundation
 
 /// Work spread over threads with a stack of a known size.
 ///
-/// No thread is started for no work. `light` work needs no large stack (reading and listing
-/// files, rendering a report): a single item of it runs on the calling thread. A one-file lint
-/// (the pre-commit case) started and joined seven threads, one per step, each for one item.
+/// No thread is started for no work, nor for a single item that the calling thread can run: one
+/// whose stack is at least `stackSize`, or `light` work that needs no large stack (reading and
+/// listing files, rendering a report). A one-file lint (the pre-commit case) started and joined
+/// seven threads, one per step, each for one item; each handover cost the run a wake-up.
 public enum ParallelWork {
     /// Runs `work` for 0..<count on up to `threads` threads and returns the results in order.
     public static func run<T: Sendable>(count: Int, threads: Int, stackSize: Int, light: Bool = false,
                                         _ work: @escaping @Sendable (Int) -> T) -> [T] {
-        if count == 0 || light && count == 1 { return (0..<count).map(work) }
-        // Even one file (the pre-commit case) is linted on a worker, for its large stack.
+        if count == 0 || count == 1 && (light || callingThreadHasStack(stackSize)) { return (0..<count).map(work) }
         let box = startWorkers(count: count, threads: threads, stackSize: stackSize) { box, index in box.store(work(index), at: index) }
         box.waitForWorkers()
         return box.results()
@@ -20,10 +20,11 @@ public enum ParallelWork {
     /// returns both, each worker hands the result over first and frees the state after, and this
     /// returns once every result is in. The caller goes on with the results while the workers
     /// free the last states (a 20,000-statement file's analysis took 18 ms to free, which the
-    /// caller spent waiting before it could write the report; docs/benchmarks.md).
-    public static func run<T: Sendable, State>(count: Int, threads: Int, stackSize: Int,
+    /// caller spent waiting before it could write the report; docs/benchmarks.md). Only a single
+    /// item whose state is `cheapToFree` runs on a calling thread whose stack holds it.
+    public static func run<T: Sendable, State>(count: Int, threads: Int, stackSize: Int, cheapToFree: Bool = false,
                                                freeingAfter work: @escaping @Sendable (Int) -> (T, State)) -> [T] {
-        if count == 0 { return [] }
+        if count == 0 || count == 1 && cheapToFree && callingThreadHasStack(stackSize) { return (0..<count).map { work($0).0 } }
         let box = startWorkers(count: count, threads: threads, stackSize: stackSize) { (box: ResultBox<T>, index) in
             let (result, state) = work(index)
             box.store(result, at: index)
@@ -37,13 +38,31 @@ public enum ParallelWork {
     /// caller works through the first results while the later ones are still being computed.
     public static func stream<T: Sendable>(count: Int, threads: Int, stackSize: Int, light: Bool = false,
                                            _ work: @escaping @Sendable (Int) -> T, consume: (Int, T) -> Void) {
-        if count == 0 || light && count == 1 {
+        if count == 0 || count == 1 && (light || callingThreadHasStack(stackSize)) {
             for index in 0..<count { consume(index, work(index)) }
             return
         }
         let box = startWorkers(count: count, threads: threads, stackSize: stackSize) { box, index in box.store(work(index), at: index) }
         for index in 0..<count { consume(index, box.take(index)) }
         box.waitForWorkers()
+    }
+
+    /// Whether the calling thread's stack holds `size` bytes: a thread's own size, or for the main
+    /// thread, which grows its stack on demand, the process's soft limit (the CLI raises it to the
+    /// workers' size at start-up).
+    static func callingThreadHasStack(_ size: Int) -> Bool {
+        if Thread.isMainThread {
+            var limit = rlimit()
+            #if canImport(Glibc)
+            guard getrlimit(__rlimit_resource_t(RLIMIT_STACK.rawValue), &limit) == 0 else { return false }
+            #else
+            guard getrlimit(RLIMIT_STACK, &limit) == 0 else { return false }
+            #endif
+            // No limit reads as the largest value.
+            return limit.rlim_cur >= rlim_t(size)
+        }
+        // A thread this type started has the size it was given; any other, the default.
+        return Thread.current.stackSize >= size
     }
 
     /// Starts the worker threads, each running `step` (which stores the index's result in the box)

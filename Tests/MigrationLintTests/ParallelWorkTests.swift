@@ -48,19 +48,34 @@ import Testing
         #expect(seen == Array(0..<200))
     }
 
-    /// Light work of one item (reading the one file of a pre-commit run, rendering its report)
-    /// runs on the calling thread; linting stays on a worker, for its large stack; no work
-    /// starts nothing.
-    @Test func oneLightItemRunsOnTheCallingThreadAndLintingOnAWorker() {
-        let caller = pthread_self()
-        let onCaller: @Sendable (Int) -> Bool = { _ in pthread_equal(pthread_self(), caller) != 0 }
-        #expect(ParallelWork.run(count: 1, threads: 2, stackSize: 1 << 20, light: true, onCaller) == [true])
-        #expect(ParallelWork.run(count: 1, threads: 2, stackSize: 1 << 20, onCaller) == [false])
-        #expect(ParallelWork.run(count: 2, threads: 2, stackSize: 1 << 20, light: true, onCaller) == [false, false])
-        var streamed: [Bool] = []
-        ParallelWork.stream(count: 1, threads: 2, stackSize: 1 << 20, light: true, onCaller, consume: { streamed.append($1) })
-        #expect(streamed == [true])
-        #expect(ParallelWork.run(count: 0, threads: 2, stackSize: 1 << 20) { $0 }.isEmpty)
-        #expect(ParallelWork.run(count: 0, threads: 2, stackSize: 1 << 20, freeingAfter: { ($0, State(Tracker())) }).isEmpty)
+    /// A single item runs on the calling thread when that thread's stack holds the work's (the CLI
+    /// raises the main thread's to the workers' size, so that one file starts no thread) or when
+    /// the work is light (reading the one file, rendering its report); otherwise on a worker with
+    /// the stack asked for. No work starts nothing.
+    @Test func oneItemRunsOnTheCallingThreadWhenItsStackHoldsTheWork() throws {
+        final class Results: @unchecked Sendable { var values: [String: [Bool]] = [:] }
+        let results = Results(), done = DispatchSemaphore(value: 0)
+        // A thread of known stack, as the CLI's main thread after its limit is raised.
+        let thread = Thread {
+            let caller = pthread_self()
+            let onCaller: @Sendable (Int) -> Bool = { _ in pthread_equal(pthread_self(), caller) != 0 }
+            results.values["fits"] = ParallelWork.run(count: 1, threads: 2, stackSize: 4 << 20, onCaller)
+            results.values["too large"] = ParallelWork.run(count: 1, threads: 2, stackSize: 32 << 20, onCaller)
+            results.values["light"] = ParallelWork.run(count: 1, threads: 2, stackSize: 32 << 20, light: true, onCaller)
+            results.values["two items"] = ParallelWork.run(count: 2, threads: 2, stackSize: 4 << 20, light: true, onCaller)
+            results.values["cheap to free"] = ParallelWork.run(count: 1, threads: 2, stackSize: 4 << 20, cheapToFree: true, freeingAfter: { (onCaller($0), $0) })
+            // A large state is freed by a worker while the caller goes on.
+            results.values["freed after"] = ParallelWork.run(count: 1, threads: 2, stackSize: 4 << 20, freeingAfter: { (onCaller($0), $0) })
+            var streamed: [Bool] = []
+            ParallelWork.stream(count: 1, threads: 2, stackSize: 32 << 20, light: true, onCaller, consume: { streamed.append($1) })
+            results.values["stream"] = streamed
+            results.values["none"] = ParallelWork.run(count: 0, threads: 2, stackSize: 32 << 20, onCaller)
+            done.signal()
+        }
+        thread.stackSize = 16 << 20
+        thread.start()
+        #expect(done.wait(timeout: .now() + 10) == .success)
+        #expect(results.values == ["fits": [true], "too large": [false], "light": [true], "two items": [false, false],
+                                   "cheap to free": [true], "freed after": [false], "stream": [true], "none": []])
     }
 }
