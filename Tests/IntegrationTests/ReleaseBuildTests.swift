@@ -22,6 +22,12 @@ import TestSupport
         let header = try #require(FileManager.default.contents(atPath: binary)?.prefix(18))
         #expect(Array(header.prefix(4)) == [0x7F, 0x45, 0x4C, 0x46])
         #expect(header[header.startIndex + 16] == 2, "the release binary is not linked at a fixed address")
+        // libpg_query linked in from its static archive (libpg-query-dev ships it): the loader
+        // has no library to map and relocate for it.
+        if FileManager.default.fileExists(atPath: "/usr/lib/x86_64-linux-gnu/libpg_query.a") {
+            let dynamic = try Support.run(["readelf", "--dynamic", binary], in: Support.repositoryRoot)
+            #expect(dynamic.status == 0 && dynamic.stdout.contains("libc.so") && !dynamic.stdout.contains("libpg_query"), "\(dynamic.all)")
+        }
         #endif
 
         let version = try Support.run([binary, "--version"], in: Support.repositoryRoot)
