@@ -22,8 +22,12 @@ struct LintCommand: ParsableCommand {
 
     @OptionGroup var input: InputOptions
 
-    @Option(help: "Output format")
-    var format: OutputFormat = .text
+    // `format` and `color` have no default value: ArgumentParser describes a default enum value
+    // for the help through two dynamic casts and a `String(describing:)`, whose runtime lookups
+    // walk the binary's conformance records, 8 % of a one-file run's instructions
+    // (docs/benchmarks.md, "The fifth session"). Each help text names its default instead.
+    @Option(help: "Output format; text unless given")
+    var format: OutputFormat?
 
     @Option(help: "Exit 1 when a finding is at or above this severity; default: the configuration's `fail-on`, else warning")
     var failOn: FailOn?
@@ -40,8 +44,8 @@ struct LintCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Lint only migrations added or changed since the branch left REF (as `git diff REF...HEAD` sees it), plus uncommitted and untracked ones.", valueName: "REF"))
     var changedSince: String?
 
-    @Option(help: "Colour in text output; auto: on a terminal, unless NO_COLOR is set")
-    var color: ColorChoice = .auto
+    @Option(help: "Colour in text output; auto (unless given): on a terminal, unless NO_COLOR is set")
+    var color: ColorChoice?
 
     @Option(help: ArgumentHelp("Read the schema and table sizes live from this database (libpq URL or key=value; as `snapshot` does, read-only). DATABASE_URL is not read here.", valueName: "URL"))
     var databaseUrl: String?
@@ -74,7 +78,8 @@ struct LintCommand: ParsableCommand {
         }
         let result = LintResult(outcomes: outcomes, errors: errors, rules: runner.engine.rules.map(\.description))
         // With --diff the diffs are the text output.
-        let output = LintOutput(format: diff && format == .text ? nil : format, color: color, runner: runner)
+        let format = self.format ?? .text
+        let output = LintOutput(format: diff && format == .text ? nil : format, color: color ?? .auto, runner: runner)
         output.finish(result, failOn: configuration.failOn, failOnUnanalyzed: configuration.failOnUnanalyzed)
     }
 

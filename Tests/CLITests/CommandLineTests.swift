@@ -40,11 +40,11 @@ import Testing
               - sarif
               - markdown
               - gitlab
-            Help:  --format <format>  Output format
+            Help:  --format <format>  Output format; text unless given
             """)
         try expectUsageError(["lint", "--color=sometimes"], "Error: The value 'sometimes' is invalid for '--color <color>'. "
                              + "Please provide one of 'auto', 'always' or 'never'.\nHelp:  --color <color>  Colour in text output; "
-                             + "auto: on a terminal, unless NO_COLOR is set")
+                             + "auto (unless given): on a terminal, unless NO_COLOR is set")
         try expectUsageError(["lint", "--postgres-version", "fifteen"], "Error: The value 'fifteen' is invalid for "
                              + "'--postgres-version <postgres-version>'\nHelp:  --postgres-version <postgres-version>  Target PostgreSQL major version (default 15).")
         let explain = try CLI.run(["explain", "--format", "gcc"])
