@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Side-by-side benchmark: MigrationLint (release build) against squawk-cli 2.70.0 from PyPI.
 # Both tools run alternately, several rounds, on the same inputs, with machine-readable output;
-# prints a Markdown table of median wall time, CPU time (user+sys), peak RSS and the ratio.
+# prints a Markdown table of median wall time, CPU time (user+sys), peak RSS and the ratio. A row
+# whose run is short gets more rounds (about a second of runs of each tool, at most 200), since a
+# median of a few 5 ms runs moves with every hiccup of a shared host.
 # Usage: scripts/bench.sh [rounds=5]
 #        scripts/bench.sh lsp     the language server's latency section alone
 #        scripts/bench.sh swift [rounds=5]   the Swift corpus row alone (MigrationLint only:
@@ -252,28 +254,34 @@ def measure(cmd):
 def fmt_time(seconds):
     return "%.1f ms" % (seconds * 1000) if seconds < 1 else "%.2f s" % seconds
 
+def rounds_for(seconds):
+    """Short runs move most with a shared host: a row whose run takes well under a second gets
+    about a second of runs of each tool (at most 200), never fewer than `rounds`."""
+    return max(rounds, min(200, int(1.0 / max(seconds, 0.005))))
+
 rows = []
 for label, files, fmt in inputs:
     if files is None:
-        rows.append("| %s | – | – | – | – | – | – | – |" % label)
+        rows.append("| %s | – | – | – | – | – | – | – | – |" % label)
         continue
     tools = ("lint",) if label.startswith("Swift corpus") else ("lint", "squawk")
     results = {t: [] for t in tools}
+    row_rounds = rounds
     if not label.startswith(("20,000", "real migrations", "text output")):  # written here, already in the page cache
-        for tool in tools:
-            measure(command(tool, files, fmt, lint_flags.get(label, ())))
-    for r in range(rounds):
+        warm = [measure(command(tool, files, fmt, lint_flags.get(label, ())))[0] for tool in tools]
+        row_rounds = rounds_for(max(warm))
+    for r in range(row_rounds):
         order = tools if r % 2 == 0 else tuple(reversed(tools))
         for tool in order:
             results[tool].append(measure(command(tool, files, fmt, lint_flags.get(label, ()))))
     med = {t: [statistics.median(x[i] for x in results[t]) for i in range(3)] for t in results}
     if "squawk" not in med:
-        rows.append("| %s | %s | %s | %.0f MiB | – | – | – | – |" % (
-            label, fmt_time(med["lint"][0]), fmt_time(med["lint"][1]), med["lint"][2]))
+        rows.append("| %s | %d | %s | %s | %.0f MiB | – | – | – | – |" % (
+            label, row_rounds, fmt_time(med["lint"][0]), fmt_time(med["lint"][1]), med["lint"][2]))
         print("done: " + label, file=sys.stderr)
         continue
-    rows.append("| %s | %s | %s | %.0f MiB | %s | %s | %.0f MiB | **%.2f×** |" % (
-        label, fmt_time(med["lint"][0]), fmt_time(med["lint"][1]), med["lint"][2],
+    rows.append("| %s | %d | %s | %s | %.0f MiB | %s | %s | %.0f MiB | **%.2f×** |" % (
+        label, row_rounds, fmt_time(med["lint"][0]), fmt_time(med["lint"][1]), med["lint"][2],
         fmt_time(med["squawk"][0]), fmt_time(med["squawk"][1]), med["squawk"][2],
         med["lint"][0] / med["squawk"][0]))
     print("done: " + label, file=sys.stderr)
@@ -287,11 +295,11 @@ if subprocess.run(["cc", "-O2", os.path.join(root, "scripts", "bench-floor.c"), 
             count, ms = subprocess.run([floor_tool, path, str(max(rounds, 3))], capture_output=True, text=True, check=True).stdout.split()
             floors.append((label, int(count), float(ms)))
 
-print("Machine: %d cores (%s), %s UTC; %d rounds, medians; both tools alternate." % (
+print("Machine: %d cores (%s), %s UTC; medians of `runs` runs of each tool (at least %d; about a second's worth for short rows), both tools alternating." % (
     os.cpu_count(), os.uname().machine, datetime.datetime.utcnow().strftime("%Y-%m-%d %H:%M"), rounds))
 print()
-print("| input | MigrationLint wall | CPU | peak RSS | squawk 2.70.0 wall | CPU | peak RSS | wall ratio |")
-print("|---|---:|---:|---:|---:|---:|---:|---:|")
+print("| input | runs | MigrationLint wall | CPU | peak RSS | squawk 2.70.0 wall | CPU | peak RSS | wall ratio |")
+print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
 for row in rows:
     print(row)
 if floors:
