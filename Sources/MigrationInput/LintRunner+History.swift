@@ -81,7 +81,7 @@ extension LintRunner {
         // Without `include-down`, a path's lint decision reads the same part as the replay's (they
         // differ only in diesel's transaction, which the replay does not use): it is not made twice.
         let lintDecisions = configuration.includeDown ? [:] : history.decisions
-        let parsed = run(count: files.count) { index -> Replayed in
+        let parseOne: @Sendable (Int) -> Replayed = { index in
             let member = files[index]
             let source: SourceText
             switch sources[member].map({ .success($0) }) ?? SourceReader.read(path: member) {
@@ -95,28 +95,35 @@ extension LintRunner {
             let parsed = engine.parse(file)
             return .parsed(parsed, engine.earlierPlaces(of: file, parsed: parsed))
         }
-        let parsedByPath = Dictionary(zip(files, parsed), uniquingKeysWith: { first, _ in first })
+        var parsedByPath: [String: Replayed] = [:]
         let targets = targetsBySet, members = membersBySet
-        let results = run(count: sets.count) { index -> [(String, SchemaCatalog, [Coverage.EarlierPlace])] in
-            let setTargets = targets[sets[index]] ?? []
-            var catalog = start
-            var places: [Coverage.EarlierPlace] = []
-            var found: [(String, SchemaCatalog, [Coverage.EarlierPlace])] = []
-            for member in replayed[index] {
-                if setTargets.contains(member) { found.append((member, catalog, places)) }
-                switch parsedByPath[member] {
-                case .parsed(let file, let unread)?:
-                    catalog = engine.schema(after: file, from: catalog)
-                    places += unread
-                case .unreadable(let place)?:
-                    catalog.isComplete = false
-                    places.append(place)
-                case .skipped?, nil: break
-                }
+        let results: [[(String, SchemaCatalog, [Coverage.EarlierPlace])]]
+        if sets.count == 1, ParallelWork.callingThreadHasStack(stackSize) {
+            // One migration set (one file linted, the pre-commit case): each earlier file is
+            // replayed here as soon as it and those before it are parsed, while the workers parse
+            // ahead. Replaying after the whole parse left one core idle for the replay, half of the
+            // run after a 1,500-file history (docs/benchmarks.md, "The fifth session").
+            var replay = SetReplay(start: start, targets: targets[sets[0]] ?? [])
+            var next = 0
+            ParallelWork.stream(count: files.count, threads: threadCount, stackSize: stackSize, parseOne, consume: { index, item in
+                parsedByPath[files[index]] = item
+                // The members `exclude` passes over come first, as in the set's order.
+                while replayed[0][next] != files[index] { replay.add(replayed[0][next], nil, engine: engine); next += 1 }
+                replay.add(files[index], item, engine: engine)
+                next += 1
+            })
+            for member in replayed[0][next...] { replay.add(member, nil, engine: engine) }
+            results = [replay.finish(last: (members[sets[0]] ?? []).last(where: replay.targets.contains))]
+        } else {
+            let parsed = run(count: files.count, parseOne)
+            parsedByPath = Dictionary(zip(files, parsed), uniquingKeysWith: { first, _ in first })
+            let parsedFiles = parsedByPath
+            results = run(count: sets.count) { index -> [(String, SchemaCatalog, [Coverage.EarlierPlace])] in
+                var replay = SetReplay(start: start, targets: targets[sets[index]] ?? [])
+                for member in replayed[index] { replay.add(member, parsedFiles[member], engine: engine) }
+                // The last target comes after every replayed file.
+                return replay.finish(last: (members[sets[index]] ?? []).last(where: replay.targets.contains))
             }
-            // The last target comes after every replayed file.
-            if let last = (members[sets[index]] ?? []).last(where: setTargets.contains) { found.append((last, catalog, places)) }
-            return found
         }
         for (path, catalog, places) in results.joined() where history.schemas[path] == nil {
             history.schemas[path] = catalog
@@ -150,6 +157,40 @@ extension LintRunner {
         let decision = LayoutDetector.decide(path: path, source: source, override: configuration.layout,
                                              assumeInTransaction: configuration.assumeInTransaction)
         return MigrationFile(path: path, source: source, decision: decision)
+    }
+
+    /// One migration set replayed file by file, in its order: the schema before each of its
+    /// targets, and what the files before it held that could not be read.
+    struct SetReplay {
+        var catalog: SchemaCatalog
+        let targets: Set<String>
+        var places: [Coverage.EarlierPlace] = []
+        var found: [(String, SchemaCatalog, [Coverage.EarlierPlace])] = []
+
+        init(start: SchemaCatalog, targets: Set<String>) {
+            catalog = start
+            self.targets = targets
+        }
+
+        /// The next member of the set; nil when it is not replayed (`exclude` names it).
+        mutating func add(_ member: String, _ item: Replayed?, engine: LintEngine) {
+            if targets.contains(member) { found.append((member, catalog, places)) }
+            switch item {
+            case .parsed(let file, let unread)?:
+                catalog = engine.schema(after: file, from: catalog)
+                places += unread
+            case .unreadable(let place)?:
+                catalog.isComplete = false
+                places.append(place)
+            case .skipped?, nil: break
+            }
+        }
+
+        /// The schemas found; the set's last target comes after every replayed file.
+        func finish(last: String?) -> [(String, SchemaCatalog, [Coverage.EarlierPlace])] {
+            guard let last else { return found }
+            return found + [(last, catalog, places)]
+        }
     }
 
     /// One earlier file, as the replay found it.

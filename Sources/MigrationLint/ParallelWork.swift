@@ -50,7 +50,7 @@ public enum ParallelWork {
     /// Whether the calling thread's stack holds `size` bytes: a thread's own size, or for the main
     /// thread, which grows its stack on demand, the process's soft limit (the CLI raises it to the
     /// workers' size at start-up).
-    static func callingThreadHasStack(_ size: Int) -> Bool {
+    public static func callingThreadHasStack(_ size: Int) -> Bool {
         if Thread.isMainThread {
             var limit = rlimit()
             #if canImport(Glibc)

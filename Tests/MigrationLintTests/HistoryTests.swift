@@ -149,6 +149,43 @@ import TestSupport
     /// File names are ordered as Foundation's `.numeric` comparison orders them (the order used
     /// before the comparison was written out for speed): leading zeros, digit runs of different
     /// lengths, names that differ only after a number.
+    /// One migration set (one file linted, the pre-commit case) is replayed file by file as the
+    /// workers parse it when the calling thread has the workers' stack (the CLI's main thread),
+    /// and after the whole parse otherwise: the same schema and the same places either way,
+    /// through a file `exclude` passes over, a statement that cannot be read and an unreadable file.
+    @Test func oneSetReplayedAsItIsParsedGivesWhatTheReplayAfterTheParseGives() throws {
+        let root = try folder([
+            "m/001_orders.sql": Self.orders,
+            "m/002_skipped.sql": "DROP TABLE orders;\n",
+            "m/003_broken.sql": "ALTER TABLE audit ADD COLUMN;\nCREATE TABLE users (id bigint PRIMARY KEY);\n",
+            "m/004_more.sql": "ALTER TABLE users ADD COLUMN name text;\n",
+            "m/005_target.sql": "ALTER TABLE orders ALTER COLUMN note TYPE varchar(100);\nALTER TABLE users ALTER COLUMN name SET NOT NULL;\n",
+        ])
+        defer { try? FileManager.default.removeItem(at: root) }
+        try Data([0x41, 0xFF, 0xFE, 0x0A]).write(to: root.appendingPathComponent("m/003a_binary.sql"))
+        var configuration = Configuration()
+        configuration.exclude = ["**/002_skipped.sql"]
+        let runner = LintRunner(engine: LintEngine(rules: allRules, configuration: configuration))
+        let target = root.appendingPathComponent("m/005_target.sql").path
+        final class Box: @unchecked Sendable { var outcomes: [FileOutcome] = [] }
+        func lint(stack: Int) -> FileReport? {
+            let box = Box(), done = DispatchSemaphore(value: 0)
+            let thread = Thread { box.outcomes = runner.lint(paths: [target]); done.signal() }
+            thread.stackSize = stack
+            thread.start()
+            done.wait()
+            guard case .linted(let report)? = box.outcomes.first else { return nil }
+            return report
+        }
+        let streamed = try #require(lint(stack: runner.stackSize))
+        let afterParse = try #require(lint(stack: 8 << 20))
+        #expect(streamed.diagnostics == afterParse.diagnostics)
+        #expect(streamed.coverage == afterParse.coverage)
+        // The replay went through every file: the excluded DROP did not run, the widening is known.
+        #expect(!streamed.diagnostics.contains { $0.ruleID == "alter-column-type" })
+        #expect(streamed.coverage.history.map { ($0.path as NSString).lastPathComponent } == ["003_broken.sql", "003a_binary.sql"])
+    }
+
     @Test func versionOrderMatchesFoundationsNumericComparison() {
         let names = ["V1.1__a.sql", "V1.10__b.sql", "V1.9__c.sql", "0001_x.sql", "1_x.sql", "01_y.sql", "10_a.sql", "9_z.sql",
                      "2024_01_b.sql", "2024_1_a.sql", "a10.sql", "a9.sql", "a.sql", "A.sql", "_a.sql", "20240101000000_x.sql",
