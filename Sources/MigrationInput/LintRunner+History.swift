@@ -103,7 +103,7 @@ extension LintRunner {
             // replayed here as soon as it and those before it are parsed, while the workers parse
             // ahead. Replaying after the whole parse left one core idle for the replay, half of the
             // run after a 1,500-file history (docs/benchmarks.md, "The fifth session").
-            var replay = SetReplay(start: start, targets: targets[sets[0]] ?? [])
+            var replay = SetReplay(start: start, targets: targets[sets[0]] ?? [], members: members[sets[0]] ?? [])
             var next = 0
             ParallelWork.stream(count: files.count, threads: threadCount, stackSize: stackSize, parseOne, consume: { index, item in
                 parsedByPath[files[index]] = item
@@ -113,16 +113,15 @@ extension LintRunner {
                 next += 1
             })
             for member in replayed[0][next...] { replay.add(member, nil, engine: engine) }
-            results = [replay.finish(last: (members[sets[0]] ?? []).last(where: replay.targets.contains))]
+            results = [replay.finish()]
         } else {
             let parsed = run(count: files.count, parseOne)
             parsedByPath = Dictionary(zip(files, parsed), uniquingKeysWith: { first, _ in first })
             let parsedFiles = parsedByPath
             results = run(count: sets.count) { index -> [(String, SchemaCatalog, [Coverage.EarlierPlace])] in
-                var replay = SetReplay(start: start, targets: targets[sets[index]] ?? [])
+                var replay = SetReplay(start: start, targets: targets[sets[index]] ?? [], members: members[sets[index]] ?? [])
                 for member in replayed[index] { replay.add(member, parsedFiles[member], engine: engine) }
-                // The last target comes after every replayed file.
-                return replay.finish(last: (members[sets[index]] ?? []).last(where: replay.targets.contains))
+                return replay.finish()
             }
         }
         for (path, catalog, places) in results.joined() where history.schemas[path] == nil {
@@ -164,12 +163,15 @@ extension LintRunner {
     struct SetReplay {
         var catalog: SchemaCatalog
         let targets: Set<String>
+        /// The set's last target, which comes after every replayed file.
+        let last: String?
         var places: [Coverage.EarlierPlace] = []
         var found: [(String, SchemaCatalog, [Coverage.EarlierPlace])] = []
 
-        init(start: SchemaCatalog, targets: Set<String>) {
+        init(start: SchemaCatalog, targets: Set<String>, members: [String]) {
             catalog = start
             self.targets = targets
+            last = members.last(where: targets.contains)
         }
 
         /// The next member of the set; nil when it is not replayed (`exclude` names it).
@@ -186,8 +188,8 @@ extension LintRunner {
             }
         }
 
-        /// The schemas found; the set's last target comes after every replayed file.
-        func finish(last: String?) -> [(String, SchemaCatalog, [Coverage.EarlierPlace])] {
+        /// The schemas found, the last target's after every replayed file.
+        func finish() -> [(String, SchemaCatalog, [Coverage.EarlierPlace])] {
             guard let last else { return found }
             return found + [(last, catalog, places)]
         }

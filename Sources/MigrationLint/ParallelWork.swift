@@ -10,7 +10,7 @@ public enum ParallelWork {
     /// Runs `work` for 0..<count on up to `threads` threads and returns the results in order.
     public static func run<T: Sendable>(count: Int, threads: Int, stackSize: Int, light: Bool = false,
                                         _ work: @escaping @Sendable (Int) -> T) -> [T] {
-        if count == 0 || count == 1 && (light || callingThreadHasStack(stackSize)) { return (0..<count).map(work) }
+        if runsHere(count, light: light, stackSize: stackSize) { return (0..<count).map(work) }
         let box = startWorkers(count: count, threads: threads, stackSize: stackSize) { box, index in box.store(work(index), at: index) }
         box.waitForWorkers()
         return box.results()
@@ -24,7 +24,7 @@ public enum ParallelWork {
     /// item whose state is `cheapToFree` runs on a calling thread whose stack holds it.
     public static func run<T: Sendable, State>(count: Int, threads: Int, stackSize: Int, cheapToFree: Bool = false,
                                                freeingAfter work: @escaping @Sendable (Int) -> (T, State)) -> [T] {
-        if count == 0 || count == 1 && cheapToFree && callingThreadHasStack(stackSize) { return (0..<count).map { work($0).0 } }
+        if count == 0 || cheapToFree && runsHere(count, light: false, stackSize: stackSize) { return (0..<count).map { work($0).0 } }
         let box = startWorkers(count: count, threads: threads, stackSize: stackSize) { (box: ResultBox<T>, index) in
             let (result, state) = work(index)
             box.store(result, at: index)
@@ -38,13 +38,19 @@ public enum ParallelWork {
     /// caller works through the first results while the later ones are still being computed.
     public static func stream<T: Sendable>(count: Int, threads: Int, stackSize: Int, light: Bool = false,
                                            _ work: @escaping @Sendable (Int) -> T, consume: (Int, T) -> Void) {
-        if count == 0 || count == 1 && (light || callingThreadHasStack(stackSize)) {
+        if runsHere(count, light: light, stackSize: stackSize) {
             for index in 0..<count { consume(index, work(index)) }
             return
         }
         let box = startWorkers(count: count, threads: threads, stackSize: stackSize) { box, index in box.store(work(index), at: index) }
         for index in 0..<count { consume(index, box.take(index)) }
         box.waitForWorkers()
+    }
+
+    /// Whether the work runs on the calling thread: none at all, or a single item that is light or
+    /// that the calling thread's stack holds.
+    private static func runsHere(_ count: Int, light: Bool, stackSize: Int) -> Bool {
+        count == 0 || count == 1 && (light || callingThreadHasStack(stackSize))
     }
 
     /// Whether the calling thread's stack holds `size` bytes: a thread's own size, or for the main
