@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// The command line as a user types it: commands, options in both forms, help, and the errors.
 @Suite struct CommandLineTests {
@@ -96,6 +97,23 @@ import Testing
         let named = try CLI.run(["lint", "--", "--help"], in: sandbox.path)
         #expect(named.stdout.contains("--help: error: no such file or directory"))
         #expect(named.status == 2)
+    }
+
+    /// One file is linted on the main thread once `main` raises its stack limit to the workers'
+    /// 64 MiB; where the hard limit forbids that (here 8 MiB), it is linted on a worker as before.
+    /// Either way a statement nested as deep as the parser allows lints the same.
+    @Test func aLowHardStackLimitLintsTheSame() throws {
+        let sandbox = try Sandbox()
+        let deep = String(repeating: "abs(", count: 999) + "1" + String(repeating: ")", count: 999)
+        try sandbox.write("m.sql", "ALTER TABLE t ADD COLUMN c int DEFAULT \(deep);\nCREATE INDEX i ON t (c);\n")
+        let plain = try CLI.run(["lint", "m.sql"], in: sandbox.path)
+        let limited = try ChildProcess.run("/bin/sh", ["-c", "ulimit -Ss 8192 && ulimit -Hs 8192 && exec \"$0\" lint m.sql", CLI.binary],
+                                           in: URL(fileURLWithPath: sandbox.path), environment: ["NO_COLOR": "1", "COLUMNS": "80"])
+        #expect(plain.status == 1 && limited.status == 1, "\(limited.stderr)")
+        #expect(plain.stdout.contains("warning[unjustified-nullable-column]: new column public.t.c may hold NULL"), "\(plain.stdout)")
+        #expect(plain.stdout.contains("2 findings (2 warnings) in 1 file; 1 file checked"), "\(plain.stdout)")
+        #expect(limited.stdout == plain.stdout)
+        #expect(limited.stderr == plain.stderr)
     }
 
     @Test func lintIsTheDefaultCommand() throws {
