@@ -36,14 +36,21 @@ public enum ParallelWork {
     /// Runs `work` for 0..<count on up to `threads` threads, and hands each result to `consume`
     /// on the calling thread in index order as soon as it and those before it are done: the
     /// caller works through the first results while the later ones are still being computed.
+    ///
+    /// When the next result is not ready and its stack holds `stackSize`, the calling thread takes
+    /// the next item nobody has started instead of waiting. With one worker per core but one, the
+    /// caller's own work (an analysis in file order) is often shorter than the workers' share: it
+    /// waited for the parse a third of the time, with a core idle.
     public static func stream<T: Sendable>(count: Int, threads: Int, stackSize: Int, light: Bool = false,
                                            _ work: @escaping @Sendable (Int) -> T, consume: (Int, T) -> Void) {
         if runsHere(count, light: light, stackSize: stackSize) {
             for index in 0..<count { consume(index, work(index)) }
             return
         }
+        var helping: ((Int) -> T)?
+        if callingThreadHasStack(stackSize) { helping = work }
         let box = startWorkers(count: count, threads: threads, stackSize: stackSize) { box, index in box.store(work(index), at: index) }
-        for index in 0..<count { consume(index, box.take(index)) }
+        for index in 0..<count { consume(index, box.take(index, helping: helping)) }
         box.waitForWorkers()
     }
 
@@ -122,11 +129,23 @@ private final class ResultBox<T>: @unchecked Sendable {
     }
 
     /// Waits for the result at `index` and takes it out, so that it is freed once consumed.
-    func take(_ index: Int) -> T {
+    /// With `helping`, the caller computes the next unstarted item while it would wait.
+    func take(_ index: Int, helping work: ((Int) -> T)? = nil) -> T {
         condition.lock(); defer { condition.unlock() }
-        awaited = index
-        while slots[index] == nil { condition.wait() }
-        awaited = nil
+        while slots[index] == nil {
+            if let work, next < slots.count {
+                let started = next
+                next += 1
+                condition.unlock()
+                let value = work(started)
+                condition.lock()
+                slots[started] = value
+                continue
+            }
+            awaited = index
+            condition.wait()
+            awaited = nil
+        }
         defer { slots[index] = nil }
         return slots[index]!
     }

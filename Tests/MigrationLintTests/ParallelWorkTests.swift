@@ -48,6 +48,37 @@ import Testing
         #expect(seen == Array(0..<200))
     }
 
+    /// While the next result is not ready, a calling thread whose stack holds the work computes the
+    /// next item nobody has started. Item 0 waits for item 1 here: with one worker and a caller that
+    /// only waited, the run would hang (until the test's timeout). A caller without the stack
+    /// leaves every item to the worker.
+    @Test func streamsCallerWorksWhileItWaits() throws {
+        final class Results: @unchecked Sendable { var values: [String: [Bool]] = [:] }
+        let results = Results(), done = DispatchSemaphore(value: 0)
+        let thread = Thread {
+            let caller = pthread_self()
+            let second = DispatchSemaphore(value: 0)
+            let work: @Sendable (Int) -> Bool = { index in
+                if index == 0 { _ = second.wait(timeout: .now() + 10) } else { second.signal() }
+                return pthread_equal(pthread_self(), caller) != 0
+            }
+            var helped: [Bool] = []
+            ParallelWork.stream(count: 2, threads: 1, stackSize: 4 << 20, work, consume: { helped.append($1) })
+            results.values["stack holds it"] = helped
+            var waited: [Bool] = []
+            ParallelWork.stream(count: 2, threads: 1, stackSize: 32 << 20, { _ in pthread_equal(pthread_self(), caller) != 0 },
+                                consume: { waited.append($1) })
+            results.values["stack too small"] = waited
+            done.signal()
+        }
+        thread.stackSize = 16 << 20
+        thread.start()
+        #expect(done.wait(timeout: .now() + 30) == .success)
+        // One item each: the caller computed whichever the worker had not started.
+        #expect(results.values["stack holds it"]?.filter { $0 }.count == 1)
+        #expect(results.values["stack too small"] == [false, false])
+    }
+
     /// A single item runs on the calling thread when that thread's stack holds the work's (the CLI
     /// raises the main thread's to the workers' size, so that one file starts no thread) or when
     /// the work is light (reading the one file, rendering its report); otherwise on a worker with
