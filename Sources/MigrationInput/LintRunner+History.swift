@@ -76,7 +76,9 @@ extension LintRunner {
             guard let last = members.lastIndex(where: targets.contains) else { return [] }
             return Array(members[..<last])
         }
-        let files = replayed.joined().filter { !discovery.isExcluded($0) }
+        // Each file parsed once, however many sets replay it (a folder's Flyway set and its other set).
+        var seen = Set<String>()
+        let files = replayed.joined().filter { !discovery.isExcluded($0) && seen.insert($0).inserted }
         let engine = self.engine
         // Without `include-down`, a path's lint decision reads the same part as the replay's (they
         // differ only in diesel's transaction, which the replay does not use): it is not made twice.

@@ -186,6 +186,28 @@ import TestSupport
         #expect(streamed.coverage.history.map { ($0.path as NSString).lastPathComponent } == ["003_broken.sql", "003a_binary.sql"])
     }
 
+    /// A plain file among golang-migrate pairs is part of their set: one set for the folder,
+    /// replayed once, each file linted after every file before it whatever its layout.
+    @Test func aPlainFileAmongUpDownPairsSharesTheirSet() throws {
+        let root = try folder([
+            "m/001_orders.up.sql": Self.orders,
+            "m/001_orders.down.sql": "DROP TABLE orders;\n",
+            "m/002_users.sql": "CREATE TABLE users (id bigint PRIMARY KEY, name varchar(50));\nALTER TABLE orders ALTER COLUMN note TYPE varchar(100);\n",
+            "m/003_widen.up.sql": "ALTER TABLE users ALTER COLUMN name TYPE varchar(100);\n",
+            "m/003_widen.down.sql": "ALTER TABLE users ALTER COLUMN name TYPE varchar(50);\n",
+        ])
+        defer { try? FileManager.default.removeItem(at: root) }
+        let plain = root.appendingPathComponent("m/002_users.sql").path
+        let pair = root.appendingPathComponent("m/003_widen.up.sql").path
+        #expect(MigrationHistory.setKey(of: plain, layout: .plain) == MigrationHistory.setKey(of: pair, layout: .upDownFiles))
+        #expect(MigrationHistory.setKey(of: plain, layout: .plain) != MigrationHistory.setKey(of: plain, layout: .flyway))
+        let outcomes = lint([plain, pair])
+        // Each widening is known from the file before it: no rewrite is reported.
+        #expect(!ruleIDs(outcomes[0]).contains("alter-column-type"))
+        #expect(!ruleIDs(outcomes[1]).contains("alter-column-type"))
+        #expect(ruleIDs(lint([plain, pair], history: false)[1]).contains("alter-column-type"))
+    }
+
     @Test func versionOrderMatchesFoundationsNumericComparison() {
         let names = ["V1.1__a.sql", "V1.10__b.sql", "V1.9__c.sql", "0001_x.sql", "1_x.sql", "01_y.sql", "10_a.sql", "9_z.sql",
                      "2024_01_b.sql", "2024_1_a.sql", "a10.sql", "a9.sql", "a.sql", "A.sql", "_a.sql", "20240101000000_x.sql",
