@@ -179,11 +179,14 @@ public enum LockModel {
     /// rewrites or scans, rather than keeping their own list.
     public static func subcommandEffects(of alter: AlterTable, in state: AnalysisState)
         -> [(action: AlterTableAction, effects: StatementEffects)] {
-        alter.actions.map { action in
-            var single = alter
-            single.actions = [action]
-            return (action, effects(of: .alterTable(single), in: state))
-        }
+        alter.actions.map { action in (action, effects(ofSubcommand: action, of: alter, in: state)) }
+    }
+
+    /// The effects of `alter` with `action` alone, for a rule that asks about some subcommands only.
+    public static func effects(ofSubcommand action: AlterTableAction, of alter: AlterTable, in state: AnalysisState) -> StatementEffects {
+        var single = alter
+        single.actions = [action]
+        return effects(of: .alterTable(single), in: state)
     }
 
     static func alterTable(_ alter: AlterTable, _ state: AnalysisState, _ effects: inout StatementEffects) {
