@@ -53,6 +53,22 @@ import TestSupport
         #expect(ruleIDs(lint([target], history: false).first).contains("alter-column-type"))
     }
 
+    /// A path named twice (as `git diff --name-only` and a folder together may name it) is linted
+    /// twice, both times after its history.
+    @Test func aPathNamedTwiceGetsItsHistoryBothTimes() throws {
+        let root = try folder([
+            "migrations/001_orders.sql": Self.orders,
+            "migrations/002_widen.sql": "ALTER TABLE orders ALTER COLUMN note TYPE varchar(100);\nALTER TABLE orders ALTER COLUMN total TYPE numeric(8,2);\n",
+        ])
+        defer { try? FileManager.default.removeItem(at: root) }
+        let target = root.appendingPathComponent("migrations/002_widen.sql").path
+        let outcomes = lint([target, target])
+        #expect(outcomes.count == 2)
+        // The widening is known from the earlier file; the narrowing is reported, in both.
+        #expect(ruleIDs(outcomes[0]) == ["alter-column-type"])
+        #expect(ruleIDs(outcomes[1]) == ruleIDs(outcomes[0]))
+    }
+
     /// Linting a whole folder parses each earlier file once: the lint reuses what the replay
     /// parsed, and finds exactly what it finds when it parses the file itself.
     @Test func aFolderLintedWholeReusesTheReplaysParseWithTheSameFindings() throws {
