@@ -97,15 +97,22 @@ public struct LintEngine: Sendable {
     func analyzeAndIndex(_ file: MigrationFile, before: SchemaCatalog? = nil, parsed: ParsedMigration? = nil) -> Analyzed {
         let (read, placeholders) = PlaceholderStandIns.apply(file, configuration: configuration)
         let slices = parser.slices(of: read.source, ranges: read.lintRanges)
-        let (file, hidden) = readsHiddenSQL ? HiddenSQL.expand(read, slices: slices, parser: parser) : (read, HiddenSQL())
-        var feeder = AnalysisFeeder(policy: file.transactionPolicy, expectedCount: slices.count, settings: { inTransaction in
-            RunSettings(postgresVersion: configuration.postgresVersion, fileRunsInTransaction: inTransaction,
-                        timeZone: configuration.timeZone, existingSchema: before ?? startingSchema)
-        })
-        feeder.hidden = hidden
-        feeder.parser = parser
-        feeder.source = file.source
+        // The SQL of DO blocks and routines is read here (`HiddenSQL`) and appended after the
+        // file's own text, whose statements parse the same from either text.
+        func expanded() -> (file: MigrationFile, feeder: AnalysisFeeder) {
+            let (file, hidden) = readsHiddenSQL ? HiddenSQL.expand(read, slices: slices, parser: parser) : (read, HiddenSQL())
+            var feeder = AnalysisFeeder(policy: file.transactionPolicy, expectedCount: slices.count, settings: { [configuration, startingSchema] inTransaction in
+                RunSettings(postgresVersion: configuration.postgresVersion, fileRunsInTransaction: inTransaction,
+                            timeZone: configuration.timeZone, existingSchema: before ?? startingSchema)
+            })
+            feeder.hidden = hidden
+            feeder.parser = parser
+            feeder.source = file.source
+            return (file, feeder)
+        }
+        var file: MigrationFile, feeder: AnalysisFeeder
         if let parsed, parsed.reads(read.source, ranges: read.lintRanges) {
+            (file, feeder) = expanded()
             for statement in parsed.statements { feeder.append(statement) }
         } else if parseThreads > 1, slices.count >= Self.parallelParseThreshold {
             // Chunks much smaller than a thread's share, so that a slow chunk does not idle the others.
@@ -116,13 +123,19 @@ public struct LintEngine: Sendable {
             let parseWorkers = max(1, parseThreads - 1)
             let chunkSize = max(64, slices.count / (parseThreads * 8))
             let chunkCount = (slices.count + chunkSize - 1) / chunkSize
-            let parser = parser, source = file.source
+            let parser = parser, source = read.source
+            // The DO blocks are read once the workers have started: this thread alone read them,
+            // and split the file, for a tenth of the real-migrations file's run.
+            var started: (file: MigrationFile, feeder: AnalysisFeeder)?
             ParallelWork.stream(count: chunkCount, threads: parseWorkers, stackSize: parseStackSize, { chunk in
                 parser.parse(slices[chunk * chunkSize..<min(slices.count, (chunk + 1) * chunkSize)], in: source)
             }, consume: { _, statements in
-                for parsed in statements { feeder.append(parsed) }
+                if started == nil { started = expanded() }
+                for parsed in statements { started!.feeder.append(parsed) }
             })
+            (file, feeder) = started ?? expanded()
         } else {
+            (file, feeder) = expanded()
             for parsed in parser.parse(slices, in: file.source) { feeder.append(parsed) }
         }
         let (analysis, index) = feeder.finish()
