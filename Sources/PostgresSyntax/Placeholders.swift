@@ -156,11 +156,16 @@ public struct Placeholders: Sendable {
     /// Whether some byte of `bytes` starts what `braced` or `psql` reads, wherever it is: the
     /// places `substitute` finds are among them (inside strings it only narrows `braced`).
     static func mayHoldPlaceholder(_ bytes: [UInt8]) -> Bool {
-        bytes.indices.contains { index in
-            // Each starts at one of these bytes; the test keeps the calls off the other bytes of a long file.
-            let byte = bytes[index]
-            guard byte == UInt8(ascii: ":") || byte == UInt8(ascii: "$") || byte == UInt8(ascii: "{") else { return false }
-            return braced(bytes, at: index, end: bytes.count) != nil || psql(bytes, at: index) != nil
+        // A plain loop over the buffer: `indices.contains` with a closure took 20 instructions a
+        // byte, 1 % of the corpus run.
+        bytes.withUnsafeBufferPointer { buffer in
+            for index in buffer.indices {
+                // Each starts at one of these bytes; the test keeps the calls off the other bytes of a long file.
+                let byte = buffer[index]
+                guard byte == UInt8(ascii: ":") || byte == UInt8(ascii: "$") || byte == UInt8(ascii: "{") else { continue }
+                if braced(bytes, at: index, end: bytes.count) != nil || psql(bytes, at: index) != nil { return true }
+            }
+            return false
         }
     }
 
