@@ -26,7 +26,12 @@ extension SchemaCatalog {
                 continue
             }
             state.schema.learningOrigin = SchemaOrigin(path: path, line: source.position(of: parsed.range.lowerBound).line)
-            if state.schema.replayStaticBlock(parsed, source: source, resolve: state.resolve) { continue }
+            // Resolved through the search path alone, as `MigrationAnalyzer.update` does: `state.resolve`
+            // as a closure copied the whole state for every statement (half the cost of this check).
+            let searchPathSchema = state.searchPathSchema
+            if state.schema.replayStaticBlock(parsed, source: source, resolve: { AnalysisState.resolve($0, searchPathSchema: searchPathSchema) }) {
+                continue
+            }
             // Any other DO block makes the catalog incomplete there: what it runs is not replayed.
             analyzer.update(&state, after: statement, effects: noEffects, index: index)
         }
