@@ -38,9 +38,10 @@ public enum ParallelWork {
     /// caller works through the first results while the later ones are still being computed.
     ///
     /// When the next result is not ready and its stack holds `stackSize`, the calling thread takes
-    /// the next item nobody has started instead of waiting. With one worker per core but one, the
-    /// caller's own work (an analysis in file order) is often shorter than the workers' share: it
-    /// waited for the parse a third of the time, with a core idle.
+    /// the next item nobody has started instead of waiting. Callers start one worker per core but
+    /// one, and their own work (an analysis or a replay in file order) is at times shorter than
+    /// the parse it waits for: the 20,000-statement file went from 296 to 281 ms
+    /// (docs/benchmarks.md, "The sixth session").
     public static func stream<T: Sendable>(count: Int, threads: Int, stackSize: Int, light: Bool = false,
                                            _ work: @escaping @Sendable (Int) -> T, consume: (Int, T) -> Void) {
         if runsHere(count, light: light, stackSize: stackSize) {
