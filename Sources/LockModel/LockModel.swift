@@ -174,15 +174,9 @@ public enum LockModel {
 
     // MARK: ALTER TABLE
 
-    /// What each subcommand of an ALTER TABLE (or ALTER INDEX ...) does on its own, in order: the
-    /// effects of the statement with that subcommand alone. Rules ask it which subcommand
-    /// rewrites or scans, rather than keeping their own list.
-    public static func subcommandEffects(of alter: AlterTable, in state: AnalysisState)
-        -> [(action: AlterTableAction, effects: StatementEffects)] {
-        alter.actions.map { action in (action, effects(ofSubcommand: action, of: alter, in: state)) }
-    }
-
-    /// The effects of `alter` with `action` alone, for a rule that asks about some subcommands only.
+    /// What one subcommand of an ALTER TABLE (or ALTER INDEX ...) does on its own: the effects of
+    /// the statement with that subcommand alone. Rules ask it which subcommand rewrites or scans,
+    /// rather than keeping their own list, and only about the subcommands they report.
     public static func effects(ofSubcommand action: AlterTableAction, of alter: AlterTable, in state: AnalysisState) -> StatementEffects {
         var single = alter
         single.actions = [action]

@@ -121,7 +121,7 @@ extension LintRunner {
             results = [replay.finish()]
         } else {
             let parsed = run(count: files.count, parseOne)
-            parsedByPath = Dictionary(zip(files, parsed), uniquingKeysWith: { first, _ in first })
+            parsedByPath = Dictionary(uniqueKeysWithValues: zip(files, parsed))
             let parsedFiles = parsedByPath
             results = run(count: sets.count) { index -> [(String, SchemaCatalog, [Coverage.EarlierPlace])] in
                 var replay = SetReplay(start: start, targets: targets[sets[index]] ?? [], members: members[sets[index]] ?? [])

@@ -48,6 +48,7 @@ public enum ParallelWork {
             for index in 0..<count { consume(index, work(index)) }
             return
         }
+        // Spelled as an `if`: the same choice as a ternary crashes the Swift 6.3 compiler.
         var helping: ((Int) -> T)?
         if callingThreadHasStack(stackSize) { helping = work }
         let box = startWorkers(count: count, threads: threads, stackSize: stackSize) { box, index in box.store(work(index), at: index) }

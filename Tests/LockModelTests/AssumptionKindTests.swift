@@ -114,7 +114,7 @@ import PostgresSyntax
             return
         }
         let state = AnalysisState(settings: RunSettings(postgresVersion: 15, fileRunsInTransaction: false))
-        let parts = LockModel.subcommandEffects(of: alter, in: state)
+        let parts = alter.actions.map { (action: $0, effects: LockModel.effects(ofSubcommand: $0, of: alter, in: state)) }
         #expect(parts.map(\.action) == alter.actions)
         #expect(parts.map(\.effects.rewrites) == [[Self.users], [], [Self.users]])
         #expect(parts.map(\.effects.assumptions) == [[.notInTablespaceAlready(table: Self.users)], [],
