@@ -39,13 +39,16 @@ import TestSupport
 
         """
 
+    /// A folder where `orders` is created by one migration and `sql` is the next: the folder (removed
+    /// by the caller) and the path of the second migration.
+    func afterOrders(_ sql: String) throws -> (root: URL, target: String) {
+        let root = try folder(["migrations/001_orders.sql": Self.orders, "migrations/002_widen.sql": sql])
+        return (root, root.appendingPathComponent("migrations/002_widen.sql").path)
+    }
+
     @Test func aWideningKnownFromAnEarlierFileIsNoRewriteAndOnlyTheFileAskedForIsReported() throws {
-        let root = try folder([
-            "migrations/001_orders.sql": Self.orders,
-            "migrations/002_widen.sql": "ALTER TABLE orders ALTER COLUMN note TYPE varchar(100);\n",
-        ])
+        let (root, target) = try afterOrders("ALTER TABLE orders ALTER COLUMN note TYPE varchar(100);\n")
         defer { try? FileManager.default.removeItem(at: root) }
-        let target = root.appendingPathComponent("migrations/002_widen.sql").path
         let outcomes = lint([target])
         #expect(outcomes.count == 1)
         #expect(outcomes.first?.path == target)
@@ -56,12 +59,8 @@ import TestSupport
     /// A path named twice (as `git diff --name-only` and a folder together may name it) is linted
     /// twice, both times after its history.
     @Test func aPathNamedTwiceGetsItsHistoryBothTimes() throws {
-        let root = try folder([
-            "migrations/001_orders.sql": Self.orders,
-            "migrations/002_widen.sql": "ALTER TABLE orders ALTER COLUMN note TYPE varchar(100);\nALTER TABLE orders ALTER COLUMN total TYPE numeric(8,2);\n",
-        ])
+        let (root, target) = try afterOrders("ALTER TABLE orders ALTER COLUMN note TYPE varchar(100);\nALTER TABLE orders ALTER COLUMN total TYPE numeric(8,2);\n")
         defer { try? FileManager.default.removeItem(at: root) }
-        let target = root.appendingPathComponent("migrations/002_widen.sql").path
         let outcomes = lint([target, target])
         #expect(outcomes.count == 2)
         // The widening is known from the earlier file; the narrowing is reported, in both.
