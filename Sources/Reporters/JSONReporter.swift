@@ -78,7 +78,7 @@ public struct JSONReporter: PerFileReporter {
         var writer = JSONWriter(depth: 2)
         // Room for everything up front (the rewrite is written twice, as text and as steps):
         // growing the buffer by doubling copied it again and again.
-        writer.out.reserveCapacity(report.diagnostics.reduce(256 + report.path.utf8.count) { size, d in
+        writer.reserveCapacity(report.diagnostics.reduce(256 + report.path.utf8.count) { size, d in
             size + 900 + d.message.utf8.count + (d.help?.utf8.count ?? 0) + d.notes.reduce(0) { $0 + $1.utf8.count + 16 }
                 + 3 * (d.rewrite?.steps.reduce(0) { $0 + Self.length(of: $1) } ?? 0)
         })
@@ -112,7 +112,7 @@ public struct JSONReporter: PerFileReporter {
         tail.key("version")
         tail.int(output.version)
         tail.closeObject()
-        tail.out.append(UInt8(ascii: "\n"))
+        tail.append("\n")
         // The tail closes the `files` array and the root object, which the head opened.
         return ReportFrame(head: head.out, separator: Array(",\n".utf8), tail: tail.out)
     }

@@ -18,7 +18,9 @@ indirect enum JSONValue {
 /// or appending to a `String` piece by piece, was most of the cost, so `JSONReporter` calls the
 /// writing methods directly; smaller outputs hand it a `JSONValue`.
 struct JSONWriter {
-    var out: [UInt8] = []
+    private var sink = ByteSink()
+    /// The bytes written so far.
+    var out: [UInt8] { sink.bytes }
     /// Members or elements written so far at each open level; the count is the nesting depth.
     private var written: [Int]
 
@@ -26,8 +28,11 @@ struct JSONWriter {
     init(depth: Int = 0) { written = Array(repeating: 1, count: depth) }
 
     mutating func append(_ text: StaticString) {
-        text.withUTF8Buffer { out.append(contentsOf: $0) }
+        text.withUTF8Buffer { sink.append(UnsafeRawPointer($0.baseAddress!), $0.count) }
     }
+
+    /// Room for `count` more bytes, so that a large output is not copied as it grows.
+    mutating func reserveCapacity(_ count: Int) { sink.reserve(count) }
 
     mutating func openObject() { append("{\n"); written.append(0) }
     mutating func closeObject() { close("}") }
@@ -77,7 +82,7 @@ struct JSONWriter {
     static func document(_ value: JSONValue) -> String {
         var writer = JSONWriter()
         writer.value(value)
-        writer.out.append(UInt8(ascii: "\n"))
+        writer.append("\n")
         return String(decoding: writer.out, as: UTF8.self)
     }
 
@@ -100,7 +105,11 @@ struct JSONWriter {
     }
 
     mutating func int(_ value: Int) {
-        guard value >= 0 else { out.append(contentsOf: String(value).utf8); return }
+        guard value >= 0 else {
+            var text = String(value)
+            text.withUTF8 { sink.append(UnsafeRawPointer($0.baseAddress!), $0.count) }
+            return
+        }
         // Digits straight into the buffer: lines, columns and offsets are most of the numbers.
         var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
                      UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
@@ -113,29 +122,24 @@ struct JSONWriter {
                 buffer[index] = UInt8(ascii: "0") + UInt8(rest % 10)
                 rest /= 10
             } while rest > 0
-            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[index...]))
+            sink.append(UnsafeRawPointer(buffer.baseAddress! + index), buffer.count - index)
         }
     }
 
-    private static let spaces = [UInt8](repeating: 0x20, count: 64)
-
     mutating func pad(_ indent: Int) {
-        let count = 2 * indent
-        if count <= Self.spaces.count { out.append(contentsOf: Self.spaces[0..<count]) } else {
-            out.append(contentsOf: [UInt8](repeating: 0x20, count: count))
-        }
+        sink.appendSpaces(2 * indent)
     }
 
     mutating func writeString(_ text: String) {
-        out.append(UInt8(ascii: "\""))
+        sink.append(UInt8(ascii: "\""))
         var text = text
         text.withUTF8 { bytes in
+            guard let base = UnsafeRawPointer(bytes.baseAddress) else { return }
             var runStart = 0
             var index = 0
             while index < bytes.count {
                 // Eight bytes at a time while none needs escaping: rewrites are long plain SQL.
-                if index + 8 <= bytes.count, let base = UnsafeRawPointer(bytes.baseAddress),
-                   !Self.mayNeedEscape(base.loadUnaligned(fromByteOffset: index, as: UInt64.self)) {
+                if index + 8 <= bytes.count, !Self.mayNeedEscape(base.loadUnaligned(fromByteOffset: index, as: UInt64.self)) {
                     index += 8
                     continue
                 }
@@ -143,26 +147,25 @@ struct JSONWriter {
                 index += 1
                 guard byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 else { continue }
                 let escaped = index - 1
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<escaped]))
+                sink.append(UnsafeRawPointer(base + runStart), escaped - runStart)
                 runStart = index
                 switch byte {
-                case UInt8(ascii: "\""): append("\\\"")
-                case UInt8(ascii: "\\"): append("\\\\")
-                case 0x0A: append("\\n")
-                case 0x0D: append("\\r")
-                case 0x09: append("\\t")
-                case 0x08: append("\\b")
-                case 0x0C: append("\\f")
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"): sink.append(UInt8(ascii: "\\"), byte)
+                case 0x0A: sink.append(UInt8(ascii: "\\"), UInt8(ascii: "n"))
+                case 0x0D: sink.append(UInt8(ascii: "\\"), UInt8(ascii: "r"))
+                case 0x09: sink.append(UInt8(ascii: "\\"), UInt8(ascii: "t"))
+                case 0x08: sink.append(UInt8(ascii: "\\"), UInt8(ascii: "b"))
+                case 0x0C: sink.append(UInt8(ascii: "\\"), UInt8(ascii: "f"))
                 default:
                     let hex: StaticString = "0123456789abcdef"
                     append("\\u00")
-                    out.append(hex.utf8Start[Int(byte >> 4)])
-                    out.append(hex.utf8Start[Int(byte & 0xF)])
+                    sink.append(hex.utf8Start[Int(byte >> 4)])
+                    sink.append(hex.utf8Start[Int(byte & 0xF)])
                 }
             }
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...]))
+            sink.append(UnsafeRawPointer(base + runStart), bytes.count - runStart)
         }
-        out.append(UInt8(ascii: "\""))
+        sink.append(UInt8(ascii: "\""))
     }
 
     /// Whether any of the eight bytes is a control character, `"` or `\` (may report a byte
@@ -173,5 +176,71 @@ struct JSONWriter {
         func hasZeroByte(_ x: UInt64) -> Bool { (x &- ones) & ~x & highs != 0 }
         let control = (word &- 0x2020_2020_2020_2020) & ~word & highs != 0
         return control || hasZeroByte(word ^ 0x2222_2222_2222_2222) || hasZeroByte(word ^ 0x5C5C_5C5C_5C5C_5C5C)
+    }
+}
+
+/// The bytes a `JSONWriter` has written, in a buffer it grows itself: `Array.append(contentsOf:)`
+/// cost about 90 instructions a call, and a report makes a call for every run of a string between
+/// two escapes and every piece of punctuation (writing the corpus's 5.4 MB report took 147 M
+/// instructions; docs/benchmarks.md, "The seventh session").
+struct ByteSink {
+    private final class Storage {
+        var base: UnsafeMutablePointer<UInt8>
+        var count = 0
+        var capacity: Int
+
+        init(capacity: Int) {
+            self.capacity = capacity
+            base = .allocate(capacity: capacity)
+        }
+
+        deinit { base.deallocate() }
+    }
+
+    private var storage = Storage(capacity: 256)
+
+    var bytes: [UInt8] { Array(UnsafeBufferPointer(start: storage.base, count: storage.count)) }
+
+    /// Room for `extra` more bytes; a writer that was copied gets a buffer of its own first.
+    @inline(__always) mutating func reserve(_ extra: Int) {
+        if !isKnownUniquelyReferenced(&storage) {
+            let copy = Storage(capacity: max(storage.capacity, storage.count + extra))
+            copy.base.update(from: storage.base, count: storage.count)
+            copy.count = storage.count
+            storage = copy
+        }
+        guard storage.count + extra > storage.capacity else { return }
+        let capacity = max(2 * storage.capacity, storage.count + extra)
+        let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+        grown.update(from: storage.base, count: storage.count)
+        storage.base.deallocate()
+        storage.base = grown
+        storage.capacity = capacity
+    }
+
+    @inline(__always) mutating func append(_ bytes: UnsafeRawPointer, _ count: Int) {
+        reserve(count)
+        UnsafeMutableRawPointer(storage.base + storage.count).copyMemory(from: bytes, byteCount: count)
+        storage.count += count
+    }
+
+    @inline(__always) mutating func append(_ byte: UInt8) {
+        reserve(1)
+        storage.base[storage.count] = byte
+        storage.count += 1
+    }
+
+    /// Two bytes: an escape.
+    @inline(__always) mutating func append(_ first: UInt8, _ second: UInt8) {
+        reserve(2)
+        storage.base[storage.count] = first
+        storage.base[storage.count + 1] = second
+        storage.count += 2
+    }
+
+    mutating func appendSpaces(_ count: Int) {
+        reserve(count)
+        (storage.base + storage.count).initialize(repeating: 0x20, count: count)
+        storage.count += count
     }
 }
