@@ -24,23 +24,37 @@ public struct RewritePlan: Sendable, Equatable {
         if steps.count == 1, case .migration(let sql, let note) = steps[0] {
             return (note.map { "-- \($0)\n" } ?? "") + sql
         }
-        var lines: [String] = []
+        // Appended to one string: collecting lines and joining them, and splitting a backfill by
+        // Characters, cost 13,000 instructions a plan, 2 % of linting the corpus to JSON.
+        var text = ""
+        text.reserveCapacity(steps.reduce(0) { $0 + Self.length(of: $1) })
         for (number, step) in steps.enumerated() {
+            if number > 0 { text += "\n" }
+            text += "-- Step \(number + 1), "
             switch step {
             case .migration(let sql, let note):
-                lines.append("-- Step \(number + 1), migration" + (note.map { ": \($0)" } ?? ""))
-                lines.append(sql)
+                text += "migration" + (note.map { ": \($0)" } ?? "") + "\n" + sql
             case .migrationNeeding(let version, let sql, let note):
-                lines.append("-- Step \(number + 1), migration (PostgreSQL \(version) or later)" + (note.map { ": \($0)" } ?? ""))
-                lines.append(sql)
+                text += "migration (PostgreSQL \(version) or later)" + (note.map { ": \($0)" } ?? "") + "\n" + sql
             case .backfill(let sql, let note):
-                lines.append("-- Step \(number + 1), backfill job (not a migration): \(note)")
-                lines.append(contentsOf: sql.split(separator: "\n", omittingEmptySubsequences: false).map { "--   \($0)" })
-            case .deploy(let text):
-                lines.append("-- Step \(number + 1), deploy: \(text)")
+                text += "backfill job (not a migration): " + note
+                for line in sql.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
+                    text += "\n--   " + Substring(line)
+                }
+            case .deploy(let deploy):
+                text += "deploy: " + deploy
             }
         }
-        return lines.joined(separator: "\n")
+        return text
+    }
+
+    /// About the length of a step in `text`.
+    private static func length(of step: Step) -> Int {
+        switch step {
+        case .migration(let sql, let note), .migrationNeeding(_, let sql, let note): return sql.utf8.count + (note?.utf8.count ?? 0) + 64
+        case .backfill(let sql, let note): return 2 * sql.utf8.count + note.utf8.count + 64
+        case .deploy(let text): return text.utf8.count + 32
+        }
     }
 
     /// The SQL of each migration step the bundled grammar reads, for linting them one by one.

@@ -87,3 +87,30 @@ import MigrationLintRules
         #expect(finding.notes.contains("also takes ACCESS EXCLUSIVE on the table referenced by orders_user_id_fkey on public.orders, if it is a foreign key: blocks reads and writes"))
     }
 }
+
+/// The plan as the text and Markdown outputs print it, ready to paste.
+@Suite struct RewritePlanTextTests {
+    @Test func everyStepIsNumberedAndABackfillIsCommentedLineByLine() {
+        let plan = RewritePlan([
+            .migration(sql: "ALTER TABLE users ADD COLUMN token uuid;", note: "add the column"),
+            .backfill(sql: "UPDATE users SET token = gen_random_uuid()\r\nWHERE id BETWEEN $1 AND $2;\n", note: "in batches"),
+            .migrationNeeding(version: 18, sql: "ALTER TABLE users ALTER COLUMN token SET NOT NULL;", note: nil),
+            .deploy("stop writing users.token from the old release"),
+        ])
+        // Each line of the backfill is a comment, a CRLF line end included: pasted as a whole,
+        // the plan never runs the job as part of the migration.
+        #expect(plan.text == """
+            -- Step 1, migration: add the column
+            ALTER TABLE users ADD COLUMN token uuid;
+            -- Step 2, backfill job (not a migration): in batches
+            --   UPDATE users SET token = gen_random_uuid()\r
+            --   WHERE id BETWEEN $1 AND $2;
+            --   
+            -- Step 3, migration (PostgreSQL 18 or later)
+            ALTER TABLE users ALTER COLUMN token SET NOT NULL;
+            -- Step 4, deploy: stop writing users.token from the old release
+            """)
+        #expect(RewritePlan([.migration(sql: "SELECT 1;", note: "alone")]).text == "-- alone\nSELECT 1;")
+        #expect(RewritePlan([.migration(sql: "SELECT 1;")]).text == "SELECT 1;")
+    }
+}
