@@ -448,8 +448,10 @@ public enum LockModel {
             if state.postgresVersion < 11 {
                 return ColumnChange(rewrites: true, assumptions: assumptions, reason: "before PostgreSQL 11 every default is written into every row")
             }
+            // The function table and the search path, not the state: the closure copied the whole state.
+            let functions = state.schema.functions, searchPathSchema = state.searchPathSchema
             let analysis = VolatilityTable.analyze(value) { name in
-                state.schema.functions[state.resolve(QualifiedName(parts: name)).qualified]
+                functions[AnalysisState.resolve(QualifiedName(parts: name), searchPathSchema: searchPathSchema).qualified]
             }
             if analysis.volatility == .volatile {
                 assumptions += analysis.unknownFunctions.map { .unknownFunctionIsVolatile(table: table, column: column.name, function: $0) }

@@ -104,7 +104,6 @@ public struct MigrationAnalyzer: Sendable {
                 nextTransaction += 1
                 transactionCount += 1
             }
-            let before = state
             let effects = LockModel.effects(of: statement, in: state)
             let number: Int
             if let transaction = state.transaction {
@@ -113,7 +112,9 @@ public struct MigrationAnalyzer: Sendable {
                 number = nextTransaction
                 nextTransaction += 1
             }
-            statements.append(StatementAnalysis(index: index, parsed: parsed, state: before, effects: effects, transactionNumber: number))
+            // The state before the statement, copied once: through a local copy first it was copied
+            // twice, each copy retaining some thirty collections (docs/benchmarks.md, "The seventh session").
+            statements.append(StatementAnalysis(index: index, parsed: parsed, state: state, effects: effects, transactionNumber: number))
             analyzer.update(&state, after: statement, effects: effects, index: index)
         }
 
