@@ -123,7 +123,11 @@ public struct SnapshotMap<Key: Hashable & Sendable, Value: Sendable>: Sendable, 
                 // A copy of a copy of a copy... is flattened instead, so that reads stay short.
                 let flattened = stale.depth < 4 ? nil : stale.elements(seen: generation, count: count)
                 stale.lock.unlock()
-                history = flattened == nil ? History(base: stale, generation: generation) : History()
+                // A copy that sees nothing starts afresh: reading through to an empty history only
+                // takes its lock, and every file linted alone, and every migration set replayed,
+                // starts from the same empty catalog, so the threads waited on each other's reads
+                // of it (docs/benchmarks.md, "The seventh session").
+                history = flattened == nil && count > 0 ? History(base: stale, generation: generation) : History()
                 generation = 0
                 if flattened != nil { count = 0 }
                 history.lock.lock()

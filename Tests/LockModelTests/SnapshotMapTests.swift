@@ -27,6 +27,26 @@ import Testing
         #expect(old["d"] == nil)
     }
 
+    @Test func copiesOfAnEmptyMapShareNothingOnceWritten() {
+        // Every file linted alone starts from one empty catalog: each copy's first write gives it
+        // a history of its own, with no base whose lock the other threads' reads would take.
+        let empty: SnapshotMap<String, Int> = [:]
+        var first = empty, second = empty, third = empty
+        first["a"] = 1 // the latest copy: written in place
+        second["b"] = 2
+        third["a"] = 3
+        #expect(second.history.base == nil && third.history.base == nil)
+        #expect(first["a"] == 1 && first["b"] == nil && first.count == 1)
+        #expect(second["a"] == nil && second["b"] == 2 && second.count == 1)
+        #expect(third["a"] == 3 && third["b"] == nil && third.count == 1)
+        #expect(empty["a"] == nil && empty.isEmpty)
+        // A copy that sees entries still reads through to them.
+        var fourth = first
+        first["c"] = 4
+        fourth["d"] = 5
+        #expect(fourth.history.base != nil && fourth["a"] == 1 && fourth["c"] == nil && fourth.count == 2)
+    }
+
     @Test func aForkReadsThroughToWhatItSawAndHidesWhatItRemoved() {
         var map: SnapshotMap<String, Int> = ["a": 1, "b": 2, "c": 3]
         var fork = map
