@@ -118,10 +118,15 @@ public struct FileDiscovery: Sendable {
 
 /// `byte` twice in a row in `text` (`//`, `__`), without Foundation's `String.contains(String)`.
 func hasDoubled(_ byte: UInt8, in text: String) -> Bool {
-    var previous: UInt8 = 0
-    for current in text.utf8 {
-        if current == byte && previous == byte { return true }
-        previous = current
+    var text = text
+    // Over the contiguous bytes: iterating the UTF-8 view cost 45 instructions a byte, a third of
+    // collecting 1,500 paths on the one thread that runs before any other starts.
+    return text.withUTF8 { bytes in
+        var previous: UInt8 = 0
+        for current in bytes {
+            if current == byte && previous == byte { return true }
+            previous = current
+        }
+        return false
     }
-    return false
 }

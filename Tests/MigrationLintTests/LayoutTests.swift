@@ -140,6 +140,15 @@ import PostgresSyntax
         #expect(!FileDiscovery(exclude: ["db/legacy"]).isExcluded("db/current/1.sql"))
     }
 
+    @Test func namedFilesAreListedOnceUnderOneSpelling() {
+        // `./db//1.sql` and `db/1.sql` are one file: listed once, as `db/1.sql`, sorted; a name
+        // with a doubled underscore (Flyway's `V1__x.sql`) keeps it.
+        let (files, errors) = FileDiscovery(exclude: ["db/legacy"]).collect(
+            ["./db//1.sql", "db/1.sql", "db///V2__add.sql", "./db/legacy/0.sql", "db/0.sql"])
+        #expect(files == ["db/0.sql", "db/1.sql", "db/V2__add.sql"])
+        #expect(errors.isEmpty)
+    }
+
     @Test func anInterruptedWriteLeavesTheOriginalAndNoTemporaryFile() throws {
         let directory = NSTemporaryDirectory() + "ml-writer-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
