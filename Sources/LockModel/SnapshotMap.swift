@@ -93,13 +93,15 @@ public struct SnapshotMap<Key: Hashable & Sendable, Value: Sendable>: Sendable, 
         }
     }
 
-    @usableFromInline var history: History
+    /// Nil until the first write: most maps of a file's state are never written, and a history
+    /// is two allocations, itself and its lock (35,000 of each for the corpus).
+    @usableFromInline var history: History?
     /// Writes this copy sees.
     @usableFromInline var generation: Int
     public private(set) var count: Int
 
     public init() {
-        history = History()
+        history = nil
         generation = 0
         count = 0
     }
@@ -113,10 +115,21 @@ public struct SnapshotMap<Key: Hashable & Sendable, Value: Sendable>: Sendable, 
 
     public subscript(key: Key) -> Value? {
         @inlinable get {
+            guard let history else { return nil }
             history.lock.lock(); defer { history.lock.unlock() }
             return history.value(of: key, seen: generation)
         }
         set {
+            guard var history else {
+                // Removing from a map that never held anything changes nothing.
+                guard newValue != nil else { return }
+                let first = History()
+                self.history = first
+                first.lock.lock()
+                write(key, newValue, into: first)
+                first.lock.unlock()
+                return
+            }
             history.lock.lock()
             if history.generation != generation {
                 let stale = history
@@ -128,12 +141,13 @@ public struct SnapshotMap<Key: Hashable & Sendable, Value: Sendable>: Sendable, 
                 // starts from the same empty catalog, so the threads waited on each other's reads
                 // of it (docs/benchmarks.md, "The seventh session").
                 history = flattened == nil && count > 0 ? History(base: stale, generation: generation) : History()
+                self.history = history
                 generation = 0
                 if flattened != nil { count = 0 }
                 history.lock.lock()
-                for (k, v) in flattened ?? [] { write(k, v) }
+                for (k, v) in flattened ?? [] { write(k, v, into: history) }
             }
-            write(key, newValue)
+            write(key, newValue, into: history)
             history.lock.unlock()
         }
     }
@@ -161,12 +175,13 @@ public struct SnapshotMap<Key: Hashable & Sendable, Value: Sendable>: Sendable, 
     }
 
     @inlinable public func makeIterator() -> Array<(key: Key, value: Value)>.Iterator {
+        guard let history else { return [].makeIterator() }
         history.lock.lock(); defer { history.lock.unlock() }
         return history.elements(seen: generation, count: count).makeIterator()
     }
 
-    // Callers hold the lock of `history`, which is the latest state of its history.
-    private mutating func write(_ key: Key, _ newValue: Value?) {
+    // Callers hold the lock of `history`, this copy's history and the latest state of it.
+    private mutating func write(_ key: Key, _ newValue: Value?, into history: History) {
         if let slot = history.slots[key] {
             let wasPresent = history.value(of: key, seen: generation) != nil
             history.writes[slot].append((generation, newValue))
