@@ -102,9 +102,9 @@ public struct SQLParser: Sendable {
     /// Typed statements from the parse tree, which dies with libpg_query's result right after.
     private func decode(_ decoder: TreeDecoder, slice: StatementSlice, comments: [Comment]) -> [ParsedStatement] {
         let statements = decoder.nodes(0, "stmts")
-        guard !statements.isEmpty else { return [] } // only `;` or comments
-        if statements.count == 1 {
-            return [ParsedStatement(slice: slice, content: .statement(decoder.statement(decoder.member(statements[0], "stmt"))), comments: comments)]
+        guard let first = statements.first else { return [] } // only `;` or comments
+        if statements.index(after: first) == statements.endIndex {
+            return [ParsedStatement(slice: slice, content: .statement(decoder.statement(decoder.member(first, "stmt"))), comments: comments)]
         }
         // Rare: the grammar saw several statements in one slice. Keep each with its own range.
         return statements.enumerated().map { index, raw -> ParsedStatement in

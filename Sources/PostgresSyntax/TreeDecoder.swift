@@ -22,7 +22,7 @@ struct TreeDecoder {
     func string(_ object: Ref?, _ key: StaticString) -> String { json.string(member(object, key)) }
     func int(_ object: Ref?, _ key: StaticString) -> Int { json.int(member(object, key)) }
     func bool(_ object: Ref?, _ key: StaticString) -> Bool { json.bool(member(object, key)) }
-    func nodes(_ object: Ref?, _ key: StaticString) -> [Ref] { json.elements(member(object, key)) }
+    func nodes(_ object: Ref?, _ key: StaticString) -> ParseTreeJSON.Elements { json.elements(member(object, key)) }
     /// Whether member `key` holds the enum value `value`.
     func isEnum(_ object: Ref?, _ key: StaticString, _ value: StaticString) -> Bool {
         guard let member = member(object, key) else { return false }

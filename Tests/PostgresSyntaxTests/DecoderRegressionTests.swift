@@ -71,3 +71,21 @@ import Testing
         #expect(statements.first?.range == 0..<sql.utf8.count)
     }
 }
+
+/// The JSON index the decoder reads libpg_query's tree through.
+@Suite struct ParseTreeJSONTests {
+    @Test func elementsWalkAnArrayWithoutCopyingIt() throws {
+        let text = Array(#"{"a":[1,{"b":[]},[2,3],"x"],"e":[],"n":7}"#.utf8)
+        try text.withUnsafeBufferPointer { bytes in
+            let json = try #require(ParseTreeJSON(bytes))
+            let elements = json.elements(json.member(0, "a"))
+            #expect(elements.count == 4)
+            #expect(elements.map { json.entries[$0].kind } == [.number, .object, .array, .string])
+            #expect(json.int(elements.first) == 1 && json.string(elements.map { $0 }.last) == "x")
+            // Indices are the elements' entries: the nested array's own elements are not among them.
+            #expect(json.elements(elements.map { $0 }[2]).map { json.int($0) } == [2, 3])
+            #expect(json.elements(json.member(0, "e")).isEmpty)
+            #expect(json.elements(json.member(0, "n")).isEmpty && json.elements(nil).isEmpty)
+        }
+    }
+}
