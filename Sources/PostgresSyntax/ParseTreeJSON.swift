@@ -25,7 +25,9 @@ struct ParseTreeJSON {
         guard bytes.count < Int(Int32.max) else { return nil }
         // libpg_query's JSON holds a value every 7 to 10 bytes.
         entries.reserveCapacity(bytes.count / 6)
+        // The containers open around the current value; libpg_query's trees nest a dozen deep.
         var open: [Int] = []
+        open.reserveCapacity(32)
         var index = 0
         let count = bytes.count
         while index < count {
