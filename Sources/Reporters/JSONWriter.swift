@@ -28,7 +28,9 @@ struct JSONWriter {
     init(depth: Int = 0) { written = Array(repeating: 1, count: depth) }
 
     mutating func append(_ text: StaticString) {
-        text.withUTF8Buffer { sink.append(UnsafeRawPointer($0.baseAddress!), $0.count) }
+        text.withUTF8Buffer { bytes in
+            if let base = bytes.baseAddress { sink.append(UnsafeRawPointer(base), bytes.count) }
+        }
     }
 
     /// Room for `count` more bytes, so that a large output is not copied as it grows.
@@ -205,14 +207,14 @@ struct ByteSink {
     @inline(__always) mutating func reserve(_ extra: Int) {
         if !isKnownUniquelyReferenced(&storage) {
             let copy = Storage(capacity: max(storage.capacity, storage.count + extra))
-            copy.base.update(from: storage.base, count: storage.count)
+            copy.base.initialize(from: storage.base, count: storage.count)
             copy.count = storage.count
             storage = copy
         }
         guard storage.count + extra > storage.capacity else { return }
         let capacity = max(2 * storage.capacity, storage.count + extra)
         let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
-        grown.update(from: storage.base, count: storage.count)
+        grown.initialize(from: storage.base, count: storage.count)
         storage.base.deallocate()
         storage.base = grown
         storage.capacity = capacity

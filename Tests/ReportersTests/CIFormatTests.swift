@@ -356,3 +356,21 @@ enum CIFixture {
         }
     }
 }
+
+/// The buffer every JSON output is written into.
+@Suite struct JSONWriterTests {
+    @Test func aCopiedWriterKeepsItsOwnBytesAndTheBufferGrows() {
+        var first = JSONWriter()
+        first.writeString("a \"quoted\"\tname\u{1}")
+        var second = first // shares the buffer until one of them writes
+        second.append(" and more")
+        let long = String(repeating: "x", count: 1_000) // past the first buffer's 256 bytes
+        first.writeString(long)
+        #expect(String(decoding: first.out, as: UTF8.self) == #""a \"quoted\"\tname\u0001""# + "\"\(long)\"")
+        #expect(String(decoding: second.out, as: UTF8.self) == #""a \"quoted\"\tname\u0001" and more"#)
+        var empty = JSONWriter()
+        empty.append("")
+        empty.writeString("")
+        #expect(empty.out == Array(#""""#.utf8))
+    }
+}
