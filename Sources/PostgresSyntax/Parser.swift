@@ -103,7 +103,7 @@ public struct SQLParser: Sendable {
     private func decode(_ decoder: TreeDecoder, slice: StatementSlice, comments: [Comment]) -> [ParsedStatement] {
         let statements = decoder.nodes(0, "stmts")
         guard let first = statements.first else { return [] } // only `;` or comments
-        if statements.index(after: first) == statements.endIndex {
+        if statements.count == 1 {
             return [ParsedStatement(slice: slice, content: .statement(decoder.statement(decoder.member(first, "stmt"))), comments: comments)]
         }
         // Rare: the grammar saw several statements in one slice. Keep each with its own range.

@@ -80,19 +80,11 @@ public struct JSONReporter: PerFileReporter {
         // growing the buffer by doubling copied it again and again.
         writer.reserveCapacity(report.diagnostics.reduce(256 + report.path.utf8.count) { size, d in
             size + 900 + d.message.utf8.count + (d.help?.utf8.count ?? 0) + d.notes.reduce(0) { $0 + $1.utf8.count + 16 }
-                + 3 * (d.rewrite?.steps.reduce(0) { $0 + Self.length(of: $1) } ?? 0)
+                + 3 * (d.rewrite?.steps.reduce(0) { $0 + $1.estimatedLength } ?? 0)
         })
         writer.pad(2)
         file(report).write(into: &writer)
         return writer.out
-    }
-
-    static func length(of step: RewritePlan.Step) -> Int {
-        switch step {
-        case .migration(let sql, let note), .migrationNeeding(_, let sql, let note): return sql.utf8.count + (note?.utf8.count ?? 0) + 96
-        case .backfill(let sql, let note): return sql.utf8.count + note.utf8.count + 64
-        case .deploy(let text): return text.utf8.count + 64
-        }
     }
 
     public func frame(_ result: LintResult) -> ReportFrame {
