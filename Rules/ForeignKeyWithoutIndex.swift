@@ -134,9 +134,6 @@ public struct ForeignKeyWithoutIndex: Rule {
         if own.contains(where: leads) { return true }
         if context.state.schema.indexes(of: table.qualified).contains(where: { leads($0.columns) }) { return true }
         // Earlier statements of the file are in the schema already; an index may come later.
-        return context.laterStatements(naming: table).contains { item in
-            guard case .createIndex(let index)? = item.statement, item.state.resolve(index.relation) == table else { return false }
-            return leads(index.columns.map(\.name))
-        }
+        return context.laterChanges(of: table).indexes.contains { leads($0.columns.map(\.name)) }
     }
 }

@@ -141,9 +141,7 @@ public struct UnjustifiedNullableColumn: Rule {
             }
         }
         // Prisma adds a column in one statement and its foreign key at the end of the file.
-        let target = context.state.resolve(table)
-        for analysis in context.laterStatements(naming: table) {
-            guard case .alterTable(let alter)? = analysis.statement, analysis.state.resolve(alter.relation) == target else { continue }
+        for alter in context.laterChanges(of: table).alters {
             for case .addConstraint(let constraint) in alter.actions where constraint.columns.contains(column.name) {
                 if case .foreignKey(let referenced, _) = constraint.kind {
                     return "references \(referenced.qualified) (a foreign key added later in this file): NULL is how an optional link is stored"
@@ -252,10 +250,8 @@ public struct UnjustifiedNullableColumn: Rule {
     /// A later statement of the file makes the column NOT NULL: adding it nullable first is the
     /// safe sequence (add, backfill, constrain), not a decision to allow NULL.
     func becomesNotNullLater(_ context: RuleContext, table: QualifiedName, column: String) -> Bool {
-        let target = context.state.resolve(table)
-        return context.laterStatements(naming: table).contains { analysis in
-            guard case .alterTable(let alter)? = analysis.statement, analysis.state.resolve(alter.relation) == target else { return false }
-            return alter.actions.contains { action in
+        context.laterChanges(of: table).alters.contains { alter in
+            alter.actions.contains { action in
                 switch action {
                 case .setNotNull(let name), .addIdentity(let name): return name == column
                 case .addConstraint(let constraint):

@@ -136,23 +136,17 @@ extension ColumnDefinition {
     /// column first and its foreign keys and unique indexes at the end of the file).
     func rejectsSharedDefault(_ context: RuleContext, table: QualifiedName) -> Bool {
         if rejectsSharedDefault(in: context.statement) { return true }
-        let target = context.state.resolve(table)
-        return context.laterStatements(naming: table).contains { analysis in
-            switch analysis.statement {
-            case .alterTable(let alter)? where analysis.state.resolve(alter.relation) == target:
-                return alter.actions.contains { action in
-                    guard case .addConstraint(let constraint) = action else { return false }
-                    switch constraint.kind {
-                    case .primaryKey, .unique, .exclusion, .foreignKey: return constraint.columns.contains(name)
-                    default: return false
-                    }
+        let later = context.laterChanges(of: table)
+        let constrained = later.alters.contains { alter in
+            alter.actions.contains { action in
+                guard case .addConstraint(let constraint) = action else { return false }
+                switch constraint.kind {
+                case .primaryKey, .unique, .exclusion, .foreignKey: return constraint.columns.contains(name)
+                default: return false
                 }
-            case .createIndex(let index)? where index.isUnique && analysis.state.resolve(index.relation) == target:
-                return index.columns.contains { $0.name == name }
-            default:
-                return false
             }
         }
+        return constrained || later.indexes.contains { index in index.isUnique && index.columns.contains { $0.name == name } }
     }
 
     func rejectsSharedDefault(in statement: Statement) -> Bool {
