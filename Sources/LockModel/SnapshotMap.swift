@@ -183,7 +183,10 @@ public struct SnapshotMap<Key: Hashable & Sendable, Value: Sendable>: Sendable, 
     // Callers hold the lock of `history`, this copy's history and the latest state of it.
     private mutating func write(_ key: Key, _ newValue: Value?, into history: History) {
         if let slot = history.slots[key] {
-            let wasPresent = history.value(of: key, seen: generation) != nil
+            // The slot found, its key is not hashed again to read the value before this write.
+            let own = history.value(inSlot: slot, seen: generation)
+            let wasPresent = own.written ? own.value != nil
+                : history.base?.lockedValue(of: key, seen: history.baseGeneration) != nil
             history.writes[slot].append((generation, newValue))
             count += (newValue != nil ? 1 : 0) - (wasPresent ? 1 : 0)
         } else {
