@@ -48,7 +48,13 @@ public struct SnapshotMap<Key: Hashable & Sendable, Value: Sendable>: Sendable, 
 
         /// The value of `key` for a copy that sees `seen` writes. Callers hold the lock.
         @inlinable func value(of key: Key, seen: Int) -> Value? {
-            if let slot = slots[key] {
+            value(of: key, slot: slots[key], seen: seen)
+        }
+
+        /// `value(of:seen:)` with the key's slot already looked up (nil: the key has none here),
+        /// so that a write does not hash its key twice. Callers hold the lock.
+        @inlinable func value(of key: Key, slot: Int?, seen: Int) -> Value? {
+            if let slot {
                 let found = value(inSlot: slot, seen: seen)
                 if found.written { return found.value }
             }
@@ -183,14 +189,11 @@ public struct SnapshotMap<Key: Hashable & Sendable, Value: Sendable>: Sendable, 
     // Callers hold the lock of `history`, this copy's history and the latest state of it.
     private mutating func write(_ key: Key, _ newValue: Value?, into history: History) {
         if let slot = history.slots[key] {
-            // The slot found, its key is not hashed again to read the value before this write.
-            let own = history.value(inSlot: slot, seen: generation)
-            let wasPresent = own.written ? own.value != nil
-                : history.base?.lockedValue(of: key, seen: history.baseGeneration) != nil
+            let wasPresent = history.value(of: key, slot: slot, seen: generation) != nil
             history.writes[slot].append((generation, newValue))
             count += (newValue != nil ? 1 : 0) - (wasPresent ? 1 : 0)
         } else {
-            let inBase = history.base?.lockedValue(of: key, seen: history.baseGeneration) != nil
+            let inBase = history.value(of: key, slot: nil, seen: generation) != nil
             history.slots[key] = history.keys.count
             history.keys.append(key)
             history.writes.append([(generation, newValue)])
