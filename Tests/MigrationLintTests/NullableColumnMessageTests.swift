@@ -57,4 +57,20 @@ import MigrationLintRules
         let finding = try #require(findings("ALTER TABLE users ADD COLUMN phone text;\nINSERT INTO users (id, phone) VALUES (1, '') ON CONFLICT (id) DO UPDATE SET phone = nullif(excluded.phone, '');").first)
         #expect(finding.notes == ["phone is filled with nullif(...) later in this file, which yields NULL on purpose"])
     }
+
+    @Test func laterStatementsCountOnlyOnTheSameTable() throws {
+        // A foreign key added at the end of the file (Prisma's order) gives the reason.
+        let linked = try #require(findings("ALTER TABLE orders ADD COLUMN coupon_id bigint;\nALTER TABLE orders ADD CONSTRAINT orders_coupon_fk FOREIGN KEY (coupon_id) REFERENCES coupons (id);").first)
+        #expect(linked.notes == ["coupon_id references public.coupons (a foreign key added later in this file): NULL is how an optional link is stored"])
+        // SET NOT NULL later in the file: the safe sequence, not a nullable column.
+        #expect(findings("ALTER TABLE users ADD COLUMN region text;\nALTER TABLE users ALTER COLUMN region SET NOT NULL;").isEmpty)
+        // The same statements after `SET search_path`: they change archive.users, not public.users.
+        let other = findings("ALTER TABLE users ADD COLUMN region text;\nSET search_path = archive;\nALTER TABLE users ALTER COLUMN region SET NOT NULL;\nALTER TABLE users ADD CONSTRAINT users_region_fk FOREIGN KEY (region) REFERENCES regions (code);")
+        #expect(other.count == 1)
+        #expect(other.first?.message == "new column public.users.region may hold NULL, and no comment says why")
+        #expect(other.first?.notes == ["adding NOT NULL later means a backfill and a full scan under ACCESS EXCLUSIVE"])
+        // A later foreign key of another table that references this one is no reason.
+        let referenced = try #require(findings("ALTER TABLE users ADD COLUMN region text;\nALTER TABLE orders ADD CONSTRAINT orders_region_fk FOREIGN KEY (region) REFERENCES users (region);").first)
+        #expect(referenced.notes == ["adding NOT NULL later means a backfill and a full scan under ACCESS EXCLUSIVE"])
+    }
 }
