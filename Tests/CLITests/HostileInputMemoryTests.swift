@@ -100,5 +100,6 @@ struct HostileInputMemoryTests {
     }
 }
 
-private let python3IsOnPath = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":")
+/// python3 starts a process whose own peak memory a test measures.
+let python3IsOnPath = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":")
     .contains { FileManager.default.isExecutableFile(atPath: "\($0)/python3") }

@@ -241,7 +241,7 @@ struct LockCase: Sendable, CustomStringConvertible {
                                             + ServerObservation.catalogSQL, database: "mlint_case").rows)
 
         let holder = try client.start("BEGIN;\nLOCK TABLE \(blocker) IN SHARE ROW EXCLUSIVE MODE;\nSELECT 'held';\n", database: "mlint_case")
-        guard holder.waitFor("held", seconds: 10) else {
+        guard holder.waitFor("held", seconds: 120) else {
             _ = holder.wait()
             return differences + ["the blocking session could not lock \(blocker): \(holder.stderr)"]
         }
@@ -254,7 +254,8 @@ struct LockCase: Sendable, CustomStringConvertible {
               AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database());
             """
         var waited = false
-        let deadline = Date().addingTimeInterval(10)
+        // A hang guard, not a measure: it ends as soon as the wait is seen.
+        let deadline = Date().addingTimeInterval(120)
         while Date() < deadline {
             let output = try client.mustRun(waitingLocks, database: "mlint_case")
             if output.rows("L").contains(where: { $0.count == 3 && $0[2] == "f" }) {
