@@ -331,7 +331,7 @@ import Testing
         let sandbox = try Sandbox()
         let middle = (2..<20_000).map { "-- \($0)\n" }.joined()
         try sandbox.write("m.sql", "CREATE INDEX a ON t (x);\n" + middle + "CREATE INDEX b ON t (y);\n")
-        let result = try HostileInputMemoryTests.measure(["lint", "--diff", "m.sql"], in: sandbox.path)
+        let result = try MeasuredRun.run(["lint", "--diff", "m.sql"], in: sandbox.path)
         #expect(result.peakRSS < 100 << 20, "peak RSS \(result.peakRSS >> 20) MiB for a diff of 20,000 lines")
         #expect(result.stdout == """
             --- a/m.sql

@@ -254,9 +254,10 @@ struct LockCase: Sendable, CustomStringConvertible {
               AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database());
             """
         var waited = false
-        // A hang guard, not a measure: it ends as soon as the wait is seen.
+        // A hang guard, not a measure: it ends as soon as the wait is seen, or the statement ended
+        // without waiting (it cannot wait after that).
         let deadline = Date().addingTimeInterval(120)
-        while Date() < deadline {
+        while Date() < deadline, statement.process.isRunning {
             let output = try client.mustRun(waitingLocks, database: "mlint_case")
             if output.rows("L").contains(where: { $0.count == 3 && $0[2] == "f" }) {
                 observation.read(output.rows)
