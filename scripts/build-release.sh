@@ -11,13 +11,20 @@
 #   libraries to load instead of 20.
 # - Linux: `-Xlinker --no-export-dynamic` takes back SwiftPM's `--export-dynamic` (40,000
 #   symbols in the dynamic table, which glibc's dladdr walks at start-up).
-# - Linux: `-no-pie` (to the linker driver) links at a fixed address: the loader then has
-#   7,976 relative relocations to apply instead of 114,162, and 300 fewer pages to copy on write.
+# - Linux: `-static-executable` links the C library (glibc), libm and libgcc in too, so there is
+#   no dynamic loader at all: nothing to map, relocate or look up before `main`. One small file
+#   5.4 to 4.7 ms (docs/benchmarks.md, "A static executable"). Like `-no-pie` before it, the
+#   executable is linked at a fixed address. glibc warns that `getpwuid`, `getaddrinfo` and
+#   `dlopen` in a static executable load NSS modules of the same glibc version at run time:
+#   the lint never calls them, and the binary is built on the machine that runs it.
+#   With a package trait (`--traits Database`: libpq, whose TLS and Kerberos libraries Debian
+#   ships without static archives) the C library stays shared and `-no-pie` links at a fixed
+#   address instead (the loader then has 7,976 relative relocations to apply instead of 114,162).
 # - Linux: libpg_query and libstdc++ linked in from their static archives (Debian's
 #   libpg-query-dev and libstdc++-12-dev ship them), through a folder of links that the linker
-#   searches first; without an archive, the shared library as before. The loader then no longer
-#   maps them and applies their 13,000 relocations, libpg_query's 9,000 most of them: one small
-#   file, 606 to 479 page faults.
+#   searches first; without an archive, the shared library as before (and no static
+#   executable). The loader then no longer maps them and applies their 13,000 relocations,
+#   libpg_query's 9,000 most of them: one small file, 606 to 479 page faults.
 # - `-disable-concrete-type-metadata-mangled-name-accessors` makes the compiler reach a generic
 #   type's metadata through its accessor instead of demangling its name at run time: demangling
 #   checks the type's generic requirements, and each first protocol-conformance check walks all
@@ -33,15 +40,25 @@ build=(swift build -c release --product migration-lint --package-path "$root"
        -Xswiftc -Xfrontend -Xswiftc -disable-concrete-type-metadata-mangled-name-accessors
        -Xswiftc -cross-module-optimization)
 if [ "$(uname -s)" = Linux ]; then
-  build+=(--static-swift-stdlib -Xlinker --no-export-dynamic -Xswiftc -Xclang-linker -Xswiftc -no-pie)
+  build+=(--static-swift-stdlib -Xlinker --no-export-dynamic)
   clang="$(command -v clang || echo "$(dirname "$(command -v swift)")/clang")"
   static_libs="$root/.build/static-libs"
   mkdir -p "$static_libs"
+  archives=yes
   for archive in libpg_query.a libstdc++.a; do
     found="$("$clang" -print-file-name="$archive" 2>/dev/null || true)"
-    if [ -f "$found" ]; then ln -sfn "$found" "$static_libs/$archive"; else rm -f "$static_libs/$archive"; fi
+    if [ -f "$found" ]; then ln -sfn "$found" "$static_libs/$archive"; else rm -f "$static_libs/$archive"; archives=no; fi
   done
   build+=(-Xlinker -L"$static_libs")
+  traits=no
+  for argument in "$@"; do
+    case "$argument" in --traits|--traits=*|--enable-all-traits) traits=yes ;; esac
+  done
+  if [ "$archives" = yes ] && [ "$traits" = no ]; then
+    build+=(-Xswiftc -static-executable)
+  else
+    build+=(-Xswiftc -Xclang-linker -Xswiftc -no-pie)
+  fi
 fi
 "${build[@]}" "$@" >&2
 echo "$("${build[@]}" "$@" --show-bin-path)/migration-lint"

@@ -18,15 +18,18 @@ import TestSupport
         #expect(FileManager.default.isExecutableFile(atPath: binary), "\(build.all)")
 
         #if os(Linux)
-        // -no-pie: an ELF executable of type EXEC (2), not a position-independent DYN (3).
+        // An ELF executable of type EXEC (2), linked at a fixed address, not a position-independent DYN (3).
         let header = try #require(FileManager.default.contents(atPath: binary)?.prefix(18))
         #expect(Array(header.prefix(4)) == [0x7F, 0x45, 0x4C, 0x46])
         #expect(header[header.startIndex + 16] == 2, "the release binary is not linked at a fixed address")
-        // libpg_query linked in from its static archive (libpg-query-dev ships it): the loader
-        // has no library to map and relocate for it.
-        if FileManager.default.fileExists(atPath: "/usr/lib/x86_64-linux-gnu/libpg_query.a") {
-            let dynamic = try Support.run(["readelf", "--dynamic", binary], in: Support.repositoryRoot)
-            #expect(dynamic.status == 0 && dynamic.stdout.contains("libc.so") && !dynamic.stdout.contains("libpg_query"), "\(dynamic.all)")
+        // With libpg_query's and libstdc++'s static archives (libpg-query-dev and libstdc++-12-dev
+        // ship them) the binary is a static executable: no program interpreter (the dynamic
+        // loader) and no shared library to map and relocate at start-up.
+        let archives = ["/usr/lib/x86_64-linux-gnu/libpg_query.a", "/usr/lib/gcc/x86_64-linux-gnu/12/libstdc++.a"]
+        if archives.allSatisfy(FileManager.default.fileExists(atPath:)) {
+            let headers = try Support.run(["readelf", "--program-headers", "--dynamic", binary], in: Support.repositoryRoot)
+            #expect(headers.status == 0, "\(headers.all)")
+            #expect(!headers.stdout.contains("INTERP") && !headers.stdout.contains("NEEDED"), "the release binary loads shared libraries: \(headers.stdout)")
         }
         #endif
 
