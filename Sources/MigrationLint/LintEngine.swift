@@ -75,9 +75,10 @@ public struct LintEngine: Sendable {
 
     /// The statements of `file`'s up part as the parser reads them, placeholders stood in for.
     public func parse(_ file: MigrationFile) -> ParsedMigration {
-        let (read, _) = PlaceholderStandIns.apply(file, configuration: configuration)
-        return ParsedMigration(path: file.path, source: read.source, ranges: read.lintRanges,
-                               statements: parser.parse(parser.slices(of: read.source, ranges: read.lintRanges), in: read.source))
+        let (read, standIns) = PlaceholderStandIns.apply(file, configuration: configuration)
+        let slices = parser.slices(of: read.source, ranges: read.lintRanges)
+        return ParsedMigration(path: file.path, source: read.source, ranges: read.lintRanges, slices: slices,
+                               statements: parser.parse(slices, in: read.source), hasStandIns: standIns != nil)
     }
 
     /// A file as the engine read it: the SQL (with what the DO-block front end added), its
@@ -95,8 +96,12 @@ public struct LintEngine: Sendable {
     /// parsed, in file order: the analysis is sequential, and waiting for the whole parse first
     /// left a core idle for a third of the run.
     func analyzeAndIndex(_ file: MigrationFile, before: SchemaCatalog? = nil, parsed: ParsedMigration? = nil) -> Analyzed {
-        let (read, placeholders) = PlaceholderStandIns.apply(file, configuration: configuration)
-        let slices = parser.slices(of: read.source, ranges: read.lintRanges)
+        // A file the history replay parsed as it is: its text is not scanned for placeholders nor
+        // split again (the corpus with history did both twice for each file it replayed).
+        let unchanged = parsed?.readsUnchanged(file) == true
+        let (read, placeholders) = unchanged ? (file, nil) : PlaceholderStandIns.apply(file, configuration: configuration)
+        let reused = unchanged || parsed?.reads(read.source, ranges: read.lintRanges) == true
+        let slices = reused ? parsed!.slices : parser.slices(of: read.source, ranges: read.lintRanges)
         // The SQL of DO blocks and routines is read here (`HiddenSQL`) and appended after the
         // file's own text, whose statements parse the same from either text.
         func expanded() -> (file: MigrationFile, feeder: AnalysisFeeder) {
@@ -111,7 +116,7 @@ public struct LintEngine: Sendable {
             return (file, feeder)
         }
         var file: MigrationFile, feeder: AnalysisFeeder
-        if let parsed, parsed.reads(read.source, ranges: read.lintRanges) {
+        if let parsed, reused {
             (file, feeder) = expanded()
             for statement in parsed.statements { feeder.append(statement) }
         } else if parseThreads > 1, slices.count >= Self.parallelParseThreshold {

@@ -69,18 +69,20 @@ import TestSupport
     }
 
     /// Linting a whole folder parses each earlier file once: the lint reuses what the replay
-    /// parsed, and finds exactly what it finds when it parses the file itself.
+    /// parsed (its statements, and the file's split and placeholder scan), and finds exactly what
+    /// it finds when it parses the file itself, a file with placeholders to stand in for too.
     @Test func aFolderLintedWholeReusesTheReplaysParseWithTheSameFindings() throws {
         let root = try folder([
             "m/1_orders.sql": Self.orders + "CREATE INDEX orders_user_idx ON orders (user_id);\n",
             "m/2_widen.sql": "ALTER TABLE orders ALTER COLUMN note TYPE varchar(100);\nALTER TABLE orders ADD COLUMN paid boolean;\n",
-            "m/3_last.sql": "CREATE INDEX orders_total_idx ON orders (total);\n",
+            "m/3_templated.sql": "ALTER TABLE ${schema}.orders ADD COLUMN shipped_at timestamptz;\nCREATE INDEX orders_paid_idx ON orders (paid);\n",
+            "m/4_last.sql": "CREATE INDEX orders_total_idx ON orders (total);\n",
         ])
         defer { try? FileManager.default.removeItem(at: root) }
-        let paths = ["1_orders", "2_widen", "3_last"].map { root.appendingPathComponent("m/\($0).sql").path }
+        let paths = ["1_orders", "2_widen", "3_templated", "4_last"].map { root.appendingPathComponent("m/\($0).sql").path }
         let runner = LintRunner(engine: LintEngine(rules: allRules, configuration: Configuration()))
         let history = runner.history(of: paths)
-        #expect(Set(history.parsed.keys) == Set(paths.prefix(2)), "the last file is replayed by no one")
+        #expect(Set(history.parsed.keys) == Set(paths.prefix(3)), "the last file is replayed by no one")
         #expect(Set(history.schemas.keys) == Set(paths))
         let whole = runner.lint(paths: paths)
         for (index, path) in paths.enumerated() {
@@ -93,6 +95,13 @@ import TestSupport
         }
         #expect(ruleIDs(whole[1]).contains("unjustified-nullable-column"))
         #expect(!ruleIDs(whole[1]).contains("alter-column-type"))
+        // The placeholder stands in for a schema; the index after it is found where it is in the
+        // file, at the same place in its line as in the last file, which has no placeholder.
+        guard case .linted(let templated) = whole[2], case .linted(let last) = whole[3] else { Issue.record("not linted"); return }
+        let index = try #require(templated.diagnostics.first { $0.ruleID == "create-index-concurrently" })
+        let lastIndex = try #require(last.diagnostics.first { $0.ruleID == "create-index-concurrently" })
+        let secondLine = "ALTER TABLE ${schema}.orders ADD COLUMN shipped_at timestamptz;\n".utf8.count
+        #expect(index.range.lowerBound == secondLine + lastIndex.range.lowerBound)
     }
 
     @Test func aTableCreatedByAnEarlierMigrationIsNotNew() throws {
