@@ -45,7 +45,8 @@ public struct FileDiscovery: Sendable {
                 files.append(argument)
             }
         }
-        var seen = Set<String>()
+        // Sized once: a set that grows hashes each path again at every doubling.
+        var seen = Set<String>(minimumCapacity: files.count)
         let unique = files.map(Self.normalize).filter { seen.insert($0).inserted && !isExcluded($0) }
         return (unique.sorted(), errors)
     }

@@ -52,6 +52,12 @@ extension LintRunner {
         // the command line (as `git diff --name-only | xargs` does) is read once, not once per
         // file, and listing and ordering the corpus's sets one after another was 6 ms alone.
         var firstOfSet: [String: (path: String, layout: MigrationLayout)] = [:]
+        // The collections keyed by path are sized once: one that grows hashes every path in it
+        // again at each doubling, and long paths are dear to hash (the corpus: this thread's
+        // work 128.6 to 122.0 M instructions; docs/benchmarks.md, "A static executable").
+        history.decisions.reserveCapacity(sqlPaths.count)
+        history.schemas.reserveCapacity(sqlPaths.count)
+        history.parsed.reserveCapacity(sqlPaths.count)
         for (path, decided) in zip(sqlPaths, decisions) {
             guard let decided else { continue }
             history.decisions[path] = decided.decision
@@ -63,10 +69,12 @@ extension LintRunner {
             membersBySet[entry.key] = members
             memberSets[entry.key] = Set(members)
         }
+        var targetLists: [String: [String]] = [:]
         for (path, decided) in zip(sqlPaths, decisions) {
             guard let decided, memberSets[decided.set]?.contains(path) == true else { continue }
-            targetsBySet[decided.set, default: []].insert(path)
+            targetLists[decided.set, default: []].append(path)
         }
+        for (set, targets) in targetLists { targetsBySet[set] = Set(targets) }
         let sets = membersBySet.keys.sorted()
         let discovery = FileDiscovery(exclude: configuration.exclude)
         // Each set's members before its last target: the files whose statements are replayed
@@ -77,7 +85,7 @@ extension LintRunner {
             return Array(members[..<last])
         }
         // Each file parsed once, however many sets replay it (a folder's Flyway set and its other set).
-        var seen = Set<String>()
+        var seen = Set<String>(minimumCapacity: replayed.reduce(0) { $0 + $1.count })
         let files = replayed.joined().filter { !discovery.isExcluded($0) && seen.insert($0).inserted }
         let engine = self.engine
         // Without `include-down`, a path's lint decision reads the same part as the replay's (they
@@ -98,6 +106,7 @@ extension LintRunner {
             return .parsed(parsed, engine.earlierPlaces(of: file, parsed: parsed))
         }
         var parsedByPath: [String: Replayed] = [:]
+        parsedByPath.reserveCapacity(files.count)
         let targets = targetsBySet, members = membersBySet
         let results: [[(String, SchemaCatalog, [Coverage.EarlierPlace])]]
         if sets.count == 1, ParallelWork.callingThreadHasStack(stackSize) {
@@ -121,7 +130,7 @@ extension LintRunner {
             results = [replay.finish()]
         } else {
             let parsed = run(count: files.count, parseOne)
-            parsedByPath = Dictionary(uniqueKeysWithValues: zip(files, parsed))
+            for (file, item) in zip(files, parsed) { parsedByPath[file] = item }
             let parsedFiles = parsedByPath
             // The longest replays first: in name order the corpus's largest set (trigger.dev's 819
             // files) started last and replayed alone on one core while the other had nothing left

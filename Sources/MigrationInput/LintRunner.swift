@@ -144,6 +144,7 @@ public struct LintRunner: Sendable {
     public func lint(paths: [String]) -> [FileOutcome] {
         let sources = run(count: paths.count, light: true) { SourceReader.read(path: paths[$0]) }
         var read: [String: SourceText] = [:]
+        read.reserveCapacity(paths.count)
         for (path, source) in zip(paths, sources) { if case .success(let text) = source { read[path] = text } }
         let history = HistoryHandout(history(of: paths, sources: read), paths: paths)
         let sizes = sources.map { source in (try? source.get())?.count ?? 0 }
