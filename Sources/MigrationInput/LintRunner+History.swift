@@ -36,7 +36,6 @@ extension LintRunner {
         let start = startingSchema()
         var history = History()
         (history.swiftSchemas, history.earlier) = swiftHistory(of: paths, from: start)
-        var targetsBySet: [String: Set<String>] = [:]
         var membersBySet: [String: [String]] = [:]
         var memberSets: [String: Set<String>] = [:]
         let sqlPaths = paths.filter { $0.hasSuffix(".sql") }
@@ -69,12 +68,13 @@ extension LintRunner {
             membersBySet[entry.key] = members
             memberSets[entry.key] = Set(members)
         }
+        // Gathered as lists and made sets once: a set grown path by path hashes them all again.
         var targetLists: [String: [String]] = [:]
         for (path, decided) in zip(sqlPaths, decisions) {
             guard let decided, memberSets[decided.set]?.contains(path) == true else { continue }
             targetLists[decided.set, default: []].append(path)
         }
-        for (set, targets) in targetLists { targetsBySet[set] = Set(targets) }
+        let targetsBySet = targetLists.mapValues(Set.init)
         let sets = membersBySet.keys.sorted()
         let discovery = FileDiscovery(exclude: configuration.exclude)
         // Each set's members before its last target: the files whose statements are replayed

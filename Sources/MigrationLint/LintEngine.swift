@@ -75,10 +75,10 @@ public struct LintEngine: Sendable {
 
     /// The statements of `file`'s up part as the parser reads them, placeholders stood in for.
     public func parse(_ file: MigrationFile) -> ParsedMigration {
-        let (read, standIns) = PlaceholderStandIns.apply(file, configuration: configuration)
+        let (read, _) = PlaceholderStandIns.apply(file, configuration: configuration)
         let slices = parser.slices(of: read.source, ranges: read.lintRanges)
         return ParsedMigration(path: file.path, source: read.source, ranges: read.lintRanges, slices: slices,
-                               statements: parser.parse(slices, in: read.source), hasStandIns: standIns != nil)
+                               statements: parser.parse(slices, in: read.source))
     }
 
     /// A file as the engine read it: the SQL (with what the DO-block front end added), its
@@ -96,12 +96,13 @@ public struct LintEngine: Sendable {
     /// parsed, in file order: the analysis is sequential, and waiting for the whole parse first
     /// left a core idle for a third of the run.
     func analyzeAndIndex(_ file: MigrationFile, before: SchemaCatalog? = nil, parsed: ParsedMigration? = nil) -> Analyzed {
-        // A file the history replay parsed as it is: its text is not scanned for placeholders nor
-        // split again (the corpus with history did both twice for each file it replayed).
-        let unchanged = parsed?.readsUnchanged(file) == true
+        // What the history replay parsed of this file is reused, its split too. When it read the
+        // file's own bytes, nothing was stood in for (a stand-in never spells the placeholder it
+        // replaces), so the file is not scanned for placeholders again either.
+        let unchanged = parsed?.reads(file.source, ranges: file.lintRanges) == true
         let (read, placeholders) = unchanged ? (file, nil) : PlaceholderStandIns.apply(file, configuration: configuration)
-        let reused = unchanged || parsed?.reads(read.source, ranges: read.lintRanges) == true
-        let slices = reused ? parsed!.slices : parser.slices(of: read.source, ranges: read.lintRanges)
+        let reused = unchanged || parsed?.reads(read.source, ranges: read.lintRanges) == true ? parsed : nil
+        let slices = reused?.slices ?? parser.slices(of: read.source, ranges: read.lintRanges)
         // The SQL of DO blocks and routines is read here (`HiddenSQL`) and appended after the
         // file's own text, whose statements parse the same from either text.
         func expanded() -> (file: MigrationFile, feeder: AnalysisFeeder) {
@@ -116,9 +117,9 @@ public struct LintEngine: Sendable {
             return (file, feeder)
         }
         var file: MigrationFile, feeder: AnalysisFeeder
-        if let parsed, reused {
+        if let reused {
             (file, feeder) = expanded()
-            for statement in parsed.statements { feeder.append(statement) }
+            for statement in reused.statements { feeder.append(statement) }
         } else if parseThreads > 1, slices.count >= Self.parallelParseThreshold {
             // Chunks much smaller than a thread's share, so that a slow chunk does not idle the others.
             // One core fewer than the threads: this thread analyses in file order while the others

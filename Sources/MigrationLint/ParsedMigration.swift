@@ -10,18 +10,10 @@ public struct ParsedMigration: Sendable {
     /// The statements' text as the splitter cut it, before parsing.
     let slices: [StatementSlice]
     public let statements: [ParsedStatement]
-    /// Whether `source` has placeholders stood in for, that is, differs from the file's text.
-    let hasStandIns: Bool
 
     /// Whether these are the statements of `source`'s `ranges`: a file changed between the two
     /// reads, or linted with its down part while the replay skipped it, is parsed again.
     func reads(_ source: SourceText, ranges: [Range<Int>]) -> Bool {
         self.ranges == ranges && self.source.bytes == source.bytes
-    }
-
-    /// Whether these are the statements of `file` as it is, with no placeholder to stand in for:
-    /// a lint that reuses them then neither scans the file for placeholders nor splits it again.
-    func readsUnchanged(_ file: MigrationFile) -> Bool {
-        !hasStandIns && reads(file.source, ranges: file.lintRanges)
     }
 }

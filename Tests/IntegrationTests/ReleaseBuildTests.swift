@@ -23,9 +23,11 @@ import TestSupport
         #expect(Array(header.prefix(4)) == [0x7F, 0x45, 0x4C, 0x46])
         #expect(header[header.startIndex + 16] == 2, "the release binary is not linked at a fixed address")
         // With libpg_query's and libstdc++'s static archives (libpg-query-dev and libstdc++-12-dev
-        // ship them) the binary is a static executable: no program interpreter (the dynamic
-        // loader) and no shared library to map and relocate at start-up.
-        let archives = ["/usr/lib/x86_64-linux-gnu/libpg_query.a", "/usr/lib/gcc/x86_64-linux-gnu/12/libstdc++.a"]
+        // ship them; the script links each one it finds into .build/static-libs) the binary is a
+        // static executable: no program interpreter (the dynamic loader) and no shared library to
+        // map and relocate at start-up.
+        let staticLibs = Support.repositoryRoot.appendingPathComponent(".build/static-libs")
+        let archives = ["libpg_query.a", "libstdc++.a"].map { staticLibs.appendingPathComponent($0).path }
         if archives.allSatisfy(FileManager.default.fileExists(atPath:)) {
             let headers = try Support.run(["readelf", "--program-headers", "--dynamic", binary], in: Support.repositoryRoot)
             #expect(headers.status == 0, "\(headers.all)")
