@@ -8,6 +8,7 @@
 #        scripts/bench.sh lsp     the language server's latency section alone
 #        scripts/bench.sh swift [rounds=5]   the Swift corpus row alone (MigrationLint only:
 #                                 squawk cannot read Swift)
+#        scripts/bench.sh startup    the start-up floor alone (below the table in a full run)
 # Needs: swift, python3 (with venv), network access to PyPI for the first run, and a C compiler
 # with libpg-query-dev for the floor of the long files (libpg_query alone: scripts/bench-floor.c).
 set -euo pipefail
@@ -81,8 +82,8 @@ if [ "${1:-}" = "lsp" ]; then
   exit 0
 fi
 only=""
-if [ "${1:-}" = "swift" ]; then
-  only="swift"
+if [ "${1:-}" = "swift" ] || [ "${1:-}" = "startup" ]; then
+  only="$1"
   shift
 fi
 rounds="${1:-5}"
@@ -104,10 +105,23 @@ if [ "$only" != "swift" ]; then
   "$squawk" --version >&2
 fi
 
-python3 - "$root" "$work" "$lint" "$squawk" "$rounds" "$only" <<'PY'
+# The start-up floor: two small Swift programs (scripts/startup-floor) built with the start-up
+# flags of build-release.sh, one that only reads the file and one that first parses `lint`'s
+# options with ArgumentParser; they run beside both tools on the small file.
+startup=none
+if [ "$only" != "swift" ]; then
+  echo "building the start-up floor programs (scripts/startup-floor)..." >&2
+  floor_build=(swift build -c release --package-path "$root/scripts/startup-floor" --scratch-path "$root/.build/startup-floor"
+               -Xswiftc -Xfrontend -Xswiftc -disable-concrete-type-metadata-mangled-name-accessors)
+  if [ "$(uname -s)" = Linux ]; then floor_build+=(--static-swift-stdlib -Xswiftc -static-executable); fi
+  "${floor_build[@]}" >&2
+  startup="$("${floor_build[@]}" --show-bin-path)"
+fi
+
+python3 - "$root" "$work" "$lint" "$squawk" "$rounds" "$only" "$startup" <<'PY'
 import os, re, statistics, subprocess, sys, time, datetime
 
-root, work, lint, squawk, rounds, only = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5]), sys.argv[6]
+root, work, lint, squawk, rounds, only, startup = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5]), sys.argv[6], sys.argv[7]
 
 # Inputs ------------------------------------------------------------------------------------
 def generated_ddl(count):
@@ -229,6 +243,8 @@ else:
     inputs.append(("Swift corpus: SKIPPED (%s not found)" % swift_corpus, None, "json"))
 if only == "swift":
     inputs = [i for i in inputs if i[0].startswith("Swift corpus")]
+if only == "startup":
+    inputs = []
 
 # Runs ----------------------------------------------------------------------------------------
 def command(tool, files, fmt, flags=()):
@@ -286,10 +302,28 @@ for label, files, fmt in inputs:
         med["lint"][0] / med["squawk"][0]))
     print("done: " + label, file=sys.stderr)
 
+# The start-up floor: what one small file's run costs before any linting, the four programs
+# alternating.
+small = os.path.join(root, "Fixtures", "examples", "001_add_token.sql")
+startup_rows = []
+if startup != "none":
+    programs = [
+        ("Swift program: read the file, write []", [os.path.join(startup, "floor"), small]),
+        ("the same after ArgumentParser parses lint's options", [os.path.join(startup, "argparser"), "--format", "json", "--color", "never", small]),
+        ("migration-lint lint", command("lint", [small], "json")),
+        ("squawk 2.70.0", command("squawk", [small], "json")),
+    ]
+    walls = {name: [] for name, _ in programs}
+    for _ in range(200):
+        for name, cmd in programs:
+            walls[name].append(measure(cmd)[0])
+    squawk_wall = statistics.median(walls["squawk 2.70.0"])
+    startup_rows = [(name, statistics.median(walls[name]), statistics.median(walls[name]) / squawk_wall) for name, _ in programs]
+
 # The floor of the long files: libpg_query's own split and parse (scripts/bench-floor.c), one core.
 floors = []
 floor_tool = os.path.join(work, "bench-floor")
-if subprocess.run(["cc", "-O2", os.path.join(root, "scripts", "bench-floor.c"), "-lpg_query", "-o", floor_tool]).returncode == 0:
+if only != "startup" and subprocess.run(["cc", "-O2", os.path.join(root, "scripts", "bench-floor.c"), "-lpg_query", "-o", floor_tool]).returncode == 0:
     for label, path in (("20,000 mixed DDL statements", mixed), ("real migrations", real)):
         if path:
             count, ms = subprocess.run([floor_tool, path, str(max(rounds, 3))], capture_output=True, text=True, check=True).stdout.split()
@@ -297,11 +331,20 @@ if subprocess.run(["cc", "-O2", os.path.join(root, "scripts", "bench-floor.c"), 
 
 print("Machine: %d cores (%s), %s UTC; medians of `runs` runs of each tool (at least %d; about a second's worth for short rows), both tools alternating." % (
     os.cpu_count(), os.uname().machine, datetime.datetime.utcnow().strftime("%Y-%m-%d %H:%M"), rounds))
-print()
-print("| input | runs | MigrationLint wall | CPU | peak RSS | squawk 2.70.0 wall | CPU | peak RSS | wall ratio |")
-print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
-for row in rows:
-    print(row)
+if rows:
+    print()
+    print("| input | runs | MigrationLint wall | CPU | peak RSS | squawk 2.70.0 wall | CPU | peak RSS | wall ratio |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for row in rows:
+        print(row)
+if startup_rows:
+    print()
+    print("Start-up floor: one small migration, 200 alternating runs of each program (scripts/startup-floor, built as the release binary is).")
+    print()
+    print("| program | wall median | ratio to squawk |")
+    print("|---|---:|---:|")
+    for name, wall, ratio in startup_rows:
+        print("| %s | %s | %.2f× |" % (name, fmt_time(wall), ratio))
 if floors:
     print()
     print("Floor: libpg_query alone on the same file (split with its scanner, then each statement parsed to JSON; CPU time, best of %d)." % max(rounds, 3))
@@ -312,7 +355,7 @@ if floors:
         print("| %s | %d | %.1f ms | %.1f ms |" % (label, count, ms, ms / os.cpu_count()))
 PY
 
-if [ "$only" != "swift" ]; then
+if [ "$only" = "" ]; then
   echo
   lsp_latency
 fi

@@ -1,6 +1,6 @@
 // swift-tools-version:5.9
-// Two programs that measure what one small file's run costs before any linting (see
-// scripts/startup-floor.sh): `floor` reads the file and writes "[]", the Swift runtime's start
+// Two programs that measure what one small file's run costs before any linting (the start-up
+// floor of scripts/bench.sh): `floor` reads the file and writes "[]", the Swift runtime's start
 // and exit alone; `argparser` does the same after parsing the `lint` command's own options with
 // ArgumentParser, the version migration-lint uses.
 import PackageDescription
