@@ -88,26 +88,41 @@ if [ "${1:-}" = "swift" ] || [ "${1:-}" = "startup" ]; then
 fi
 rounds="${1:-5}"
 
-work="$(mktemp -d)"
+# The runs' folder, under .build rather than /tmp: squawk looks for its configuration by
+# listing the working folder and each one above it, and a crowded /tmp (1,700 entries on this
+# machine after a day's work) added a millisecond to each of its runs.
+mkdir -p "$root/.build"
+work="$(mktemp -d "$root/.build/bench.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
 
 # The release build users get (scripts/build-release.sh: the Swift runtime linked statically,
 # and the other start-up flags it explains).
 echo "building MigrationLint (release, as shipped: scripts/build-release.sh)..." >&2
-lint="$(bash "$root/scripts/build-release.sh" --scratch-path "$root/.build-static")"
+built="$(bash "$root/scripts/build-release.sh" --scratch-path "$root/.build-static")"
+# Every program of the runs is installed into the work folder the same way, with `install`, as
+# the README's install line installs migration-lint: none then starts slower for the way its
+# pages came into memory. On this machine the linker's own output, or a binary whose pages the
+# kernel had dropped and read back on demand, took 1.3 to 2 ms more per small-file run than a
+# fresh copy of the same bytes, and squawk as pip wrote it 0.2 ms more than its copy
+# (docs/benchmarks.md, "How a binary's pages came into memory").
+install "$built" "$work/migration-lint"
+lint="$work/migration-lint"
 
 squawk=none
 if [ "$only" != "swift" ]; then
   echo "installing squawk-cli 2.70.0 into a throwaway venv..." >&2
   python3 -m venv "$work/venv"
   "$work/venv/bin/pip" install --quiet --disable-pip-version-check 'squawk-cli==2.70.0' >&2
-  squawk="$work/venv/bin/squawk"
+  install "$work/venv/bin/squawk" "$work/squawk"
+  squawk="$work/squawk"
   "$squawk" --version >&2
 fi
 
-# The start-up floor: two small Swift programs (scripts/startup-floor) built with the start-up
-# flags of build-release.sh, one that only reads the file and one that first parses `lint`'s
-# options with ArgumentParser; they run beside both tools on the small file.
+# The start-up floor: three small Swift programs (scripts/startup-floor) built with the start-up
+# flags of build-release.sh: one that only reads the file, one that first parses `lint`'s options
+# with ArgumentParser, and one that also links the libraries every migration-lint links and does
+# what every run does before its rules (looks for the configuration, reads and parses the file).
+# They run beside both tools on the small file.
 startup=none
 if [ "$only" != "swift" ]; then
   echo "building the start-up floor programs (scripts/startup-floor)..." >&2
@@ -115,7 +130,9 @@ if [ "$only" != "swift" ]; then
                -Xswiftc -Xfrontend -Xswiftc -disable-concrete-type-metadata-mangled-name-accessors)
   if [ "$(uname -s)" = Linux ]; then floor_build+=(--static-swift-stdlib -Xswiftc -static-executable); fi
   "${floor_build[@]}" >&2
-  startup="$("${floor_build[@]}" --show-bin-path)"
+  startup="$work/startup-floor"
+  mkdir -p "$startup"
+  for program in floor argparser libraries; do install "$("${floor_build[@]}" --show-bin-path)/$program" "$startup/"; done
 fi
 
 python3 - "$root" "$work" "$lint" "$squawk" "$rounds" "$only" "$startup" <<'PY'
@@ -302,7 +319,7 @@ for label, files, fmt in inputs:
         med["lint"][0] / med["squawk"][0]))
     print("done: " + label, file=sys.stderr)
 
-# The start-up floor: what one small file's run costs before any linting, the four programs
+# The start-up floor: what one small file's run costs before any linting, the five programs
 # alternating.
 small = os.path.join(root, "Fixtures", "examples", "001_add_token.sql")
 startup_rows = []
@@ -310,6 +327,7 @@ if startup != "none":
     programs = [
         ("Swift program: read the file, write []", [os.path.join(startup, "floor"), small]),
         ("the same after ArgumentParser parses lint's options", [os.path.join(startup, "argparser"), "--format", "json", "--color", "never", small]),
+        ("the same with Foundation and Yams (configuration) and libpg_query (parse), no rule", [os.path.join(startup, "libraries"), "--format", "json", "--color", "never", small]),
         ("migration-lint lint", command("lint", [small], "json")),
         ("squawk 2.70.0", command("squawk", [small], "json")),
     ]
