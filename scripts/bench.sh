@@ -102,7 +102,7 @@ built="$(bash "$root/scripts/build-release.sh" --scratch-path "$root/.build-stat
 # Every program of the runs is installed into the work folder the same way, with `install`, as
 # the README's install line installs migration-lint: none then starts slower for the way its
 # pages came into memory. On this machine the linker's own output, or a binary whose pages the
-# kernel had dropped and read back on demand, took 1.3 to 2 ms more per small-file run than a
+# kernel had dropped and read back on demand, took 1.3 to 2.5 ms more per small-file run than a
 # fresh copy of the same bytes, and squawk as pip wrote it 0.2 ms more than its copy
 # (docs/benchmarks.md, "How a binary's pages came into memory").
 install "$built" "$work/migration-lint"
