@@ -130,9 +130,10 @@ if [ "$only" != "swift" ]; then
                -Xswiftc -Xfrontend -Xswiftc -disable-concrete-type-metadata-mangled-name-accessors)
   if [ "$(uname -s)" = Linux ]; then floor_build+=(--static-swift-stdlib -Xswiftc -static-executable); fi
   "${floor_build[@]}" >&2
+  floor_bin="$("${floor_build[@]}" --show-bin-path)"
   startup="$work/startup-floor"
   mkdir -p "$startup"
-  for program in floor argparser libraries; do install "$("${floor_build[@]}" --show-bin-path)/$program" "$startup/"; done
+  for program in floor argparser libraries; do install "$floor_bin/$program" "$startup/"; done
 fi
 
 python3 - "$root" "$work" "$lint" "$squawk" "$rounds" "$only" "$startup" <<'PY'
@@ -173,95 +174,96 @@ def write(name, text):
     return path
 
 inputs = []
-corpus = os.path.normpath(os.path.join(root, "..", "shared", "corpus"))
-up_files = []
-if os.path.isdir(corpus):
-    for dirpath, _, names in os.walk(corpus):
-        for n in names:
-            if n.endswith(".sql") and not n.endswith(".down.sql") and n != "down.sql":
-                up_files.append(os.path.join(dirpath, n))
-    up_files.sort()
-# MigrationLint's own flags for a row, beside the input: the corpus once as users get it (each
-# file after its project's history) and once with each file alone, as squawk reads them.
+# MigrationLint's own flags for a row, beside the input.
 lint_flags = {}
-if up_files:
-    inputs.append(("corpus: %d up-migrations, one invocation" % len(up_files), up_files, "json"))
-    alone = "corpus, each file alone (--no-history, as squawk reads it)"
-    inputs.append((alone, up_files, "json"))
-    lint_flags[alone] = ["--no-history"]
-else:
-    inputs.append(("corpus: SKIPPED (%s not found)" % corpus, None, "json"))
-# One file after its history (what pre-commit lints): the last migration of each corpus project's
-# largest migration set, with every earlier file of the set replayed; squawk lints the same file.
-def natural(name):
-    return [(0, int(part), "") if part.isdigit() else (1, 0, part) for part in re.split(r"(\d+)", name)]
-if up_files:
-    for project in sorted(os.listdir(corpus)):
-        sets = {}
-        for path in up_files:
-            if not path.startswith(os.path.join(corpus, project) + os.sep):
-                continue
-            folder, name = os.path.split(path)
-            # Prisma and diesel keep one folder per migration: the set is the folder above.
-            key, order = (os.path.dirname(folder), os.path.basename(folder)) if name in ("migration.sql", "up.sql") else (folder, name)
-            sets.setdefault(key, []).append((natural(order), path))
-        if sets:
-            members = max(sets.values(), key=len)
-            last = max(members)[1]
-            inputs.append(("one file after its %d-file history (%s)" % (len(members) - 1, project.split("__")[-1]), [last], "json"))
-def synthetic_history(count):
-    """`count` migrations of the shapes of a growing schema, then the file linted after them."""
-    folder = os.path.join(work, "history")
-    os.makedirs(folder, exist_ok=True)
-    for i in range(count):
-        with open(os.path.join(folder, "%05d_m.sql" % i), "w") as f:
-            f.write("CREATE TABLE t%d (id bigint PRIMARY KEY, parent_id bigint REFERENCES t%d (id), name varchar(50) NOT NULL);\n"
-                    "CREATE INDEX t%d_name_idx ON t%d (name);\nALTER TABLE t%d ADD COLUMN note text;\n"
-                    "ALTER TABLE t%d ALTER COLUMN name TYPE varchar(100);\n" % (i, max(0, i - 1), i, i, i, i))
-    last = os.path.join(folder, "%05d_last.sql" % count)
-    with open(last, "w") as f:
-        f.write("ALTER TABLE t%d ALTER COLUMN name TYPE varchar(200);\nCREATE INDEX CONCURRENTLY t10_note_idx ON t10 (note);\n" % (count - 1))
-    return last
-inputs.append(("one file after a synthetic 1,500-file history", [synthetic_history(1500)], "json"))
-mixed = write("mixed.sql", generated_ddl(20000))
-inputs.append(("20,000 mixed DDL statements, one file", [mixed], "json"))
-# Real migrations in one long file: the up-migrations of the corpus's plain-SQL projects (those
-# without goose or dbmate up/down annotations), concatenated in path order.
-def real_migrations():
-    if not os.path.isdir(corpus):
-        return None, []
-    projects = []
-    for project in sorted(os.listdir(corpus)):
-        files = sorted(os.path.join(d, n) for d, _, names in os.walk(os.path.join(corpus, project)) for n in names
-                       if n.endswith(".sql") and not n.endswith((".down.sql", "_down.sql")) and n != "down.sql")
-        texts = [open(f, encoding="utf-8", errors="replace").read() for f in files]
-        if files and not any("+goose" in t.lower() or "migrate:up" in t for t in texts):
-            projects.append((project, texts))
-    if not projects:
-        return None, []
-    return write("real.sql", "".join(t + "\n" for _, texts in projects for t in texts)), [p for p, _ in projects]
-real, real_projects = real_migrations()
-if real:
-    inputs.append(("real migrations in one file (%s up-migrations)" % ", ".join(p.split("__")[-1] for p in real_projects), [real], "json"))
-else:
-    inputs.append(("real migrations in one file: SKIPPED (%s not found)" % corpus, None, "json"))
-inputs.append(("one small migration (pre-commit)", [os.path.join(root, "Fixtures", "examples", "001_add_token.sql")], "json"))
-# One finding per statement in both tools: an index built without CONCURRENTLY on an existing table.
-findings = "".join("CREATE INDEX idx_%d ON accounts (c%d);\n" % (i, i) for i in range(30000))
-inputs.append(("text output, 30,000 findings", [write("findings.sql", findings)], "text"))
+mixed = real = None
+corpus = os.path.normpath(os.path.join(root, "..", "shared", "corpus"))
+# The SQL rows, built only for a whole run: `swift` and `startup` runs use none of them.
+if only == "":
+    up_files = []
+    if os.path.isdir(corpus):
+        for dirpath, _, names in os.walk(corpus):
+            for n in names:
+                if n.endswith(".sql") and not n.endswith(".down.sql") and n != "down.sql":
+                    up_files.append(os.path.join(dirpath, n))
+        up_files.sort()
+    # The corpus once as users get it (each file after its project's history) and once with each
+    # file alone, as squawk reads them.
+    if up_files:
+        inputs.append(("corpus: %d up-migrations, one invocation" % len(up_files), up_files, "json"))
+        alone = "corpus, each file alone (--no-history, as squawk reads it)"
+        inputs.append((alone, up_files, "json"))
+        lint_flags[alone] = ["--no-history"]
+    else:
+        inputs.append(("corpus: SKIPPED (%s not found)" % corpus, None, "json"))
+    # One file after its history (what pre-commit lints): the last migration of each corpus project's
+    # largest migration set, with every earlier file of the set replayed; squawk lints the same file.
+    def natural(name):
+        return [(0, int(part), "") if part.isdigit() else (1, 0, part) for part in re.split(r"(\d+)", name)]
+    if up_files:
+        for project in sorted(os.listdir(corpus)):
+            sets = {}
+            for path in up_files:
+                if not path.startswith(os.path.join(corpus, project) + os.sep):
+                    continue
+                folder, name = os.path.split(path)
+                # Prisma and diesel keep one folder per migration: the set is the folder above.
+                key, order = (os.path.dirname(folder), os.path.basename(folder)) if name in ("migration.sql", "up.sql") else (folder, name)
+                sets.setdefault(key, []).append((natural(order), path))
+            if sets:
+                members = max(sets.values(), key=len)
+                last = max(members)[1]
+                inputs.append(("one file after its %d-file history (%s)" % (len(members) - 1, project.split("__")[-1]), [last], "json"))
+    def synthetic_history(count):
+        """`count` migrations of the shapes of a growing schema, then the file linted after them."""
+        folder = os.path.join(work, "history")
+        os.makedirs(folder, exist_ok=True)
+        for i in range(count):
+            with open(os.path.join(folder, "%05d_m.sql" % i), "w") as f:
+                f.write("CREATE TABLE t%d (id bigint PRIMARY KEY, parent_id bigint REFERENCES t%d (id), name varchar(50) NOT NULL);\n"
+                        "CREATE INDEX t%d_name_idx ON t%d (name);\nALTER TABLE t%d ADD COLUMN note text;\n"
+                        "ALTER TABLE t%d ALTER COLUMN name TYPE varchar(100);\n" % (i, max(0, i - 1), i, i, i, i))
+        last = os.path.join(folder, "%05d_last.sql" % count)
+        with open(last, "w") as f:
+            f.write("ALTER TABLE t%d ALTER COLUMN name TYPE varchar(200);\nCREATE INDEX CONCURRENTLY t10_note_idx ON t10 (note);\n" % (count - 1))
+        return last
+    inputs.append(("one file after a synthetic 1,500-file history", [synthetic_history(1500)], "json"))
+    mixed = write("mixed.sql", generated_ddl(20000))
+    inputs.append(("20,000 mixed DDL statements, one file", [mixed], "json"))
+    # Real migrations in one long file: the up-migrations of the corpus's plain-SQL projects (those
+    # without goose or dbmate up/down annotations), concatenated in path order.
+    def real_migrations():
+        if not os.path.isdir(corpus):
+            return None, []
+        projects = []
+        for project in sorted(os.listdir(corpus)):
+            files = sorted(os.path.join(d, n) for d, _, names in os.walk(os.path.join(corpus, project)) for n in names
+                           if n.endswith(".sql") and not n.endswith((".down.sql", "_down.sql")) and n != "down.sql")
+            texts = [open(f, encoding="utf-8", errors="replace").read() for f in files]
+            if files and not any("+goose" in t.lower() or "migrate:up" in t for t in texts):
+                projects.append((project, texts))
+        if not projects:
+            return None, []
+        return write("real.sql", "".join(t + "\n" for _, texts in projects for t in texts)), [p for p, _ in projects]
+    real, real_projects = real_migrations()
+    if real:
+        inputs.append(("real migrations in one file (%s up-migrations)" % ", ".join(p.split("__")[-1] for p in real_projects), [real], "json"))
+    else:
+        inputs.append(("real migrations in one file: SKIPPED (%s not found)" % corpus, None, "json"))
+    inputs.append(("one small migration (pre-commit)", [os.path.join(root, "Fixtures", "examples", "001_add_token.sql")], "json"))
+    # One finding per statement in both tools: an index built without CONCURRENTLY on an existing table.
+    findings = "".join("CREATE INDEX idx_%d ON accounts (c%d);\n" % (i, i) for i in range(30000))
+    inputs.append(("text output, 30,000 findings", [write("findings.sql", findings)], "text"))
 # The Swift corpus, its folder given as a user gives it: the walk finds the files that declare a
 # migration. squawk reads SQL only, so this row has MigrationLint alone.
 swift_corpus = os.path.normpath(os.path.join(root, "..", "shared", "corpus-swift"))
 SWIFT_LABEL = "Swift corpus: %d .swift files, one invocation (squawk cannot read Swift)"
-if os.path.isdir(swift_corpus):
-    swift_files = sum(1 for _, _, names in os.walk(swift_corpus) for n in names if n.endswith(".swift"))
-    inputs.append((SWIFT_LABEL % swift_files, [swift_corpus], "json"))
-else:
-    inputs.append(("Swift corpus: SKIPPED (%s not found)" % swift_corpus, None, "json"))
-if only == "swift":
-    inputs = [i for i in inputs if i[0].startswith("Swift corpus")]
-if only == "startup":
-    inputs = []
+if only in ("", "swift"):
+    if os.path.isdir(swift_corpus):
+        swift_files = sum(1 for _, _, names in os.walk(swift_corpus) for n in names if n.endswith(".swift"))
+        inputs.append((SWIFT_LABEL % swift_files, [swift_corpus], "json"))
+    else:
+        inputs.append(("Swift corpus: SKIPPED (%s not found)" % swift_corpus, None, "json"))
 
 # Runs ----------------------------------------------------------------------------------------
 def command(tool, files, fmt, flags=()):
@@ -341,7 +343,7 @@ if startup != "none":
 # The floor of the long files: libpg_query's own split and parse (scripts/bench-floor.c), one core.
 floors = []
 floor_tool = os.path.join(work, "bench-floor")
-if only != "startup" and subprocess.run(["cc", "-O2", os.path.join(root, "scripts", "bench-floor.c"), "-lpg_query", "-o", floor_tool]).returncode == 0:
+if only == "" and subprocess.run(["cc", "-O2", os.path.join(root, "scripts", "bench-floor.c"), "-lpg_query", "-o", floor_tool]).returncode == 0:
     for label, path in (("20,000 mixed DDL statements", mixed), ("real migrations", real)):
         if path:
             count, ms = subprocess.run([floor_tool, path, str(max(rounds, 3))], capture_output=True, text=True, check=True).stdout.split()
