@@ -268,11 +268,8 @@ if only in ("", "swift"):
 # Runs ----------------------------------------------------------------------------------------
 def command(tool, files, fmt, flags=()):
     if tool == "lint":
-        return [lint, "lint", "--no-config", *flags, "--format", fmt, "--color", "never", *files] if NO_CONFIG else \
-               [lint, "lint", *flags, "--format", fmt, "--color", "never", *files]
+        return [lint, "lint", *flags, "--format", fmt, "--color", "never", *files]
     return [squawk, "--reporter=json", *files] if fmt == "json" else [squawk, *files]
-
-NO_CONFIG = "--no-config" in subprocess.run([lint, "lint", "--help"], capture_output=True, text=True).stdout
 
 def measure(cmd):
     """Wall time, user+sys CPU and peak RSS of one child, from wait4's own rusage."""
