@@ -109,7 +109,7 @@ public struct DropColumnWithDependents: Rule {
         let ownConstraints = (schema.constraints[name] ?? [:]).sorted { $0.key < $1.key }
         var found: [Dependent] = []
         for (constraint, info) in ownConstraints where info.columns.contains(column) && info.kind != .check && info.kind != .other {
-            found.append(.constraint(constraint, "\(kindText(info.kind)) \(constraint)", of: written, origin: info.origin,
+            found.append(.constraint(constraint, "\(kindText(info.kind)) \(constraint)", of: written, origin: schema.cited(info.origin),
                                      reason: "dropped on purpose before its column", needsCascade: false))
         }
         // A key's own index goes with the key: named once, as the constraint.
@@ -118,7 +118,7 @@ public struct DropColumnWithDependents: Rule {
             let indexName = QualifiedName(schema: written.schema, name: QualifiedName(qualified: index.name).name)
             guard !keyNames.contains(indexName.name) else { continue }
             found.append(Dependent(
-                name: indexName.name, text: "index \(indexName.name)", origin: schema.indexOrigins[index.name],
+                name: indexName.name, text: "index \(indexName.name)", origin: schema.cited(schema.indexOrigins[index.name]),
                 drop: .migration(sql: "DROP INDEX CONCURRENTLY IF EXISTS \(indexName.sql);",
                                  note: "drop the index \(indexName.name) on purpose, outside a transaction; create what still needs it on the other columns"),
                 needsCascade: false))
@@ -129,7 +129,7 @@ public struct DropColumnWithDependents: Rule {
             where info.kind == .foreignKey && info.references == name
                 && (info.referencedColumns.isEmpty ? primaryKey.contains(column) : info.referencedColumns.contains(column)) {
                 found.append(.constraint(constraint, "foreign key \(constraint) of \(other)", of: QualifiedName(qualified: other),
-                                         origin: info.origin, reason: "dropped on purpose before the column it references",
+                                         origin: schema.cited(info.origin), reason: "dropped on purpose before the column it references",
                                          needsCascade: true))
             }
         }

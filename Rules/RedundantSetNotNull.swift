@@ -45,7 +45,7 @@ public struct RedundantSetNotNull: Rule {
                   let known = context.state.schema.column(table: table.qualified, column: column), known.isNotNull else { return nil }
             let range = context.keywordClause(["SET", "NOT", "NULL"], occurrence: occurrence) ?? context.firstWordRange
             var notes = context.lockNotes()
-            if let origin = known.origin { notes.append("\(table.name).\(column) is NOT NULL since \(origin)") }
+            if let origin = context.state.schema.cited(known.origin) { notes.append("\(table.name).\(column) is NOT NULL since \(origin)") }
             let rest = alter.actions.count > 1
             return Finding(message: "\(quoteIdentifier(column)) is NOT NULL already: SET NOT NULL changes nothing but locks \(table.qualified)",
                            range: range, notes: notes,

@@ -133,6 +133,6 @@ public struct ViewDependency: Rule {
     }
 
     func origin(_ view: String, _ schema: SchemaCatalog) -> String {
-        schema.views[view]?.origin.map { "from \($0)" } ?? "earlier in this file"
+        schema.cited(schema.views[view]?.origin).map { "from \($0)" } ?? "earlier in this file"
     }
 }

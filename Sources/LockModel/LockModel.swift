@@ -245,7 +245,7 @@ public enum LockModel {
                 let change = typeChangeEffect(table: qualified, column: column, to: type, using: using, state)
                 if change.rewrites { effects.rewrite(table, state: state) }
                 change.assumptions.forEach { effects.assume($0) }
-                if let known = state.schema.column(table: qualified.qualified, column: column), let origin = known.origin {
+                if let known = state.schema.column(table: qualified.qualified, column: column), let origin = state.schema.cited(known.origin) {
                     effects.cite(SchemaFact(.columnType(table: qualified, column: column, type: known.type.sql), origin: origin))
                 }
             case .setDefault, .dropDefault, .dropNotNull:
@@ -261,7 +261,7 @@ public enum LockModel {
                 take(.shareUpdateExclusive)
                 effects.scan(table, state: state)
                 let known = state.schema.constraints[qualified.qualified]?[name]
-                effects.cite(known.flatMap { constraintFact($0, table: qualified, name: name) })
+                effects.cite(known.flatMap { constraintFact($0, table: qualified, name: name, state) })
                 switch known {
                 case let info? where info.kind == .foreignKey:
                     if let referenced = info.references {
@@ -276,7 +276,7 @@ public enum LockModel {
             case .dropConstraint(let name, _, _):
                 take(.accessExclusive)
                 let known = state.schema.constraints[qualified.qualified]?[name]
-                effects.cite(known.flatMap { constraintFact($0, table: qualified, name: name) })
+                effects.cite(known.flatMap { constraintFact($0, table: qualified, name: name, state) })
                 switch known {
                 case let info? where info.kind == .foreignKey:
                     if let referenced = info.references { effects.lock(Self.name(referenced), .accessExclusive, state: state) }
@@ -339,8 +339,8 @@ public enum LockModel {
         }
     }
 
-    static func constraintFact(_ info: SchemaCatalog.ConstraintInfo, table: QualifiedName, name: String) -> SchemaFact? {
-        info.origin.map { SchemaFact(.constraint(table: table, name: name, references: info.kind == .foreignKey ? info.references : nil), origin: $0) }
+    static func constraintFact(_ info: SchemaCatalog.ConstraintInfo, table: QualifiedName, name: String, _ state: AnalysisState) -> SchemaFact? {
+        state.schema.cited(info.origin).map { SchemaFact(.constraint(table: table, name: name, references: info.kind == .foreignKey ? info.references : nil), origin: $0) }
     }
 
     static func addConstraint(_ constraint: Constraint, table: QualifiedName, _ state: AnalysisState,
@@ -590,7 +590,7 @@ public enum LockModel {
                                  _ effects: inout StatementEffects, scanned: Bool = false) {
         let resolved = state.resolve(index).qualified
         if let table = state.schema.indexTables[resolved] {
-            effects.cite(state.schema.indexOrigins[resolved].map {
+            effects.cite(state.schema.cited(state.schema.indexOrigins[resolved]).map {
                 SchemaFact(.indexTable(index: state.resolve(index), table: table), origin: $0)
             })
             effects.lock(name(table), mode, state: state)

@@ -73,9 +73,21 @@ public struct MigrationAnalyzer: Sendable {
         var nextTransaction = 1
         var transactionCount = 0
 
-        public init(analyzer: MigrationAnalyzer) {
+        /// The file whose statements are walked, and its text: each object learned carries its
+        /// line there (`SchemaOrigin`), as the history replay stamps it, so that the schema after
+        /// the walk is the one the next migration of the set starts from.
+        let learning: (path: String, source: SourceText)?
+
+        public init(analyzer: MigrationAnalyzer, learningFrom path: String? = nil, source: SourceText? = nil) {
             self.analyzer = analyzer
             self.state = AnalysisState(settings: analyzer.settings)
+            if let path, let source {
+                learning = (path, source)
+                state.schema.lintedPath = path
+                state.schema.learningSource = source
+            } else {
+                learning = nil
+            }
         }
 
         public mutating func reserveCapacity(_ count: Int) { statements.reserveCapacity(count) }
@@ -115,6 +127,9 @@ public struct MigrationAnalyzer: Sendable {
             // The state before the statement, copied once: through a local copy first it was copied
             // twice, each copy retaining some thirty collections (docs/benchmarks.md, "The seventh session").
             statements.append(StatementAnalysis(index: index, parsed: parsed, state: state, effects: effects, transactionNumber: number))
+            if let learning {
+                state.schema.learningOrigin = SchemaOrigin(path: learning.path, line: learning.source.line(of: parsed.range.lowerBound))
+            }
             analyzer.update(&state, after: statement, effects: effects, index: index)
         }
 

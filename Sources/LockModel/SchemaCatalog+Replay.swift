@@ -25,7 +25,7 @@ extension SchemaCatalog {
                 if case .syntaxError = parsed.content { state.schema.forgetTables(namedIn: source.text(parsed.range), state: state) }
                 continue
             }
-            state.schema.learningOrigin = SchemaOrigin(path: path, line: source.position(of: parsed.range.lowerBound).line)
+            state.schema.learningOrigin = SchemaOrigin(path: path, line: source.line(of: parsed.range.lowerBound))
             // Resolved through the search path alone, as `MigrationAnalyzer.update` does: `state.resolve`
             // as a closure copied the whole state for every statement (half the cost of this check).
             let searchPathSchema = state.searchPathSchema
@@ -35,12 +35,7 @@ extension SchemaCatalog {
             // Any other DO block makes the catalog incomplete there: what it runs is not replayed.
             analyzer.update(&state, after: statement, effects: noEffects, index: index)
         }
-        self = state.schema
-        hasHistory = true
-        learningOrigin = nil
-        learningSource = nil
-        notNullChecks = state.notNullChecks
-        pendingNotNullChecks = state.pendingNotNullChecks
+        self = state.schemaForNextMigration
     }
 
     /// The catalog of a schema dump (`pg_dump --schema-only`) or of any SQL that creates the
@@ -67,5 +62,21 @@ extension SchemaCatalog {
             let table = state.resolve(QualifiedName(parts: parts))
             forget(table: table.qualified)
         }
+    }
+}
+
+extension AnalysisState {
+    /// The catalog after the statements walked so far, as the next migration of the set starts
+    /// from it: what `replay` leaves, and what a lint's walk leaves when it learned what the
+    /// replay learns (`LintEngine.AnalyzedMigration.schemaAfter`).
+    public var schemaForNextMigration: SchemaCatalog {
+        var catalog = schema
+        catalog.hasHistory = true
+        catalog.learningOrigin = nil
+        catalog.learningSource = nil
+        catalog.lintedPath = nil
+        catalog.notNullChecks = notNullChecks
+        catalog.pendingNotNullChecks = pendingNotNullChecks
+        return catalog
     }
 }

@@ -115,13 +115,23 @@ public struct SchemaCatalog: Sendable {
     public var learningOrigin: SchemaOrigin?
     /// The text of the statement being learned, so that a column cites its own line.
     var learningSource: SourceText?
+    /// The file the analyzer walks, when it stamps what it learns with the file's lines: what
+    /// carries this path is the file's own (`cited`). Nil for the replay and for a catalog handed on.
+    public internal(set) var lintedPath: String?
 
     public init() {}
 
     /// `learningOrigin` at the line of `location` (a column's own line in a CREATE TABLE).
     func origin(at location: Int?) -> SchemaOrigin? {
         guard var origin = learningOrigin, let location, let source = learningSource else { return learningOrigin }
-        origin.line = source.position(of: location).line
+        origin.line = source.line(of: location)
+        return origin
+    }
+
+    /// `origin` as a finding cites it: nil when it is the file being linted, whose own objects
+    /// are not "from" an earlier migration (the walk stamps them all the same, for the next file).
+    public func cited(_ origin: SchemaOrigin?) -> SchemaOrigin? {
+        guard let origin, origin.path != lintedPath else { return nil }
         return origin
     }
 

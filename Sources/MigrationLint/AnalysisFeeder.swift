@@ -20,6 +20,8 @@ struct AnalysisFeeder {
     var hidden = HiddenSQL()
     var parser = SQLParser()
     var source = SourceText("")
+    /// The file's path: what the walk learns carries it, with the line (`MigrationAnalyzer.Run`).
+    var path = ""
     /// Statement index to the DO block it was found in.
     private(set) var provenance: [Int: HiddenSQL.Provenance] = [:]
 
@@ -49,7 +51,7 @@ struct AnalysisFeeder {
     }
 
     private mutating func start(inTransaction: Bool) {
-        run = MigrationAnalyzer.Run(analyzer: MigrationAnalyzer(settings: settings(inTransaction)))
+        run = MigrationAnalyzer.Run(analyzer: MigrationAnalyzer(settings: settings(inTransaction)), learningFrom: path, source: source)
         run!.reserveCapacity(expectedCount)
         for parsed in waiting { add(parsed) }
         waiting = []

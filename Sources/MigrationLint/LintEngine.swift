@@ -83,7 +83,7 @@ public struct LintEngine: Sendable {
 
     /// A file as the engine read it: the SQL (with what the DO-block front end added), its
     /// analysis, the index of names, and where each statement found inside a DO block came from.
-    struct Analyzed {
+    struct Analyzed: Sendable {
         var file: MigrationFile
         var analysis: FileAnalysis
         var index: FileIndex
@@ -114,6 +114,7 @@ public struct LintEngine: Sendable {
             feeder.hidden = hidden
             feeder.parser = parser
             feeder.source = file.source
+            feeder.path = file.path
             return (file, feeder)
         }
         var file: MigrationFile, feeder: AnalysisFeeder
@@ -159,7 +160,39 @@ public struct LintEngine: Sendable {
     /// statements (the language server's hover): one parse instead of two.
     public func lintAndAnalyze(_ file: MigrationFile, before: SchemaCatalog? = nil,
                                parsed: ParsedMigration? = nil) -> (report: FileReport, analysis: FileAnalysis) {
+        finishLint(analyzeForLint(file, before: before, parsed: parsed))
+    }
+
+    /// A migration walked in order, its rules not yet run: `lint` in two steps, so that the files
+    /// of a migration set are walked one after another, each from the schema the one before it
+    /// left, while the rules of those already walked run on other threads.
+    public struct AnalyzedMigration: Sendable {
+        let analyzed: Analyzed
+        /// The schema after the file, as the history replay builds it from the same statements
+        /// (the walk stamps what it learns with the file's lines, as the replay does); nil when the
+        /// walk learned otherwise than the replay: a DO block or SQL the file's routines run (read
+        /// by the walk, in its own order), or a statement the parser could not read (whose tables
+        /// the replay forgets). Such a file is replayed.
+        public let schemaAfter: SchemaCatalog?
+    }
+
+    /// The first step of `lint`: the file parsed (or `parsed` reused) and walked from `before`.
+    public func analyzeForLint(_ file: MigrationFile, before: SchemaCatalog? = nil, parsed: ParsedMigration? = nil) -> AnalyzedMigration {
         let analyzed = analyzeAndIndex(file, before: before, parsed: parsed)
+        let learnedAsReplayed = analyzed.provenance.isEmpty && analyzed.analysis.statements.allSatisfy { item in
+            switch item.parsed.content {
+            case .syntaxError: return false
+            case .statement(.other("DoStmt")): return false
+            default: return true
+            }
+        }
+        return AnalyzedMigration(analyzed: analyzed, schemaAfter: learnedAsReplayed ? analyzed.analysis.finalState.schemaForNextMigration : nil)
+    }
+
+    /// The second step of `lint`: the rules run on the walked file, the findings placed in the file
+    /// the user wrote.
+    public func finishLint(_ migration: AnalyzedMigration) -> (report: FileReport, analysis: FileAnalysis) {
+        let analyzed = migration.analyzed
         let (file, analysis, fileIndex) = (analyzed.file, analyzed.analysis, analyzed.index)
         var diagnostics = diagnose(file, analysis, fileIndex, provenance: analyzed.provenance, placeholders: analyzed.placeholders)
         if let origin = file.origin { diagnostics = diagnostics.map { origin.map.translate($0) } }

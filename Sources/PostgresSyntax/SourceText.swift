@@ -52,6 +52,11 @@ public struct SourceText: Sendable {
         return SourcePosition(offset: offset, line: lineIndex + 1, column: column)
     }
 
+    /// The 1-based line of a byte offset: `position(of:).line` without counting the column.
+    public func line(of offset: Int) -> Int {
+        lineIndex(containing: offset) + 1
+    }
+
     /// The 0-based index of the line that holds `offset` (binary search in the line table).
     public func lineIndex(containing offset: Int) -> Int {
         var low = 0
