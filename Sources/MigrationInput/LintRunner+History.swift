@@ -24,13 +24,25 @@ extension LintRunner {
         public var earlier: [String: [Coverage.EarlierPlace]] = [:]
         /// Each SQL path's layout decision, made once: the lint reuses it.
         public var decisions: [String: LayoutDecision] = [:]
+        /// With `chained`, each migration set's members from its first path to its last, in
+        /// order, with the schema before the first (and what the files before it held that could
+        /// not be read), and each file parsed as the parse left it: the lint walks them (`step`).
+        var chains: [[String]] = []
+        var chainStarts: [(catalog: SchemaCatalog, earlier: [Coverage.EarlierPlace])] = []
+        var chainMembers: [String: Replayed] = [:]
     }
 
     /// Replays the history of `paths`. The earlier files of every set are parsed in parallel
     /// first (parsing is most of the work); then each set's catalog is built in order.
     /// `sources` holds files the caller has read already (the lint reads every path it lints):
     /// each is read once per run, not once for its layout, once for the replay and once to lint.
-    public func history(of paths: [String], sources: [String: SourceText] = [:]) -> History {
+    ///
+    /// `chained`: each set is replayed only up to its first path, and its members from there to
+    /// its last path are parsed and listed in `chains` instead, for the lint to walk in order:
+    /// the walk that lints a file learns what the replay would, so a file both replayed and
+    /// linted is walked once, not twice. Not with `include-down`, whose lint reads another part
+    /// of a file than the replay does.
+    public func history(of paths: [String], sources: [String: SourceText] = [:], chained: Bool = false) -> History {
         let configuration = engine.configuration
         guard configuration.history, !paths.isEmpty else { return History() }
         let start = startingSchema()
@@ -77,16 +89,24 @@ extension LintRunner {
         let targetsBySet = targetLists.mapValues(Set.init)
         let sets = membersBySet.keys.sorted()
         let discovery = FileDiscovery(exclude: configuration.exclude)
-        // Each set's members before its last target: the files whose statements are replayed
-        // (those `exclude` names are passed over).
-        let replayed: [[String]] = sets.map { key in
+        let chained = chained && !configuration.includeDown
+        // Each set's members before its last target (chained: its first): the files whose
+        // statements are replayed (those `exclude` names are passed over).
+        let ends: [(first: Int, last: Int)?] = sets.map { key in
             let members = membersBySet[key] ?? [], targets = targetsBySet[key] ?? []
-            guard let last = members.lastIndex(where: targets.contains) else { return [] }
-            return Array(members[..<last])
+            guard let first = members.firstIndex(where: targets.contains), let last = members.lastIndex(where: targets.contains) else { return nil }
+            return (first, last)
         }
-        // Each file parsed once, however many sets replay it (a folder's Flyway set and its other set).
+        let replayed: [[String]] = zip(sets, ends).map { key, end in
+            guard let end else { return [] }
+            return Array((membersBySet[key] ?? [])[..<(chained ? end.first : end.last)])
+        }
+        history.chains = chained ? zip(sets, ends).map { key, end in end.map { Array((membersBySet[key] ?? [])[$0.first...$0.last]) } ?? [] } : []
+        // Each file parsed once, however many sets replay it (a folder's Flyway set and its other
+        // set); the replayed files first, then the members of the chains.
         var seen = Set<String>(minimumCapacity: replayed.reduce(0) { $0 + $1.count })
-        let files = replayed.joined().filter { !discovery.isExcluded($0) && seen.insert($0).inserted }
+        let replayFiles = replayed.joined().filter { !discovery.isExcluded($0) && seen.insert($0).inserted }
+        let files = replayFiles + history.chains.joined().filter { !discovery.isExcluded($0) && seen.insert($0).inserted }
         let engine = self.engine
         // Without `include-down`, a path's lint decision reads the same part as the replay's (they
         // differ only in diesel's transaction, which the replay does not use): it is not made twice.
@@ -117,10 +137,11 @@ extension LintRunner {
             // per core but one: the replay here is the longer part, and this thread parses only
             // while it waits; with a worker per core the replay had a third of its core taken
             // (1,500-file history 93 to 83 ms, "The sixth session").
-            var replay = SetReplay(start: start, targets: targets[sets[0]] ?? [], members: members[sets[0]] ?? [])
+            var replay = SetReplay(start: start, targets: targets[sets[0]] ?? [], members: members[sets[0]] ?? [], chained: chained)
             var next = 0
             ParallelWork.stream(count: files.count, threads: max(1, threadCount - 1), stackSize: stackSize, parseOne, consume: { index, item in
                 parsedByPath[files[index]] = item
+                guard index < replayFiles.count else { return }
                 // The members `exclude` passes over come first, as in the set's order.
                 while replayed[0][next] != files[index] { replay.add(replayed[0][next], nil, engine: engine); next += 1 }
                 replay.add(files[index], item, engine: engine)
@@ -138,7 +159,7 @@ extension LintRunner {
             let longestFirst = sets.indices.sorted { (replayed[$0].count, $1) > (replayed[$1].count, $0) }
             let replays = run(count: sets.count) { position -> [(String, SchemaCatalog, [Coverage.EarlierPlace])] in
                 let index = longestFirst[position]
-                var replay = SetReplay(start: start, targets: targets[sets[index]] ?? [], members: members[sets[index]] ?? [])
+                var replay = SetReplay(start: start, targets: targets[sets[index]] ?? [], members: members[sets[index]] ?? [], chained: chained)
                 for member in replayed[index] { replay.add(member, parsedFiles[member], engine: engine) }
                 return replay.finish()
             }
@@ -150,9 +171,13 @@ extension LintRunner {
             history.schemas[path] = catalog
             if !places.isEmpty { history.earlier[path] = places }
         }
+        // A set's own schema before its first path, even where another set shares that path.
+        if chained { history.chainStarts = results.map { found in found.last.map { ($0.1, $0.2) } ?? (start, []) } }
         for (path, item) in parsedByPath {
             if case .parsed(let file, _) = item, history.schemas[path] != nil { history.parsed[path] = file }
         }
+        // Every file parsed is a replayed one or a chain's member: the walks look theirs up here.
+        if chained { history.chainMembers = parsedByPath }
         return history
     }
 
@@ -185,15 +210,15 @@ extension LintRunner {
     struct SetReplay {
         var catalog: SchemaCatalog
         let targets: Set<String>
-        /// The set's last target, which comes after every replayed file.
+        /// The target that comes after every replayed file: the set's last (chained: its first).
         let last: String?
         var places: [Coverage.EarlierPlace] = []
         var found: [(String, SchemaCatalog, [Coverage.EarlierPlace])] = []
 
-        init(start: SchemaCatalog, targets: Set<String>, members: [String]) {
+        init(start: SchemaCatalog, targets: Set<String>, members: [String], chained: Bool = false) {
             catalog = start
             self.targets = targets
-            last = members.last(where: targets.contains)
+            last = chained ? members.first(where: targets.contains) : members.last(where: targets.contains)
         }
 
         /// The next member of the set; nil when it is not replayed (`exclude` names it).
@@ -214,6 +239,78 @@ extension LintRunner {
         func finish() -> [(String, SchemaCatalog, [Coverage.EarlierPlace])] {
             guard let last else { return found }
             return found + [(last, catalog, places)]
+        }
+    }
+
+    /// A path of the run as the walk of its migration set left it: walked from the schema the
+    /// files before it left, its rules not yet run, and what those files held that could not be read.
+    struct Walked: Sendable {
+        var analyzed: LintEngine.AnalyzedMigration
+        var earlier: [Coverage.EarlierPlace]?
+    }
+
+    /// One chain of a `chained` history, walked in its order a path at a time (`step`), so that
+    /// the files already walked are linted while the walk goes on, and few wait in memory.
+    struct ChainWalk: Sendable {
+        let members: [String]
+        /// The next member to walk.
+        var next = 0
+        /// The schema before the next member, and what the members before it held that could not be read.
+        var catalog: SchemaCatalog
+        var places: [Coverage.EarlierPlace]
+        /// The bytes of the members not yet walked: the longest walk left goes first.
+        var remaining: Int
+
+        /// The walk of `history`'s chain at `index`.
+        init(_ index: Int, of history: History, sizes: [String: SourceText]) {
+            members = history.chains[index]
+            (catalog, places) = history.chainStarts[index]
+            remaining = members.reduce(0) { $0 + (sizes[$1]?.count ?? 0) }
+        }
+
+        var isFinished: Bool { next == members.count }
+    }
+
+    /// Walks `walk` on to the next path the run lints (`owns`) and hands it to `publish`, walked
+    /// for its lint from the schema the files before it left (nil when there is nothing to walk:
+    /// a file the lint skips or cannot read); what the walk learned is the next file's schema. A
+    /// member on the way that is not linted is replayed, as is a file whose walk learned
+    /// otherwise than the replay does (`AnalyzedMigration.schemaAfter`).
+    func step(_ walk: inout ChainWalk, of history: History, sources: [String: SourceText], owns: (String) -> Bool,
+              publish: (String, Walked?) -> Void) {
+        let discovery = FileDiscovery(exclude: engine.configuration.exclude)
+        while !walk.isFinished {
+            let member = walk.members[walk.next]
+            walk.next += 1
+            walk.remaining -= sources[member]?.count ?? 0
+            let item = history.chainMembers[member]
+            var learned: SchemaCatalog?
+            let linted = owns(member)
+            if linted {
+                var walked: Walked?
+                if let source = sources[member], let decision = history.decisions[member],
+                   let file = MigrationFile(path: member, source: source, decision: decision) {
+                    var parsed: ParsedMigration?
+                    if case .parsed(let file, _)? = item { parsed = file }
+                    let analyzed = engine.analyzeForLint(file, before: walk.catalog, parsed: parsed)
+                    walked = Walked(analyzed: analyzed, earlier: walk.places.isEmpty ? nil : walk.places)
+                    learned = analyzed.schemaAfter
+                }
+                publish(member, walked)
+            }
+            // The last member's schema after it is nobody's; `exclude` passes over a member.
+            if !walk.isFinished, !discovery.isExcluded(member) {
+                switch item {
+                case .parsed(let file, let unread)?:
+                    walk.catalog = learned ?? engine.schema(after: file, from: walk.catalog)
+                    walk.places += unread
+                case .unreadable(let place)?:
+                    walk.catalog.isComplete = false
+                    walk.places.append(place)
+                case .skipped?, nil: break
+                }
+            }
+            if linted { return }
         }
     }
 

@@ -56,6 +56,18 @@ public enum ParallelWork {
         box.waitForWorkers()
     }
 
+    /// Starts `threads` threads with a stack of `stackSize`, each running `body`, and returns at
+    /// once: for work that hands out its own items, some of which become ready only as others
+    /// finish, and whose caller waits for the results rather than for the threads, which free
+    /// what the last items held meanwhile (`LintRunner.lint(paths:)`).
+    public static func start(threads: Int, stackSize: Int, _ body: @escaping @Sendable () -> Void) {
+        for _ in 0..<max(1, threads) {
+            let thread = Thread(block: body)
+            thread.stackSize = stackSize
+            thread.start()
+        }
+    }
+
     /// Whether the work runs on the calling thread: none at all, or a single item that is light or
     /// that the calling thread's stack holds.
     private static func runsHere(_ count: Int, light: Bool, stackSize: Int) -> Bool {

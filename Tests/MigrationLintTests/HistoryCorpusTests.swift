@@ -67,4 +67,36 @@ import TestSupport
         let history = byProject.values.map(\.oldTypeUnknown.history).reduce(0, +)
         #expect(history < blind, "replaying the corpus settles some old column types")
     }
+
+    /// The corpus linted whole walks each migration set once, each file's walk learning the
+    /// schema of the next: every file's findings and coverage are what linting it alone after the
+    /// replay of its history gives.
+    @Test func theCorpusLintedWholeIsEachFileLintedAfterItsReplay() throws {
+        let root = TestEnvironment.corpus.path
+        let (files, errors) = FileDiscovery().collect([root])
+        #expect(errors.isEmpty)
+        let runner = LintRunner(engine: LintEngine(rules: allRules))
+        let whole = runner.lint(paths: files)
+        let history = runner.history(of: files)
+        let alone = runner.run(count: files.count) { index -> FileOutcome in
+            let path = files[index]
+            guard case .success(let source) = SourceReader.read(path: path) else { return runner.lint(path: path) }
+            guard case .linted(var report) = runner.lint(path: path, source: source, before: history.schemas[path]) else {
+                return runner.lint(path: path, source: source, before: history.schemas[path])
+            }
+            report.coverage.history = history.earlier[path] ?? []
+            return .linted(report)
+        }
+        var differing: [String] = []
+        for (path, (walked, replayed)) in zip(files, zip(whole, alone)) {
+            switch (walked, replayed) {
+            case (.linted(let walked), .linted(let replayed)):
+                if walked.diagnostics != replayed.diagnostics || walked.coverage != replayed.coverage { differing.append(path) }
+            case (.skipped, .skipped), (.failed, .failed): break
+            default: differing.append(path)
+            }
+        }
+        #expect(files.count > 1_000)
+        #expect(differing.isEmpty, "\(differing.count) files differ, first \(differing.prefix(3))")
+    }
 }

@@ -210,6 +210,54 @@ import TestSupport
         #expect(streamed.coverage.history.map { ($0.path as NSString).lastPathComponent } == ["003_broken.sql", "003a_binary.sql"])
     }
 
+    /// A folder linted whole walks each set once, each file's walk learning the schema of the
+    /// next, where the replay walked every earlier file again: every file's findings, notes
+    /// (those that cite where an object came from, to the line) and coverage are what the lint of
+    /// the file alone after the replay gives. Through the files whose walk learns otherwise than
+    /// the replay (a DO block, a statement that cannot be read), a file `exclude` passes over, an
+    /// unreadable file, a file not asked for between two that are, and a path named twice.
+    @Test func aSetWalkedOnceGivesWhatTheReplayBeforeEachFileGives() throws {
+        let root = try folder([
+            "m/01_orders.sql": "-- orders\n" + Self.orders + "ALTER TABLE orders ALTER COLUMN user_id SET NOT NULL;\n",
+            "m/02_users.sql": "CREATE TABLE users (id bigint PRIMARY KEY, name varchar(20));\nALTER TABLE users ALTER COLUMN name SET NOT NULL;\nALTER TABLE users ALTER COLUMN name SET NOT NULL;\n",
+            "m/03_block.sql": "DO $$\nBEGIN\n  CREATE TABLE audit (id bigint PRIMARY KEY, at timestamptz);\nEND\n$$;\nALTER TABLE orders ADD COLUMN paid boolean;\n",
+            "m/04_broken.sql": "ALTER TABLE users ADD COLUMN;\nALTER TABLE orders ALTER COLUMN note TYPE varchar(80);\n",
+            "m/05_skipped.sql": "DROP TABLE orders;\n",
+            "m/06_between.sql": "ALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users (id);\n",
+            "m/07_last.sql": "ALTER TABLE orders ALTER COLUMN user_id SET NOT NULL;\nALTER TABLE users ALTER COLUMN name SET NOT NULL;\n"
+                + "ALTER TABLE orders ALTER COLUMN note TYPE varchar(100);\nALTER TABLE audit ADD COLUMN who text;\nALTER TABLE users DROP COLUMN id;\n"
+                + "ALTER TABLE orders ADD COLUMN flag boolean NOT NULL DEFAULT false;\nALTER TABLE orders ALTER COLUMN flag SET NOT NULL;\n",
+        ])
+        defer { try? FileManager.default.removeItem(at: root) }
+        try Data([0x41, 0xFF, 0xFE, 0x0A]).write(to: root.appendingPathComponent("m/04a_binary.sql"))
+        var configuration = Configuration()
+        configuration.exclude = ["**/05_skipped.sql"]
+        let runner = LintRunner(engine: LintEngine(rules: allRules, configuration: configuration))
+        let names = ["01_orders", "02_users", "03_block", "04_broken", "05_skipped", "07_last", "02_users"]
+        let paths = names.map { root.appendingPathComponent("m/\($0).sql").path }
+        let whole = runner.lint(paths: paths)
+        let schemas = runner.schemasBefore(paths)
+        for (index, path) in paths.enumerated() {
+            let source = try SourceReader.read(path: path).get()
+            let earlier = runner.history(of: [path]).earlier[path]
+            guard case .linted(let walked) = whole[index], case .linted(var replayed) = runner.lint(path: path, source: source, before: schemas[path]) else {
+                Issue.record("\(path) was not linted"); continue
+            }
+            replayed.coverage.history = earlier ?? []
+            #expect(walked.diagnostics == replayed.diagnostics, "\(names[index])")
+            #expect(walked.coverage == replayed.coverage, "\(names[index])")
+        }
+        // What the user sees: a note cites the earlier file and line the walk learned a column
+        // from, and a column added earlier in the same file is cited as nothing.
+        guard case .linted(let last) = whole[5] else { Issue.record("not linted"); return }
+        let redundant = last.diagnostics.filter { $0.ruleID == "redundant-set-not-null" }
+        #expect(redundant.count == 2)
+        #expect(redundant.first?.notes.contains("orders.user_id is NOT NULL since 01_orders.sql:2") == true)
+        #expect(redundant.last?.message.contains("flag") == true)
+        #expect(redundant.last?.notes.contains { $0.contains("since") } == false)
+        #expect(last.coverage.history.map { ($0.path as NSString).lastPathComponent } == ["04_broken.sql", "04a_binary.sql"])
+    }
+
     /// A plain file among golang-migrate pairs is part of their set: one set for the folder,
     /// replayed once, each file linted after every file before it whatever its layout.
     @Test func aPlainFileAmongUpDownPairsSharesTheirSet() throws {
