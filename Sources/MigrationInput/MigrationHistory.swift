@@ -114,14 +114,31 @@ public enum MigrationHistory {
     }
 
     static func sqlFiles(in folder: String) -> [String] {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.isEmpty ? "." : folder)) ?? []
-        return names.filter { $0.hasSuffix(".sql") }.map { join(folder, $0) }
-            .filter { FileDiscovery.isDirectory($0) == false }
+        entries(of: folder).filter { $0.name.hasSuffix(".sql") && $0.isDirectory == false }.map { join(folder, $0.name) }
     }
 
     static func subfolders(of folder: String) -> [String] {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.isEmpty ? "." : folder)) ?? []
-        return names.filter { FileDiscovery.isDirectory(join(folder, $0)) == true }.sorted()
+        entries(of: folder).filter { $0.isDirectory == true }.map(\.name).sorted()
+    }
+
+    /// The names in `folder`, each with whether it is a folder (nil: it is gone): as the listing
+    /// itself says (`d_type`), asked of the file system (`stat`, which follows a link) only when
+    /// the listing does not say. Prisma's set of trigger.dev was its 830 names, then a `stat` of
+    /// each to find the folders among them.
+    static func entries(of folder: String) -> [(name: String, isDirectory: Bool?)] {
+        guard let directory = opendir(folder.isEmpty ? "." : folder) else { return [] }
+        defer { closedir(directory) }
+        var entries: [(name: String, isDirectory: Bool?)] = []
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
+            guard name != ".", name != ".." else { continue }
+            switch Int(entry.pointee.d_type) {
+            case Int(DT_DIR): entries.append((name, true))
+            case Int(DT_REG): entries.append((name, false))
+            default: entries.append((name, FileDiscovery.isDirectory(join(folder, name))))
+            }
+        }
+        return entries
     }
 
     /// The folder part of a file's path, cut as text (`NSString.deletingLastPathComponent` walks
