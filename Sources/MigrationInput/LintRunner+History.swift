@@ -103,10 +103,13 @@ extension LintRunner {
         }
         history.chains = chained ? zip(sets, ends).map { key, end in end.map { Array((membersBySet[key] ?? [])[$0.first...$0.last]) } ?? [] } : []
         // Each file parsed once, however many sets replay it (a folder's Flyway set and its other
-        // set); the replayed files first, then the members of the chains.
+        // set); the replayed files first, then the members of the chains but their last, which
+        // only its lint reads: its walk parses it, a long file in chunks on every core while it
+        // analyses the chunks parsed (parsed here, on one worker, the 20,000-statement file took
+        // 284 to 328 ms).
         var seen = Set<String>(minimumCapacity: replayed.reduce(0) { $0 + $1.count })
         let replayFiles = replayed.joined().filter { !discovery.isExcluded($0) && seen.insert($0).inserted }
-        let files = replayFiles + history.chains.joined().filter { !discovery.isExcluded($0) && seen.insert($0).inserted }
+        let files = replayFiles + history.chains.flatMap { $0.dropLast() }.filter { !discovery.isExcluded($0) && seen.insert($0).inserted }
         let engine = self.engine
         // Without `include-down`, a path's lint decision reads the same part as the replay's (they
         // differ only in diesel's transaction, which the replay does not use): it is not made twice.
