@@ -89,14 +89,23 @@ extension LintRunner {
         let targetsBySet = targetLists.mapValues(Set.init)
         let sets = membersBySet.keys.sorted()
         let discovery = FileDiscovery(exclude: configuration.exclude)
-        let chained = chained && !configuration.includeDown
-        // Each set's members before its last target (chained: its first): the files whose
-        // statements are replayed (those `exclude` names are passed over).
         let ends: [(first: Int, last: Int)?] = sets.map { key in
             let members = membersBySet[key] ?? [], targets = targetsBySet[key] ?? []
             guard let first = members.firstIndex(where: targets.contains), let last = members.lastIndex(where: targets.contains) else { return nil }
             return (first, last)
         }
+        // A set is walked one file after another: walked sets pay only while none of them is
+        // longer than a worker's share of the files linted. One project's folder linted whole
+        // (trigger.dev's 819 files) took 92.6 ms replayed and 102.0 ms walked, one core waiting
+        // on the walk; the corpus's five sets (hatchet's the longest, 48 % of the bytes) 165.3 ms
+        // replayed and 149.1 ms walked.
+        let chainBytes = zip(sets, ends).map { key, end in
+            end.map { (membersBySet[key] ?? [])[$0.first...$0.last].reduce(0) { $0 + (sources[$1]?.count ?? 0) } } ?? 0
+        }
+        let chained = chained && !configuration.includeDown
+            && (chainBytes.max() ?? 0) * threadCount <= chainBytes.reduce(0, +)
+        // Each set's members before its last target (chained: its first): the files whose
+        // statements are replayed (those `exclude` names are passed over).
         let replayed: [[String]] = zip(sets, ends).map { key, end in
             guard let end else { return [] }
             return Array((membersBySet[key] ?? [])[..<(chained ? end.first : end.last)])

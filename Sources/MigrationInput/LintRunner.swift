@@ -188,12 +188,12 @@ public struct LintRunner: Sendable {
             }
         }
         // One small file (the pre-commit case) is linted and freed on this thread when its stack
-        // allows, without a worker's start and hand-over.
-        let jobCount = walks.count + alone.count
-        if jobCount == 1, sizes.count == 1, sizes[0] <= Self.smallFile, ParallelWork.callingThreadHasStack(stackSize) {
+        // allows, without a worker's start and hand-over. Otherwise a worker per core, however
+        // few the sets: one set's walk hands its files to every worker.
+        if sizes.count == 1, sizes[0] <= Self.smallFile, ParallelWork.callingThreadHasStack(stackSize) {
             work()
         } else {
-            ParallelWork.start(threads: min(threadCount, max(1, jobCount)), stackSize: stackSize, work)
+            ParallelWork.start(threads: min(threadCount, paths.count), stackSize: stackSize, work)
         }
         return jobs.outcomes()
     }

@@ -69,14 +69,14 @@ import TestSupport
     }
 
     /// The corpus linted whole walks each migration set once, each file's walk learning the
-    /// schema of the next: every file's findings and coverage are what linting it alone after the
-    /// replay of its history gives.
+    /// schema of the next (one worker walks every set, whatever their lengths): every file's
+    /// findings and coverage are what linting it alone after the replay of its history gives.
     @Test func theCorpusLintedWholeIsEachFileLintedAfterItsReplay() throws {
         let root = TestEnvironment.corpus.path
         let (files, errors) = FileDiscovery().collect([root])
         #expect(errors.isEmpty)
         let runner = LintRunner(engine: LintEngine(rules: allRules))
-        let whole = runner.lint(paths: files)
+        let whole = LintRunner(engine: runner.engine, threadCount: 1).lint(paths: files)
         let history = runner.history(of: files)
         let alone = runner.run(count: files.count) { index -> FileOutcome in
             let path = files[index]

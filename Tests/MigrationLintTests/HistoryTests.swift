@@ -211,12 +211,14 @@ import TestSupport
     }
 
     /// A folder linted whole walks each set once, each file's walk learning the schema of the
-    /// next, where the replay walked every earlier file again: every file's findings, notes
-    /// (those that cite where an object came from, to the line) and coverage are what the lint of
-    /// the file alone after the replay gives. Through the files whose walk learns otherwise than
-    /// the replay (a DO block, a statement that cannot be read), a file `exclude` passes over, an
-    /// unreadable file, a file not asked for between two that are, and a path named twice.
-    @Test func aSetWalkedOnceGivesWhatTheReplayBeforeEachFileGives() throws {
+    /// next, where the replay walked every earlier file again (on one worker a set is walked
+    /// whatever its length; on more, while no set is longer than a worker's share): every file's
+    /// findings, notes (those that cite where an object came from, to the line) and coverage are
+    /// what the lint of the file alone after the replay gives, walked or replayed. Through the
+    /// files whose walk learns otherwise than the replay (a DO block, a statement that cannot be
+    /// read), a file `exclude` passes over, an unreadable file, a file not asked for between two
+    /// that are, and a path named twice.
+    @Test(arguments: [1, 2]) func aSetWalkedOnceGivesWhatTheReplayBeforeEachFileGives(threads: Int) throws {
         let root = try folder([
             "m/01_orders.sql": "-- orders\n" + Self.orders + "ALTER TABLE orders ALTER COLUMN user_id SET NOT NULL;\n",
             "m/02_users.sql": "CREATE TABLE users (id bigint PRIMARY KEY, name varchar(20));\nALTER TABLE users ALTER COLUMN name SET NOT NULL;\nALTER TABLE users ALTER COLUMN name SET NOT NULL;\n",
@@ -232,7 +234,7 @@ import TestSupport
         try Data([0x41, 0xFF, 0xFE, 0x0A]).write(to: root.appendingPathComponent("m/04a_binary.sql"))
         var configuration = Configuration()
         configuration.exclude = ["**/05_skipped.sql"]
-        let runner = LintRunner(engine: LintEngine(rules: allRules, configuration: configuration))
+        let runner = LintRunner(engine: LintEngine(rules: allRules, configuration: configuration), threadCount: threads)
         let names = ["01_orders", "02_users", "03_block", "04_broken", "05_skipped", "07_last", "02_users"]
         let paths = names.map { root.appendingPathComponent("m/\($0).sql").path }
         let whole = runner.lint(paths: paths)
