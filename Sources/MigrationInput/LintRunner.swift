@@ -139,12 +139,14 @@ public struct LintRunner: Sendable {
     /// Lints `paths` in parallel, each after the history before it (`schemasBefore`); the
     /// outcomes come back in the order of `paths`.
     ///
-    /// All files are read first. Each migration set is replayed up to its first path, then walked
-    /// in order from there by one worker, each path's walk learning the schema of the next: a
-    /// file is walked once, whether it is linted, replayed or both (the corpus: every file but the
-    /// last of each set is both). Each file walked is linted by whichever worker is free; a file
-    /// in no set is linted at once, the largest first (in path order a large file could come last
-    /// and keep one core busy while the others had nothing left to do).
+    /// All files are read first. While no migration set is longer than a worker's share of the
+    /// run (`history(of:sources:chained:)`), each set is replayed up to its first path, then
+    /// walked in order from there, a step at a time by whichever worker is free, each path's walk
+    /// learning the schema of the next: a file is walked once, whether it is linted, replayed or
+    /// both (the corpus: every file but the last of each set is both). Each file walked is linted
+    /// by whichever worker is free. Otherwise each set is replayed up to its last path, as
+    /// before; a file in no walk is linted at once, the largest first (in path order a large file
+    /// could come last and keep one core busy while the others had nothing left to do).
     public func lint(paths: [String]) -> [FileOutcome] {
         let sources = run(count: paths.count, light: true) { SourceReader.read(path: paths[$0]) }
         var read: [String: SourceText] = [:]
