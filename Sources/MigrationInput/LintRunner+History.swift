@@ -94,23 +94,24 @@ extension LintRunner {
             guard let first = members.firstIndex(where: targets.contains), let last = members.lastIndex(where: targets.contains) else { return nil }
             return (first, last)
         }
+        // Each set's members from its first target to its last: what a walk goes through.
+        let spans = zip(sets, ends).map { key, end in end.map { (membersBySet[key] ?? [])[$0.first...$0.last] } }
         // A set is walked one file after another: walked sets pay only while none of them is
         // longer than a worker's share of the files linted. One project's folder linted whole
         // (trigger.dev's 819 files) took 92.6 ms replayed and 102.0 ms walked, one core waiting
         // on the walk; the corpus's five sets (hatchet's the longest, 48 % of the bytes) 165.3 ms
         // replayed and 149.1 ms walked.
-        let chainBytes = zip(sets, ends).map { key, end in
-            end.map { (membersBySet[key] ?? [])[$0.first...$0.last].reduce(0) { $0 + (sources[$1]?.count ?? 0) } } ?? 0
-        }
-        let chained = chained && !configuration.includeDown
-            && (chainBytes.max() ?? 0) * threadCount <= chainBytes.reduce(0, +)
+        let chained = chained && !configuration.includeDown && {
+            let bytes = spans.map { span in span?.reduce(0) { $0 + (sources[$1]?.count ?? 0) } ?? 0 }
+            return (bytes.max() ?? 0) * threadCount <= bytes.reduce(0, +)
+        }()
         // Each set's members before its last target (chained: its first): the files whose
         // statements are replayed (those `exclude` names are passed over).
         let replayed: [[String]] = zip(sets, ends).map { key, end in
             guard let end else { return [] }
             return Array((membersBySet[key] ?? [])[..<(chained ? end.first : end.last)])
         }
-        history.chains = chained ? zip(sets, ends).map { key, end in end.map { Array((membersBySet[key] ?? [])[$0.first...$0.last]) } ?? [] } : []
+        history.chains = chained ? spans.map { $0.map(Array.init) ?? [] } : []
         // Each file parsed once, however many sets replay it (a folder's Flyway set and its other
         // set); the replayed files first, then the members of the chains but their last, which
         // only its lint reads: its walk parses it, a long file in chunks on every core while it

@@ -208,13 +208,13 @@ public struct LintRunner: Sendable {
             if path.hasSuffix(".swift") {
                 (outcome, analysis) = (lintSwift(path: path, source: source, before: known.swiftSchemas), nil)
             } else if let walked = known.walked {
-                let (report, walkedAnalysis) = engine.finishLint(walked.analyzed)
+                let (report, walkedAnalysis) = engine.finishLint(walked)
                 (outcome, analysis) = (.linted(report), walkedAnalysis)
             } else {
                 (outcome, analysis) = lintKeepingAnalysis(path: path, source: source, before: known.schema, parsed: known.parsed, decision: known.decision)
             }
             // What the replay could not read is part of this file's coverage.
-            guard case .linted(var report) = outcome, let earlier = known.walked.map(\.earlier) ?? known.earlier else { return (outcome, analysis) }
+            guard case .linted(var report) = outcome, let earlier = known.earlier else { return (outcome, analysis) }
             report.coverage.history = earlier
             return (.linted(report), analysis)
         case .failure(let error): return (.failed(error), nil)
@@ -231,7 +231,7 @@ public struct LintRunner: Sendable {
 /// The history of a run's paths, each path's part handed to the worker that lints it and
 /// forgotten here: a file's earlier schema and parse tree are then freed by that worker with
 /// its analysis, not all together on the calling thread after the last file.
-final class HistoryHandout: @unchecked Sendable {
+private final class HistoryHandout: @unchecked Sendable {
     /// What the history knows of one path.
     struct FileHistory {
         var schema: SchemaCatalog?
@@ -239,8 +239,8 @@ final class HistoryHandout: @unchecked Sendable {
         var swiftSchemas: [String: SchemaCatalog]
         var earlier: [Coverage.EarlierPlace]?
         var decision: LayoutDecision?
-        /// The file walked in its set's order, its rules yet to run (`LintRunner.walk(chain:...)`).
-        var walked: LintRunner.Walked?
+        /// The file walked in its set's order, its rules yet to run (`LintRunner.step`).
+        var walked: LintEngine.AnalyzedMigration?
     }
 
     private let lock = NSLock()
@@ -256,10 +256,13 @@ final class HistoryHandout: @unchecked Sendable {
         }
     }
 
-    /// The walk of the path at `position`, before the path is taken.
+    /// The walk of the path at `position`, before the path is taken: the file walked, and what
+    /// the files before it in the walk could not read in place of what the replay found.
     func walked(_ walked: LintRunner.Walked?, at position: Int) {
+        guard let walked else { return }
         lock.lock(); defer { lock.unlock() }
-        files[position]?.walked = walked
+        files[position]?.walked = walked.analyzed
+        files[position]?.earlier = walked.earlier
     }
 
     /// What the history knows of the path at `position`, forgotten here.

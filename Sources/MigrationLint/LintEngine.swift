@@ -168,12 +168,17 @@ public struct LintEngine: Sendable {
     /// left, while the rules of those already walked run on other threads.
     public struct AnalyzedMigration: Sendable {
         let analyzed: Analyzed
+        let learnedAsReplayed: Bool
+
         /// The schema after the file, as the history replay builds it from the same statements
         /// (the walk stamps what it learns with the file's lines, as the replay does); nil when the
         /// walk learned otherwise than the replay: a DO block or SQL the file's routines run (read
         /// by the walk, in its own order), or a statement the parser could not read (whose tables
-        /// the replay forgets). Such a file is replayed.
-        public let schemaAfter: SchemaCatalog?
+        /// the replay forgets). Such a file is replayed. Made when asked: a lint with no file
+        /// after it never asks.
+        public var schemaAfter: SchemaCatalog? {
+            learnedAsReplayed ? analyzed.analysis.finalState.schemaForNextMigration : nil
+        }
     }
 
     /// The first step of `lint`: the file parsed (or `parsed` reused) and walked from `before`.
@@ -186,7 +191,7 @@ public struct LintEngine: Sendable {
             default: return true
             }
         }
-        return AnalyzedMigration(analyzed: analyzed, schemaAfter: learnedAsReplayed ? analyzed.analysis.finalState.schemaForNextMigration : nil)
+        return AnalyzedMigration(analyzed: analyzed, learnedAsReplayed: learnedAsReplayed)
     }
 
     /// The second step of `lint`: the rules run on the walked file, the findings placed in the file
