@@ -45,6 +45,34 @@ import TestSupport
         #expect(places.first?["detail"] as? String == "not replayed: syntax error, in the history of m/003_widen_more.sql")
     }
 
+    /// Folders linted whole, as a user names them: each file after the files before it in its
+    /// set, whether the run walks the sets (eight even sets: a walk per set on up to eight cores)
+    /// or replays them. The note cites the earlier file and the line the column became NOT NULL.
+    @Test func foldersLintedWholeCiteTheEarlierFileOfEachSet() throws {
+        let sandbox = try Sandbox()
+        let sets = (1...8).map { "s\($0)" }
+        for set in sets {
+            try sandbox.write("\(set)/001_orders.sql", "-- orders\nCREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint);\nALTER TABLE orders ALTER COLUMN user_id SET NOT NULL;\n")
+            try sandbox.write("\(set)/002_again.sql", "ALTER TABLE orders ALTER COLUMN user_id SET NOT NULL;\n")
+        }
+        let result = try CLI.run(["lint", "--color", "never"] + sets, in: sandbox.path)
+        #expect(result.status == 1)
+        for set in sets {
+            #expect(result.stdout.contains("""
+                warning[redundant-set-not-null]: user_id is NOT NULL already: SET NOT NULL changes nothing but locks public.orders
+                 --> \(set)/002_again.sql:1:41
+                  |
+                1 | ALTER TABLE orders ALTER COLUMN user_id SET NOT NULL;
+                  |                                         ^^^^^^^^^^^^
+                  = note: takes ACCESS EXCLUSIVE on public.orders: blocks reads and writes
+                  = note: orders.user_id is NOT NULL since 001_orders.sql:2
+
+                """), "\(set)")
+            #expect(!result.stdout.contains(" --> \(set)/001_orders.sql"), "\(set): the earlier file's own SET NOT NULL is not redundant")
+        }
+        #expect(result.stdout.hasSuffix("16 findings (16 warnings) in 8 files; 16 files checked\n24 statements, 24 analyzed\n"))
+    }
+
     @Test func aSchemaFileThatCannotBeReadIsAUsageError() throws {
         let sandbox = try sandbox()
         let result = try CLI.run(["lint", "--schema", "nope.sql", "m/002_widen.sql"], in: sandbox.path)
