@@ -297,17 +297,15 @@ extension LintRunner {
             walk.next += 1
             walk.remaining -= sources[member]?.count ?? 0
             let item = history.chainMembers[member]
-            var learned: SchemaCatalog?
+            var walked: Walked?
             let linted = owns(member)
             if linted {
-                var walked: Walked?
                 if let source = sources[member], let decision = history.decisions[member],
                    let file = MigrationFile(path: member, source: source, decision: decision) {
                     var parsed: ParsedMigration?
                     if case .parsed(let file, _)? = item { parsed = file }
                     let analyzed = engine.analyzeForLint(file, before: walk.catalog, parsed: parsed)
                     walked = Walked(analyzed: analyzed, earlier: walk.places.isEmpty ? nil : walk.places)
-                    learned = analyzed.schemaAfter
                 }
                 publish(member, walked)
             }
@@ -315,7 +313,7 @@ extension LintRunner {
             if !walk.isFinished, !discovery.isExcluded(member) {
                 switch item {
                 case .parsed(let file, let unread)?:
-                    walk.catalog = learned ?? engine.schema(after: file, from: walk.catalog)
+                    walk.catalog = walked?.analyzed.schemaAfter ?? engine.schema(after: file, from: walk.catalog)
                     walk.places += unread
                 case .unreadable(let place)?:
                     walk.catalog.isComplete = false

@@ -168,7 +168,6 @@ public struct LintEngine: Sendable {
     /// left, while the rules of those already walked run on other threads.
     public struct AnalyzedMigration: Sendable {
         let analyzed: Analyzed
-        let learnedAsReplayed: Bool
 
         /// The schema after the file, as the history replay builds it from the same statements
         /// (the walk stamps what it learns with the file's lines, as the replay does); nil when the
@@ -177,21 +176,20 @@ public struct LintEngine: Sendable {
         /// the replay forgets). Such a file is replayed. Made when asked: a lint with no file
         /// after it never asks.
         public var schemaAfter: SchemaCatalog? {
-            learnedAsReplayed ? analyzed.analysis.finalState.schemaForNextMigration : nil
+            let learnedAsReplayed = analyzed.provenance.isEmpty && analyzed.analysis.statements.allSatisfy { item in
+                switch item.parsed.content {
+                case .syntaxError: return false
+                case .statement(.other("DoStmt")): return false
+                default: return true
+                }
+            }
+            return learnedAsReplayed ? analyzed.analysis.finalState.schemaForNextMigration : nil
         }
     }
 
     /// The first step of `lint`: the file parsed (or `parsed` reused) and walked from `before`.
     public func analyzeForLint(_ file: MigrationFile, before: SchemaCatalog? = nil, parsed: ParsedMigration? = nil) -> AnalyzedMigration {
-        let analyzed = analyzeAndIndex(file, before: before, parsed: parsed)
-        let learnedAsReplayed = analyzed.provenance.isEmpty && analyzed.analysis.statements.allSatisfy { item in
-            switch item.parsed.content {
-            case .syntaxError: return false
-            case .statement(.other("DoStmt")): return false
-            default: return true
-            }
-        }
-        return AnalyzedMigration(analyzed: analyzed, learnedAsReplayed: learnedAsReplayed)
+        AnalyzedMigration(analyzed: analyzeAndIndex(file, before: before, parsed: parsed))
     }
 
     /// The second step of `lint`: the rules run on the walked file, the findings placed in the file
