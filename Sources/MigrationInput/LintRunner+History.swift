@@ -265,7 +265,28 @@ extension LintRunner {
     /// One chain of a `chained` history, walked in its order a path at a time (`step`), so that
     /// the files already walked are linted while the walk goes on, and few wait in memory.
     struct ChainWalk: Sendable {
-        let members: [String]
+        /// A member of the chain, with what the walk needs of it.
+        struct Member: Sendable {
+            let path: String
+            /// The run's positions that this walk lints (a path named twice has two); empty for a
+            /// member the walk only replays.
+            let positions: [Int]
+            /// The text as the lint read it, and its layout decision (nil: not read by the lint).
+            let source: SourceText?
+            let decision: LayoutDecision?
+        }
+
+        /// What the replay parsed of each member, taken as the walk passes it: the parse tree is
+        /// freed with the file's lint, on the thread that lints it, not with the run. A reference,
+        /// so that a walk handed between workers is not copied whole at each step; only the worker
+        /// holding the walk touches it.
+        final class Parsed: @unchecked Sendable {
+            var items: [Replayed?]
+            init(_ items: [Replayed?]) { self.items = items }
+        }
+
+        let members: [Member]
+        let parsed: Parsed
         /// The next member to walk.
         var next = 0
         /// The schema before the next member, and what the members before it held that could not be read.
@@ -274,43 +295,44 @@ extension LintRunner {
         /// The bytes of the members not yet walked: the longest walk left goes first.
         var remaining: Int
 
-        /// The walk of `history`'s chain at `index`.
-        init(_ index: Int, of history: History, sizes: [String: SourceText]) {
-            members = history.chains[index]
-            (catalog, places) = history.chainStarts[index]
-            remaining = members.reduce(0) { $0 + (sizes[$1]?.count ?? 0) }
+        /// A walk of `members` from the schema before the first (`History.chainStarts`).
+        init(_ members: [Member], parsed: [Replayed?], start: (catalog: SchemaCatalog, earlier: [Coverage.EarlierPlace])) {
+            self.members = members
+            self.parsed = Parsed(parsed)
+            (catalog, places) = start
+            remaining = members.reduce(0) { $0 + ($1.source?.count ?? 0) }
         }
 
         var isFinished: Bool { next == members.count }
     }
 
-    /// Walks `walk` on to the next path the run lints (`owns`) and hands it to `publish`, walked
-    /// for its lint from the schema the files before it left (nil when there is nothing to walk:
-    /// a file the lint skips or cannot read); what the walk learned is the next file's schema. A
-    /// member on the way that is not linted is replayed, as is a file whose walk learned
-    /// otherwise than the replay does (`AnalyzedMigration.schemaAfter`).
-    func step(_ walk: inout ChainWalk, of history: History, sources: [String: SourceText], owns: (String) -> Bool,
-              publish: (String, Walked?) -> Void) {
+    /// Walks `walk` on to the next member the run lints and hands it to `publish` with the
+    /// positions it lints, walked for its lint from the schema the files before it left (nil when
+    /// there is nothing to walk: a file the lint skips or cannot read); what the walk learned is
+    /// the next file's schema. A member on the way that is not linted is replayed, as is a file
+    /// whose walk learned otherwise than the replay does (`AnalyzedMigration.schemaAfter`).
+    func step(_ walk: inout ChainWalk, publish: ([Int], Walked?) -> Void) {
         let discovery = FileDiscovery(exclude: engine.configuration.exclude)
         while !walk.isFinished {
             let member = walk.members[walk.next]
+            let item = walk.parsed.items[walk.next]
+            walk.parsed.items[walk.next] = nil
             walk.next += 1
-            walk.remaining -= sources[member]?.count ?? 0
-            let item = history.chainMembers[member]
+            walk.remaining -= member.source?.count ?? 0
             var walked: Walked?
-            let linted = owns(member)
+            let linted = !member.positions.isEmpty
             if linted {
-                if let source = sources[member], let decision = history.decisions[member],
-                   let file = MigrationFile(path: member, source: source, decision: decision) {
+                if let source = member.source, let decision = member.decision,
+                   let file = MigrationFile(path: member.path, source: source, decision: decision) {
                     var parsed: ParsedMigration?
                     if case .parsed(let file, _)? = item { parsed = file }
                     let analyzed = engine.analyzeForLint(file, before: walk.catalog, parsed: parsed)
                     walked = Walked(analyzed: analyzed, earlier: walk.places.isEmpty ? nil : walk.places)
                 }
-                publish(member, walked)
+                publish(member.positions, walked)
             }
             // The last member's schema after it is nobody's; `exclude` passes over a member.
-            if !walk.isFinished, !discovery.isExcluded(member) {
+            if !walk.isFinished, !discovery.isExcluded(member.path) {
                 switch item {
                 case .parsed(let file, let unread)?:
                     walk.catalog = walked?.analyzed.schemaAfter ?? engine.schema(after: file, from: walk.catalog)

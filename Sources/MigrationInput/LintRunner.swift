@@ -152,28 +152,36 @@ public struct LintRunner: Sendable {
         var read: [String: SourceText] = [:]
         read.reserveCapacity(paths.count)
         for (path, source) in zip(paths, sources) { if case .success(let text) = source { read[path] = text } }
-        let replayed = history(of: paths, sources: read, chained: true)
+        var replayed = history(of: paths, sources: read, chained: true)
         let history = HistoryHandout(replayed, paths: paths)
-        // A path in two sets (a folder's Flyway set and its other set) is linted as the first by
-        // name walks it; each path's positions in the run (a path named twice has two).
+        // Each path's positions in the run (a path named twice has two).
         var positions: [String: [Int]] = [:]
         positions.reserveCapacity(paths.count)
         for (index, path) in paths.enumerated() { positions[path, default: []].append(index) }
-        var owner: [String: Int] = [:]
-        owner.reserveCapacity(paths.count)
-        for (chain, members) in replayed.chains.enumerated() {
-            for member in members where positions[member] != nil && owner[member] == nil { owner[member] = chain }
+        // Each chain's members with what its walk needs of them, looked up here once. A path in
+        // two sets (a folder's Flyway set and its other set) is linted as the first by name walks
+        // it; the other walks replay it.
+        var inChain = Array(repeating: false, count: paths.count)
+        let walks = replayed.chains.indices.filter { !replayed.chains[$0].isEmpty }.map { chain in
+            let members = replayed.chains[chain].map { path in
+                let linted = (positions[path] ?? []).filter { !inChain[$0] }
+                for position in linted { inChain[position] = true }
+                return ChainWalk.Member(path: path, positions: linted, source: read[path], decision: replayed.decisions[path])
+            }
+            let parsed = replayed.chains[chain].map { replayed.chainMembers[$0] }
+            return (chain: chain, walk: ChainWalk(members, parsed: parsed, start: replayed.chainStarts[chain]))
         }
+        // The walks hold the parse trees now, each freed as its walk passes it.
+        replayed.chainMembers = [:]
         let sizes = sources.map { source in (try? source.get())?.count ?? 0 }
-        let alone = paths.indices.filter { owner[paths[$0]] == nil }.sorted { sizes[$0] != sizes[$1] ? sizes[$0] > sizes[$1] : $0 < $1 }
-        let walks = replayed.chains.indices.filter { !replayed.chains[$0].isEmpty }.map { (chain: $0, walk: ChainWalk($0, of: replayed, sizes: read)) }
+        let alone = paths.indices.filter { !inChain[$0] }.sorted { sizes[$0] != sizes[$1] ? sizes[$0] > sizes[$1] : $0 < $1 }
         let jobs = LintJobs(walks: walks, alone: alone, count: paths.count, backlog: threadCount)
-        let work: @Sendable () -> Void = { [self, read, owner, positions] in
+        let work: @Sendable () -> Void = { [self] in
             while let job = jobs.next() {
                 switch job {
                 case .walk(let chain, var walk):
-                    step(&walk, of: replayed, sources: read, owns: { owner[$0] == chain }) { member, walked in
-                        for position in positions[member] ?? [] {
+                    step(&walk) { positions, walked in
+                        for position in positions {
                             history.walked(walked, at: position)
                             jobs.ready(position)
                         }
