@@ -16,23 +16,6 @@ public enum ParallelWork {
         return box.results()
     }
 
-    /// Like `run`, for work whose result is ready before the state it worked on is freed: `work`
-    /// returns both, each worker hands the result over first and frees the state after, and this
-    /// returns once every result is in. The caller goes on with the results while the workers
-    /// free the last states (a 20,000-statement file's analysis took 18 ms to free, which the
-    /// caller spent waiting before it could write the report; docs/benchmarks.md). Only a single
-    /// item whose state is `cheapToFree` runs on a calling thread whose stack holds it.
-    public static func run<T: Sendable, State>(count: Int, threads: Int, stackSize: Int, cheapToFree: Bool = false,
-                                               freeingAfter work: @escaping @Sendable (Int) -> (T, State)) -> [T] {
-        if count == 0 || cheapToFree && runsHere(count, light: false, stackSize: stackSize) { return (0..<count).map { work($0).0 } }
-        let box = startWorkers(count: count, threads: threads, stackSize: stackSize) { (box: ResultBox<T>, index) in
-            let (result, state) = work(index)
-            box.store(result, at: index)
-            withExtendedLifetime(state) {}
-        }
-        return (0..<count).map { box.take($0) }
-    }
-
     /// Runs `work` for 0..<count on up to `threads` threads, and hands each result to `consume`
     /// on the calling thread in index order as soon as it and those before it are done: the
     /// caller works through the first results while the later ones are still being computed.

@@ -3,22 +3,8 @@ import MigrationLint
 import Testing
 
 /// `ParallelWork`, which every multi-file run and every long file goes through: results in input
-/// order whatever the thread timing, and with `freeingAfter`, every state freed by its worker.
+/// order whatever the thread timing.
 @Suite struct ParallelWorkTests {
-    /// Counts the states freed.
-    final class Tracker: @unchecked Sendable {
-        private let lock = NSLock()
-        private var freed = 0
-        func died() { lock.lock(); freed += 1; lock.unlock() }
-        var freedCount: Int { lock.lock(); defer { lock.unlock() }; return freed }
-    }
-
-    final class State {
-        let tracker: Tracker
-        init(_ tracker: Tracker) { self.tracker = tracker }
-        deinit { tracker.died() }
-    }
-
     @Test func runKeepsInputOrder() {
         let results = ParallelWork.run(count: 500, threads: 4, stackSize: 1 << 20) { index -> Int in
             // Uneven work, so that workers finish out of order.
@@ -26,18 +12,6 @@ import Testing
             return index * 2
         }
         #expect(results == (0..<500).map { $0 * 2 })
-    }
-
-    @Test func freeingAfterHandsResultsOverInOrderAndFreesEveryState() async throws {
-        let tracker = Tracker()
-        let results = ParallelWork.run(count: 300, threads: 3, stackSize: 1 << 20, freeingAfter: { index -> (String, State) in
-            ("file \(index)", State(tracker))
-        })
-        #expect(results == (0..<300).map { "file \($0)" })
-        // The workers free the last states after the results are in: wait for them (up to a
-        // minute, for a machine busy with other tests; it takes milliseconds).
-        for _ in 0..<6_000 where tracker.freedCount < 300 { try await Task.sleep(nanoseconds: 10_000_000) }
-        #expect(tracker.freedCount == 300)
     }
 
     @Test func streamConsumesInOrder() {
@@ -95,9 +69,6 @@ import Testing
             results.values["too large"] = ParallelWork.run(count: 1, threads: 2, stackSize: 32 << 20, onCaller)
             results.values["light"] = ParallelWork.run(count: 1, threads: 2, stackSize: 32 << 20, light: true, onCaller)
             results.values["two items"] = ParallelWork.run(count: 2, threads: 2, stackSize: 4 << 20, light: true, onCaller)
-            results.values["cheap to free"] = ParallelWork.run(count: 1, threads: 2, stackSize: 4 << 20, cheapToFree: true, freeingAfter: { (onCaller($0), $0) })
-            // A large state is freed by a worker while the caller goes on.
-            results.values["freed after"] = ParallelWork.run(count: 1, threads: 2, stackSize: 4 << 20, freeingAfter: { (onCaller($0), $0) })
             var streamed: [Bool] = []
             ParallelWork.stream(count: 1, threads: 2, stackSize: 32 << 20, light: true, onCaller, consume: { streamed.append($1) })
             results.values["stream"] = streamed
@@ -108,6 +79,6 @@ import Testing
         thread.start()
         #expect(done.wait(timeout: .now() + 120) == .success)
         #expect(results.values == ["fits": [true], "too large": [false], "light": [true], "two items": [false, false],
-                                   "cheap to free": [true], "freed after": [false], "stream": [true], "none": []])
+                                   "stream": [true], "none": []])
     }
 }
