@@ -154,6 +154,33 @@ import TestSupport
         #expect(analysis.statements[1].effects.rewrites.isEmpty)
     }
 
+    /// An earlier file whose name is not UTF-8 (the listing reads names as bytes): it cannot be
+    /// opened under the name Swift makes of it, so it is an unreadable earlier place, named in the
+    /// coverage, and the rest of the set replays around it.
+    @Test func anEarlierFileNamedInBytesThatAreNotUTF8IsUnreadableAndTheRestReplays() throws {
+        let root = try folder([
+            "m/001_orders.sql": Self.orders,
+            "m/003_change.sql": "ALTER TABLE orders ADD COLUMN placed_at timestamptz;\n",
+        ])
+        defer { try? FileManager.default.removeItem(at: root) }
+        // 002_<0xFF>.sql, written through the C API: Foundation takes names as Strings.
+        let name = Array((root.path + "/m/002_").utf8) + [0xFF] + Array(".sql".utf8) + [0]
+        let descriptor = name.withUnsafeBufferPointer { open(UnsafeRawPointer($0.baseAddress!).assumingMemoryBound(to: CChar.self), O_CREAT | O_WRONLY, 0o644) }
+        try #require(descriptor >= 0)
+        _ = "CREATE TABLE users (id bigint PRIMARY KEY);\n".withCString { write(descriptor, $0, strlen($0)) }
+        close(descriptor)
+        let target = root.appendingPathComponent("m/003_change.sql").path
+        let runner = LintRunner(engine: LintEngine(rules: allRules))
+        let before = try #require(runner.schemasBefore([target])[target])
+        #expect(before.tables["public.orders"] != nil, "the file before it replays")
+        #expect(before.tables["public.users"] == nil)
+        #expect(!before.isComplete, "what the unreadable file created is not known")
+        guard case .linted(let report)? = runner.lint(paths: [target]).first else { Issue.record("not linted"); return }
+        let places = report.coverage.history
+        #expect(places.map(\.reason) == ["file not readable"])
+        #expect(places.first?.path.hasPrefix(root.path + "/m/002_") == true)
+    }
+
     @Test func downPartsAreNotReplayed() throws {
         let root = try folder([
             "g/00001_orders.sql": "-- +goose Up\n" + Self.orders + "-- +goose Down\nDROP TABLE orders;\n",
