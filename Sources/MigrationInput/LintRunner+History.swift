@@ -186,8 +186,9 @@ extension LintRunner {
         }
         // A set's own schema before its first path, even where another set shares that path.
         if chained { history.chainStarts = results.map { found in found.last.map { ($0.1, $0.2) } ?? (start, []) } }
-        for (path, item) in parsedByPath {
-            if case .parsed(let file, _) = item, history.schemas[path] != nil { history.parsed[path] = file }
+        // Asked path by path of the few with a schema: a long path is dear to hash.
+        for path in history.schemas.keys {
+            if case .parsed(let file, _)? = parsedByPath[path] { history.parsed[path] = file }
         }
         // Every file parsed is a replayed one or a chain's member: the walks look theirs up here.
         if chained { history.chainMembers = parsedByPath }
