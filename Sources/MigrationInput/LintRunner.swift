@@ -263,10 +263,13 @@ private final class HistoryHandout: @unchecked Sendable {
     /// fewer hashes of long paths on the caller, before any file is linted).
     init(_ history: LintRunner.History, paths: [String], positions: [String: [Int]]) {
         var files = paths.map { FileHistory(swiftSchemas: [:], decision: history.decisions[$0]) }
-        for (path, schema) in history.schemas { for position in positions[path] ?? [] { files[position].schema = schema } }
-        for (path, parsed) in history.parsed { for position in positions[path] ?? [] { files[position].parsed = parsed } }
-        for (path, schemas) in history.swiftSchemas { for position in positions[path] ?? [] { files[position].swiftSchemas = schemas } }
-        for (path, earlier) in history.earlier { for position in positions[path] ?? [] { files[position].earlier = earlier } }
+        func place<Value>(_ entries: [String: Value], _ put: (inout FileHistory, Value) -> Void) {
+            for (path, value) in entries { for position in positions[path] ?? [] { put(&files[position], value) } }
+        }
+        place(history.schemas) { $0.schema = $1 }
+        place(history.parsed) { $0.parsed = $1 }
+        place(history.swiftSchemas) { $0.swiftSchemas = $1 }
+        place(history.earlier) { $0.earlier = $1 }
         self.files = files
     }
 
