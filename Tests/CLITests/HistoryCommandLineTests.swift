@@ -45,6 +45,46 @@ import TestSupport
         #expect(places.first?["detail"] as? String == "not replayed: syntax error, in the history of m/003_widen_more.sql")
     }
 
+    /// An earlier file that is not UTF-8 text is named in the coverage, with its byte, and the
+    /// rest of the set replays (orders.note is known, so the widening is no finding): one file
+    /// linted after its history, then the file and its history asked for with it (the broken file
+    /// is also an error of its own: exit 2), then folders linted whole, where each set is walked
+    /// (eight even sets, on up to eight cores) and each walk names its own broken file.
+    @Test func anEarlierFileThatIsNotUTF8IsNamedInTheCoverageReplayedOrWalked() throws {
+        let sandbox = try sandbox()
+        try sandbox.write("m/002_widen.sql", bytes: [0x41, 0xFF, 0xFE, 0x0A])
+        try sandbox.write("m/003_widen_more.sql", "ALTER TABLE orders ALTER COLUMN note TYPE varchar(200);\n")
+        let coverage = """
+            1 statement, 1 analyzed; not replayed from earlier migrations: 1 file not readable
+              m/002_widen.sql:1:2: not valid UTF-8 at byte 1; PostgreSQL migrations must be UTF-8 text, in the history of m/003_widen_more.sql
+
+            """
+        let alone = try CLI.run(["lint", "--color", "never", "m/003_widen_more.sql"], in: sandbox.path)
+        #expect(alone.status == 0)
+        #expect(alone.stdout == "0 findings in 0 files; 1 file checked\n" + coverage)
+        let both = try CLI.run(["lint", "--color", "never", "m/002_widen.sql", "m/003_widen_more.sql"], in: sandbox.path)
+        #expect(both.status == 2)
+        #expect(both.stdout == "m/002_widen.sql:1:2: error: not valid UTF-8 at byte 1; PostgreSQL migrations must be UTF-8 text\n"
+                + "0 findings in 0 files; 1 file checked\n" + coverage)
+
+        let sets = (1...8).map { "s\($0)" }
+        for set in sets {
+            try sandbox.write("\(set)/001_orders.sql", "CREATE TABLE orders (id bigint PRIMARY KEY, note varchar(50) NOT NULL);\n")
+            try sandbox.write("\(set)/002_widen.sql", bytes: [0x41, 0xFF, 0xFE, 0x0A])
+            try sandbox.write("\(set)/003_widen_more.sql", "ALTER TABLE orders ALTER COLUMN note TYPE varchar(200);\n")
+        }
+        let folders = try CLI.run(["lint", "--color", "never"] + sets, in: sandbox.path)
+        #expect(folders.status == 2)
+        #expect(folders.stdout.contains("16 statements, 16 analyzed; not replayed from earlier migrations: 8 file not readable\n"))
+        for set in sets {
+            #expect(folders.stdout.contains("\(set)/002_widen.sql:1:2: error: not valid UTF-8 at byte 1; PostgreSQL migrations must be UTF-8 text\n"))
+            #expect(folders.stdout.contains("""
+                  \(set)/002_widen.sql:1:2: not valid UTF-8 at byte 1; PostgreSQL migrations must be UTF-8 text, in the history of \(set)/003_widen_more.sql
+
+                """), "\(set)")
+        }
+    }
+
     /// Folders linted whole, as a user names them: each file after the files before it in its
     /// set, whether the run walks the sets (eight even sets: a walk per set on up to eight cores)
     /// or replays them. The note cites the earlier file and the line the column became NOT NULL.

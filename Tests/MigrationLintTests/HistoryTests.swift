@@ -164,11 +164,10 @@ import TestSupport
         ])
         defer { try? FileManager.default.removeItem(at: root) }
         // 002_<0xFF>.sql, written through the C API: Foundation takes names as Strings.
-        let name = Array((root.path + "/m/002_").utf8) + [0xFF] + Array(".sql".utf8) + [0]
-        let descriptor = name.withUnsafeBufferPointer { open(UnsafeRawPointer($0.baseAddress!).assumingMemoryBound(to: CChar.self), O_CREAT | O_WRONLY, 0o644) }
-        try #require(descriptor >= 0)
-        _ = "CREATE TABLE users (id bigint PRIMARY KEY);\n".withCString { write(descriptor, $0, strlen($0)) }
-        close(descriptor)
+        let name = (Array((root.path + "/m/002_").utf8) + [0xFF] + Array(".sql".utf8) + [0]).map { CChar(bitPattern: $0) }
+        let file = try #require(fopen(name, "w"))
+        fputs("CREATE TABLE users (id bigint PRIMARY KEY);\n", file)
+        fclose(file)
         let target = root.appendingPathComponent("m/003_change.sql").path
         let runner = LintRunner(engine: LintEngine(rules: allRules))
         let before = try #require(runner.schemasBefore([target])[target])
