@@ -263,8 +263,8 @@ extension LintRunner {
         var earlier: [Coverage.EarlierPlace]?
     }
 
-    /// One chain of a `chained` history, walked in its order a path at a time (`step`), so that
-    /// the files already walked are linted while the walk goes on, and few wait in memory.
+    /// One chain of a `chained` history, walked in its order a path at a time (`step`), each file
+    /// linted as soon as it is walked, so that few wait in memory.
     struct ChainWalk: Sendable {
         /// A member of the chain, with what the walk needs of it.
         struct Member: Sendable {
@@ -277,31 +277,24 @@ extension LintRunner {
             let decision: LayoutDecision?
         }
 
-        /// What the replay parsed of each member, taken as the walk passes it: the parse tree is
-        /// freed with the file's lint, on the thread that lints it, not with the run. A reference,
-        /// so that a walk handed between workers is not copied whole at each step; only the worker
-        /// holding the walk touches it.
-        final class Parsed: @unchecked Sendable {
-            var items: [Replayed?]
-            init(_ items: [Replayed?]) { self.items = items }
-        }
-
         let members: [Member]
-        let parsed: Parsed
+        /// What the replay parsed of each member, taken as the walk passes it: the parse tree is
+        /// freed with the file's lint, on the worker that walks it, not with the run.
+        var parsed: [Replayed?]
         /// The next member to walk.
         var next = 0
         /// The schema before the next member, and what the members before it held that could not be read.
         var catalog: SchemaCatalog
         var places: [Coverage.EarlierPlace]
-        /// The bytes of the members not yet walked: the longest walk left goes first.
-        var remaining: Int
+        /// The bytes of the members: the longest walk goes first.
+        let bytes: Int
 
         /// A walk of `members` from the schema before the first (`History.chainStarts`).
         init(_ members: [Member], parsed: [Replayed?], start: (catalog: SchemaCatalog, earlier: [Coverage.EarlierPlace])) {
             self.members = members
-            self.parsed = Parsed(parsed)
+            self.parsed = parsed
             (catalog, places) = start
-            remaining = members.reduce(0) { $0 + ($1.source?.count ?? 0) }
+            bytes = members.reduce(0) { $0 + ($1.source?.count ?? 0) }
         }
 
         var isFinished: Bool { next == members.count }
@@ -316,10 +309,9 @@ extension LintRunner {
         let discovery = FileDiscovery(exclude: engine.configuration.exclude)
         while !walk.isFinished {
             let member = walk.members[walk.next]
-            let item = walk.parsed.items[walk.next]
-            walk.parsed.items[walk.next] = nil
+            let item = walk.parsed[walk.next]
+            walk.parsed[walk.next] = nil
             walk.next += 1
-            walk.remaining -= member.source?.count ?? 0
             var walked: Walked?
             let linted = !member.positions.isEmpty
             if linted {

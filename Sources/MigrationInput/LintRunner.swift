@@ -141,12 +141,12 @@ public struct LintRunner: Sendable {
     ///
     /// All files are read first. While no migration set is longer than a worker's share of the
     /// run (`history(of:sources:chained:)`), each set is replayed up to its first path, then
-    /// walked in order from there, a step at a time by whichever worker is free, each path's walk
-    /// learning the schema of the next: a file is walked once, whether it is linted, replayed or
-    /// both (the corpus: every file but the last of each set is both). Each file walked is linted
-    /// by whichever worker is free. Otherwise each set is replayed up to its last path, as
-    /// before; a file in no walk is linted at once, the largest first (in path order a large file
-    /// could come last and keep one core busy while the others had nothing left to do).
+    /// walked in order from there, each path's walk learning the schema of the next: a file is
+    /// walked once, whether it is linted, replayed or both (the corpus: every file but the last of
+    /// each set is both). A worker walks a set to its end and lints each file as it walks it
+    /// (`LintJobs`). Otherwise each set is replayed up to its last path, as before; a file in no
+    /// walk is linted at once, the largest first (in path order a large file could come last and
+    /// keep one core busy while the others had nothing left to do).
     public func lint(paths: [String]) -> [FileOutcome] {
         let sources = run(count: paths.count, light: true) { SourceReader.read(path: paths[$0]) }
         var read: [String: SourceText] = [:]
@@ -169,31 +169,38 @@ public struct LintRunner: Sendable {
                 return ChainWalk.Member(path: path, positions: linted, source: read[path], decision: replayed.decisions[path])
             }
             let parsed = replayed.chains[chain].map { replayed.chainMembers[$0] }
-            return (chain: chain, walk: ChainWalk(members, parsed: parsed, start: replayed.chainStarts[chain]))
+            return ChainWalk(members, parsed: parsed, start: replayed.chainStarts[chain])
         }
         // The walks hold the parse trees now, each freed as its walk passes it.
         replayed.chainMembers = [:]
         let sizes = sources.map { source in (try? source.get())?.count ?? 0 }
         let alone = paths.indices.filter { !inChain[$0] }.sorted { sizes[$0] != sizes[$1] ? sizes[$0] > sizes[$1] : $0 < $1 }
-        let jobs = LintJobs(walks: walks, alone: alone, count: paths.count, backlog: threadCount)
+        let jobs = LintJobs(walks: walks, alone: alone, count: paths.count)
         let work: @Sendable () -> Void = { [self] in
+            func lint(_ position: Int) {
+                let known = history.take(position)
+                let (outcome, analysis) = lintOne(path: paths[position], sources[position], known)
+                // The outcome is handed over first: the caller writes the report while the
+                // analysis and history are freed here.
+                jobs.store(outcome, at: position)
+                withExtendedLifetime((analysis, known)) {}
+            }
             while let job = jobs.next() {
                 switch job {
-                case .walk(let chain, var walk):
-                    step(&walk) { positions, walked in
-                        for position in positions {
-                            history.walked(walked, at: position)
-                            jobs.ready(position)
+                case .walk(var walk):
+                    while !walk.isFinished {
+                        var walkedHere: [Int] = []
+                        step(&walk) { positions, walked in
+                            for position in positions {
+                                history.walked(walked, at: position)
+                                if !jobs.handOver(position) { walkedHere.append(position) }
+                            }
                         }
+                        for position in walkedHere { lint(position) }
                     }
-                    jobs.walked(chain, walk)
+                    jobs.walkFinished()
                 case .lint(let position):
-                    let known = history.take(position)
-                    let (outcome, analysis) = lintOne(path: paths[position], sources[position], known)
-                    // The outcome is handed over first: the caller writes the report while the
-                    // analysis and history are freed here.
-                    jobs.store(outcome, at: position)
-                    withExtendedLifetime((analysis, known)) {}
+                    lint(position)
                 }
             }
         }
@@ -290,68 +297,77 @@ private final class HistoryHandout: @unchecked Sendable {
     }
 }
 
-/// The work of `LintRunner.lint(paths:)`, handed out to its workers: the next file ready to lint
-/// (one a walk handed over, or one in no migration set), or a step of a set's walk (each set is
-/// walked in its order, one step at a time by whichever worker is free, the longest walk left
-/// first). A worker walks while fewer than `backlog` files wait: the walk is ahead of the lint
-/// enough to keep every worker busy, and the files walked do not pile up in memory (walked
-/// whole first, the corpus's 1,453 analyses held 12 MB more and cost 2,400 more page faults).
-/// The outcomes come back by position, whatever the timing.
-private final class LintJobs: @unchecked Sendable {
-    enum Job { case walk(Int, LintRunner.ChainWalk), lint(Int) }
+/// The work of `LintRunner.lint(paths:)`, handed out to its workers. A worker takes the longest
+/// walk left (by bytes) and walks its set to the end, linting each file as it walks it, so that a
+/// set's schema, parse trees and analyses stay in one core's caches. Handed from worker to worker
+/// a step at a time, and each file linted by whichever worker was free, the corpus with history
+/// took 58 % more CPU time than the same files alone with two cores and 29 % more with one
+/// (docs/benchmarks.md, "One set, one core"). A worker with no walk left lints the files in no
+/// set, the largest first; then, while others still walk, it waits for a file they hand over:
+/// a walking worker hands a file it walked to a waiting worker rather than lint it itself, so
+/// that the last walks do not leave a core idle. The outcomes come back by position, whatever
+/// the timing.
+final class LintJobs: @unchecked Sendable {
+    enum Job { case walk(LintRunner.ChainWalk), lint(Int) }
 
     private let condition = NSCondition()
     /// The outcomes' own lock, which the caller waits on: with one condition for both, a worker's
     /// wake-up call for an idle worker could wake the caller instead, and leave a core idle.
     private let done = NSCondition()
-    /// The walks no worker holds, by chain.
-    private var walks: [(chain: Int, walk: LintRunner.ChainWalk)]
-    private var held = 0
-    private let backlog: Int
-    /// Positions ready to lint, in the order they became ready, from `nextReady` on.
-    private var ready: [Int]
-    private var nextReady = 0
+    /// The walks no worker has taken, the longest last.
+    private var walks: [LintRunner.ChainWalk]
+    /// Workers walking.
+    private var walking = 0
+    /// The positions in no walk, in the order to lint them, from `nextAlone` on.
+    private let alone: [Int]
+    private var nextAlone = 0
+    /// Files a walk handed over, and the workers waiting for one.
+    private var handed: [Int] = []
+    private var waiting = 0
     private var results: [FileOutcome?]
     private var missing: Int
 
     /// `alone`: the positions in no chain, in the order to lint them.
-    init(walks: [(chain: Int, walk: LintRunner.ChainWalk)], alone: [Int], count: Int, backlog: Int) {
-        self.walks = walks
-        self.backlog = max(1, backlog)
-        ready = alone
-        ready.reserveCapacity(count)
+    init(walks: [LintRunner.ChainWalk], alone: [Int], count: Int) {
+        self.walks = walks.sorted { $0.bytes < $1.bytes }
+        self.alone = alone
         results = Array(repeating: nil, count: count)
         missing = count
     }
 
-    /// The next job; nil once every walk is done and every ready file taken.
+    /// The next job; nil once every walk is done and every file taken.
     func next() -> Job? {
         condition.lock(); defer { condition.unlock() }
         while true {
-            let waiting = ready.count - nextReady
-            if waiting < backlog, let longest = walks.indices.max(by: { walks[$0].walk.remaining < walks[$1].walk.remaining }) {
-                held += 1
-                let (chain, walk) = walks.remove(at: longest)
-                return .walk(chain, walk)
+            if let walk = walks.popLast() {
+                walking += 1
+                return .walk(walk)
             }
-            if waiting > 0 {
-                nextReady += 1
-                return .lint(ready[nextReady - 1])
+            if nextAlone < alone.count {
+                nextAlone += 1
+                return .lint(alone[nextAlone - 1])
             }
-            if held == 0 { return nil }
+            if !handed.isEmpty { return .lint(handed.removeFirst()) }
+            if walking == 0 { return nil }
+            waiting += 1
             condition.wait()
+            waiting -= 1
         }
     }
 
-    func ready(_ position: Int) {
-        condition.lock(); ready.append(position); condition.signal(); condition.unlock()
+    /// Hands the walked file at `position` to a waiting worker; false if none waits for it.
+    func handOver(_ position: Int) -> Bool {
+        condition.lock(); defer { condition.unlock() }
+        guard waiting > handed.count else { return false }
+        handed.append(position)
+        condition.signal()
+        return true
     }
 
-    /// A walk handed back after a step: to go on with, unless it is finished.
-    func walked(_ chain: Int, _ walk: LintRunner.ChainWalk) {
+    /// A worker is done with its walk.
+    func walkFinished() {
         condition.lock()
-        held -= 1
-        if !walk.isFinished { walks.append((chain, walk)) }
+        walking -= 1
         condition.broadcast()
         condition.unlock()
     }

@@ -286,6 +286,39 @@ import TestSupport
         #expect(last.coverage.history.map { ($0.path as NSString).lastPathComponent } == ["04_broken.sql", "04a_binary.sql"])
     }
 
+    /// Sets of different lengths linted whole on more than one worker: a worker walks a set to
+    /// its end and lints each file as it walks it, and a worker with nothing left takes the files
+    /// another walk hands over. Every file's findings, notes and coverage are those of the run on
+    /// one worker, and each set's later files know what its first file created.
+    @Test(arguments: [2, 3]) func setsWalkedOnSeveralWorkersGiveWhatOneWorkerGives(threads: Int) throws {
+        var files: [String: String] = [:]
+        for set in 1...6 {
+            files["s\(set)/001_orders.sql"] = "-- orders\nCREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint);\nALTER TABLE orders ALTER COLUMN user_id SET NOT NULL;\n"
+            for index in 2...(set * 3) {
+                files["s\(set)/\(String(format: "%03d", index))_step.sql"] = index % 2 == 0
+                    ? "ALTER TABLE orders ALTER COLUMN user_id SET NOT NULL;\n"
+                    : "ALTER TABLE orders ADD COLUMN c\(index) text;\nALTER TABLE missing ADD COLUMN x int;\n"
+            }
+        }
+        let root = try folder(files)
+        defer { try? FileManager.default.removeItem(at: root) }
+        let paths = files.keys.sorted().map { root.appendingPathComponent($0).path }
+        let engine = LintEngine(rules: allRules)
+        let several = LintRunner(engine: engine, threadCount: threads).lint(paths: paths)
+        let one = LintRunner(engine: engine, threadCount: 1).lint(paths: paths)
+        for (index, path) in paths.enumerated() {
+            guard case .linted(let walked) = several[index], case .linted(let alone) = one[index] else {
+                Issue.record("\(path) was not linted"); continue
+            }
+            #expect(walked.diagnostics == alone.diagnostics, "\(path)")
+            #expect(walked.coverage == alone.coverage, "\(path)")
+        }
+        let last = try #require(paths.firstIndex { $0.hasSuffix("s6/018_step.sql") })
+        guard case .linted(let report) = several[last] else { Issue.record("not linted"); return }
+        let redundant = report.diagnostics.first { $0.ruleID == "redundant-set-not-null" }
+        #expect(redundant?.notes.contains("orders.user_id is NOT NULL since 001_orders.sql:2") == true)
+    }
+
     /// A plain file among golang-migrate pairs is part of their set: one set for the folder,
     /// replayed once, each file linted after every file before it whatever its layout.
     @Test func aPlainFileAmongUpDownPairsSharesTheirSet() throws {
