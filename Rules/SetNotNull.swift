@@ -54,6 +54,8 @@ public struct SetNotNull: Rule {
             RuleExample("CREATE TABLE app.orders (id bigint PRIMARY KEY, total numeric);\nALTER TABLE app.orders ALTER COLUMN total SET NOT NULL;"),
             RuleExample("ALTER TABLE users ALTER COLUMN email SET NOT NULL;\nALTER TABLE users DROP CONSTRAINT users_email_not_null;"),
             RuleExample("ALTER TABLE users ALTER COLUMN email DROP NOT NULL;"),
+            // NOT NULL already: nothing to read (`redundant-set-not-null` reports the lock).
+            RuleExample("ALTER TABLE users ADD COLUMN plan text NOT NULL DEFAULT 'free';\nALTER TABLE users ALTER COLUMN plan SET NOT NULL;"),
         ])
 
     public func check(_ context: RuleContext) -> [Finding] {
@@ -65,6 +67,8 @@ public struct SetNotNull: Rule {
             if case .setNotNull = $0 { return true } else { return false }
         }.compactMap { occurrence, action -> Finding? in
             guard case .setNotNull(let column) = action else { return nil }
+            // NOT NULL already: nothing is read (`redundant-set-not-null` says so).
+            if context.state.schema.column(table: table.qualified, column: column)?.isNotNull == true { return nil }
             if modern && (context.state.notNullChecks[table.qualified]?.contains(column) == true
                           || provenByFile(table: table, column: column, context)) { return nil }
             let range = context.keywordClause(["SET", "NOT", "NULL"], occurrence: occurrence) ?? context.firstWordRange

@@ -252,9 +252,12 @@ public enum LockModel {
                 take(.accessExclusive)
             case .setNotNull(let column):
                 take(.accessExclusive)
-                // Release notes 12: SET NOT NULL skips the scan when a valid CHECK constraint proves it.
+                // A column NOT NULL already is left as it is, unread (ATExecSetNotNull queues the
+                // scan only when it sets the flag). Release notes 12: SET NOT NULL skips the scan
+                // when a valid CHECK constraint proves it.
+                let isNotNull = state.schema.column(table: qualified.qualified, column: column)?.isNotNull == true
                 let hasCheck = state.postgresVersion >= 12 && state.notNullChecks[qualified.qualified]?.contains(column) == true
-                if !hasCheck { effects.scan(table, state: state) }
+                if !isNotNull && !hasCheck { effects.scan(table, state: state) }
             case .addConstraint(let constraint):
                 addConstraint(constraint, table: table, state, &effects, take: take)
             case .validateConstraint(let name):
