@@ -163,8 +163,9 @@ extension LintRunner {
             for member in replayed[0][next...] { replay.add(member, nil, engine: engine) }
             results = [replay.finish()]
         } else {
-            let parsed = run(count: files.count, parseOne)
-            for (file, item) in zip(files, parsed) { parsedByPath[file] = item }
+            // Moved into place, not copied: see `ParallelWork.run`'s results.
+            var parsed = run(count: files.count, parseOne)
+            while let item = parsed.popLast() { parsedByPath[files[parsed.count]] = item }
             let parsedFiles = parsedByPath
             // The longest replays first: in name order the corpus's largest set (trigger.dev's 819
             // files) started last and replayed alone on one core while the other had nothing left

@@ -157,8 +157,15 @@ private final class ResultBox<T>: @unchecked Sendable {
         condition.unlock()
     }
 
+    /// The results, moved out of the box: copied out and then released with it, each result's
+    /// references were retained and released once more, on the calling thread, after the workers
+    /// made them on other cores (the corpus's parse trees: about 5 ms of that thread's time).
     func results() -> [T] {
         condition.lock(); defer { condition.unlock() }
-        return slots.map { $0! }
+        var results: [T] = []
+        results.reserveCapacity(slots.count)
+        while let last = slots.popLast() { results.append(last!) }
+        results.reverse()
+        return results
     }
 }

