@@ -159,7 +159,8 @@ private final class ResultBox<T>: @unchecked Sendable {
 
     /// The results, moved out of the box: copied out and then released with it, each result's
     /// references were retained and released once more, on the calling thread, after the workers
-    /// made them on other cores (the corpus's parse trees: about 5 ms of that thread's time).
+    /// made them on other cores (the corpus with history: the calling thread's sampled time 36.2
+    /// to 33.3 ms, docs/benchmarks.md, "One set, one core").
     func results() -> [T] {
         condition.lock(); defer { condition.unlock() }
         var results: [T] = []
