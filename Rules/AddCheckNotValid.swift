@@ -42,6 +42,8 @@ public struct AddCheckNotValid: Rule {
             RuleExample("CREATE TABLE app.users (id bigint PRIMARY KEY, name text NOT NULL CHECK (char_length(name) <= 100));"),
             RuleExample("CREATE TABLE workers (id bigint PRIMARY KEY);\nALTER TABLE workers ADD COLUMN active_tasks integer DEFAULT 0 CHECK (active_tasks >= 0);"),
             RuleExample("BEGIN;\nALTER TABLE orders RENAME COLUMN total TO amount;\nALTER TABLE orders ADD CONSTRAINT orders_amount_positive CHECK (amount > 0);\nCOMMIT;"),
+            // ADD COLUMN IF NOT EXISTS of a column that exists: PostgreSQL skips it with a notice.
+            RuleExample("ALTER TABLE users ADD COLUMN IF NOT EXISTS code text CHECK (code <> '');", after: "CREATE TABLE users (id bigint PRIMARY KEY, token uuid, code text, email text, account_id bigint);"),
         ],
         fixExamples: [
             FixExample(RuleExample("ALTER TABLE orders ADD CONSTRAINT orders_total_positive CHECK (total > 0);"),
@@ -73,7 +75,7 @@ public struct AddCheckNotValid: Rule {
                                             : "add NOT VALID, then VALIDATE CONSTRAINT in a separate statement",
                                         rewrite: NotValidAdvice.plan(context, constraint, table: alter.relation, suffix: "check"),
                                         fix: NotValidAdvice.fix(context, constraint, table: alter.relation)))
-            case .addColumn(let column, _):
+            case .addColumn(let column, _) where !context.state.skips(action, on: alter.relation):
                 // A column-level CHECK has no NOT VALID form: split it into a table constraint.
                 for constraint in column.constraints {
                     guard case .check = constraint.kind, let start = constraint.location,

@@ -55,6 +55,8 @@ public struct AddColumnNotNullWithoutDefault: Rule {
             RuleExample("ALTER TABLE users ADD COLUMN id bigint GENERATED ALWAYS AS IDENTITY NOT NULL;"),
             RuleExample("ALTER TABLE users ADD COLUMN created_at timestamptz NOT NULL DEFAULT now();"),
             RuleExample("ALTER TABLE users ADD COLUMN row_id bigserial NOT NULL;"),
+            // ADD COLUMN IF NOT EXISTS of a column that exists: PostgreSQL skips it with a notice.
+            RuleExample("ALTER TABLE users ADD COLUMN IF NOT EXISTS code text NOT NULL;", after: "CREATE TABLE users (id bigint PRIMARY KEY, token uuid, code text, email text, account_id bigint);"),
         ])
 
     public func check(_ context: RuleContext) -> [Finding] {
@@ -62,7 +64,7 @@ public struct AddColumnNotNullWithoutDefault: Rule {
               !context.isCreatedInFile(alter.relation) else { return [] }
         let table = context.state.resolve(alter.relation)
         return alter.actions.compactMap { action -> Finding? in
-            guard case .addColumn(let column, _) = action, column.hasNotNull || column.isPrimaryKey,
+            guard case .addColumn(let column, _) = action, !context.state.skips(action, on: alter.relation), column.hasNotNull || column.isPrimaryKey,
                   !column.isIdentity, !column.isSerial, column.generatedExpression == nil else { return nil }
             if let value = column.defaultValue {
                 guard case .null = value else { return nil }

@@ -47,6 +47,8 @@ public struct AddColumnVolatileDefault: Rule {
             RuleExample("ALTER TABLE app.orders ADD COLUMN status text DEFAULT 'new';"),
             RuleExample("CREATE TABLE tokens (id bigint PRIMARY KEY);\nALTER TABLE tokens ADD COLUMN value uuid DEFAULT gen_random_uuid();"),
             RuleExample("ALTER TABLE users ADD COLUMN note text;"),
+            // ADD COLUMN IF NOT EXISTS of a column that exists: PostgreSQL skips it with a notice.
+            RuleExample("ALTER TABLE users ADD COLUMN IF NOT EXISTS token uuid DEFAULT gen_random_uuid();", after: "CREATE TABLE users (id bigint PRIMARY KEY, token uuid, code text, email text, account_id bigint);"),
         ])
 
     public func check(_ context: RuleContext) -> [Finding] {
@@ -54,7 +56,8 @@ public struct AddColumnVolatileDefault: Rule {
         // A table created in this file is empty: its rewrite costs nothing.
         guard !context.isCreatedInFile(alter.relation) else { return [] }
         return alter.actions.compactMap { action -> Finding? in
-            guard case .addColumn(let column, _) = action, let value = column.defaultValue else { return nil }
+            guard case .addColumn(let column, _) = action, !context.state.skips(action, on: alter.relation),
+                  let value = column.defaultValue else { return nil }
             let change = LockModel.addColumnEffect(column, on: context.state.resolve(alter.relation), context.state)
             guard change.rewrites, !column.isSerial, !column.isIdentity, column.generatedExpression == nil else { return nil }
             let table = context.state.resolve(alter.relation)

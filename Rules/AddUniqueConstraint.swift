@@ -42,6 +42,8 @@ public struct AddUniqueConstraint: Rule {
             RuleExample("CREATE TABLE app.accounts (id bigint NOT NULL);\nALTER TABLE app.accounts ADD PRIMARY KEY (id);"),
             RuleExample("CREATE UNIQUE INDEX CONCURRENTLY users_email_key ON users (email);"),
             RuleExample("ALTER TABLE \"Users\" ADD CONSTRAINT \"Users_pkey\" PRIMARY KEY USING INDEX \"Users_id_idx\";"),
+            // ADD COLUMN IF NOT EXISTS of a column that exists: PostgreSQL skips it with a notice.
+            RuleExample("ALTER TABLE users ADD COLUMN IF NOT EXISTS email text UNIQUE;", after: "CREATE TABLE users (id bigint PRIMARY KEY, token uuid, code text, email text, account_id bigint);"),
         ])
 
     public func check(_ context: RuleContext) -> [Finding] {
@@ -55,7 +57,7 @@ public struct AddUniqueConstraint: Rule {
                 if let finding = finding(context, table: table, written: alter.relation, constraint: constraint, column: nil) {
                     findings.append(finding)
                 }
-            case .addColumn(let column, _):
+            case .addColumn(let column, _) where !context.state.skips(action, on: alter.relation):
                 for constraint in column.constraints {
                     if let finding = finding(context, table: table, written: alter.relation, constraint: constraint, column: column) {
                         findings.append(finding)

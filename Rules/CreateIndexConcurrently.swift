@@ -40,6 +40,8 @@ public struct CreateIndexConcurrently: Rule {
             RuleExample("CREATE TABLE app.orders (id bigint PRIMARY KEY, ref text NOT NULL);\nCREATE UNIQUE INDEX orders_ref_idx ON app.orders (ref);",
                         inTransaction: true),
             RuleExample("BEGIN;\nALTER TABLE users ADD COLUMN note text;\nCREATE INDEX users_note_idx ON users (note);\nCOMMIT;"),
+            // IF NOT EXISTS of an index that exists: PostgreSQL skips it with a notice.
+            RuleExample("CREATE INDEX IF NOT EXISTS users_email_idx ON users (email);", after: "CREATE TABLE users (id bigint PRIMARY KEY, token uuid, code text, email text, account_id bigint);\nCREATE INDEX users_email_idx ON users (email);"),
         ],
         fixExamples: [
             FixExample(RuleExample("CREATE INDEX users_email_idx ON users (email);"),
@@ -53,6 +55,8 @@ public struct CreateIndexConcurrently: Rule {
     public func check(_ context: RuleContext) -> [Finding] {
         guard case .createIndex(let index) = context.statement, !index.isConcurrent,
               !context.isCreatedInFile(index.relation),
+              // IF NOT EXISTS of an index that exists: the lock is taken and released, nothing is built.
+              !context.state.skips(index),
               // Already locked ACCESS EXCLUSIVE by this transaction: CONCURRENTLY cannot help here.
               Locking.accessExclusiveHolder(of: index.relation, context) == nil else { return [] }
         guard let indexKeyword = context.nextKeyword("INDEX") else { return [] }

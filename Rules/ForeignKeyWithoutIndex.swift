@@ -41,6 +41,8 @@ public struct ForeignKeyWithoutIndex: Rule {
             RuleExample("CREATE TABLE line_items (order_id bigint, product_id bigint, PRIMARY KEY (order_id, product_id), FOREIGN KEY (order_id) REFERENCES orders (id));"),
             RuleExample("CREATE INDEX CONCURRENTLY orders_account_id_idx ON orders (account_id, created_at);\nALTER TABLE orders ADD CONSTRAINT orders_account_fk FOREIGN KEY (account_id) REFERENCES accounts (id) NOT VALID;"),
             RuleExample("CREATE TABLE nodes (id bigint PRIMARY KEY REFERENCES items (id));"),
+            // ADD COLUMN IF NOT EXISTS of a column that exists: PostgreSQL skips it with a notice.
+            RuleExample("ALTER TABLE users ADD COLUMN IF NOT EXISTS account_id bigint REFERENCES accounts (id);", after: "CREATE TABLE accounts (id bigint PRIMARY KEY);\nCREATE TABLE users (id bigint PRIMARY KEY, token uuid, code text, email text, account_id bigint);"),
         ])
 
     public func check(_ context: RuleContext) -> [Finding] {
@@ -63,7 +65,7 @@ public struct ForeignKeyWithoutIndex: Rule {
                 switch action {
                 case .addConstraint(let constraint) where Self.isForeignKey(constraint):
                     keys.append((constraint, constraint.columns, constraint.location))
-                case .addColumn(let column, _):
+                case .addColumn(let column, _) where !context.state.skips(action, on: alter.relation):
                     for constraint in column.constraints where Self.isForeignKey(constraint) {
                         keys.append((constraint, [column.name], constraint.location ?? column.location))
                     }

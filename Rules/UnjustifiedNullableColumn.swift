@@ -66,6 +66,8 @@ public struct UnjustifiedNullableColumn: Rule {
             RuleExample("-- nullable: soft delete, set when the user is removed\nALTER TABLE users ADD COLUMN deleted_at timestamptz;"),
             RuleExample("ALTER TABLE orders ADD COLUMN coupon_id bigint REFERENCES coupons (id); -- nullable: most orders have no coupon"),
             RuleExample("ALTER TABLE app.docs ADD COLUMN title_lower text GENERATED ALWAYS AS (lower(title)) STORED;"),
+            // ADD COLUMN IF NOT EXISTS of a column that exists: PostgreSQL skips it with a notice.
+            RuleExample("ALTER TABLE users ADD COLUMN IF NOT EXISTS code text;", after: "CREATE TABLE users (id bigint PRIMARY KEY, token uuid, code text, email text, account_id bigint);"),
         ])
 
     public func check(_ context: RuleContext) -> [Finding] {
@@ -75,7 +77,10 @@ public struct UnjustifiedNullableColumn: Rule {
         switch context.statement {
         case .alterTable(let alter) where alter.kind == .table:
             table = alter.relation
-            columns = alter.actions.compactMap { if case .addColumn(let column, _) = $0 { return column } else { return nil } }
+            // A column that exists already is skipped by ADD COLUMN IF NOT EXISTS: nothing is new.
+            columns = alter.actions.compactMap { action in
+                if case .addColumn(let column, _) = action, !context.state.skips(action, on: alter.relation) { return column } else { return nil }
+            }
             // Constraints added by the same ALTER speak for its new columns as a CREATE TABLE's do.
             tableConstraints = alter.actions.compactMap { if case .addConstraint(let constraint) = $0 { return constraint } else { return nil } }
         case .createTable(let create) where !create.isTemporary && create.partitionOf == nil:

@@ -125,6 +125,22 @@ public struct AnalysisState: Sendable {
         return first
     }
 
+    /// Whether PostgreSQL skips the subcommand with a notice: ADD COLUMN IF NOT EXISTS of a column
+    /// that `table` has before the statement. The statement still takes its lock; the column's
+    /// default, constraints and type do nothing (ATExecAddColumn returns before them). The lock
+    /// model and the rules both ask here.
+    public func skips(_ action: AlterTableAction, on table: QualifiedName) -> Bool {
+        guard case .addColumn(let column, ifNotExists: true) = action else { return false }
+        return schema.column(table: resolve(table).qualified, column: column.name) != nil
+    }
+
+    /// Whether PostgreSQL skips the index with a notice: CREATE INDEX IF NOT EXISTS naming an index
+    /// that exists. The table's lock is still taken; nothing is built (index_create returns first).
+    public func skips(_ index: CreateIndex) -> Bool {
+        guard index.ifNotExists, let name = index.name else { return false }
+        return schema.indexTables[resolve(QualifiedName(schema: index.relation.schema, name: name)).qualified] != nil
+    }
+
     public func isCreatedInFile(_ name: QualifiedName) -> Bool {
         // Most files create nothing: no name to build then.
         !createdInFile.isEmpty && createdInFile.contains(resolve(name).qualified)

@@ -158,6 +158,7 @@ public enum LockModel {
 
     static func createIndex(_ index: CreateIndex, _ state: AnalysisState, _ effects: inout StatementEffects) {
         effects.lock(index.relation, index.isConcurrent ? .shareUpdateExclusive : .share, state: state)
+        if state.skips(index) { return }
         effects.scan(index.relation, state: state)
         guard index.isConcurrent else { return }
         concurrently("CREATE INDEX CONCURRENTLY", state, &effects)
@@ -213,6 +214,7 @@ public enum LockModel {
             switch action {
             case .addColumn(let column, _):
                 take(.accessExclusive)
+                if state.skips(action, on: table) { continue }
                 let change = addColumnEffect(column, on: qualified, state)
                 if change.rewrites { effects.rewrite(table, state: state) }
                 change.assumptions.forEach { effects.assume($0) }
