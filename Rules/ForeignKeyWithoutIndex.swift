@@ -43,13 +43,16 @@ public struct ForeignKeyWithoutIndex: Rule {
             RuleExample("CREATE TABLE nodes (id bigint PRIMARY KEY REFERENCES items (id));"),
             // ADD COLUMN IF NOT EXISTS of a column that exists: PostgreSQL skips it with a notice.
             RuleExample("ALTER TABLE users ADD COLUMN IF NOT EXISTS account_id bigint REFERENCES accounts (id);", after: "CREATE TABLE accounts (id bigint PRIMARY KEY);\nCREATE TABLE users (id bigint PRIMARY KEY, token uuid, code text, email text, account_id bigint);"),
+            // CREATE TABLE IF NOT EXISTS of a table that exists: PostgreSQL skips it with a notice.
+            RuleExample("CREATE TABLE IF NOT EXISTS orders (id bigint PRIMARY KEY, user_id bigint NOT NULL REFERENCES users (id));", after: "CREATE TABLE users (id bigint PRIMARY KEY);\nCREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint NOT NULL);"),
         ])
 
     public func check(_ context: RuleContext) -> [Finding] {
         let table: QualifiedName
         var keys: [(constraint: Constraint, columns: [String], location: Int?)] = []
         switch context.statement {
-        case .createTable(let create):
+        // A CREATE TABLE IF NOT EXISTS that PostgreSQL skips adds no foreign key.
+        case .createTable(let create) where !context.state.skips(create):
             table = create.relation
             for column in create.columns {
                 for constraint in column.constraints where Self.isForeignKey(constraint) {

@@ -68,6 +68,8 @@ public struct UnjustifiedNullableColumn: Rule {
             RuleExample("ALTER TABLE app.docs ADD COLUMN title_lower text GENERATED ALWAYS AS (lower(title)) STORED;"),
             // ADD COLUMN IF NOT EXISTS of a column that exists: PostgreSQL skips it with a notice.
             RuleExample("ALTER TABLE users ADD COLUMN IF NOT EXISTS code text;", after: "CREATE TABLE users (id bigint PRIMARY KEY, token uuid, code text, email text, account_id bigint);"),
+            // CREATE TABLE IF NOT EXISTS of a table that exists: PostgreSQL skips it with a notice.
+            RuleExample("CREATE TABLE IF NOT EXISTS users (id bigint PRIMARY KEY, code text);", after: "CREATE TABLE users (id bigint PRIMARY KEY);"),
         ])
 
     public func check(_ context: RuleContext) -> [Finding] {
@@ -83,7 +85,8 @@ public struct UnjustifiedNullableColumn: Rule {
             }
             // Constraints added by the same ALTER speak for its new columns as a CREATE TABLE's do.
             tableConstraints = alter.actions.compactMap { if case .addConstraint(let constraint) = $0 { return constraint } else { return nil } }
-        case .createTable(let create) where !create.isTemporary && create.partitionOf == nil:
+        // A CREATE TABLE IF NOT EXISTS that PostgreSQL skips creates no column.
+        case .createTable(let create) where !create.isTemporary && create.partitionOf == nil && !context.state.skips(create):
             table = create.relation
             columns = create.columns
             tableConstraints = create.constraints

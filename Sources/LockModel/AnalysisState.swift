@@ -134,6 +134,26 @@ public struct AnalysisState: Sendable {
         return schema.column(table: resolve(table).qualified, column: column.name) != nil
     }
 
+    /// Whether PostgreSQL skips the table with a notice: CREATE TABLE IF NOT EXISTS naming a
+    /// relation that exists. The table is not new then: it may hold rows. (PostgreSQL returns
+    /// before it locks the tables the foreign keys reference; the lock model still names those
+    /// locks, as it must when it knows only the file, and no server case checks the skip yet.)
+    public func skips(_ create: CreateTable) -> Bool {
+        guard create.ifNotExists else { return false }
+        let name = resolve(create.relation).qualified
+        return schema.hasRelation(name) || schema.indexTables[name] != nil
+    }
+
+    /// Whether PostgreSQL skips the whole statement: CREATE TABLE or CREATE INDEX IF NOT EXISTS of
+    /// an object that exists.
+    public func skips(_ statement: Statement) -> Bool {
+        switch statement {
+        case .createTable(let create): return skips(create)
+        case .createIndex(let index): return skips(index)
+        default: return false
+        }
+    }
+
     /// Whether PostgreSQL skips the index with a notice: CREATE INDEX IF NOT EXISTS naming an index
     /// that exists. The table's lock is still taken; nothing is built (index_create returns first).
     public func skips(_ index: CreateIndex) -> Bool {

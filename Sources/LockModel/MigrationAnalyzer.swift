@@ -148,6 +148,9 @@ public struct MigrationAnalyzer: Sendable {
         // Resolve through the search path alone: `state.resolve` as a closure would copy the
         // whole state for every statement.
         let searchPathSchema = state.searchPathSchema
+        // Asked before the schema learns the statement: an object it creates is not new when
+        // PostgreSQL skips its CREATE ... IF NOT EXISTS because the object exists.
+        let skipped = state.skips(statement)
         state.schema.learn(statement) { AnalysisState.resolve($0, searchPathSchema: searchPathSchema) }
         if state.transaction != nil {
             for lock in effects.strongestLocks where lock.mode == .accessExclusive && !lock.isNew {
@@ -196,9 +199,9 @@ public struct MigrationAnalyzer: Sendable {
             case .other: break
             }
         case .createTable(let create):
-            state.createdInFile.insert(state.resolve(create.relation).qualified)
+            if !skipped { state.createdInFile.insert(state.resolve(create.relation).qualified) }
         case .createIndex(let index):
-            if let name = index.name {
+            if !skipped, let name = index.name {
                 state.createdInFile.insert(state.resolve(QualifiedName(schema: index.relation.schema, name: name)).qualified)
             }
         case .createView(let view):

@@ -319,6 +319,18 @@ import TestSupport
         #expect(redundant?.notes.contains("orders.user_id is NOT NULL since 001_orders.sql:2") == true)
     }
 
+    /// CREATE TABLE IF NOT EXISTS of a table an earlier migration created is skipped by
+    /// PostgreSQL: the table is not new, it may hold rows, so what the file does to it next is
+    /// checked as on any existing table. The same file on an empty history creates the table.
+    @Test func aTableCreatedIfNotExistsThatTheHistoryShowsIsNotNew() throws {
+        let second = "CREATE TABLE IF NOT EXISTS orders (id bigint PRIMARY KEY, note text);\nALTER TABLE orders ADD COLUMN code text NOT NULL;\nCREATE INDEX orders_code_idx ON orders (code);\n"
+        let root = try folder(["m/001_orders.sql": Self.orders, "m/002_again.sql": second, "n/002_again.sql": second])
+        defer { try? FileManager.default.removeItem(at: root) }
+        let outcomes = lint([root.appendingPathComponent("m/002_again.sql").path, root.appendingPathComponent("n/002_again.sql").path])
+        #expect(ruleIDs(outcomes.first) == ["add-column-not-null-without-default", "create-index-concurrently"])
+        #expect(ruleIDs(outcomes.last) == ["unjustified-nullable-column"])
+    }
+
     /// A plain file among golang-migrate pairs is part of their set: one set for the folder,
     /// replayed once, each file linted after every file before it whatever its layout.
     @Test func aPlainFileAmongUpDownPairsSharesTheirSet() throws {
