@@ -23,6 +23,39 @@ import TestSupport
         #expect(alone.stdout.hasPrefix("warning[alter-column-type]: changing note to varchar(100) may rewrite public.orders: the old type of orders.note is not known\n --> m/002_widen.sql:1:43\n"))
     }
 
+    /// Statements PostgreSQL skips or leaves unread because the history shows the object: `explain`
+    /// names their locks and no rewrite or scan, and `lint` keeps only the redundant SET NOT NULL;
+    /// without the history the same file draws the cautious findings.
+    @Test func whatTheHistoryShowsExistsIsNeitherRewrittenNorScanned() throws {
+        let sandbox = try Sandbox()
+        try sandbox.write("m/001_users.sql", "CREATE TABLE users (id bigint PRIMARY KEY, token uuid NOT NULL, name text NOT NULL);\nCREATE INDEX users_token_idx ON users (token);\n")
+        try sandbox.write("m/002_again.sql", "ALTER TABLE users ADD COLUMN IF NOT EXISTS token uuid NOT NULL DEFAULT gen_random_uuid();\n"
+            + "CREATE INDEX IF NOT EXISTS users_token_idx ON users (token);\nALTER TABLE users ALTER COLUMN name SET NOT NULL;\n")
+        let explain = try CLI.run(["explain", "m/002_again.sql"], in: sandbox.path)
+        #expect(explain.status == 0)
+        #expect(explain.stdout == """
+            m/002_again.sql
+              line 1  ALTER TABLE users ADD COLUMN IF NOT EXISTS token uuid NOT NULL DEFAULT …
+                      ACCESS EXCLUSIVE on public.users: blocks reads and writes
+              line 2  CREATE INDEX IF NOT EXISTS users_token_idx ON users (token)
+                      SHARE on public.users: blocks writes
+              line 3  ALTER TABLE users ALTER COLUMN name SET NOT NULL
+                      ACCESS EXCLUSIVE on public.users: blocks reads and writes
+
+              every statement runs in autocommit: its locks end with it
+
+            """)
+        let lint = try CLI.run(["lint", "--color", "never", "m/002_again.sql"], in: sandbox.path)
+        #expect(lint.status == 1)
+        #expect(lint.stdout.hasPrefix("warning[redundant-set-not-null]: name is NOT NULL already: SET NOT NULL changes nothing but locks public.users\n --> m/002_again.sql:3:37\n"))
+        #expect(lint.stdout.hasSuffix("1 finding (1 warning) in 1 file; 1 file checked\n3 statements, 3 analyzed\n"))
+        let blind = try CLI.run(["lint", "--color", "never", "--no-history", "m/002_again.sql"], in: sandbox.path)
+        #expect(blind.status == 1)
+        #expect(blind.stdout.contains("error[add-column-volatile-default]: ADD COLUMN token rewrites public.users: the default gen_random_uuid() is volatile\n"))
+        #expect(blind.stdout.contains("warning[create-index-concurrently]: CREATE INDEX on public.users without CONCURRENTLY blocks writes while the index builds\n"))
+        #expect(blind.stdout.contains("warning[set-not-null]: SET NOT NULL on name scans public.users to prove no row is NULL\n"))
+    }
+
     @Test func anUnreadableEarlierStatementIsNamedOnceAndTheRestReplays() throws {
         let sandbox = try sandbox()
         try sandbox.write("m/001_orders.sql", "CREATE TABLE orders (id bigint PRIMARY KEY, note varchar(50));\nCREAT TABLE audit (id bigint);\n")
