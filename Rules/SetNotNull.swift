@@ -67,10 +67,11 @@ public struct SetNotNull: Rule {
             if case .setNotNull = $0 { return true } else { return false }
         }.compactMap { occurrence, action -> Finding? in
             guard case .setNotNull(let column) = action else { return nil }
-            // NOT NULL already: nothing is read (`redundant-set-not-null` says so).
-            if context.state.schema.column(table: table.qualified, column: column)?.isNotNull == true { return nil }
-            if modern && (context.state.notNullChecks[table.qualified]?.contains(column) == true
-                          || provenByFile(table: table, column: column, context)) { return nil }
+            // Whether the table is read, as the lock model says: not when the column is NOT NULL
+            // already (`redundant-set-not-null` says so) nor, from PostgreSQL 12, when a valid
+            // CHECK (col IS NOT NULL) the state knows proves it.
+            guard LockModel.effects(ofSubcommand: action, of: alter, in: context.state).scans.contains(table),
+                  !(modern && provenByFile(table: table, column: column, context)) else { return nil }
             let range = context.keywordClause(["SET", "NOT", "NULL"], occurrence: occurrence) ?? context.firstWordRange
             var notes = context.lockNotes(while: "every row is read")
             if !modern { notes.append("before PostgreSQL 12 SET NOT NULL always scans, even with a valid CHECK constraint") }
