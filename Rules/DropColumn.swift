@@ -33,11 +33,13 @@ public struct DropColumn: Rule {
             RuleExample("ALTER TABLE users ↓DROP legacy_id, ↓DROP COLUMN note, ADD COLUMN tag text NOT NULL DEFAULT '';"),
             RuleExample(#"ALTER TABLE users ↓DROP COLUMN /* the user's */ legacy_note -- don't\#n, ALTER COLUMN note SET DEFAULT E'it\'s';"#),
             RuleExample(#"ALTER TABLE users ALTER COLUMN note SET DEFAULT $$don't$$, ↓DROP COLUMN "it's" /* it's */"#),
+            RuleExample("ALTER TABLE users ↓DROP COLUMN IF EXISTS email;", after: "CREATE TABLE users (id bigint PRIMARY KEY, email text NOT NULL);"),
         ],
         goodExamples: [
             RuleExample("CREATE TABLE drafts (id bigint PRIMARY KEY, body text NOT NULL);\nALTER TABLE drafts DROP COLUMN body;"),
             RuleExample("ALTER TABLE users ADD COLUMN tmp_flag boolean NOT NULL DEFAULT false;\nALTER TABLE users DROP COLUMN tmp_flag;"),
             RuleExample("ALTER TABLE users DROP CONSTRAINT IF EXISTS email;", inTransaction: true),
+            RuleExample("ALTER TABLE users DROP COLUMN IF EXISTS legacy_ref;", after: "CREATE TABLE users (id bigint PRIMARY KEY, email text NOT NULL);"),
             RuleExample("-- migration-lint-ignore: drop-column unused since release 42\nALTER TABLE app.\"Orders\" DROP COLUMN \"LegacyRef\";"),
         ])
 
@@ -45,7 +47,8 @@ public struct DropColumn: Rule {
         guard case .alterTable(let alter) = context.statement, alter.kind == .table || alter.kind == .foreignTable else { return [] }
         let table = context.state.resolve(alter.relation)
         return alter.actions.compactMap { action -> Finding? in
-            guard case .dropColumn(let column, _, let behavior) = action,
+            // IF EXISTS of a column the history shows the table never had: PostgreSQL passes over it.
+            guard case .dropColumn(let column, _, let behavior) = action, !context.state.skips(action, on: alter.relation),
                   !Compatibility.columnIsNew(context, table: alter.relation, column: column) else { return nil }
             var notes = context.lockNotes(on: alter.relation, concerning: .locksOnly)
             if behavior == .cascade { notes.append("CASCADE also drops the views, indexes and constraints that use the column") }

@@ -31,18 +31,23 @@ public struct DropTable: Rule {
             RuleExample("CREATE TABLE staging (id bigint PRIMARY KEY);\nDROP TABLE staging, ↓audit_log;"),
             RuleExample(#"DROP TABLE /* the user's */ ↓legacy_orders -- don't"#),
             RuleExample(#"DROP TABLE IF EXISTS ↓"it's" /* don't */ CASCADE;"#),
+            // legacy is absent and passed over; users exists.
+            RuleExample("DROP TABLE IF EXISTS legacy, ↓users;", after: "CREATE TABLE users (id bigint PRIMARY KEY);"),
         ],
         goodExamples: [
             RuleExample("CREATE TABLE staging (id bigint PRIMARY KEY);\nDROP TABLE staging;"),
             RuleExample("CREATE TABLE app.\"Import\" (id bigint PRIMARY KEY);\nDROP TABLE IF EXISTS app.\"Import\";", inTransaction: true),
             RuleExample("DROP VIEW IF EXISTS users_view;\nCREATE VIEW users_view AS SELECT 1 AS id;", inTransaction: true),
             RuleExample("DROP INDEX CONCURRENTLY IF EXISTS users_email_idx;"),
+            // The history shows no legacy table: PostgreSQL passes over both with a notice.
+            RuleExample("DROP TABLE IF EXISTS legacy;\nDROP TABLE IF EXISTS legacy_v2, legacy_v3;", after: "CREATE TABLE users (id bigint PRIMARY KEY);"),
         ])
 
     public func check(_ context: RuleContext) -> [Finding] {
         guard case .drop(let drop) = context.statement, drop.kind == .table || drop.kind == .foreignTable else { return [] }
         return drop.objects.compactMap { object -> Finding? in
-            guard !context.isCreatedInFile(object) else { return nil }
+            // IF EXISTS passes over a table the history shows is absent.
+            guard !context.isCreatedInFile(object), !(drop.kind == .table && drop.ifExists && context.state.isAbsent(object)) else { return nil }
             let table = context.state.resolve(object)
             var notes = context.lockNotes(on: object)
             if drop.behavior == .cascade { notes.append("CASCADE also drops the views and foreign keys that depend on \(table.qualified)") }

@@ -48,6 +48,9 @@ public struct UnknownObject: Rule {
                         after: "CREATE EXTENSION postgis;\nCREATE TABLE places (id bigint PRIMARY KEY);"),
             RuleExample("ALTER TABLE accounts ALTER COLUMN plan SET DEFAULT 'free';",
                         after: "DO $$ BEGIN EXECUTE 'CREATE TABLE accounts (id bigint, plan text)'; END $$;"),
+            // A foreign table is a relation the replay does not follow.
+            RuleExample("ALTER TABLE remote_users ADD COLUMN note text;",
+                        after: "CREATE TABLE users (id bigint PRIMARY KEY);\nCREATE FOREIGN TABLE remote_users (id bigint) SERVER remote;"),
         ])
 
     public func check(_ context: RuleContext) -> [Finding] {

@@ -129,15 +129,34 @@ public struct AnalysisState: Sendable {
     /// that `table` has before the statement. The statement still takes its lock; the column's
     /// default, constraints and type do nothing (ATExecAddColumn returns before them). The lock
     /// model and the rules both ask here.
+    ///
+    /// Likewise DROP COLUMN IF EXISTS of a column the history shows `table` never had: the table
+    /// is known from its CREATE TABLE with every column, in a history read in full.
     public func skips(_ action: AlterTableAction, on table: QualifiedName) -> Bool {
-        guard case .addColumn(let column, ifNotExists: true) = action else { return false }
-        return schema.column(table: resolve(table).qualified, column: column.name) != nil
+        switch action {
+        case .addColumn(let column, ifNotExists: true):
+            return schema.column(table: resolve(table).qualified, column: column.name) != nil
+        case .dropColumn(let column, ifExists: true, _):
+            guard schema.showsAbsence, let known = schema.tables[resolve(table).qualified], known.hasAllColumns else { return false }
+            return known.columns[column] == nil
+        default:
+            return false
+        }
+    }
+
+    /// Whether the history shows that no relation `name` exists: it was read in full, from an
+    /// empty database or a dump (`SchemaCatalog.showsAbsence`), and no statement of it or of the
+    /// file before this one made a table, view, sequence or index of that name.
+    public func isAbsent(_ name: QualifiedName) -> Bool {
+        guard schema.showsAbsence else { return false }
+        let qualified = resolve(name).qualified
+        return !schema.hasRelation(qualified) && schema.indexTables[qualified] == nil
     }
 
     /// Whether PostgreSQL skips the table with a notice: CREATE TABLE IF NOT EXISTS naming a
-    /// relation that exists. The table is not new then: it may hold rows. (PostgreSQL returns
-    /// before it locks the tables the foreign keys reference; the lock model still names those
-    /// locks, as it must when it knows only the file, and no server case checks the skip yet.)
+    /// relation that exists. The table is not new then: it may hold rows. PostgreSQL returns
+    /// before it locks the tables the foreign keys reference or a partition's parent, and so does
+    /// the lock model.
     public func skips(_ create: CreateTable) -> Bool {
         guard create.ifNotExists else { return false }
         let name = resolve(create.relation).qualified
@@ -145,11 +164,23 @@ public struct AnalysisState: Sendable {
     }
 
     /// Whether PostgreSQL skips the whole statement: CREATE TABLE or CREATE INDEX IF NOT EXISTS of
-    /// an object that exists.
+    /// an object that exists, or a statement it passes over (`passesOver`).
     public func skips(_ statement: Statement) -> Bool {
         switch statement {
         case .createTable(let create): return skips(create)
         case .createIndex(let index): return skips(index)
+        default: return passesOver(statement)
+        }
+    }
+
+    /// Whether PostgreSQL passes over the statement with a notice and does nothing, not even lock:
+    /// ALTER TABLE IF EXISTS of a table the history shows is absent, DROP TABLE IF EXISTS of
+    /// tables it shows are all absent (each is looked up with `missing_ok`). No rule reports such
+    /// a statement.
+    public func passesOver(_ statement: Statement) -> Bool {
+        switch statement {
+        case .alterTable(let alter): return alter.kind == .table && alter.ifExists && isAbsent(alter.relation)
+        case .drop(let drop): return drop.kind == .table && drop.ifExists && drop.objects.allSatisfy(isAbsent)
         default: return false
         }
     }

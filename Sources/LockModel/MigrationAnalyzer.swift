@@ -99,6 +99,9 @@ public struct MigrationAnalyzer: Sendable {
         public mutating func append(_ parsed: ParsedStatement) {
             let index = statements.count
             guard let statement = parsed.statement else {
+                // A statement the parser could not read may have made any object, as the replay
+                // of an earlier file assumes too: an absent one is no longer known to be absent.
+                if case .syntaxError = parsed.content { state.schema.isComplete = false }
                 statements.append(StatementAnalysis(index: index, parsed: parsed, state: state, effects: StatementEffects(),
                                                     transactionNumber: state.transaction?.id ?? 0))
                 return
@@ -151,7 +154,13 @@ public struct MigrationAnalyzer: Sendable {
         // Asked before the schema learns the statement: an object it creates is not new when
         // PostgreSQL skips its CREATE ... IF NOT EXISTS because the object exists.
         let skipped = state.skips(statement)
-        state.schema.learn(statement) { AnalysisState.resolve($0, searchPathSchema: searchPathSchema) }
+        switch statement {
+        case .alterTable where skipped:
+            // ALTER TABLE IF EXISTS of an absent table leaves it absent: nothing to learn.
+            break
+        default:
+            state.schema.learn(statement) { AnalysisState.resolve($0, searchPathSchema: searchPathSchema) }
+        }
         if state.transaction != nil {
             for lock in effects.strongestLocks where lock.mode == .accessExclusive && !lock.isNew {
                 if state.accessExclusiveHeldSince[lock.relation.qualified] == nil {

@@ -25,6 +25,10 @@ extension SchemaCatalog {
         case .createIndex(let index): used = [index.relation]
         case .drop(let drop) where drop.kind == .table && !drop.ifExists: used = drop.objects
         case .rename(let rename) where [.table, .column].contains(rename.kind) && !rename.ifExists: used = [rename.object]
+        case .other("CreateForeignTableStmt"):
+            // A foreign table is a relation the catalog does not learn.
+            isComplete = false
+            return
         case .createExtension(let name):
             // PostGIS makes `spatial_ref_sys`, others their own tables: not replayed.
             if !Self.extensionsMakingNoRelation.contains(name.lowercased()) { isComplete = false }

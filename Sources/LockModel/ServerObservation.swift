@@ -248,13 +248,20 @@ extension ServerObservation {
     /// recorded no assumption that it rests on.
     ///
     /// With `historyKnown` (the earlier migrations were replayed), a relation the model names
-    /// only in words is a disagreement too.
+    /// only in words, or a lock it names on a relation that does not exist, is a disagreement too.
     public func disagreements(with effects: StatementEffects, observedLocksOnly: Bool,
                               cautiousOnly: Bool = false, historyKnown: Bool = false) -> [String] {
         let model = ResolvedPrediction(effects, server: self, historyKnown: historyKnown)
         let serverLocks = strongestLocks
         let byName = relationsByName
         var differences: [String] = model.unnamed.map { "named in words although the history shows it: \($0)" }
+        // Knowing the history, a lock on a relation that does not exist is a wrong claim too
+        // (PostgreSQL passes over IF EXISTS of an absent table without locking anything).
+        if historyKnown {
+            for lock in effects.locks where !lock.isNew && byName[lock.relation.qualified] == nil {
+                differences.append("lock on \(lock.relation.qualified): model \(lock.mode) / server: no such relation")
+            }
+        }
         var relations = Set(model.locks.keys.filter { byName[$0] != nil })
         for (name, _) in serverLocks where ["r", "p", "m"].contains(byName[name]?.kind ?? "") { relations.insert(name) }
         for name in relations.sorted() {

@@ -56,6 +56,71 @@ import TestSupport
         #expect(blind.stdout.contains("warning[set-not-null]: SET NOT NULL on name scans public.users to prove no row is NULL\n"))
     }
 
+    /// CREATE TABLE IF NOT EXISTS of a table an earlier migration created: PostgreSQL skips it
+    /// before it locks the table its foreign key references (the server cases
+    /// `create_table_if_not_exists_existing_*`), and `explain` says so; without the history it
+    /// cannot know, and names the lock.
+    @Test func aTableCreatedIfNotExistsThatTheHistoryShowsLocksNothing() throws {
+        let sandbox = try Sandbox()
+        try sandbox.write("m/001_orders.sql", "CREATE TABLE users (id bigint PRIMARY KEY);\n"
+            + "CREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint REFERENCES users (id));\n")
+        try sandbox.write("m/002_again.sql", "CREATE TABLE IF NOT EXISTS orders (id bigint PRIMARY KEY, user_id bigint REFERENCES users (id));\n")
+        let known = try CLI.run(["explain", "m/002_again.sql"], in: sandbox.path)
+        #expect(known.status == 0)
+        #expect(known.stdout == """
+            m/002_again.sql
+              line 1  CREATE TABLE IF NOT EXISTS orders (id bigint PRIMARY KEY, user_id bigin…
+                      no table locks
+
+            """)
+        let blind = try CLI.run(["explain", "--no-history", "m/002_again.sql"], in: sandbox.path)
+        #expect(blind.status == 0)
+        #expect(blind.stdout.contains("          SHARE ROW EXCLUSIVE on public.users: blocks writes\n"))
+    }
+
+    /// IF EXISTS of what a history read in full shows is absent: PostgreSQL passes over ALTER
+    /// TABLE IF EXISTS and DROP TABLE IF EXISTS with a notice and locks nothing, and DROP COLUMN IF
+    /// EXISTS takes the table's lock and drops nothing (the server cases `*_if_exists_absent`).
+    /// No rule reports them; without the history the same file draws the cautious findings.
+    @Test func whatTheHistoryShowsIsAbsentIsPassedOver() throws {
+        let sandbox = try Sandbox()
+        try sandbox.write("m/001_users.sql", "CREATE TABLE users (id bigint PRIMARY KEY, name text);\n")
+        try sandbox.write("m/002_cleanup.sql", "ALTER TABLE users DROP COLUMN IF EXISTS legacy;\nDROP TABLE IF EXISTS old_things;\n"
+            + "ALTER TABLE IF EXISTS gone ADD COLUMN x text NOT NULL;\n")
+        let explain = try CLI.run(["explain", "m/002_cleanup.sql"], in: sandbox.path)
+        #expect(explain.status == 0)
+        #expect(explain.stdout == """
+            m/002_cleanup.sql
+              line 1  ALTER TABLE users DROP COLUMN IF EXISTS legacy
+                      ACCESS EXCLUSIVE on public.users: blocks reads and writes
+              line 2  DROP TABLE IF EXISTS old_things
+                      no table locks
+              line 3  ALTER TABLE IF EXISTS gone ADD COLUMN x text NOT NULL
+                      no table locks
+
+              every statement runs in autocommit: its locks end with it
+
+            """)
+        let lint = try CLI.run(["lint", "--color", "never", "m/002_cleanup.sql"], in: sandbox.path)
+        #expect(lint.status == 0)
+        #expect(lint.stdout == "0 findings in 0 files; 1 file checked\n3 statements, 3 analyzed\n")
+        let blind = try CLI.run(["lint", "--color", "never", "--no-history", "m/002_cleanup.sql"], in: sandbox.path)
+        #expect(blind.status == 1)
+        #expect(blind.stdout.contains("warning[drop-column]: dropping column public.users.legacy breaks the release still running if it reads or writes it\n"))
+        #expect(blind.stdout.contains("warning[drop-table]: dropping table public.old_things breaks the release still running if it uses it, and deletes its data\n"))
+        #expect(blind.stdout.contains("error[add-column-not-null-without-default]: ADD COLUMN public.gone.x NOT NULL without a default fails if the table has any row\n"))
+    }
+
+    /// A statement the parser cannot read may have created anything: after it, an absent table is
+    /// no longer known to be absent, and DROP TABLE IF EXISTS is reported as usual.
+    @Test func afterAnUnreadableStatementNothingIsKnownToBeAbsent() throws {
+        let sandbox = try Sandbox()
+        try sandbox.write("m/001_users.sql", "CREATE TABLE users (id bigint PRIMARY KEY);\n")
+        try sandbox.write("m/002_cleanup.sql", "CREAT TABLE old_things (id bigint);\nDROP TABLE IF EXISTS old_things;\n")
+        let lint = try CLI.run(["lint", "--color", "never", "m/002_cleanup.sql"], in: sandbox.path)
+        #expect(lint.stdout.contains("warning[drop-table]: dropping table public.old_things breaks the release still running if it uses it, and deletes its data\n"))
+    }
+
     @Test func anUnreadableEarlierStatementIsNamedOnceAndTheRestReplays() throws {
         let sandbox = try sandbox()
         try sandbox.write("m/001_orders.sql", "CREATE TABLE orders (id bigint PRIMARY KEY, note varchar(50));\nCREAT TABLE audit (id bigint);\n")
