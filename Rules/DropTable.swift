@@ -47,7 +47,7 @@ public struct DropTable: Rule {
         guard case .drop(let drop) = context.statement, drop.kind == .table || drop.kind == .foreignTable else { return [] }
         return drop.objects.compactMap { object -> Finding? in
             // IF EXISTS passes over a table the history shows is absent.
-            guard !context.isCreatedInFile(object), !(drop.kind == .table && drop.ifExists && context.state.isAbsent(object)) else { return nil }
+            guard !context.isCreatedInFile(object), !context.state.passesOver(object, of: drop) else { return nil }
             let table = context.state.resolve(object)
             var notes = context.lockNotes(on: object)
             if drop.behavior == .cascade { notes.append("CASCADE also drops the views and foreign keys that depend on \(table.qualified)") }

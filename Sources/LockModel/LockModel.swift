@@ -565,7 +565,7 @@ public enum LockModel {
         switch drop.kind {
         case .table, .view, .materializedView, .sequence, .foreignTable:
             // DROP TABLE IF EXISTS passes over a table the history shows is absent, with a notice.
-            for object in drop.objects where !(drop.kind == .table && drop.ifExists && state.isAbsent(object)) {
+            for object in drop.objects where !state.passesOver(object, of: drop) {
                 effects.lock(object, .accessExclusive, state: state)
                 guard drop.kind == .table else { continue }
                 let table = state.resolve(object)
