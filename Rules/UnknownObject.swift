@@ -55,10 +55,9 @@ public struct UnknownObject: Rule {
 
     public func check(_ context: RuleContext) -> [Finding] {
         let schema = context.state.schema
-        // Only a history read in full says that an object is absent; a statement of the file the
-        // parser could not read may have created it.
-        // (Asked of the file's index, not by walking the earlier statements: a long file would be quadratic.)
-        guard schema.showsAbsence, (context.fileIndex.firstUnreadable ?? .max) >= context.analysis.index else { return [] }
+        // Only a history read in full says that an object is absent; after a statement of the file
+        // the parser could not read (which may have created it), the state no longer does.
+        guard schema.showsAbsence else { return [] }
         switch context.statement {
         case .alterTable(let alter) where alter.kind == .table && !alter.ifExists:
             if let finding = unknownRelation(alter.relation, context) { return [finding] }

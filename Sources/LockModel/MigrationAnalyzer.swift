@@ -99,9 +99,9 @@ public struct MigrationAnalyzer: Sendable {
         public mutating func append(_ parsed: ParsedStatement) {
             let index = statements.count
             guard let statement = parsed.statement else {
-                // A statement the parser could not read may have made any object, as the replay
-                // of an earlier file assumes too: an absent one is no longer known to be absent.
-                if case .syntaxError = parsed.content { state.schema.isComplete = false }
+                // A statement the parser could not read may have made any object, as the replay of
+                // an earlier file assumes too: an absent one is no longer known to be absent.
+                if parsed.mayMakeUnreadObjects { state.schema.isComplete = false }
                 statements.append(StatementAnalysis(index: index, parsed: parsed, state: state, effects: StatementEffects(),
                                                     transactionNumber: state.transaction?.id ?? 0))
                 return
@@ -154,11 +154,8 @@ public struct MigrationAnalyzer: Sendable {
         // Asked before the schema learns the statement: an object it creates is not new when
         // PostgreSQL skips its CREATE ... IF NOT EXISTS because the object exists.
         let skipped = state.skips(statement)
-        switch statement {
-        case .alterTable where skipped:
-            // ALTER TABLE IF EXISTS of an absent table leaves it absent: nothing to learn.
-            break
-        default:
+        // A statement PostgreSQL passes over (IF EXISTS of an absent table) does nothing: nothing to learn.
+        if !state.passesOver(statement) {
             state.schema.learn(statement) { AnalysisState.resolve($0, searchPathSchema: searchPathSchema) }
         }
         if state.transaction != nil {

@@ -22,6 +22,8 @@ extension SchemaCatalog {
         state.schema.learningSource = source
         for (index, parsed) in statements.enumerated() {
             guard let statement = parsed.statement else {
+                // Unread, it may have made anything: nothing is known to be absent.
+                if parsed.mayMakeUnreadObjects { state.schema.isComplete = false }
                 if case .syntaxError = parsed.content { state.schema.forgetTables(namedIn: source.text(parsed.range), state: state) }
                 continue
             }

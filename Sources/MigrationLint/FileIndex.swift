@@ -8,8 +8,6 @@ public struct FileIndex: Sendable {
     /// Schema-qualified name (as `QualifiedName.qualified`, after `search_path`) to the indices
     /// of the statements that name it, in file order.
     private var statementsByName: [String: [Int]] = [:]
-    /// The index of the file's first statement the parser could not read, if any.
-    public private(set) var firstUnreadable: Int?
 
     public init() {}
 
@@ -22,10 +20,7 @@ public struct FileIndex: Sendable {
     /// Adds the next statement of the file, whose unqualified names resolve to
     /// `searchPathSchema` (nil: `public`).
     public mutating func add(_ parsed: ParsedStatement, index: Int, searchPathSchema: String?) {
-        guard let statement = parsed.statement else {
-            if firstUnreadable == nil { firstUnreadable = index }
-            return
-        }
+        guard let statement = parsed.statement else { return }
         for name in Self.names(in: statement) {
             let key = AnalysisState.resolve(name, searchPathSchema: searchPathSchema).qualified
             // A statement naming one object twice is listed once: it was just appended.

@@ -439,6 +439,19 @@ public struct ParsedStatement: Sendable {
         self.comments = comments
     }
 
+    /// Whether a statement the parser could not read may have made objects: SQL the grammar
+    /// rejects, SQL with a psql variable, a psql include (`\i`, `\ir`, `\include`,
+    /// `\include_relative`). psql's other commands make none (`\set`, a dump's `\restrict`).
+    public var mayMakeUnreadObjects: Bool {
+        switch content {
+        case .statement: return false
+        case .syntaxError, .psqlVariable: return true
+        case .psqlMetaCommand(let text):
+            let name = text.drop { $0 == "\\" }.prefix { !$0.isWhitespace }
+            return ["i", "ir", "include", "include_relative"].contains(name)
+        }
+    }
+
     @inlinable public var range: Range<Int> { slice.range }
     public var statement: Statement? {
         if case .statement(let statement) = content { return statement }

@@ -119,6 +119,15 @@ import TestSupport
         try sandbox.write("m/002_cleanup.sql", "CREAT TABLE old_things (id bigint);\nDROP TABLE IF EXISTS old_things;\n")
         let lint = try CLI.run(["lint", "--color", "never", "m/002_cleanup.sql"], in: sandbox.path)
         #expect(lint.stdout.contains("warning[drop-table]: dropping table public.old_things breaks the release still running if it uses it, and deletes its data\n"))
+        // A psql `\ir` may run anything, in the file and in its history alike.
+        try sandbox.write("n/001_users.sql", "CREATE TABLE users (id bigint PRIMARY KEY);\n")
+        try sandbox.write("n/002_include.sql", "\\ir legacy.sql\nDROP TABLE IF EXISTS legacy;\n")
+        try sandbox.write("n/003_later.sql", "DROP TABLE IF EXISTS other_legacy;\n")
+        let included = try CLI.run(["lint", "--color", "never", "n/002_include.sql", "n/003_later.sql"], in: sandbox.path)
+        #expect(included.stdout.contains("warning[drop-table]: dropping table public.legacy breaks the release still running if it uses it, and deletes its data\n"))
+        #expect(included.stdout.contains("warning[drop-table]: dropping table public.other_legacy breaks the release still running if it uses it, and deletes its data\n"))
+        let laterAlone = try CLI.run(["lint", "--color", "never", "n/003_later.sql"], in: sandbox.path)
+        #expect(laterAlone.stdout.contains("warning[drop-table]: dropping table public.other_legacy breaks the release still running if it uses it, and deletes its data\n"))
     }
 
     @Test func anUnreadableEarlierStatementIsNamedOnceAndTheRestReplays() throws {
